@@ -1,0 +1,48 @@
+/**
+ * One error class tree with stable codes. Tests and callers switch on `code`,
+ * never on message text. Messages are one line, written for the person at the bench.
+ */
+export type CatErrorCode =
+  | 'ERR_PORT_CLOSED'
+  | 'ERR_PORT_OPEN'
+  | 'ERR_PORT_WRITE'
+  | 'ERR_AT_TIMEOUT'
+  | 'ERR_AT_BUSY'
+  | 'ERR_ABORTED'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_COMMAND'
+  | 'ERR_REPLAY_MISMATCH'
+  | 'ERR_REPLAY_UNCONSUMED'
+  | 'ERR_TRANSCRIPT_FORMAT'
+  | 'ERR_INPUT'
+  | 'ERR_MODULE_REBOOTED'
+  | 'ERR_ECMT_REJECTED'
+  | 'ERR_ECMT_TIMEOUT'
+  | 'ERR_ECMT_STATE'
+  | 'ERR_PAYLOAD'
+  | 'ERR_LINT'
+  | 'ERR_BROKER'
+  | 'ERR_TOOL_MISSING';
+
+export class CatError extends Error {
+  readonly code: CatErrorCode;
+  /** Extra context a user needs: the command, what was waited for, the file and line... */
+  readonly context: Record<string, unknown>;
+
+  constructor(code: CatErrorCode, message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CatError';
+    this.code = code;
+    this.context = options.context ?? {};
+  }
+}
+
+export function isCatError(err: unknown, code?: CatErrorCode): err is CatError {
+  return err instanceof CatError && (code === undefined || err.code === code);
+}
+
+/** A one-line message for any thrown value (never a stack trace). */
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
