@@ -1,0 +1,362 @@
+import { CatError } from '../util/errors.js';
+import { TypedEmitter } from '../util/emitter.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { ModemPort } from '../port/types.js';
+import type { ModemEvent, FinalEvent } from '../urc/types.js';
+import { AtTracker, type PendingCommand } from './tracker.js';
+import type { AtOutcome, CommandProfile, LineGrammar, TimelineItem } from './types.js';
+import { finalMeaning } from './meaning.js';
+
+const CTRL_Z = Buffer.from([0x1a]);
+const ESC = Buffer.from([0x1b]);
+
+export interface SendOptions {
+  /** Timeout for the immediate answer in ms. Default: the command's profile, else the engine default (5000). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Payload for data mode: written after the `> ` prompt, followed by Ctrl-Z. */
+  data?: Uint8Array | string;
+  /** Override which lines are this command's answer. */
+  answer?: CommandProfile['answer'];
+}
+
+export interface AtEngineOptions {
+  grammar: LineGrammar;
+  /** Default timeout for the immediate answer, ms. Default 5000 (the firmware's AT guard time). */
+  timeoutMs?: number;
+  /** Quiet time that ends a raw +ECMTRECV payload, ms. Default 100. */
+  quietMs?: number;
+  /** Longest line kept, bytes. Default 4096. */
+  maxLine?: number;
+  /** Longest raw payload kept, bytes. Default 8192. */
+  maxBlock?: number;
+  /**
+   * After a timeout, this command is sent before the next one so that a late answer is never
+   * taken as the next command's: finals that arrive before its own answer line are the late
+   * command's. Default `AT+CMEE?` (answer `+CMEE: <n>`). null disables the resync.
+   */
+  resyncCommand?: string | null;
+  clock?: Clock;
+}
+
+export type AtEngineEvents = {
+  /** Every item of the timeline, in order: commands, echoes, answers, finals, URCs... */
+  item: [item: TimelineItem];
+  /** Unsolicited result codes only. */
+  urc: [event: ModemEvent, item: TimelineItem];
+  /** The module printed a boot banner: it restarted and lost every session state. */
+  boot: [event: ModemEvent];
+  /** The port closed (error set when it failed, e.g. unplugged). */
+  close: [error: Error | undefined];
+};
+
+interface Job {
+  command: string;
+  opts: SendOptions;
+  resolve(o: AtOutcome): void;
+  reject(e: Error): void;
+  internal: boolean;
+  pending: PendingCommand | null;
+  started: number;
+  timer: unknown;
+  timeoutMs: number;
+  onAbort: (() => void) | null;
+  done: boolean;
+}
+
+function checkCommand(command: string): void {
+  if (typeof command !== 'string' || command.trim().length === 0) {
+    throw new CatError('ERR_INVALID_COMMAND', 'empty AT command');
+  }
+  if (/[\r\n\0\x1a\x1b]/.test(command)) {
+    throw new CatError('ERR_INVALID_COMMAND', `the command contains CR, LF, NUL, Ctrl-Z or ESC, which would end or corrupt it: ${JSON.stringify(command)}`, { context: { command } });
+  }
+}
+
+/**
+ * The AT engine: one command in flight, a queue behind it, unsolicited handlers always live.
+ * Outcomes are values (ok | error | timeout | aborted | reset); it throws only for misuse
+ * and rejects with ERR_PORT_CLOSED when the port goes away.
+ */
+export class AtEngine extends TypedEmitter<AtEngineEvents> {
+  readonly port: ModemPort;
+  readonly #tracker: AtTracker;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  readonly #quietMs: number;
+  readonly #resync: string | null;
+  readonly #t0: number;
+  #queue: Job[] = [];
+  #inFlight: Job | null = null;
+  #quietTimer: unknown = null;
+  #closed: Error | null = null;
+  #needResync = false;
+
+  constructor(port: ModemPort, opts: AtEngineOptions) {
+    super();
+    const timeoutMs = opts.timeoutMs ?? 5000;
+    const quietMs = opts.quietMs ?? 100;
+    if (!(timeoutMs > 0)) throw new CatError('ERR_INVALID_OPTION', `timeoutMs must be > 0 (got ${String(opts.timeoutMs)})`);
+    if (!(quietMs > 0)) throw new CatError('ERR_INVALID_OPTION', `quietMs must be > 0 (got ${String(opts.quietMs)})`);
+    this.port = port;
+    this.#clock = opts.clock ?? systemClock;
+    this.#timeoutMs = timeoutMs;
+    this.#quietMs = quietMs;
+    this.#resync = opts.resyncCommand === undefined ? 'AT+CMEE?' : opts.resyncCommand;
+    this.#t0 = this.#clock.now();
+    this.#tracker = new AtTracker((item) => this.#item(item), {
+      grammar: opts.grammar,
+      ...(opts.maxLine !== undefined ? { maxLine: opts.maxLine } : {}),
+      ...(opts.maxBlock !== undefined ? { maxBlock: opts.maxBlock } : {}),
+      hooks: {
+        command: (p) => this.#onCommand(p),
+        final: (p, ev) => this.#onFinal(p, ev),
+        prompt: (p) => this.#onPrompt(p),
+        boot: (ev, p) => this.#onBoot(ev, p),
+      },
+    });
+    port.on('data', (chunk) => this.#rx(chunk));
+    port.on('close', (err) => this.#onClose(err));
+  }
+
+  /** Echo as learned from the module's output: null until known. */
+  get echo(): boolean | null {
+    return this.#tracker.echo;
+  }
+
+  /** Number of commands waiting behind the one in flight. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  get busy(): boolean {
+    return this.#inFlight !== null;
+  }
+
+  /** Seconds since the engine started (the timeline's clock). */
+  elapsed(): number {
+    return (this.#clock.now() - this.#t0) / 1000;
+  }
+
+  /**
+   * Send one command (without the trailing CR). Resolves with its outcome when the final
+   * result, the timeout, an abort or a module reset ends it.
+   */
+  send(command: string, opts: SendOptions = {}): Promise<AtOutcome> {
+    checkCommand(command);
+    if (opts.timeoutMs !== undefined && !(opts.timeoutMs > 0)) {
+      throw new CatError('ERR_INVALID_OPTION', `timeoutMs must be > 0 (got ${String(opts.timeoutMs)})`);
+    }
+    if (this.#closed) {
+      return Promise.reject(new CatError('ERR_PORT_CLOSED', `the port ${this.port.description} is closed`, { context: { command } }));
+    }
+    return new Promise<AtOutcome>((resolve, reject) => {
+      const job: Job = {
+        command,
+        opts,
+        resolve,
+        reject,
+        internal: false,
+        pending: null,
+        started: 0,
+        timer: null,
+        timeoutMs: 0,
+        onAbort: null,
+        done: false,
+      };
+      if (opts.signal) {
+        if (opts.signal.aborted) {
+          resolve({ status: 'aborted', command, lines: [], reason: 'aborted before it was sent', elapsedMs: 0 });
+          return;
+        }
+        job.onAbort = () => this.#abort(job);
+        opts.signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.#queue.push(job);
+      this.#pump();
+    });
+  }
+
+  /** Record an annotation in the timeline. */
+  note(text: string): void {
+    this.#tracker.note(text, this.elapsed());
+  }
+
+  /** Close the port; pending and queued commands are rejected with ERR_PORT_CLOSED. */
+  async close(): Promise<void> {
+    await this.port.close();
+    this.#onClose(undefined);
+  }
+
+  // ---- internals ----
+
+  #item(item: TimelineItem): void {
+    this.emit('item', item);
+    if (item.role === 'urc') this.emit('urc', item.event as ModemEvent, item);
+  }
+
+  #rx(chunk: Buffer): void {
+    this.#tracker.rx(chunk, this.elapsed());
+    if (this.#quietTimer !== null) {
+      this.#clock.clearTimeout(this.#quietTimer);
+      this.#quietTimer = null;
+    }
+    if (this.#tracker.blockPending) {
+      this.#quietTimer = this.#clock.setTimeout(() => {
+        this.#quietTimer = null;
+        this.#tracker.quiet(this.elapsed());
+      }, this.#quietMs);
+    }
+  }
+
+  #pump(): void {
+    if (this.#inFlight || this.#closed) return;
+    let job: Job | undefined;
+    if (this.#needResync && this.#resync && this.#queue.length > 0) {
+      this.#needResync = false;
+      job = this.#probeJob(this.#resync);
+    } else {
+      job = this.#queue.shift();
+    }
+    if (!job) return;
+    this.#inFlight = job;
+    void this.#start(job);
+  }
+
+  #probeJob(command: string): Job {
+    return {
+      command,
+      opts: { timeoutMs: 2000 },
+      resolve: () => this.#tracker.clearLate(),
+      reject: () => undefined,
+      internal: true,
+      pending: null,
+      started: 0,
+      timer: null,
+      timeoutMs: 0,
+      onAbort: null,
+      done: false,
+    };
+  }
+
+  async #start(job: Job): Promise<void> {
+    job.started = this.#clock.now();
+    const bytes = Buffer.from(`${job.command}\r`, 'utf8');
+    this.#tracker.tx(bytes, this.elapsed()); // makes it the pending command (see #onCommand)
+    if (job.internal && job.pending) job.pending.requireMarker = true;
+    job.timeoutMs = job.opts.timeoutMs ?? job.pending?.profile.timeoutMs ?? this.#timeoutMs;
+    this.#arm(job, job.pending?.expectsPrompt ? 'prompt' : 'final');
+    try {
+      await this.port.write(bytes);
+    } catch (err) {
+      this.#tracker.abandon();
+      this.#finish(job, null, err instanceof CatError ? err : new CatError('ERR_PORT_WRITE', `could not write to ${this.port.description}: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+    }
+  }
+
+  #arm(job: Job, waitedFor: 'final' | 'prompt'): void {
+    if (job.timer !== null) this.#clock.clearTimeout(job.timer);
+    job.timer = this.#clock.setTimeout(() => {
+      job.timer = null;
+      if (job.done) return;
+      this.#tracker.abandon();
+      // a probe that timed out is not probed again
+      this.#needResync = !job.internal;
+      this.#finish(job, { status: 'timeout', command: job.command, lines: job.pending?.lines ?? [], waitedFor, timeoutMs: job.timeoutMs, elapsedMs: this.#clock.now() - job.started });
+    }, job.timeoutMs);
+  }
+
+  #finish(job: Job, outcome: AtOutcome | null, error?: Error): void {
+    if (job.done) return;
+    job.done = true;
+    if (job.timer !== null) this.#clock.clearTimeout(job.timer);
+    job.timer = null;
+    if (job.onAbort && job.opts.signal) job.opts.signal.removeEventListener('abort', job.onAbort);
+    if (this.#inFlight === job) this.#inFlight = null;
+    if (outcome) job.resolve(outcome);
+    else job.reject(error ?? new CatError('ERR_PORT_CLOSED', 'closed'));
+    this.#pump();
+  }
+
+  #onCommand(p: PendingCommand): void {
+    const job = this.#inFlight;
+    if (!job || job.pending || p.command !== job.command.trim()) return;
+    job.pending = p;
+    if (job.opts.answer !== undefined) p.profile = { ...p.profile, answer: job.opts.answer };
+    if (job.opts.data !== undefined && !p.expectsPrompt) {
+      p.expectsPrompt = true;
+      p.phase = 'prompt';
+    }
+  }
+
+  #onFinal(p: PendingCommand, ev: FinalEvent): void {
+    const job = this.#inFlight;
+    if (!job || job.pending !== p) return;
+    const elapsedMs = this.#clock.now() - job.started;
+    if (ev.type === 'ok') this.#finish(job, { status: 'ok', command: job.command, lines: p.lines, elapsedMs });
+    else this.#finish(job, { status: 'error', command: job.command, lines: p.lines, error: ev, meaning: finalMeaning(ev), elapsedMs });
+  }
+
+  #onPrompt(p: PendingCommand): void {
+    const job = this.#inFlight;
+    if (!job || job.pending !== p) return;
+    const data = job.opts.data;
+    if (data === undefined) {
+      // the module waits for a payload nobody gave: cancel with ESC rather than hang
+      this.#writeRaw(ESC);
+      this.#tracker.abandon();
+      this.#finish(job, { status: 'aborted', command: job.command, lines: p.lines, reason: 'the module asked for data (> prompt) but no payload was given; cancelled with ESC', elapsedMs: this.#clock.now() - job.started });
+      return;
+    }
+    const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    const bytes = Buffer.concat([payload, CTRL_Z]);
+    this.#writeRaw(bytes);
+    this.#arm(job, 'final');
+  }
+
+  #writeRaw(bytes: Buffer): void {
+    this.#tracker.tx(bytes, this.elapsed());
+    this.port.write(bytes).catch(() => undefined); // a failed write surfaces as the port's close or the timeout
+  }
+
+  #onBoot(ev: ModemEvent, _p: PendingCommand | null): void {
+    this.emit('boot', ev);
+    this.#needResync = false;
+    const job = this.#inFlight;
+    if (job && !job.done) {
+      this.#finish(job, { status: 'reset', command: job.command, lines: job.pending?.lines ?? [], banner: ev.raw, elapsedMs: this.#clock.now() - job.started });
+    }
+  }
+
+  #abort(job: Job): void {
+    if (job.done) return;
+    const idx = this.#queue.indexOf(job);
+    if (idx >= 0) {
+      this.#queue.splice(idx, 1);
+      job.done = true;
+      job.resolve({ status: 'aborted', command: job.command, lines: [], reason: 'aborted before it was sent', elapsedMs: 0 });
+      return;
+    }
+    if (this.#inFlight === job) {
+      const p = job.pending;
+      if (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data')) this.#writeRaw(ESC);
+      this.#tracker.abandon();
+      this.#needResync = true;
+      this.#finish(job, { status: 'aborted', command: job.command, lines: p?.lines ?? [], reason: 'aborted by the caller', elapsedMs: this.#clock.now() - job.started });
+    }
+  }
+
+  #onClose(err: Error | undefined): void {
+    if (this.#closed) return;
+    this.#closed = new CatError('ERR_PORT_CLOSED', err ? `the port ${this.port.description} closed: ${err.message}` : `the port ${this.port.description} is closed`, err ? { cause: err } : {});
+    if (this.#quietTimer !== null) this.#clock.clearTimeout(this.#quietTimer);
+    this.#tracker.end(this.elapsed());
+    const jobs = [...(this.#inFlight ? [this.#inFlight] : []), ...this.#queue];
+    this.#queue = [];
+    for (const j of jobs) {
+      const e = new CatError('ERR_PORT_CLOSED', `${this.#closed.message} while "${j.command}" was ${j === this.#inFlight ? 'waiting for its answer' : 'queued'}`, { cause: err, context: { command: j.command } });
+      this.#finish(j, null, e);
+    }
+    this.emit('close', err);
+  }
+}

@@ -1,0 +1,31 @@
+import type { TimelineItem } from './types.js';
+import type { ModemEvent } from '../urc/types.js';
+import { explain } from '../urc/codes.js';
+import { isUtf8 } from '../transcript/format.js';
+import { tr, type Lang } from '../util/i18n.js';
+
+const NOT_EVENTS = new Set(['command', 'data', 'prompt', 'echo', 'overlong', 'note']);
+
+/**
+ * One timeline item as a flat JSON object: `seq`, `t`, `dir`, `role`, `type`, `raw`, the
+ * decoded fields named as in the protocol reference, and `explain` for coded results.
+ * Byte fields: `payload` as text when it is valid UTF-8, else `payloadBase64`.
+ */
+export function itemToJson(item: TimelineItem, lang: Lang = 'en'): Record<string, unknown> {
+  const ev = item.event;
+  const o: Record<string, unknown> = { seq: item.seq, t: item.t, dir: item.dir, role: item.role, type: ev.type, raw: ev.raw };
+  if (item.command !== undefined) o['command'] = item.command;
+  for (const [k, v] of Object.entries(ev)) {
+    if (k === 'type' || k === 'raw') continue;
+    if (Buffer.isBuffer(v)) {
+      o[`${k}Length`] = v.length;
+      if (isUtf8(v)) o[k] = v.toString('utf8');
+      else o[`${k}Base64`] = v.toString('base64');
+    } else o[k] = v;
+  }
+  if (!NOT_EVENTS.has(ev.type)) {
+    const x = explain(ev as ModemEvent);
+    if (x) o['explain'] = tr(x, lang);
+  }
+  return o;
+}

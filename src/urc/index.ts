@@ -1,0 +1,186 @@
+/**
+ * One frame's text → one typed event. Pure, no state, never throws.
+ *
+ * Classification: leading NUL bytes and surrounding whitespace are ignored (`raw` keeps the text
+ * as given). The first character picks the path:
+ *   `+`  → the prefix up to `:` is looked up (case-insensitive) in one table; a known prefix
+ *          whose fields are not of a documented shape, and any other `+XYZ:` line, become
+ *          `{ type: 'info', prefix: '+XYZ', text }` (prefix as printed);
+ *   `O`/`E` → exact `OK` / `ERROR`;  `R`/`^` → boot banners (`RDY`, `^SYSSTART…`);
+ *   anything else → `{ type: 'unknown' }` (identity answers such as `EC616S` included: the
+ *   engine reads those by the command they answer).
+ */
+import type { ModemEvent } from './types.js';
+import { isBootBanner } from './boot.js';
+import { ECMT_PREFIXES, RECV_PREFIX, parseEcmt, recvFromLine } from './ecmt.js';
+import { parseEcdns, parseEcping } from './eigencomm.js';
+import { contentBounds, splitPrefix } from './fields.js';
+import { cmeError, cmsError } from './final.js';
+import { parsePacket } from './packet.js';
+import { parseReg } from './registration.js';
+import { parseCpin } from './sim.js';
+import { parseSignal } from './signal.js';
+
+export type { ModemEvent, ModemEventType, EventOf, FinalEvent, PayloadEnd, RegFamily } from './types.js';
+export { isFinal } from './types.js';
+export { cmeError, cmsError, parseFinal } from './final.js';
+export {
+  ECMT_PREFIXES,
+  RECV_PREFIX,
+  boundaryOf,
+  parseEcmt,
+  parseRecvHeader,
+  parseRecvHeaderBytes,
+  recvBlockEvent,
+  recvEvent,
+  recvFromLine,
+  type RecvHeader,
+} from './ecmt.js';
+export { isSolicitedRegAnswer, parseReg, regFamily } from './registration.js';
+export { parseCgatt, parseCgcontrdp, parseCgev, parseCgpaddr, parsePacket } from './packet.js';
+export { parseCpin } from './sim.js';
+export { parseCesq, parseCfun, parseCsq, parseSignal, rsrpToDbm, rsrqToDb, rssiToDbm } from './signal.js';
+export { parseEcdns, parseEcping } from './eigencomm.js';
+export { isBootBanner, parseBoot } from './boot.js';
+export {
+  actMeaning,
+  cmeCodeFromText,
+  cmeMeaning,
+  cmsMeaning,
+  connResultMeaning,
+  connStateMeaning,
+  connackMeaning,
+  cpinMeaning,
+  ecmtResultMeaning,
+  explain,
+  mqtt5ReasonMeaning,
+  regStatMeaning,
+  statErrMeaning,
+  type EcmtOp,
+} from './codes.js';
+
+type Handler = (prefix: string, rest: string, raw: string) => ModemEvent | null;
+
+const HANDLERS: ReadonlyMap<string, Handler> = (() => {
+  const m = new Map<string, Handler>();
+  m.set('+CME ERROR', (_p, rest, raw) => cmeError(rest, raw));
+  m.set('+CMS ERROR', (_p, rest, raw) => cmsError(rest, raw));
+  for (const p of ECMT_PREFIXES) if (p !== '+ECMTRECV') m.set(p, parseEcmt);
+  for (const p of ['+CEREG', '+CREG', '+CGREG']) m.set(p, parseReg);
+  for (const p of ['+CGATT', '+CGPADDR', '+CGEV', '+CGCONTRDP']) m.set(p, parsePacket);
+  for (const p of ['+CSQ', '+CESQ', '+CFUN']) m.set(p, parseSignal);
+  m.set('+CPIN', (_p, rest, raw) => parseCpin(rest, raw));
+  m.set('+ECDNS', (_p, rest, raw) => parseEcdns(rest, raw));
+  m.set('+ECPING', (_p, rest, raw) => parseEcping(rest, raw));
+  return m;
+})();
+
+/**
+ * Prefixes (exact case, without the colon) the module itself starts a frame with. The whole
+ * `+ECMT…` family counts as well (see isKnownFrameStart).
+ */
+export const FRAME_PREFIXES: ReadonlySet<string> = new Set([...HANDLERS.keys(), '+ECMTRECV']);
+
+function classify(raw: string): ModemEvent {
+  const [s, e] = contentBounds(raw);
+  if (s === e) return { type: 'unknown', raw };
+  const c0 = raw.charCodeAt(s);
+  const n = e - s;
+  switch (c0) {
+    case 0x2b /* + */: {
+      const line = s === 0 && e === raw.length ? raw : raw.slice(s, e);
+      const p = splitPrefix(line);
+      if (!p) return { type: 'unknown', raw };
+      const key = p.prefix.toUpperCase();
+      if (key === '+ECMTRECV') {
+        const ev = recvFromLine(raw, s);
+        if (ev) return ev;
+      } else {
+        const h = HANDLERS.get(key);
+        if (h) {
+          const ev = h(key, p.rest, raw);
+          if (ev) return ev;
+        }
+      }
+      if (p.prefix.includes(' ')) return { type: 'unknown', raw };
+      return { type: 'info', raw, prefix: p.prefix, text: p.rest };
+    }
+    case 0x4f /* O */:
+      if (n === 2 && raw.charCodeAt(s + 1) === 0x4b) return { type: 'ok', raw };
+      break;
+    case 0x45 /* E */:
+      if (n === 5 && raw.startsWith('ERROR', s)) return { type: 'error', raw };
+      break;
+    case 0x52 /* R */:
+    case 0x5e /* ^ */: {
+      if (n <= 64) {
+        const line = raw.slice(s, e);
+        if (isBootBanner(line)) return { type: 'boot', raw, banner: line };
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return { type: 'unknown', raw };
+}
+
+/**
+ * Classify one frame's text. Never throws: garbage, control characters and huge strings give
+ * `unknown` (or `info` for an unrecognised `+XYZ:` line). A `+ECMTRECV:` line read here carries
+ * the rest of the line as its payload with `boundary: 'inferred'`, `endedBy: 'line'`; the framer
+ * builds the real multi-line event with recvEvent/recvBlockEvent.
+ */
+export function parseLine(text: string): ModemEvent {
+  const raw = typeof text === 'string' ? text : String(text);
+  try {
+    return classify(raw);
+  } catch {
+    return { type: 'unknown', raw };
+  }
+}
+
+function isEcmtFamily(prefix: string): boolean {
+  if (prefix.length <= 5 || !prefix.startsWith('+ECMT')) return false;
+  for (let i = 5; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    if (c < 0x41 || c > 0x5a) return false;
+  }
+  return true;
+}
+
+/**
+ * True when the line begins a frame the module itself prints: exactly `OK`/`ERROR`, a boot
+ * banner, or `+PREFIX:` for a family this layer knows (`+CME ERROR`, `+CMS ERROR`, the whole
+ * `+ECMT…` family, +CEREG/+CREG/+CGREG, +CGATT, +CGPADDR, +CGEV, +CGCONTRDP, +CPIN, +CSQ,
+ * +CESQ, +CFUN, +ECDNS, +ECPING). Strict, because it decides where a raw +ECMTRECV payload
+ * ends: upper case only, the line must start at column 0 (leading NULs are skipped, leading
+ * spaces are not), only trailing whitespace is ignored, and an unknown `+Word:` is not a frame.
+ */
+export function isKnownFrameStart(text: string): boolean {
+  if (typeof text !== 'string') return false;
+  let s = 0;
+  while (s < text.length && text.charCodeAt(s) === 0) s++;
+  if (s >= text.length) return false;
+  const c0 = text.charCodeAt(s);
+  if (c0 === 0x2b) {
+    const limit = Math.min(text.length, s + 33);
+    const colon = text.indexOf(':', s);
+    if (colon < 0 || colon >= limit) return false;
+    const prefix = text.slice(s, colon);
+    return FRAME_PREFIXES.has(prefix) || isEcmtFamily(prefix);
+  }
+  if (c0 !== 0x4f && c0 !== 0x45 && c0 !== 0x52 && c0 !== 0x5e) return false;
+  let e = text.length;
+  while (e > s && (text.charCodeAt(e - 1) === 0x20 || text.charCodeAt(e - 1) === 0x09 || text.charCodeAt(e - 1) === 0x0d || text.charCodeAt(e - 1) === 0x0a)) e--;
+  if (e - s > 64) return false;
+  const line = text.slice(s, e);
+  return line === 'OK' || line === 'ERROR' || isBootBanner(line);
+}
+
+/** True when the line starts a downlink message (`+ECMTRECV:`, exact case, leading NULs skipped). */
+export function isRecvStart(text: string): boolean {
+  let s = 0;
+  while (s < text.length && text.charCodeAt(s) === 0) s++;
+  return text.startsWith(RECV_PREFIX, s);
+}
