@@ -1,0 +1,131 @@
+import { TypedEmitter } from '../util/emitter.js';
+import { CatError } from '../util/errors.js';
+import type { ModemPort, ModemPortEvents } from './types.js';
+
+export interface SerialOptions {
+  /** Device path, e.g. /dev/ttyUSB0, /dev/serial/by-id/…, COM3. */
+  path: string;
+  /** Default 115200. */
+  baudRate?: number;
+  /** Default 8. */
+  dataBits?: 5 | 6 | 7 | 8;
+  /** Default 'none'. */
+  parity?: 'none' | 'even' | 'odd' | 'mark' | 'space';
+  /** Default 1. */
+  stopBits?: 1 | 1.5 | 2;
+  /** Flow control. Default 'none'. */
+  flowControl?: 'none' | 'rtscts' | 'xonxoff';
+}
+
+const PARITIES = ['none', 'even', 'odd', 'mark', 'space'] as const;
+
+function validate(opts: SerialOptions): Required<SerialOptions> {
+  if (typeof opts.path !== 'string' || opts.path.length === 0) throw new CatError('ERR_INVALID_OPTION', 'a serial port path is needed (e.g. /dev/ttyUSB0)');
+  const baudRate = opts.baudRate ?? 115200;
+  if (!Number.isInteger(baudRate) || baudRate < 50 || baudRate > 16_000_000) throw new CatError('ERR_INVALID_OPTION', `baud rate must be an integer such as 115200 (got ${String(opts.baudRate)})`);
+  const dataBits = opts.dataBits ?? 8;
+  if (![5, 6, 7, 8].includes(dataBits)) throw new CatError('ERR_INVALID_OPTION', `data bits must be 5, 6, 7 or 8 (got ${String(opts.dataBits)})`);
+  const parity = opts.parity ?? 'none';
+  if (!PARITIES.includes(parity)) throw new CatError('ERR_INVALID_OPTION', `parity must be one of ${PARITIES.join(', ')} (got ${String(opts.parity)})`);
+  const stopBits = opts.stopBits ?? 1;
+  if (![1, 1.5, 2].includes(stopBits)) throw new CatError('ERR_INVALID_OPTION', `stop bits must be 1, 1.5 or 2 (got ${String(opts.stopBits)})`);
+  const flowControl = opts.flowControl ?? 'none';
+  if (!['none', 'rtscts', 'xonxoff'].includes(flowControl)) throw new CatError('ERR_INVALID_OPTION', `flow control must be none, rtscts or xonxoff (got ${String(opts.flowControl)})`);
+  return { path: opts.path, baudRate, dataBits, parity, stopBits, flowControl };
+}
+
+/** Explain an open failure in words a bench user can act on. */
+export function explainOpenError(path: string, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/ENOENT|No such file/i.test(msg)) return `cannot open ${path}: no such device (is the module plugged in? try "cat1 ports")`;
+  if (/EACCES|Permission denied/i.test(msg)) return `cannot open ${path}: permission denied (add yourself to the "dialout" group, or run with sudo)`;
+  if (/EBUSY|Resource busy|Cannot lock port|lock/i.test(msg)) return `cannot open ${path}: the port is in use by another program (ModemManager? a terminal? see "cat1 ports")`;
+  return `cannot open ${path}: ${msg}`;
+}
+
+/** The real serial port, through the `serialport` package (loaded lazily). */
+export class SerialModemPort extends TypedEmitter<ModemPortEvents> implements ModemPort {
+  readonly description: string;
+  readonly options: Required<SerialOptions>;
+  #port: import('serialport').SerialPort | null = null;
+  #closed = false;
+
+  private constructor(options: Required<SerialOptions>) {
+    super();
+    this.options = options;
+    this.description = options.path;
+  }
+
+  /** Open the device. Rejects with ERR_PORT_OPEN and a message that says what to do. */
+  static async open(opts: SerialOptions): Promise<SerialModemPort> {
+    const o = validate(opts);
+    const { SerialPort } = await import('serialport');
+    const self = new SerialModemPort(o);
+    await new Promise<void>((resolve, reject) => {
+      const sp = new SerialPort(
+        {
+          path: o.path,
+          baudRate: o.baudRate,
+          dataBits: o.dataBits,
+          parity: o.parity,
+          stopBits: o.stopBits,
+          rtscts: o.flowControl === 'rtscts',
+          xon: o.flowControl === 'xonxoff',
+          xoff: o.flowControl === 'xonxoff',
+          lock: true,
+          autoOpen: false,
+        },
+      );
+      sp.open((err) => {
+        if (err) {
+          reject(new CatError('ERR_PORT_OPEN', explainOpenError(o.path, err), { cause: err, context: { path: o.path } }));
+          return;
+        }
+        self.#port = sp;
+        sp.on('data', (chunk: Buffer) => self.emit('data', chunk));
+        sp.on('error', (e: Error) => self.emit('error', e));
+        sp.on('close', (e: (Error & { disconnected?: boolean }) | null) => self.#onClose(e ?? undefined));
+        resolve();
+      });
+    });
+    return self;
+  }
+
+  get isOpen(): boolean {
+    return !this.#closed && this.#port !== null && this.#port.isOpen;
+  }
+
+  write(data: Uint8Array | string): Promise<void> {
+    const sp = this.#port;
+    if (!sp || this.#closed) return Promise.reject(new CatError('ERR_PORT_CLOSED', `${this.description} is closed`));
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    return new Promise((resolve, reject) => {
+      sp.write(bytes, (err) => {
+        if (err) reject(new CatError('ERR_PORT_WRITE', `could not write to ${this.description}: ${err.message}`, { cause: err }));
+        else resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const sp = this.#port;
+    if (!sp || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      if (!sp.isOpen) {
+        this.#onClose(undefined);
+        resolve();
+        return;
+      }
+      sp.close(() => {
+        this.#onClose(undefined);
+        resolve();
+      });
+    });
+  }
+
+  #onClose(err: Error | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.emit('close', err ? new CatError('ERR_PORT_CLOSED', `${this.description} went away: ${err.message}`, { cause: err }) : undefined);
+  }
+}

@@ -1,0 +1,101 @@
+import { CatError } from '../util/errors.js';
+import { TRANSCRIPT_KINDS, TRANSCRIPT_VERSION, type Redaction, type TranscriptEntry, type TranscriptHeader, type TranscriptKind } from './types.js';
+
+/** True when the bytes survive a round trip through a UTF-8 JSON string. */
+export function isUtf8(buf: Buffer): boolean {
+  // Fast path: pure ASCII needs no round trip.
+  let ascii = true;
+  for (let i = 0; i < buf.length; i++) {
+    if (buf[i]! > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return true;
+  return Buffer.from(buf.toString('utf8'), 'utf8').equals(buf);
+}
+
+export function encodeHeader(h: TranscriptHeader): string {
+  return JSON.stringify(h);
+}
+
+export function encodeEntry(e: TranscriptEntry): string {
+  const t = e.t === null ? null : Math.round(e.t * 1e6) / 1e6;
+  if (e.dir === 'note') return JSON.stringify({ t, dir: 'note', text: e.text });
+  const o: Record<string, unknown> = { t, dir: e.dir };
+  if (isUtf8(e.data)) o['text'] = e.data.toString('utf8');
+  else o['b64'] = e.data.toString('base64');
+  if (e.redact && e.redact.length > 0) o['redact'] = e.redact;
+  return JSON.stringify(o);
+}
+
+function fail(where: string, what: string): never {
+  throw new CatError('ERR_TRANSCRIPT_FORMAT', `${where}: ${what}`, { context: { where } });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parse and validate the header line. `where` names the place for the error (file:line). */
+export function decodeHeader(line: string, where: string): TranscriptHeader {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    fail(where, 'the first line is not JSON, so this is not a cat1 transcript');
+  }
+  if (!isObject(v) || v['cat1'] !== 'transcript') fail(where, 'the first line is not a cat1 transcript header ("cat1":"transcript" missing)');
+  const version = v['version'];
+  if (typeof version !== 'number' || !Number.isInteger(version)) fail(where, 'header has no integer "version"');
+  if (version > TRANSCRIPT_VERSION) fail(where, `transcript version ${version} is newer than this cat1 understands (${TRANSCRIPT_VERSION}); update cat1-bridge`);
+  const kind = v['kind'];
+  if (typeof kind !== 'string' || !TRANSCRIPT_KINDS.includes(kind as TranscriptKind)) {
+    fail(where, `header "kind" must be one of ${TRANSCRIPT_KINDS.join(', ')}`);
+  }
+  if (typeof v['created'] !== 'string') fail(where, 'header has no "created" time');
+  if (typeof v['redacted'] !== 'boolean') fail(where, 'header has no boolean "redacted"');
+  return v as TranscriptHeader;
+}
+
+/** Parse and validate one entry line. */
+export function decodeEntry(line: string, where: string): TranscriptEntry {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    fail(where, 'not valid JSON (a truncated or edited line?)');
+  }
+  if (!isObject(v)) fail(where, 'an entry must be a JSON object');
+  const t = v['t'];
+  if (!(t === null || (typeof t === 'number' && Number.isFinite(t) && t >= 0))) fail(where, '"t" must be a non-negative number of seconds or null');
+  const dir = v['dir'];
+  if (dir === 'note') {
+    if (typeof v['text'] !== 'string') fail(where, 'a note needs "text"');
+    return { t, dir, text: v['text'] };
+  }
+  if (dir !== 'tx' && dir !== 'rx') fail(where, '"dir" must be "tx", "rx" or "note"');
+  let data: Buffer;
+  if (typeof v['text'] === 'string') data = Buffer.from(v['text'], 'utf8');
+  else if (typeof v['b64'] === 'string') {
+    const s = v['b64'];
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) fail(where, '"b64" is not valid base64');
+    data = Buffer.from(s, 'base64');
+  } else fail(where, 'an entry needs "text" or "b64"');
+  const entry: TranscriptEntry = { t, dir, data };
+  const r = v['redact'];
+  if (r !== undefined) {
+    if (!Array.isArray(r)) fail(where, '"redact" must be an array');
+    const spans: Redaction[] = [];
+    for (const s of r) {
+      if (!isObject(s) || !Number.isInteger(s['at']) || !Number.isInteger(s['len']) || typeof s['tag'] !== 'string') {
+        fail(where, 'each "redact" span needs integer "at", "len" and a "tag"');
+      }
+      const span = { at: s['at'] as number, len: s['len'] as number, tag: s['tag'] as string };
+      if (span.at < 0 || span.len < 0 || span.at + span.len > data.length) fail(where, 'a "redact" span lies outside the entry bytes');
+      spans.push(span);
+    }
+    entry.redact = spans;
+  }
+  return entry;
+}

@@ -1,0 +1,1254 @@
+/**
+ * Import of text logs pasted from serial terminals (SSCOM, XCOM, PuTTY/minicom captures, the VS
+ * Code serial monitor, Arduino/PlatformIO monitors, printf logs from an MCU, copy-paste from a
+ * chat) into transcript entries, so the same decoder runs on them.
+ *
+ * Streaming: feed one line at a time to `TextLogImporter.push()`; memory stays bounded by one open
+ * entry (≤ 64 KiB, longer runs are split) plus, until the first timestamp is seen, at most 1024
+ * held entries. Every step is linear in the line length; nothing here throws on input.
+ *
+ * ## Rules
+ *
+ * **Line prefix.** At the start of a line the importer recognises a timestamp and a direction
+ * marker, in either order, with any whitespace between them, plus an optional `[HEX]` tag. Only
+ * that prefix and ONE separating space or tab after it are removed; everything else, including
+ * leading spaces of lines without a prefix, is payload and kept byte for byte.
+ *
+ * **Timestamps.** Bracketed `[…]` or bare at column 0 (a bare one must be followed by whitespace,
+ * `[`, a marker or the end of the line):
+ * - time of day `12:34:56`, `12:34:56.789`, `12:34:56,789`, `12:34:56:789` (SSCOM),
+ *   `12_34_56_789`, 1–9 fraction digits;
+ * - date and time `2024-05-01 12:34:56.789`, `2024/05/01 12:34:56`, `2024-05-01T12:34:56.789Z`
+ *   (a zone suffix `Z`/`+08:00` is accepted and ignored: only differences matter);
+ * - relative seconds, bracketed only and with ≥ 3 decimals: `[   12.345]`, `[    0.000123]`.
+ * `t` = seconds since the first timestamp of the log. Time only: a step back of more than 12 h is
+ * a midnight wrap (+24 h). Any other step back is clamped (the line keeps the previous `t`, later
+ * lines continue from there) with a warning. A switch between relative and clock stamps is
+ * treated like a step back. Lines without a stamp take the previous line's time. Entries completed
+ * before the first timestamp are held and get `t = 0` once it arrives (beyond 1024 held entries
+ * they are released with `t: null` and a warning). A log without any timestamp: `t: null`
+ * everywhere.
+ *
+ * **Direction markers.** tx (host → module): `→` `->` `-->` `>>` `>>>` `TX:` `[TX]` `SEND:` `[SEND]`
+ * `SENT:` `SND:` `发→◇` `发→` `[发送]` `发送:`; rx (module → host): `←` `<-` `<--` `<<` `<<<` `RX:` `[RX]`
+ * `RECV:` `[RECV]` `RCV:` `RCVD:` `RECEIVED:` `收←◆` `收←` `[接收]` `接收:`. Words are
+ * case-insensitive (`Tx:`), a full-width colon is accepted, `[TX]:` too. SSCOM markers saved in
+ * GBK and read as Latin-1 (`·¢¡ú¡ó`, `ÊÕ¡û¡ô`) are understood. Exception: a BARE time stamp
+ * followed by ` -> ` is the Arduino IDE / PlatformIO monitor layout (`12:34:56.789 -> OK`), which
+ * prints it before every RECEIVED line: that arrow is a separator and the line is classified by
+ * its content. A single `>` or `<` is not a marker (`>` is the module's data prompt), and a word
+ * needs its colon or brackets (`SEND OK` is module output, `TX AT` is not recognised).
+ *
+ * **Lines without a marker** are classified by content: with `atIsTx` (default) a line starting
+ * with an AT command (`AT` case-insensitive followed by end, `+ & ? = ^ $ % * # \`, or a basic
+ * command such as `ATE0`, `ATI`, `ATS0=1`, `ATD*99#` — not `Attributes`) is tx; `>` alone is the
+ * data prompt (rx `> `, no CRLF); everything else is rx. Exceptions, in this order:
+ * 1. After an explicitly marked rx line (SSCOM prints `收←◆` once per received chunk), following
+ *    unmarked lines belong to that chunk — an AT line too if the log also marks tx lines (it can
+ *    only be the module's echo then). While such a chunk or a +ECMTRECV payload is open, a marker
+ *    without a time stamp is payload when every marked line so far had one.
+ * 2. After a tx line: SSCOM prints the sent line end as `□` (on the line or alone on the next
+ *    line): it makes that tx end in `\r\n` instead of `\r`. Other lines are classified by content
+ *    (terminals print each send on one line, and logs that mark only sends print the module's
+ *    answer unmarked). A multi-line send outside data mode is therefore not recognised.
+ * 3. After a `>` prompt, the next tx line that is not an AT command is the data-mode payload; in
+ *    a log without markers the unmarked lines after the prompt are that payload until a line that
+ *    looks like module output (`OK`, `ERROR`, `+XXX:`, an empty line…). A visible Ctrl-Z/ESC
+ *    notation at its end (`^Z`, `<Ctrl+Z>`, `\x1A`, `<ESC>`…) becomes the byte; without one a
+ *    Ctrl-Z is assumed (ECMT data mode ends with it) and a warning says so. Payload lines are
+ *    joined with `\r\n`. A `> text` line right after a command is the prompt plus that payload
+ *    (unless `text` is itself an AT command: then the whole line is rx text).
+ *
+ * **Bytes.** tx line → `<line>\r` (`\r\n` with SSCOM's `□`); VS Code's `---- Sent utf8 encoded
+ * message: "AT\r\n" ----` → exactly the quoted bytes. rx line → `<line>\r\n`; an explicit rx
+ * marker with nothing after it (`收←◆` then a line break) stands for the chunk's leading `\r\n`.
+ * Consecutive rx lines merge into one entry unless a line carries a different time stamp or an
+ * explicit marker (and an entry is split at 64 KiB, bytes staying contiguous). Empty lines are `\r\n`, except ONE trailing empty line at the end of a chunk
+ * opened by an explicit rx marker, which is the terminal's own line break before its next marker
+ * (SSCOM prints one). An empty line right after a tx line opens an rx entry (the module's leading
+ * CRLF). Each tx line is its own entry.
+ *
+ * **Comments** (never looked for on rx lines): on a tx line, after balanced double quotes,
+ * `→`/`←` after ≥ 1 space, `->`/`=>`/`<-`/`//`/`# ` after ≥ 2 spaces, or a trailing `(…)` group
+ * after ≥ 2 spaces start a comment (`AT+ECMTOPEN=0,"host",1883            → +ECMTOPEN: 0,0`): the
+ * command keeps the part before the spaces, and the comment becomes a NoteEntry right after the
+ * tx entry (it is the author's expectation, not module output). Whole lines starting with `//`
+ * or `# ` become notes too, except inside an explicit rx chunk or a +ECMTRECV payload.
+ *
+ * **Garbage** never throws: lines with control characters or U+FFFD are kept as they are, with a
+ * warning naming the line; warnings stop being listed after 1000.
+ *
+ * **Terminal noise** becomes a NoteEntry, never module output: port open/close banners (`Open
+ * port COM3…`, `打开串口…`, VS Code `---- … ----`, minicom, PuTTY `=~=~=`, miniterm/PlatformIO `--- … ---`) and
+ * separator lines (`----`, `====`). A tx marker with nothing after it (`[SEND]`) is dropped with a
+ * warning.
+ *
+ * **Hex mode.** A line of space-separated byte pairs (`41 54 0D 0A`) is decoded to exactly those
+ * bytes (no CR/CRLF added) when it carries `[HEX]`, or when the log is in hex mode: the first data
+ * line of the log was such a line with ≥ 2 pairs. A text data line in such a log ends hex mode
+ * (warning; that line and later ones are text). Everywhere else hex-looking lines are text.
+ */
+import { CatError, oneLine } from '../util/errors.js';
+import type { NoteEntry, TranscriptEntry } from './types.js';
+
+export interface ImportOptions {
+  /** Assume lines without a direction marker starting with an AT command are tx (host → module). Default true. */
+  atIsTx?: boolean;
+}
+
+export interface ImportWarning {
+  /** 1-based line number in the log. */
+  line: number;
+  message: string;
+}
+
+type Dir = 'tx' | 'rx';
+
+const US_PER_S = 1_000_000;
+const US_PER_DAY = 86_400 * US_PER_S;
+const HALF_DAY_US = US_PER_DAY / 2;
+/** Longest open entry before it is split (bytes). */
+const MAX_ENTRY = 64 * 1024;
+/** Entries held back while no timestamp has been seen yet. */
+const MAX_HELD = 1024;
+const MAX_WARNINGS = 1000;
+/** Banners and whole-line comments are short; longer lines are never taken for one. */
+const BANNER_MAX = 256;
+
+const CRLF = Buffer.from('\r\n');
+const PROMPT = Buffer.from('> ');
+
+// ---------------------------------------------------------------------------------------------
+// Character helpers
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Control characters other than TAB, Ctrl-Z, ESC, and U+FFFD (bytes a decoder could not read). */
+function nonTextChars(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 0x1a && c !== 0x1b) || c === 0x7f || c === 0xfffd) n++;
+  }
+  return n;
+}
+
+function isAllBlank(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) if (!isBlank(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Digits at `i`: at least `min`, at most `max`, and not followed by another digit. */
+function readDigits(s: string, i: number, min: number, max: number): { v: number; n: number; end: number } | null {
+  let j = i;
+  let v = 0;
+  while (j < s.length && j - i < max) {
+    const c = s.charCodeAt(j);
+    if (!isDigit(c)) break;
+    v = v * 10 + (c - 48);
+    j++;
+  }
+  const n = j - i;
+  if (n < min || isDigit(s.charCodeAt(j))) return null;
+  return { v, n, end: j };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timestamps
+
+/** wall: `us` is the time of day (and `day` the date, days since 1970, when written); otherwise `us` is relative seconds × 1e6. */
+interface Stamp {
+  wall: boolean;
+  day: number | null;
+  us: number;
+}
+
+function fractionUs(v: number, n: number): number {
+  return n <= 6 ? v * 10 ** (6 - n) : Math.floor(v / 10 ** (n - 6));
+}
+
+function parseClock(s: string, i: number): { us: number; end: number } | null {
+  const h = readDigits(s, i, 1, 2);
+  if (!h) return null;
+  const sep = s.charCodeAt(h.end);
+  if (sep !== 58 /* : */ && sep !== 95 /* _ */) return null;
+  const m = readDigits(s, h.end + 1, 2, 2);
+  if (!m || s.charCodeAt(m.end) !== sep) return null;
+  const sec = readDigits(s, m.end + 1, 2, 2);
+  if (!sec || h.v > 23 || m.v > 59 || sec.v > 60) return null;
+  let us = ((h.v * 60 + m.v) * 60 + sec.v) * US_PER_S;
+  let end = sec.end;
+  const f = s.charCodeAt(end);
+  const fracSep = sep === 95 ? f === 95 || f === 46 : f === 46 || f === 44 || f === 58;
+  if (fracSep && isDigit(s.charCodeAt(end + 1))) {
+    const fr = readDigits(s, end + 1, 1, 9);
+    if (!fr) return null;
+    us += fractionUs(fr.v, fr.n);
+    end = fr.end;
+  }
+  return { us, end };
+}
+
+function parseDate(s: string, i: number): { day: number; end: number } | null {
+  const y = readDigits(s, i, 4, 4);
+  if (!y) return null;
+  const sep = s.charCodeAt(y.end);
+  if (sep !== 45 /* - */ && sep !== 47 /* / */ && sep !== 46 /* . */) return null;
+  const mo = readDigits(s, y.end + 1, 1, 2);
+  if (!mo || s.charCodeAt(mo.end) !== sep) return null;
+  const d = readDigits(s, mo.end + 1, 1, 2);
+  if (!d || mo.v < 1 || mo.v > 12 || d.v < 1 || d.v > 31) return null;
+  return { day: Math.floor(Date.UTC(y.v, mo.v - 1, d.v) / 86_400_000), end: d.end };
+}
+
+/** Skip a zone suffix (`Z`, `+08:00`, `-0500`) directly after a time. */
+function skipZone(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c === 90 /* Z */) return i + 1;
+  if (c === 43 || c === 45) {
+    const h = readDigits(s, i + 1, 2, 4);
+    if (!h) return i;
+    if (h.n === 4) return h.end;
+    if (h.n === 2) {
+      if (s.charCodeAt(h.end) === 58) {
+        const m = readDigits(s, h.end + 1, 2, 2);
+        if (m) return m.end;
+      }
+      return h.end;
+    }
+  }
+  return i;
+}
+
+function parseWall(s: string, i: number): { stamp: Stamp; end: number } | null {
+  const d = parseDate(s, i);
+  if (d) {
+    let j = d.end;
+    const c = s.charCodeAt(j);
+    if (c === 84 /* T */ || c === 95 /* _ */) j++;
+    else {
+      while (s.charCodeAt(j) === 32 && j - d.end < 3) j++;
+      if (j === d.end) return null;
+    }
+    const k = parseClock(s, j);
+    if (!k) return null;
+    return { stamp: { wall: true, day: d.day, us: k.us }, end: skipZone(s, k.end) };
+  }
+  const k = parseClock(s, i);
+  if (!k) return null;
+  return { stamp: { wall: true, day: null, us: k.us }, end: skipZone(s, k.end) };
+}
+
+/** Relative seconds `12.345` spanning exactly [a, b). */
+function parseRelative(s: string, a: number, b: number): Stamp | null {
+  const int = readDigits(s, a, 1, 10);
+  if (!int || s.charCodeAt(int.end) !== 46) return null;
+  const fr = readDigits(s, int.end + 1, 3, 9);
+  if (!fr || fr.end !== b) return null;
+  return { wall: false, day: null, us: int.v * US_PER_S + fractionUs(fr.v, fr.n) };
+}
+
+function parseStamp(s: string, i: number, allowBare: boolean): { stamp: Stamp; end: number; bracketed: boolean } | null {
+  if (s.charCodeAt(i) === 91 /* [ */) {
+    let close = -1;
+    for (let j = i + 1; j < s.length && j <= i + 48; j++) {
+      if (s.charCodeAt(j) === 93) {
+        close = j;
+        break;
+      }
+    }
+    if (close < 0) return null;
+    let a = i + 1;
+    let b = close;
+    while (a < b && isBlank(s.charCodeAt(a))) a++;
+    while (b > a && isBlank(s.charCodeAt(b - 1))) b--;
+    if (a === b) return null;
+    const w = parseWall(s, a);
+    if (w && w.end === b) return { stamp: w.stamp, end: close + 1, bracketed: true };
+    const r = parseRelative(s, a, b);
+    return r ? { stamp: r, end: close + 1, bracketed: true } : null;
+  }
+  if (!allowBare) return null;
+  const w = parseWall(s, i);
+  if (!w) return null;
+  const c = s.charCodeAt(w.end);
+  if (!(w.end === s.length || isBlank(c) || c === 91 || parseMarker(s, w.end) !== null)) return null;
+  return { stamp: w.stamp, end: w.end, bracketed: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direction markers
+
+interface Marker {
+  dir: Dir;
+  end: number;
+  /** the ASCII `->` (Arduino/PlatformIO use it as a separator after a bare time) */
+  asciiArrow: boolean;
+}
+
+/** Longest first where one is a prefix of another. */
+const LITERAL_MARKERS: ReadonlyArray<readonly [string, Dir]> = [
+  ['发→◇', 'tx'],
+  ['收←◆', 'rx'],
+  ['发→', 'tx'],
+  ['收←', 'rx'],
+  // SSCOM saves its logs in GBK; read as Latin-1 the markers look like this
+  ['·¢¡ú¡ó', 'tx'],
+  ['ÊÕ¡û¡ô', 'rx'],
+  ['[发送]', 'tx'],
+  ['[接收]', 'rx'],
+  ['【发送】', 'tx'],
+  ['【接收】', 'rx'],
+  ['发送:', 'tx'],
+  ['发送：', 'tx'],
+  ['接收:', 'rx'],
+  ['接收：', 'rx'],
+  ['→', 'tx'],
+  ['←', 'rx'],
+  ['-->', 'tx'],
+  ['<--', 'rx'],
+  ['->', 'tx'],
+  ['<-', 'rx'],
+  ['>>>', 'tx'],
+  ['<<<', 'rx'],
+  ['>>', 'tx'],
+  ['<<', 'rx'],
+];
+
+const TX_WORDS: ReadonlySet<string> = new Set(['TX', 'SEND', 'SENT', 'SND']);
+const RX_WORDS: ReadonlySet<string> = new Set(['RX', 'RECV', 'RCV', 'RCVD', 'RECEIVE', 'RECEIVED']);
+
+function isColon(c: number): boolean {
+  return c === 58 || c === 0xff1a;
+}
+
+function parseMarker(s: string, i: number): Marker | null {
+  const c0 = s.charCodeAt(i);
+  if (Number.isNaN(c0)) return null;
+  for (const [lit, dir] of LITERAL_MARKERS) {
+    if (s.startsWith(lit, i)) return { dir, end: i + lit.length, asciiArrow: lit === '->' };
+  }
+  const bracket = c0 === 91;
+  const w0 = bracket ? i + 1 : i;
+  let j = w0;
+  while (j < s.length && j - w0 < 9 && isLetter(s.charCodeAt(j))) j++;
+  if (j === w0) return null;
+  const word = s.slice(w0, j).toUpperCase();
+  const dir: Dir | null = TX_WORDS.has(word) ? 'tx' : RX_WORDS.has(word) ? 'rx' : null;
+  if (dir === null) return null;
+  if (bracket) {
+    if (s.charCodeAt(j) !== 93) return null;
+    j++;
+    if (isColon(s.charCodeAt(j))) j++;
+    return { dir, end: j, asciiArrow: false };
+  }
+  return isColon(s.charCodeAt(j)) ? { dir, end: j + 1, asciiArrow: false } : null;
+}
+
+/** `[HEX]` or `HEX:` at i → end, or -1. */
+function parseHexTag(s: string, i: number): number {
+  if (s.charCodeAt(i) === 91 && s.charCodeAt(i + 4) === 93 && s.slice(i + 1, i + 4).toUpperCase() === 'HEX') return i + 5;
+  if (s.slice(i, i + 3).toUpperCase() === 'HEX' && isColon(s.charCodeAt(i + 3))) return i + 4;
+  return -1;
+}
+
+interface Prefix {
+  stamp: Stamp | null;
+  dir: Dir | null;
+  hex: boolean;
+  /** something was recognised and removed */
+  headed: boolean;
+  rest: string;
+}
+
+function parsePrefix(s: string): Prefix {
+  let i = 0;
+  let stamp: { stamp: Stamp; bracketed: boolean } | null = null;
+  let marker: Marker | null = null;
+  let markerGap = -1;
+  let hex = false;
+  let any = false;
+  for (let k = 0; k < 4; k++) {
+    let j = i;
+    if (any) while (j < s.length && j - i < 16 && isBlank(s.charCodeAt(j))) j++;
+    if (!stamp) {
+      const r = parseStamp(s, j, !any);
+      if (r) {
+        stamp = r;
+        i = r.end;
+        any = true;
+        continue;
+      }
+    }
+    if (!marker) {
+      const m = parseMarker(s, j);
+      if (m) {
+        marker = m;
+        markerGap = stamp ? j - i : -1;
+        i = m.end;
+        any = true;
+        continue;
+      }
+    }
+    if (!hex) {
+      const h = parseHexTag(s, j);
+      if (h >= 0) {
+        hex = true;
+        i = h;
+        any = true;
+        continue;
+      }
+    }
+    break;
+  }
+  if (any && isBlank(s.charCodeAt(i))) i++;
+  let dir = marker ? marker.dir : null;
+  // Arduino IDE / PlatformIO: "12:34:56.789 -> text" for every received line.
+  if (marker?.asciiArrow && stamp && !stamp.bracketed && markerGap === 1) dir = null;
+  return { stamp: stamp ? stamp.stamp : null, dir, hex, headed: any, rest: any ? s.slice(i) : s };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content classification
+
+/** AT command at the start of `s` (see the module doc). */
+function isAtCommandLine(s: string): boolean {
+  const a = s.charCodeAt(0);
+  const t = s.charCodeAt(1);
+  if ((a !== 65 && a !== 97) || (t !== 84 && t !== 116)) return false;
+  if (s.length === 2) return true;
+  const c = s.charCodeAt(2);
+  // + & ? = ^ $ % * # \
+  if (c === 43 || c === 38 || c === 63 || c === 61 || c === 94 || c === 36 || c === 37 || c === 42 || c === 35 || c === 92) return true;
+  if (c === 13 || c === 10) return true; // decoded hex: "AT\r"
+  if (isBlank(c)) return isAllBlank(s, 2);
+  if (!isLetter(c)) return false;
+  if (c === 68 || c === 100) {
+    // ATD<dial string>
+    const d = s.charCodeAt(3);
+    return Number.isNaN(d) || isDigit(d) || '*#+;>"TtPpLlWw,'.includes(String.fromCharCode(d));
+  }
+  // basic commands: letters in runs of at most two, each optionally followed by digits
+  let run = 0;
+  for (let j = 2; j < s.length && j < 64; j++) {
+    const ch = s.charCodeAt(j);
+    if (isLetter(ch)) {
+      if (++run > 2) return false;
+    } else if (isDigit(ch)) run = 0;
+    else if (ch === 61 || ch === 63 || ch === 59 || ch === 38) return true;
+    else if (isBlank(ch)) return isAllBlank(s, j);
+    else return false;
+  }
+  return s.length < 64;
+}
+
+/** The start of a module frame: a final result, a URC, a prompt. */
+function isModuleFrame(s: string): boolean {
+  const head = s.length > 48 ? s.slice(0, 48) : s;
+  return /^(?:OK|ERROR|RDY|NO CARRIER|BUSY|NO ANSWER|NO DIALTONE|CONNECT|SEND OK|SEND FAIL)(?:\s|$|:)|^\+[A-Za-z][A-Za-z0-9_]*(?:[:\s]|$)|^\^[A-Z]|^>\s*$/.test(head);
+}
+
+function isPromptLine(s: string): boolean {
+  return s.charCodeAt(0) === 62 && isAllBlank(s, 1);
+}
+
+/** Space-separated byte pairs → bytes, else null. */
+function hexPairs(s: string, minPairs: number): Buffer | null {
+  let i = 0;
+  const n = s.length;
+  while (i < n && isBlank(s.charCodeAt(i))) i++;
+  const bytes: number[] = [];
+  while (i < n) {
+    const a = s.charCodeAt(i);
+    const b = s.charCodeAt(i + 1);
+    if (!isHexDigit(a) || !isHexDigit(b)) return null;
+    bytes.push(parseInt(s.slice(i, i + 2), 16));
+    i += 2;
+    if (i < n && !isBlank(s.charCodeAt(i))) return null;
+    while (i < n && isBlank(s.charCodeAt(i))) i++;
+  }
+  return bytes.length >= minPairs ? Buffer.from(bytes) : null;
+}
+
+const SEPARATOR_CHARS = '-=*~_#';
+
+/** A terminal's own banner or a separator line (never module output). */
+function isBanner(s: string): boolean {
+  if (s.length > BANNER_MAX) return false;
+  const t = s.trim();
+  if (t.length >= 3) {
+    let sep = true;
+    for (let i = 0; i < t.length; i++) {
+      if (!SEPARATOR_CHARS.includes(t.charAt(i))) {
+        sep = false;
+        break;
+      }
+    }
+    if (sep) return true;
+  }
+  if (t.startsWith('=~=~=~')) return true; // PuTTY log header
+  if (/^-{3,}\s.*\s-{3,}$/.test(t)) return true; // VS Code "---- Opened the serial port COM3 ----", miniterm "--- … ---"
+  if (/^-{3,}\s/.test(t)) return true; // miniterm / PlatformIO "--- Quit: Ctrl+C | …"
+  const u = t.toLowerCase();
+  return (
+    /^(?:open|opened|close|closed|opening|closing)\s+(?:the\s+)?(?:serial\s+)?port\b/.test(u) ||
+    /^(?:serial\s+)?port\s+\S+\s+(?:is\s+)?(?:opened|closed|open|close)\b/.test(u) ||
+    /^(?:serial\s+)?port\s+(?:opened|closed)\b/.test(u) ||
+    /^(?:打开|关闭)串口|^串口(?:已)?(?:打开|关闭)/.test(t) ||
+    u.startsWith('welcome to minicom') ||
+    u.startsWith('options: ') ||
+    u.startsWith('compiled on ') ||
+    /^port \/dev\/|^port com\d/.test(u) ||
+    u.startsWith('press ctrl-a') ||
+    /^(?:connected to|disconnected from)\s+(?:com\d+|\/dev\/)/.test(u)
+  );
+}
+
+function isCommentLine(s: string): boolean {
+  if (s.length > BANNER_MAX) return false;
+  return s.startsWith('//') || s === '#' || s.startsWith('# ');
+}
+
+/** VS Code serial monitor: `---- Sent utf8 encoded message: "AT\r\n" ----` → the bytes. */
+function vscodeSent(s: string): Buffer | null {
+  if (!s.startsWith('---- Sent ')) return null;
+  const m = /^---- Sent (\w+) encoded message: "(.*)" ----\s*$/.exec(s);
+  if (!m) return null;
+  const enc = m[1] ?? '';
+  const body = m[2] ?? '';
+  if (enc.toLowerCase() === 'hex') {
+    const compact = body.replace(/\s+/g, '');
+    if (compact.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(compact)) return null;
+    return Buffer.from(compact, 'hex');
+  }
+  return Buffer.from(unescapeC(body), 'utf8');
+}
+
+function unescapeC(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charAt(i);
+    if (c !== '\\' || i + 1 >= s.length) {
+      out += c;
+      continue;
+    }
+    const n = s.charAt(++i);
+    switch (n) {
+      case 'r':
+        out += '\r';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '0':
+        out += '\0';
+        break;
+      case 'x': {
+        const h = s.slice(i + 1, i + 3);
+        if (/^[0-9a-fA-F]{2}$/.test(h)) {
+          out += String.fromCharCode(parseInt(h, 16));
+          i += 2;
+        } else out += '\\x';
+        break;
+      }
+      case 'u': {
+        const h = s.slice(i + 1, i + 5);
+        if (/^[0-9a-fA-F]{4}$/.test(h)) {
+          out += String.fromCharCode(parseInt(h, 16));
+          i += 4;
+        } else out += '\\u';
+        break;
+      }
+      default:
+        out += n;
+    }
+  }
+  return out;
+}
+
+/**
+ * A trailing human comment on a tx line: index where the command ends and the comment text,
+ * or null. Linear: one pass tracking the quote parity and the current run of blanks.
+ */
+function splitTxComment(s: string): { command: string; comment: string } | null {
+  let quotes = 0;
+  let run = 0;
+  const endsWithParen = s.trimEnd().endsWith(')');
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isBlank(c)) {
+      run++;
+      continue;
+    }
+    if (run > 0 && quotes % 2 === 0 && i > run) {
+      let hit = false;
+      if (c === 0x2192 || c === 0x2190) hit = true; // → ←
+      else if (run >= 2) {
+        const two = s.slice(i, i + 2);
+        if (two === '->' || two === '=>' || two === '<-' || two === '//') hit = true;
+        else if (c === 35 && (i + 1 === s.length || isBlank(s.charCodeAt(i + 1)))) hit = true; // "# "
+        else if (c === 40 /* ( */ && endsWithParen) hit = true;
+      }
+      if (hit) return { command: s.slice(0, i - run), comment: s.slice(i).trim() };
+    }
+    run = 0;
+    if (c === 34) quotes++;
+  }
+  return null;
+}
+
+const CTRL_Z_NOTATIONS = ['^Z', '<CTRL+Z>', '<CTRL-Z>', '<CTRL_Z>', '<CTRL Z>', '[CTRL+Z]', '[CTRL-Z]', '<SUB>', '\\X1A', '\\U001A', '\\032', '<1A>', '[1A]', '0X1A', '\u241a', '\x1a'];
+const ESC_NOTATIONS = ['^[', '<ESC>', '[ESC]', '\\X1B', '\\U001B', '\\033', '<1B>', '[1B]', '0X1B', '\u241b', '\x1b'];
+
+/** A visible Ctrl-Z / ESC at the end of a data-mode payload line. */
+function endControl(s: string): { text: string; byte: number } | null {
+  const trimmed = s.trimEnd();
+  const tail = trimmed.slice(-12).toUpperCase();
+  for (const [list, byte] of [
+    [CTRL_Z_NOTATIONS, 0x1a],
+    [ESC_NOTATIONS, 0x1b],
+  ] as const) {
+    for (const n of list) {
+      if (tail.endsWith(n)) return { text: trimmed.slice(0, trimmed.length - n.length), byte };
+    }
+  }
+  return null;
+}
+
+/** SSCOM shows the sent line end as "□" (GBK read as Latin-1: "¡õ"). */
+function stripSquare(s: string): { text: string; crlf: boolean } {
+  if (s.endsWith('□')) return { text: s.slice(0, -1), crlf: true };
+  if (s.endsWith('¡õ')) return { text: s.slice(0, -2), crlf: true };
+  return { text: s, crlf: false };
+}
+
+function isSquareLine(s: string): boolean {
+  const t = s.trim();
+  return t === '□' || t === '¡õ';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The importer
+
+interface OpenRx {
+  dir: 'rx';
+  t: number | null;
+  /** opened by an explicit rx marker: unmarked lines continue it */
+  explicit: boolean;
+  /** the time stamp (µs) of the line that opened it, for the merge rule */
+  stampUs: number | null;
+  parts: Buffer[];
+  size: number;
+  blanks: number;
+}
+
+interface OpenTx {
+  dir: 'tx';
+  t: number | null;
+  line: number;
+  /** exact bytes (hex line, VS Code) — no terminator added */
+  raw: Buffer | null;
+  lines: string[];
+  size: number;
+  crlf: boolean;
+  dataMode: boolean;
+  /** terminating control byte written in the log (Ctrl-Z / ESC) */
+  control: number | null;
+  notes: NoteEntry[];
+}
+
+type Open = OpenRx | OpenTx;
+
+export class TextLogImporter {
+  readonly #atIsTx: boolean;
+  readonly #warnings: ImportWarning[] = [];
+  #warningsDropped = 0;
+  #lineNo = 0;
+  #open: Open | null = null;
+  #out: TranscriptEntry[] = [];
+  #held: TranscriptEntry[] = [];
+  #heldOverflow = false;
+
+  // time
+  #hasTimes = false;
+  #clock: { rel: boolean; origin: number; day: number; dayKnown: boolean; last: number } | null = null;
+  #lastUs = 0;
+
+  // log style, learned as lines arrive
+  #txMarkers = false;
+  /** every line with a prefix had a time stamp (null: no prefixed line yet) */
+  #prefixedAllStamped: boolean | null = null;
+  /** hex mode: inferred from the first data line ('on'), or off; `[HEX]` tags work in any mode */
+  #hex: 'unknown' | 'on' | 'off' = 'unknown';
+
+  // protocol context
+  #afterPrompt = false;
+  #inRecvPayload = false;
+  #lastDir: Dir | null = null;
+  #rxSinceTx = 0;
+
+  constructor(opts?: ImportOptions) {
+    const v: unknown = (opts ?? {}).atIsTx;
+    if (v !== undefined && typeof v !== 'boolean') {
+      // Options are validated once at the boundary; a wrong type here is a programming error.
+      throw new CatError('ERR_INVALID_OPTION', 'import option "atIsTx" must be true or false', { context: { option: 'atIsTx' } });
+    }
+    this.#atIsTx = v ?? true;
+  }
+
+  get warnings(): ImportWarning[] {
+    return this.#warnings;
+  }
+
+  /** true once any line had a timestamp */
+  get hasTimes(): boolean {
+    return this.#hasTimes;
+  }
+
+  /** Feed one line of the log (without its line terminator). Returns the entries completed so far. */
+  push(line: string): TranscriptEntry[] {
+    this.#lineNo++;
+    try {
+      this.#line(typeof line === 'string' ? line : String(line));
+    } catch (err) {
+      // Never throw on input: report and go on with the next line.
+      this.#open = null;
+      this.#warn(`internal error while importing this line, skipped: ${oneLine(err)}`);
+    }
+    return this.#take();
+  }
+
+  /** End of input: returns the remaining entries. */
+  end(): TranscriptEntry[] {
+    try {
+      this.#close();
+      for (const e of this.#held) this.#out.push(e);
+      this.#held = [];
+    } catch (err) {
+      this.#warn(`internal error at the end of the log: ${oneLine(err)}`);
+    }
+    return this.#take();
+  }
+
+  #take(): TranscriptEntry[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+
+  #warn(message: string, line = this.#lineNo): void {
+    if (this.#warnings.length < MAX_WARNINGS) {
+      this.#warnings.push({ line, message });
+      return;
+    }
+    this.#warningsDropped++;
+    if (this.#warningsDropped === 1) this.#warnings.push({ line, message: `more than ${MAX_WARNINGS} warnings; the rest are not listed` });
+  }
+
+  // ----- one line -----
+
+  #line(input: string): void {
+    let s = input;
+    if (this.#lineNo === 1 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    let e = s.length;
+    while (e > 0 && (s.charCodeAt(e - 1) === 13 || s.charCodeAt(e - 1) === 10)) e--;
+    if (e !== s.length) s = s.slice(0, e);
+    const junk = nonTextChars(s);
+    if (junk > 0) this.#warn(`${junk} control or undecodable character${junk === 1 ? '' : 's'} in this line (binary data or a wrong text encoding?); kept as they are`);
+
+    let p = parsePrefix(s);
+    // Inside a received chunk or a +ECMTRECV payload, in a log whose prefixes always carry a time,
+    // a marker without one is payload text.
+    if (p.headed && !p.stamp && this.#prefixedAllStamped === true && this.#inChunk()) {
+      p = { stamp: null, dir: null, hex: false, headed: false, rest: s };
+    }
+    if (p.headed) this.#prefixedAllStamped = (this.#prefixedAllStamped ?? true) && p.stamp !== null;
+
+    let stampUs: number | null = null;
+    if (p.stamp) stampUs = this.#time(p.stamp);
+    const t = this.#hasTimes ? this.#lastUs / US_PER_S : null;
+
+    if (p.dir) this.#explicit(p.dir, p.rest, t, stampUs, p.hex);
+    else if (p.headed) this.#classify(p.rest, t, stampUs, p.hex); // a stamp but no marker
+    else this.#bare(s, t);
+  }
+
+  #inChunk(): boolean {
+    const o = this.#open;
+    return (o !== null && o.dir === 'rx' && o.explicit) || this.#inRecvPayload;
+  }
+
+  /** A line with an explicit direction marker. */
+  #explicit(dir: Dir, rest: string, t: number | null, stampUs: number | null, hexTag: boolean): void {
+    this.#close();
+    this.#inRecvPayload = false;
+    if (dir === 'tx') {
+      this.#txMarkers = true;
+      if (isAllBlank(rest, 0)) {
+        this.#warn('a send marker with nothing after it (terminal noise), ignored');
+        return;
+      }
+      if (isSquareLine(rest)) {
+        // SSCOM: a bare line end was sent
+        this.#startTxRaw(CRLF, t);
+        return;
+      }
+      const hex = this.#hexOf(rest, hexTag);
+      if (hex) this.#startTxRaw(hex, t);
+      else this.#startTx(rest, t);
+      return;
+    }
+    const rx = this.#openRx(t, stampUs, true);
+    if (rest.length === 0) {
+      // "收←◆" then a line break: the received chunk began with CRLF
+      rx.blanks++;
+      return;
+    }
+    const hex = this.#hexOf(rest, hexTag);
+    if (hex) this.#appendRxBytes(rx, hex);
+    else this.#rxText(rx, rest);
+  }
+
+  /** A line without any prefix. */
+  #bare(s: string, t: number | null): void {
+    const o = this.#open;
+    if (o && o.dir === 'rx' && o.explicit) {
+      if (s.length === 0) {
+        o.blanks++;
+        return;
+      }
+      if (isSquareLine(s)) {
+        this.#warn('a "□" line end marker outside a sent line, ignored');
+        return;
+      }
+      if (this.#atIsTx && !this.#txMarkers && isAtCommandLine(s)) {
+        // the log marks received chunks but not sends: an unmarked command is the host's
+        this.#close();
+        this.#startTx(s, t);
+        return;
+      }
+      const hex = this.#hexOf(s, false);
+      if (hex) this.#appendRxBytes(this.#splitIfFull(o), hex);
+      else this.#rxText(this.#splitIfFull(o), s);
+      return;
+    }
+    if (o && o.dir === 'tx') {
+      if (isSquareLine(s)) {
+        o.crlf = true;
+        return;
+      }
+      if (o.dataMode && o.control === null && s.length > 0 && !isModuleFrame(s) && !isAtCommandLine(s)) {
+        this.#appendData(o, s);
+        return;
+      }
+    }
+    this.#classify(s, t, null, false);
+  }
+
+  /** Content classification of a line without an explicit direction. */
+  #classify(text: string, t: number | null, stampUs: number | null, hexTag: boolean): void {
+    const o = this.#open;
+    /** the open rx entry this line may join: same moment (no stamp of its own, or the same stamp) */
+    const joinable: OpenRx | null = o !== null && o.dir === 'rx' && (stampUs === null || stampUs === o.stampUs) ? o : null;
+    if (text.length === 0) {
+      (joinable ?? this.#openRx(t, stampUs, false)).blanks++;
+      return;
+    }
+    const inPayload = this.#inRecvPayload && o !== null && o.dir === 'rx';
+    if (!inPayload) {
+      const sent = vscodeSent(text);
+      if (sent) {
+        this.#close();
+        this.#startTxRaw(sent, t);
+        this.#close();
+        return;
+      }
+      if (isBanner(text) || isCommentLine(text)) {
+        this.#close();
+        this.#emit({ t, dir: 'note', text: text.trim() });
+        return;
+      }
+    }
+    if (isSquareLine(text)) {
+      this.#warn('a "□" line end marker outside a sent line, ignored');
+      return;
+    }
+    const hex = this.#hexOf(text, hexTag);
+    if (hex) {
+      const tx = this.#atIsTx && isAtCommandLine(hex.toString('latin1'));
+      if (tx) {
+        this.#close();
+        this.#startTxRaw(hex, t);
+      } else {
+        this.#appendRxBytes(joinable ? this.#splitIfFull(joinable) : this.#openRx(t, stampUs, false), hex);
+      }
+      return;
+    }
+    if (isPromptLine(text)) {
+      this.#rxText(joinable ?? this.#openRx(t, stampUs, false), text);
+      return;
+    }
+    if (text.charCodeAt(0) === 62 /* > */ && this.#lastDir === 'tx' && this.#rxSinceTx === 0 && (o === null || o.dir === 'tx' || (o.dir === 'rx' && o.size === 0))) {
+      // "> payload": the prompt and, typed after it on the same screen line, the data-mode payload
+      const body = text.charCodeAt(1) === 32 ? text.slice(2) : text.slice(1);
+      if (!isAtCommandLine(body)) {
+        this.#rxText(joinable ?? this.#openRx(t, stampUs, false), '>');
+        this.#close();
+        this.#startTx(body, t);
+        return;
+      }
+    }
+    if (this.#atIsTx && isAtCommandLine(text)) {
+      this.#close();
+      this.#startTx(text, t);
+      return;
+    }
+    if (this.#afterPrompt && this.#atIsTx && !inPayload && !isModuleFrame(text)) {
+      // unmarked text after the "> " prompt: the host's data-mode payload
+      this.#close();
+      this.#startTx(text, t);
+      return;
+    }
+    this.#rxText(joinable ? this.#splitIfFull(joinable) : this.#openRx(t, stampUs, false), text);
+  }
+
+  // ----- hex -----
+
+  #hexOf(text: string, tagged: boolean): Buffer | null {
+    if (tagged) {
+      const b = hexPairs(text, 1);
+      if (!b) this.#warn('marked [HEX] but not a list of hex byte pairs; kept as text');
+      return b;
+    }
+    if (this.#hex === 'off') return null;
+    if (this.#hex === 'on') {
+      const b = hexPairs(text, 1);
+      if (!b) {
+        // the log is not all hex after all: stop decoding hex-looking lines from here on
+        this.#warn('text line in a log that looked like a hex dump; hex decoding stops here');
+        this.#hex = 'off';
+      }
+      return b;
+    }
+    const b = hexPairs(text, 2);
+    this.#hex = b ? 'on' : 'off';
+    return b;
+  }
+
+  // ----- rx -----
+
+  #openRx(t: number | null, stampUs: number | null, explicit: boolean): OpenRx {
+    this.#close();
+    const rx: OpenRx = { dir: 'rx', t, explicit, stampUs, parts: [], size: 0, blanks: 0 };
+    this.#open = rx;
+    return rx;
+  }
+
+  /** Split an overlong open rx entry (bytes stay contiguous across the two entries). */
+  #splitIfFull(o: OpenRx): OpenRx {
+    if (o.size < MAX_ENTRY) return o;
+    const { blanks } = o;
+    o.blanks = 0;
+    this.#close();
+    const next: OpenRx = { ...o, parts: [], size: 0, blanks };
+    this.#open = next;
+    return next;
+  }
+
+  #push(rx: OpenRx, b: Buffer): void {
+    rx.parts.push(b);
+    rx.size += b.length;
+  }
+
+  #flushBlanks(rx: OpenRx, n: number): void {
+    for (let i = 0; i < n; i++) this.#push(rx, CRLF);
+    rx.blanks = 0;
+  }
+
+  #rxText(rx: OpenRx, text: string): void {
+    this.#flushBlanks(rx, rx.blanks);
+    this.#lastDir = 'rx';
+    if (isPromptLine(text)) {
+      this.#push(rx, PROMPT);
+      this.#afterPrompt = true;
+      this.#inRecvPayload = false;
+      return;
+    }
+    this.#rxSinceTx++;
+    if (text.startsWith('+ECMTRECV')) this.#inRecvPayload = true;
+    else if (isModuleFrame(text)) this.#inRecvPayload = false;
+    this.#push(rx, Buffer.from(text, 'utf8'));
+    this.#push(rx, CRLF);
+  }
+
+  #appendRxBytes(rx: OpenRx, b: Buffer): void {
+    this.#flushBlanks(rx, rx.blanks);
+    this.#lastDir = 'rx';
+    this.#rxSinceTx++;
+    this.#push(rx, b);
+  }
+
+  // ----- tx -----
+
+  #newTx(t: number | null): OpenTx {
+    const tx: OpenTx = { dir: 'tx', t, line: this.#lineNo, raw: null, lines: [], size: 0, crlf: false, dataMode: false, control: null, notes: [] };
+    this.#open = tx;
+    this.#lastDir = 'tx';
+    this.#rxSinceTx = 0;
+    this.#inRecvPayload = false;
+    return tx;
+  }
+
+  #startTxRaw(bytes: Buffer, t: number | null): void {
+    this.#close();
+    const tx = this.#newTx(t);
+    tx.raw = bytes;
+    tx.size = bytes.length;
+    this.#afterPrompt = false;
+  }
+
+  #startTx(text: string, t: number | null): void {
+    this.#close();
+    const dataMode = this.#afterPrompt && !isAtCommandLine(text);
+    this.#afterPrompt = false;
+    const tx = this.#newTx(t);
+    if (dataMode) {
+      tx.dataMode = true;
+      this.#appendData(tx, text);
+      return;
+    }
+    const sq = stripSquare(text);
+    let command = sq.text;
+    tx.crlf = sq.crlf;
+    if (!sq.crlf) {
+      const c = splitTxComment(command);
+      if (c) {
+        command = c.command;
+        tx.notes.push({ t, dir: 'note', text: c.comment });
+      }
+    }
+    tx.lines.push(command);
+    tx.size += command.length;
+  }
+
+  #appendData(tx: OpenTx, text: string): void {
+    const ctl = endControl(text);
+    const body = ctl ? ctl.text : text;
+    tx.lines.push(body);
+    tx.size += body.length + 2;
+    if (ctl) {
+      tx.control = ctl.byte;
+      this.#close();
+    } else if (tx.size > MAX_ENTRY) {
+      this.#warn('data-mode payload longer than 64 KiB: ended here');
+      this.#close();
+    }
+  }
+
+  // ----- closing and emitting -----
+
+  #close(): void {
+    const o = this.#open;
+    if (!o) return;
+    this.#open = null;
+    if (o.dir === 'rx') {
+      // In a chunk opened by a marker (SSCOM), one trailing empty line is the terminal's own line
+      // break before the next marker; elsewhere an empty line is a line the module sent.
+      const keep = o.explicit ? o.blanks - 1 : o.blanks;
+      if (keep > 0) this.#flushBlanks(o, keep);
+      if (o.size > 0) this.#emit({ t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) });
+      return;
+    }
+    let data: Buffer;
+    if (o.raw) data = o.raw;
+    else if (o.dataMode) {
+      let control = o.control;
+      if (control === null) {
+        control = 0x1a;
+        this.#warn('data-mode payload without a visible Ctrl-Z; assumed one after it', o.line);
+      }
+      data = Buffer.concat([Buffer.from(o.lines.join('\r\n'), 'utf8'), Buffer.from([control])]);
+    } else {
+      const term = o.crlf ? '\r\n' : '\r';
+      data = Buffer.from(o.lines.map((l) => l + term).join(''), 'utf8');
+    }
+    this.#emit({ t: o.t, dir: 'tx', data });
+    for (const n of o.notes) this.#emit(n);
+  }
+
+  #emit(e: TranscriptEntry): void {
+    if (!this.#hasTimes && !this.#heldOverflow) {
+      this.#held.push(e);
+      if (this.#held.length > MAX_HELD) {
+        this.#heldOverflow = true;
+        for (const h of this.#held) this.#out.push(h);
+        this.#held = [];
+      }
+      return;
+    }
+    this.#out.push(e);
+  }
+
+  // ----- time -----
+
+  /** Convert a stamp to the log's time line (µs since the first stamp); updates state. Returns the raw stamp value for merge checks. */
+  #time(st: Stamp): number {
+    let v: number;
+    const c = this.#clock;
+    if (!c) {
+      const day = st.wall ? (st.day ?? 0) : 0;
+      v = st.wall ? day * US_PER_DAY + st.us : st.us;
+      this.#clock = { rel: !st.wall, origin: v, day, dayKnown: st.day !== null, last: v };
+      this.#firstTime();
+      return v;
+    }
+    if (!st.wall) {
+      v = st.us;
+      if (!c.rel) {
+        this.#warn('relative time stamp in a log of clock times; time continues from the previous line');
+        c.rel = true;
+        c.origin = v - this.#lastUs;
+      } else if (v < c.last) this.#back(c, v, c.last - v);
+    } else if (c.rel) {
+      const day = st.day ?? c.day;
+      v = day * US_PER_DAY + st.us;
+      this.#warn('clock time stamp in a log of relative times; time continues from the previous line');
+      c.rel = false;
+      c.day = day;
+      c.dayKnown = c.dayKnown || st.day !== null;
+      c.origin = v - this.#lastUs;
+    } else if (st.day !== null) {
+      if (!c.dayKnown) {
+        // earlier stamps had no date: assume they were on this date
+        const shift = (st.day - c.day) * US_PER_DAY;
+        c.origin += shift;
+        c.last += shift;
+        c.dayKnown = true;
+      }
+      c.day = st.day;
+      v = st.day * US_PER_DAY + st.us;
+      if (v < c.last) this.#back(c, v, c.last - v);
+    } else {
+      v = c.day * US_PER_DAY + st.us;
+      if (v < c.last - HALF_DAY_US) {
+        // a time of day more than 12 h earlier: the clock passed midnight
+        c.day++;
+        v += US_PER_DAY;
+      } else if (v < c.last) this.#back(c, v, c.last - v);
+    }
+    c.last = v;
+    this.#lastUs = Math.max(v - c.origin, this.#lastUs);
+    return v;
+  }
+
+  #back(c: { origin: number }, v: number, byUs: number): void {
+    this.#warn(`time stamp goes back ${(byUs / US_PER_S).toFixed(3)} s; kept at the previous time`);
+    c.origin = v - this.#lastUs;
+  }
+
+  #firstTime(): void {
+    this.#hasTimes = true;
+    this.#lastUs = 0;
+    if (this.#heldOverflow) {
+      this.#warn('the first time stamp comes late in the log; earlier entries have no time (t: null)');
+    }
+    for (const e of this.#held) {
+      if (e.t === null) e.t = 0;
+      this.#out.push(e);
+    }
+    this.#held = [];
+    const o = this.#open;
+    if (o && o.t === null) {
+      o.t = 0;
+      if (o.dir === 'tx') for (const n of o.notes) if (n.t === null) n.t = 0;
+    }
+  }
+}
+
+/** Split text into lines: CRLF, LF or a lone CR end a line; a final terminator adds no empty line. */
+function* splitLines(text: string): Generator<string> {
+  let start = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      yield text.slice(start, i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+  }
+  if (start < n) yield text.slice(start);
+}
+
+/** Import a whole log held in memory. */
+export function importTextLog(
+  text: string,
+  opts?: ImportOptions,
+): { entries: TranscriptEntry[]; warnings: ImportWarning[]; timing: 'recorded' | 'none' } {
+  const imp = new TextLogImporter(opts);
+  const entries: TranscriptEntry[] = [];
+  for (const line of splitLines(typeof text === 'string' ? text : String(text))) {
+    for (const e of imp.push(line)) entries.push(e);
+  }
+  for (const e of imp.end()) entries.push(e);
+  if (imp.hasTimes) for (const e of entries) if (e.t === null) e.t = 0;
+  return { entries, warnings: imp.warnings, timing: imp.hasTimes ? 'recorded' : 'none' };
+}
+
+/**
+ * Cheap sniff: does this look like a terminal log of AT traffic (vs binary junk or an unrelated
+ * file)? Looks at the first 64 KiB: mostly printable text, and at least one AT command line with
+ * a module answer (or two commands), or answers next to direction markers; hex dumps are decoded.
+ */
+export function looksLikeAtLog(sample: string): boolean {
+  if (typeof sample !== 'string' || sample.length === 0) return false;
+  const s = sample.length > 65_536 ? sample.slice(0, 65_536) : sample;
+  let junk = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0x1a && c !== 0x1b) || c === 0xfffd) junk++;
+  }
+  if (junk > 2 + s.length * 0.02) return false;
+  let commands = 0;
+  let answers = 0;
+  let markers = 0;
+  let lines = 0;
+  const hexBytes: Buffer[] = [];
+  for (const raw of splitLines(s)) {
+    if (++lines > 4000) break;
+    const line = raw.length > 512 ? raw.slice(0, 512) : raw;
+    const p = parsePrefix(line);
+    if (p.dir) markers++;
+    const text = p.rest;
+    const hex = hexPairs(text, 2);
+    if (hex) {
+      if (hexBytes.length < 256) hexBytes.push(hex);
+      continue;
+    }
+    if (isAtCommandLine(text)) commands++;
+    else if (isModuleFrame(text)) answers++;
+  }
+  if (hexBytes.length > 0 && commands === 0 && answers === 0) {
+    const decoded = Buffer.concat(hexBytes).toString('latin1');
+    return /AT[+&A-Z?]/i.test(decoded) && /\r\n(?:OK|ERROR|\+[A-Z])/.test(decoded);
+  }
+  return (commands >= 1 && (answers >= 1 || commands >= 2)) || (answers >= 2 && markers >= 1);
+}
+

@@ -1,0 +1,174 @@
+import { createReadStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { CatError } from '../util/errors.js';
+import { decodeEntry, decodeHeader } from './format.js';
+import { readLines, textDecoderLine, type RawLine } from './reader.js';
+import { looksLikeAtLog, TextLogImporter } from './import.js';
+import type { TranscriptEntry, TranscriptHeader } from './types.js';
+
+export interface SessionInput {
+  /** 'transcript' (cat1 JSON Lines) or 'text-log' (pasted from a serial terminal) */
+  format: 'transcript' | 'text-log';
+  header: TranscriptHeader | null;
+  entries: AsyncGenerator<TranscriptEntry>;
+  /** warnings collected while reading (line numbers); complete once entries are exhausted */
+  warnings: Array<{ line: number; message: string }>;
+  /** whether entries carry times */
+  timed(): boolean;
+}
+
+const SNIFF = 64 * 1024;
+
+function countBad(text: string): number {
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  return bad;
+}
+
+/**
+ * Serial terminals on Chinese Windows (SSCOM, XCOM) save logs in GBK. When the sample is not
+ * UTF-8 but reads cleanly as GBK, that is the encoding.
+ */
+export function sniffEncoding(sample: Buffer): 'utf8' | 'gbk' {
+  // cut at the last LF so a character split at the end of the sample does not count
+  const lf = sample.lastIndexOf(0x0a);
+  const s = lf > 0 ? sample.subarray(0, lf + 1) : sample;
+  if (countBad(s.toString('utf8')) === 0) return 'utf8';
+  try {
+    const g = new TextDecoder('gbk').decode(s);
+    if (countBad(g) === 0) return 'gbk';
+  } catch {
+    // no ICU data for GBK in this Node build
+  }
+  return 'utf8';
+}
+
+/** Why a sample is not text: null when it is. */
+export function binaryReason(sample: Buffer, encoding: 'utf8' | 'gbk' = 'utf8'): string | null {
+  if (sample.length === 0) return null;
+  let nul = 0;
+  let ctrl = 0;
+  for (const b of sample) {
+    if (b === 0) nul++;
+    else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x1a && b !== 0x1b) ctrl++;
+  }
+  const text = encoding === 'gbk' ? new TextDecoder('gbk').decode(sample) : sample.toString('utf8');
+  const bad = countBad(text);
+  const n = sample.length;
+  if (nul > n / 100 || ctrl > n / 20 || bad > Math.max(4, n / 50)) {
+    return `it holds binary data (${nul} NUL, ${ctrl} control bytes, ${bad} invalid UTF-8 sequences in the first ${n} bytes), not a transcript or a text log`;
+  }
+  return null;
+}
+
+/** Read a stream's first bytes and give back a stream that still yields them. */
+async function peek(stream: AsyncIterable<Buffer | string>): Promise<{ head: Buffer; rest: AsyncGenerator<Buffer> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const got: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  while (size < SNIFF) {
+    const r = await it.next();
+    if (r.done) {
+      finished = true;
+      break;
+    }
+    const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    got.push(b);
+    size += b.length;
+  }
+  const head = Buffer.concat(got);
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (finished) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    }
+  }
+  return { head, rest: rest() };
+}
+
+/**
+ * Open a transcript or a pasted text log (a path, or '-' for stdin), sniffing which it is.
+ * Errors are ERR_INPUT / ERR_TRANSCRIPT_FORMAT with a one-line message naming the file.
+ */
+export async function openSessionInput(path: string, stdin: Readable = process.stdin): Promise<SessionInput> {
+  const name = path === '-' ? 'stdin' : path;
+  let stream: AsyncIterable<Buffer | string>;
+  if (path === '-') stream = stdin;
+  else {
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw new CatError('ERR_INPUT', `${name}: no such file`);
+    }
+    if (st.isDirectory()) throw new CatError('ERR_INPUT', `${name}: is a directory, not a file`);
+    stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  }
+  let head: Buffer;
+  let rest: AsyncGenerator<Buffer>;
+  try {
+    ({ head, rest } = await peek(stream));
+  } catch (err) {
+    throw new CatError('ERR_INPUT', `${name}: cannot read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  if (head.toString('utf8').trim().length === 0) throw new CatError('ERR_INPUT', `${name}: empty, nothing to decode`);
+  const encoding = sniffEncoding(head);
+  const bin = binaryReason(head, encoding);
+  if (bin) throw new CatError('ERR_INPUT', `${name}: ${bin}`);
+  const headText = encoding === 'gbk' ? new TextDecoder('gbk').decode(head) : head.toString('utf8');
+  const first = headText.replace(/^\uFEFF/, '').trimStart();
+  if (first.startsWith('{')) return transcriptInput(name, readLines(rest));
+  const lines = encoding === 'gbk' ? readLines(rest, undefined, textDecoderLine('gbk')) : readLines(rest);
+  if (!looksLikeAtLog(headText)) {
+    throw new CatError('ERR_INPUT', `${name}: this does not look like an AT log or a cat1 transcript (no AT command, final result or URC in its first lines)`);
+  }
+  return textLogInput(lines);
+}
+
+async function transcriptInput(name: string, lines: AsyncGenerator<RawLine>): Promise<SessionInput> {
+  let header: TranscriptHeader | null = null;
+  for (;;) {
+    const r = await lines.next();
+    if (r.done) throw new CatError('ERR_TRANSCRIPT_FORMAT', `${name}: no header line`);
+    if (r.value.text.trim() === '') continue;
+    header = decodeHeader(r.value.text.replace(/^\uFEFF/, ''), `${name}:${r.value.no}`);
+    break;
+  }
+  const warnings: SessionInput['warnings'] = [];
+  let timed = header.timing !== 'none';
+  async function* entries(): AsyncGenerator<TranscriptEntry> {
+    for await (const l of lines) {
+      if (l.text.trim() === '') continue;
+      let e: TranscriptEntry;
+      try {
+        e = decodeEntry(l.text, `${name}:${l.no}`);
+      } catch (err) {
+        if (!l.terminated) {
+          warnings.push({ line: l.no, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
+          return;
+        }
+        throw err;
+      }
+      if (e.t === null) timed = false;
+      yield e;
+    }
+  }
+  return { format: 'transcript', header, entries: entries(), warnings, timed: () => timed };
+}
+
+function textLogInput(lines: AsyncGenerator<RawLine>): SessionInput {
+  const importer = new TextLogImporter();
+  const warnings: SessionInput['warnings'] = [];
+  async function* entries(): AsyncGenerator<TranscriptEntry> {
+    for await (const l of lines) {
+      for (const e of importer.push(l.text)) yield e;
+    }
+    for (const e of importer.end()) yield e;
+    warnings.push(...importer.warnings);
+  }
+  return { format: 'text-log', header: null, entries: entries(), warnings, timed: () => importer.hasTimes };
+}

@@ -1,0 +1,146 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { CatError } from '../util/errors.js';
+import { decodeEntry, decodeHeader } from './format.js';
+import type { TranscriptEntry, TranscriptHeader } from './types.js';
+
+export interface RawLine {
+  /** 1-based line number */
+  no: number;
+  text: string;
+  /** false for a last line without its newline */
+  terminated: boolean;
+}
+
+/** Decode one line's bytes. Default UTF-8; a log saved by SSCOM is GBK. */
+export type LineDecoder = (bytes: Buffer, end: number) => string;
+
+const utf8Line: LineDecoder = (b, end) => b.toString('utf8', 0, end);
+
+/** A decoder for a legacy encoding (e.g. 'gbk'), through the WHATWG TextDecoder. */
+export function textDecoderLine(encoding: string): LineDecoder {
+  const td = new TextDecoder(encoding);
+  return (b, end) => td.decode(b.subarray(0, end));
+}
+
+/** Split a byte stream into lines (LF, optional CR before it), fast and with bounded memory per line. */
+export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLine = 64 * 1024 * 1024, decode: LineDecoder = utf8Line): AsyncGenerator<RawLine> {
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  let no = 0;
+  for await (const c of stream) {
+    const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+    let pos = 0;
+    for (;;) {
+      const lf = chunk.indexOf(0x0a, pos);
+      if (lf < 0) break;
+      let line: Buffer;
+      if (carryLen > 0) {
+        carry.push(chunk.subarray(pos, lf));
+        line = Buffer.concat(carry, carryLen + (lf - pos));
+        carry = [];
+        carryLen = 0;
+      } else line = chunk.subarray(pos, lf);
+      pos = lf + 1;
+      no++;
+      let end = line.length;
+      if (end > 0 && line[end - 1] === 0x0d) end--;
+      yield { no, text: decode(line, end), terminated: true };
+    }
+    if (pos < chunk.length) {
+      carry.push(chunk.subarray(pos));
+      carryLen += chunk.length - pos;
+      if (carryLen > maxLine) throw new CatError('ERR_INPUT', `line ${no + 1} is longer than ${maxLine} bytes`);
+    }
+  }
+  if (carryLen > 0) {
+    no++;
+    const line = Buffer.concat(carry, carryLen);
+    let end = line.length;
+    if (end > 0 && line[end - 1] === 0x0d) end--;
+    yield { no, text: decode(line, end), terminated: false };
+  }
+}
+
+export interface TranscriptReadWarning {
+  line: number;
+  message: string;
+}
+
+/**
+ * Read a transcript as a stream of entries. The header is validated first; a broken entry
+ * line is an ERR_TRANSCRIPT_FORMAT naming the file and line, except an incomplete last
+ * line (a recording cut by a kill), which becomes a warning.
+ */
+export class TranscriptReader {
+  header: TranscriptHeader | null = null;
+  readonly warnings: TranscriptReadWarning[] = [];
+  readonly #name: string;
+  readonly #lines: AsyncGenerator<RawLine>;
+
+  constructor(stream: AsyncIterable<Buffer | string>, name: string) {
+    this.#name = name;
+    this.#lines = readLines(stream);
+  }
+
+  static fromFile(path: string): TranscriptReader {
+    return new TranscriptReader(createReadStream(path, { highWaterMark: 1 << 20 }) as Readable, path);
+  }
+
+  /** Read and return the header (idempotent). */
+  async readHeader(): Promise<TranscriptHeader> {
+    if (this.header) return this.header;
+    for (;;) {
+      const r = await this.#lines.next();
+      if (r.done) throw new CatError('ERR_TRANSCRIPT_FORMAT', `${this.#name}: empty file, not a transcript`);
+      if (r.value.text.trim() === '') continue;
+      this.header = decodeHeader(r.value.text, `${this.#name}:${r.value.no}`);
+      return this.header;
+    }
+  }
+
+  async *entries(): AsyncGenerator<TranscriptEntry> {
+    await this.readHeader();
+    for (;;) {
+      const r = await this.#lines.next();
+      if (r.done) return;
+      const { text, no, terminated } = r.value;
+      if (text.trim() === '') continue;
+      try {
+        yield decodeEntry(text, `${this.#name}:${no}`);
+      } catch (err) {
+        if (!terminated) {
+          this.warnings.push({ line: no, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
+          return;
+        }
+        throw err;
+      }
+    }
+  }
+}
+
+/** Read a whole transcript held in memory. */
+export function parseTranscript(text: string, name = 'transcript'): { header: TranscriptHeader; entries: TranscriptEntry[]; warnings: TranscriptReadWarning[] } {
+  const lines = text.split('\n');
+  let i = 0;
+  while (i < lines.length && lines[i]!.trim() === '') i++;
+  if (i >= lines.length) throw new CatError('ERR_TRANSCRIPT_FORMAT', `${name}: empty, not a transcript`);
+  const header = decodeHeader(lines[i]!.replace(/\r$/, ''), `${name}:${i + 1}`);
+  const entries: TranscriptEntry[] = [];
+  const warnings: TranscriptReadWarning[] = [];
+  for (let j = i + 1; j < lines.length; j++) {
+    const l = lines[j]!.replace(/\r$/, '');
+    if (l.trim() === '') continue;
+    try {
+      entries.push(decodeEntry(l, `${name}:${j + 1}`));
+    } catch (err) {
+      const last = j === lines.length - 1; // no newline after it
+      if (last) {
+        warnings.push({ line: j + 1, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
+        break;
+      }
+      throw err;
+    }
+  }
+  return { header, entries, warnings };
+}

@@ -1,0 +1,93 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { CatError } from '../util/errors.js';
+import { encodeEntry, encodeHeader } from './format.js';
+import { TRANSCRIPT_VERSION, type TranscriptEntry, type TranscriptHeader, type TranscriptKind } from './types.js';
+
+/** Where entries go. */
+export interface TranscriptSink {
+  write(entry: TranscriptEntry): void;
+  close(): void;
+}
+
+export interface HeaderFields {
+  kind: TranscriptKind;
+  source?: string;
+  timing?: TranscriptHeader['timing'];
+  module?: TranscriptHeader['module'];
+  port?: TranscriptHeader['port'];
+  redacted: boolean;
+  note?: string;
+  created?: string;
+  [extra: string]: unknown;
+}
+
+export function makeHeader(fields: HeaderFields): TranscriptHeader {
+  const { created, ...rest } = fields;
+  return { cat1: 'transcript', version: TRANSCRIPT_VERSION, created: created ?? new Date().toISOString(), ...rest };
+}
+
+/**
+ * Streaming file writer. Every entry is one complete line handed to the kernel with a single
+ * write(2): a Ctrl-C, a crash or a SIGKILL leaves a file whose every complete line reads back.
+ */
+export class TranscriptWriter implements TranscriptSink {
+  readonly path: string;
+  #fd: number | null;
+
+  private constructor(path: string, fd: number) {
+    this.path = path;
+    this.#fd = fd;
+  }
+
+  /** Create (or truncate) the file and write the header. */
+  static create(path: string, header: TranscriptHeader): TranscriptWriter {
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch (err) {
+      throw new CatError('ERR_INPUT', `cannot write the transcript ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    const w = new TranscriptWriter(path, fd);
+    w.#line(encodeHeader(header));
+    return w;
+  }
+
+  write(entry: TranscriptEntry): void {
+    this.#line(encodeEntry(entry));
+  }
+
+  #line(text: string): void {
+    if (this.#fd === null) throw new CatError('ERR_INPUT', `the transcript ${this.path} is already closed`);
+    const buf = Buffer.from(`${text}\n`, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.#fd, buf, off, buf.length - off);
+  }
+
+  close(): void {
+    if (this.#fd === null) return;
+    try {
+      fsyncSync(this.#fd);
+    } catch {
+      // not every file supports fsync (a pipe); the data is written either way
+    }
+    closeSync(this.#fd);
+    this.#fd = null;
+  }
+}
+
+/** Keeps entries in memory (tests, emulator self-recording). */
+export class MemorySink implements TranscriptSink {
+  readonly entries: TranscriptEntry[] = [];
+  closed = false;
+  constructor(readonly header: TranscriptHeader) {}
+  write(entry: TranscriptEntry): void {
+    this.entries.push(entry);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  /** The JSON Lines text of this transcript. */
+  toJsonl(): string {
+    return [encodeHeader(this.header), ...this.entries.map(encodeEntry)].join('\n') + '\n';
+  }
+}
