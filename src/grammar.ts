@@ -1,5 +1,6 @@
 import type { LineGrammar } from './at/types.js';
-import { generalProfile } from './at/profiles.js';
+import { commandForm, commandName, generalProfile } from './at/profiles.js';
+import type { CommandProfile } from './at/types.js';
 import { ecmtProfiles } from './ecmt/profiles.js';
 import { isKnownFrameStart, parseLine } from './urc/index.js';
 import { parseRecvHeader, recvBlockEvent } from './urc/ecmt.js';
@@ -10,7 +11,27 @@ import { parseRecvHeader, recvBlockEvent } from './urc/ecmt.js';
  * and raw-block rule here, without touching framing/ or at/.
  */
 export function createGrammar(): LineGrammar {
-  const profiles = ecmtProfiles();
+  // dialect profiles by command name; general profiles cached by name and form
+  const byName = new Map<string, CommandProfile[]>();
+  for (const p of ecmtProfiles()) {
+    const key = p.command ?? '';
+    byName.set(key, [...(byName.get(key) ?? []), p]);
+  }
+  const general = new Map<string, CommandProfile>();
+  const profileFor = (command: string): CommandProfile => {
+    const name = commandName(command);
+    const mine = byName.get(name);
+    if (mine) {
+      for (const p of mine) if (p.match(command)) return p;
+    }
+    const key = `${name} ${commandForm(command)}`;
+    let g = general.get(key);
+    if (!g) {
+      g = generalProfile(command);
+      if (general.size < 1000) general.set(key, g);
+    }
+    return g;
+  };
   return {
     parseLine,
     rawBlock: {
@@ -21,8 +42,7 @@ export function createGrammar(): LineGrammar {
       isFrameStart: isKnownFrameStart,
       toEvent: recvBlockEvent,
     },
-    profiles,
-    fallbackProfile: generalProfile,
+    profileFor,
   };
 }
 

@@ -175,7 +175,7 @@ export class AtTracker {
 
   #startCommand(command: string, echoSeen: boolean): PendingCommand {
     if (this.pending) this.late = this.pending; // superseded before it was answered
-    const profile = this.#grammar.profiles.find((pr) => pr.match(command)) ?? this.#grammar.fallbackProfile(command);
+    const profile = this.#grammar.profileFor(command);
     const expectsPrompt = profile.prompt?.(command) ?? false;
     const p: PendingCommand = {
       command,

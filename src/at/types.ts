@@ -70,6 +70,8 @@ export type AtOutcome =
 export interface CommandProfile {
   /** Name for messages and tests. */
   name: string;
+  /** The command name this profile is for (`+ECMTPUB`), for fast lookup. */
+  command?: string;
   /** Does this profile apply to the command line (without the CR)? */
   match(command: string): boolean;
   /**
@@ -91,7 +93,6 @@ export interface LineGrammar {
     isFrameStart(text: string): boolean;
     toEvent(header: Buffer, payload: Buffer, endedBy: PayloadEnd, truncated: boolean): ModemEvent;
   } | null;
-  profiles: readonly CommandProfile[];
-  /** Profile for commands no dialect knows. */
-  fallbackProfile(command: string): CommandProfile;
+  /** How this command line is answered (dialect profiles first, then the general ones). */
+  profileFor(command: string): CommandProfile;
 }

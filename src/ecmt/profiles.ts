@@ -76,19 +76,21 @@ export function ecmtProfiles(): CommandProfile[] {
     // test form: `AT+ECMTxxx=?` → the ranges, `+ECMTxxx: (0),…`
     profiles.push({
       name: `${name}=? (test)`,
+      command: name,
       match: (c) => isThis(c) && commandForm(c) === 'test',
       answer: name === '+ECMTCFG' ? (t) => cfgAnswer(t) : (_t, ev) => ev.type === 'ecmt-test' || ev.type === 'ecmt-cfg',
       timeoutMs: GUARD_MS,
     });
     if (name === '+ECMTOPEN') {
-      profiles.push({ name: `${name}? (read)`, match: (c) => isThis(c) && commandForm(c) === 'read', answer: (_t, ev) => ev.type === 'ecmt-open-state', timeoutMs: GUARD_MS });
+      profiles.push({ name: `${name}? (read)`, command: name, match: (c) => isThis(c) && commandForm(c) === 'read', answer: (_t, ev) => ev.type === 'ecmt-open-state', timeoutMs: GUARD_MS });
     } else if (name === '+ECMTCONN') {
-      profiles.push({ name: `${name}? (read)`, match: (c) => isThis(c) && commandForm(c) === 'read', answer: (_t, ev) => ev.type === 'ecmt-conn-state', timeoutMs: GUARD_MS });
+      profiles.push({ name: `${name}? (read)`, command: name, match: (c) => isThis(c) && commandForm(c) === 'read', answer: (_t, ev) => ev.type === 'ecmt-conn-state', timeoutMs: GUARD_MS });
     } else if (name === '+ECMTCFG') {
-      profiles.push({ name: `${name} (query)`, match: (c) => isCfgQuery(c), answer: (t) => cfgAnswer(t), timeoutMs: GUARD_MS });
+      profiles.push({ name: `${name} (query)`, command: name, match: (c) => isCfgQuery(c), answer: (t) => cfgAnswer(t), timeoutMs: GUARD_MS });
     }
     profiles.push({
       name: `${name} (action)`,
+      command: name,
       match: isThis,
       answer: null,
       timeoutMs: name === '+ECMTPUB' ? PUB_GUARD_MS : GUARD_MS,

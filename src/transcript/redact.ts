@@ -182,6 +182,11 @@ export interface Redactor {
   readonly context: RedactContext;
 }
 
+/** Lines that any rule could touch start with one of these (after AT / + / ^), or are bare digits. */
+const TRIGGER = /^[\s\0]*(?:AT\s*)?[+^](?:ECMTCONN|ECMTCFG|CPIN|CPWD|CLCK|ICCID|ECICCID|CCID|QCCID|MCCID|NCCID|CIMI)/i;
+const DIGITS = /^[\s\0]*[0-9A-Fa-f]{6,22}\s*$/;
+const IDENTITY_CMDS = new Set(['+CIMI', ...ICCID_CMDS]);
+
 export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, secrets: Array<string | Buffer> = []): Redactor {
   const known: string[] = [];
   const context: RedactContext = { lastCommand: '' };
@@ -200,8 +205,11 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
         if (name) context.lastCommand = name;
       }
       const spans: Span[] = [];
-      for (const r of rules) spans.push(...r.find(text, dir, context));
-      spans.push(...secretSpans(text, known));
+      const custom = rules !== DEFAULT_RULES;
+      if (custom || TRIGGER.test(text) || (dir === 'rx' && IDENTITY_CMDS.has(context.lastCommand) && DIGITS.test(text))) {
+        for (const r of rules) spans.push(...r.find(text, dir, context));
+      }
+      if (known.length > 0) spans.push(...secretSpans(text, known));
       if (spans.length === 0) return { data: bytes, redact: [] };
       const merged = mergeSpans(spans).filter((s) => s.len > 0);
       const data = Buffer.from(bytes);

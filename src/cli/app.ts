@@ -1,0 +1,59 @@
+import yargs, { type Argv } from 'yargs';
+import { CatError, oneLine } from '../util/errors.js';
+import { EXIT, exitCodeFor } from './exit.js';
+import { decodeCommand } from './commands/decode.js';
+import { STDIN_ARG } from './stdin.js';
+
+/** A usage error found by the argument parser. */
+class UsageError extends Error {}
+
+export interface VerbContext {
+  /** set the exit code of the run */
+  exit(code: number): void;
+}
+
+/** Run the CLI with these arguments; resolves with the exit code. Never throws. */
+export async function run(argv: string[], version: string): Promise<number> {
+  let code: number = EXIT.OK;
+  const ctx: VerbContext = {
+    exit(c) {
+      code = Math.max(code, c);
+    },
+  };
+  // yargs reads a lone "-" as a flag; keep it as the stdin argument it means
+  const y: Argv = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
+    .scriptName('cat1')
+    .usage('cat1 <command> [options]\n\nDrive, decode, emulate and diagnose ECMT (Eigencomm) CAT1/NB-IoT modules.')
+    .version(version)
+    .alias('version', 'V')
+    .help()
+    .alias('help', 'h')
+    .option('lang', { type: 'string', choices: ['en', 'zh'], describe: 'language of explanations (default: from LANG)' })
+    .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal and NO_COLOR is unset); --no-color turns it off' })
+    .command(decodeCommand(ctx))
+    .demandCommand(1, 'name a command, e.g. "cat1 decode session.log" (cat1 --help lists them)')
+    .recommendCommands()
+    .strict()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err instanceof CatError ? err : new UsageError(msg ?? (err ? err.message : 'invalid arguments'));
+    })
+    .epilogue('Exit codes: 0 ok, 1 a problem was found, 2 usage or input error, 3 device or broker unreachable.\nDocs: README.md');
+  try {
+    await y.parseAsync();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`cat1: ${oneLine(err)}\n(run "cat1 --help" or "cat1 <command> --help")\n`);
+      return EXIT.USAGE;
+    }
+    if (err instanceof CatError) {
+      process.stderr.write(`cat1: ${oneLine(err)}\n`);
+      return exitCodeFor(err.code);
+    }
+    process.stderr.write(`cat1: internal error: ${oneLine(err)} (please report it; set CAT1_DEBUG=1 for details)\n`);
+    if (process.env['CAT1_DEBUG']) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    return 70;
+  }
+  return code;
+}

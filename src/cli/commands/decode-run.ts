@@ -1,0 +1,56 @@
+import { openSessionInput } from '../../transcript/input.js';
+import { SessionDecoder } from '../../transcript/decode.js';
+import { defaultGrammar } from '../../grammar.js';
+import { itemToJson } from '../../at/json.js';
+import { SummaryBuilder } from '../../ecmt/summary.js';
+import { langFromEnv } from '../../util/i18n.js';
+import { CatError } from '../../util/errors.js';
+import type { TimelineItem } from '../../at/types.js';
+import { Out, note, wantColor } from '../io.js';
+import { formatItem, formatSummary } from '../timeline.js';
+import { EXIT } from '../exit.js';
+import { fileArg } from '../stdin.js';
+import type { DecodeArgs } from './decode.js';
+
+export async function runDecode(args: DecodeArgs): Promise<number> {
+  const quietMs = args['quiet-ms'] ?? 100;
+  if (!Number.isFinite(quietMs) || quietMs <= 0) throw new CatError('ERR_INVALID_OPTION', `--quiet-ms must be a positive number of milliseconds (got ${String(args['quiet-ms'])})`);
+  const out = new Out({ json: args.json === true, lang: langFromEnv(process.env, args.lang), color: wantColor(args.color) });
+  const input = await openSessionInput(fileArg(args.file));
+  const summary = new SummaryBuilder();
+  const items: TimelineItem[] = [];
+  const decoder = new SessionDecoder((item) => items.push(item), {
+    grammar: defaultGrammar(),
+    quietMs,
+    redact: args['log-secrets'] !== true,
+  });
+  if (!out.json && input.header) {
+    const h = input.header;
+    out.line(out.p.dim(`# ${h.kind}${h.source ? ` — ${h.source}` : ''}${h.module?.model ? ` — ${h.module.model}` : ''}`));
+  }
+  const flush = (): void => {
+    for (const item of items) {
+      summary.add(item);
+      if (out.json) out.obj(itemToJson(item, out.lang));
+      else for (const l of formatItem(item, out)) out.line(l);
+    }
+    items.length = 0;
+  };
+  for await (const entry of input.entries) {
+    decoder.push(entry);
+    flush();
+    await out.drain();
+  }
+  decoder.end();
+  flush();
+  const s = summary.summary;
+  if (out.json) out.obj({ type: 'summary', format: input.format, ...s, firstFailure: s.firstFailure ? { ...s.firstFailure, why: out.t(s.firstFailure.why) } : null });
+  else for (const l of formatSummary(s, out)) out.line(l);
+  await out.flush();
+  for (const w of input.warnings) note(`cat1: warning: line ${w.line}: ${w.message}`);
+  if (s.items === 0) {
+    note('cat1: nothing to decode (no AT traffic found)');
+    return EXIT.USAGE;
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,35 @@
+import type { CommandModule } from 'yargs';
+import type { VerbContext } from '../app.js';
+import { EXIT } from '../exit.js';
+
+interface DecodeArgs {
+  file: string;
+  json?: boolean;
+  lang?: string;
+  color?: boolean;
+  'log-secrets'?: boolean;
+  'quiet-ms'?: number;
+}
+
+export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArgs> {
+  return {
+    command: 'decode <file>',
+    describe: 'decode a transcript or a log pasted from a serial terminal into a typed timeline',
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', demandOption: true, describe: 'a cat1 transcript (.jsonl) or a text log; - reads stdin' })
+        .option('json', { type: 'boolean', describe: 'JSON Lines: one object per event, then a summary object' })
+        .option('log-secrets', { type: 'boolean', describe: 'show passwords, keys, IMSI/ICCID instead of masking them' })
+        .option('quiet-ms', { type: 'number', default: 100, describe: 'a gap in module output that ends a raw +ECMTRECV payload (ms)' })
+        .example('cat1 decode session.jsonl', 'the timeline of a recorded session, with meanings')
+        .example('cat1 decode sscom.log --lang zh', 'a log pasted from SSCOM, explained in Chinese')
+        .example('cat1 decode - --json < log.txt', 'JSON Lines for scripts'),
+    handler: async (args) => {
+      const { runDecode } = await import('./decode-run.js');
+      ctx.exit(await runDecode(args));
+    },
+  };
+}
+
+export type { DecodeArgs };
+export { EXIT };

@@ -1,0 +1,33 @@
+import type { CatErrorCode } from '../util/errors.js';
+
+/** Exit codes (README "Exit codes"). */
+export const EXIT = {
+  /** success; the sides agree */
+  OK: 0,
+  /** the check found a problem (the sides disagree, a stage failed) */
+  PROBLEM: 1,
+  /** usage or input error: bad flag, bad config, unreadable or malformed file */
+  USAGE: 2,
+  /** device or broker unreachable */
+  UNREACHABLE: 3,
+} as const;
+
+export function exitCodeFor(code: CatErrorCode): number {
+  switch (code) {
+    case 'ERR_PORT_OPEN':
+    case 'ERR_PORT_CLOSED':
+    case 'ERR_PORT_WRITE':
+    case 'ERR_AT_TIMEOUT':
+    case 'ERR_BROKER':
+      return EXIT.UNREACHABLE;
+    case 'ERR_REPLAY_MISMATCH':
+    case 'ERR_REPLAY_UNCONSUMED':
+    case 'ERR_MODULE_REBOOTED':
+    case 'ERR_ECMT_REJECTED':
+    case 'ERR_ECMT_TIMEOUT':
+    case 'ERR_ECMT_STATE':
+      return EXIT.PROBLEM;
+    default:
+      return EXIT.USAGE;
+  }
+}

@@ -1,0 +1,106 @@
+import { tr, type Lang, type Text } from '../util/i18n.js';
+
+/** ANSI colours, only when wanted. */
+export interface Paint {
+  dim(s: string): string;
+  bold(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  magenta(s: string): string;
+}
+
+const esc = (code: string) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
+const plain = (s: string) => s;
+
+export function paint(on: boolean): Paint {
+  if (!on) return { dim: plain, bold: plain, red: plain, green: plain, yellow: plain, cyan: plain, magenta: plain };
+  return { dim: esc('2'), bold: esc('1'), red: esc('31'), green: esc('32'), yellow: esc('33'), cyan: esc('36'), magenta: esc('35') };
+}
+
+/** Colour when stdout is a terminal, NO_COLOR is unset and --no-color was not given. */
+export function wantColor(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (flag === false) return false;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
+  return stream.isTTY === true;
+}
+
+/**
+ * Buffered stdout with backpressure: large outputs (a decode of a 1 GiB file) never pile up
+ * in memory, and a closed pipe (`| head`) ends the program quietly.
+ */
+export class Out {
+  readonly json: boolean;
+  readonly lang: Lang;
+  readonly p: Paint;
+  readonly #stream: NodeJS.WritableStream;
+  #buf: string[] = [];
+  #size = 0;
+  #closed = false;
+
+  constructor(opts: { json: boolean; lang: Lang; color: boolean; stream?: NodeJS.WritableStream }) {
+    this.json = opts.json;
+    this.lang = opts.lang;
+    this.p = paint(opts.color && !opts.json);
+    this.#stream = opts.stream ?? process.stdout;
+    this.#stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') {
+        this.#closed = true;
+        process.exit(process.exitCode ?? 0);
+      }
+    });
+  }
+
+  /** Text in the chosen language. */
+  t(x: Text): string {
+    return tr(x, this.lang);
+  }
+
+  line(s: string): void {
+    if (this.#closed) return;
+    this.#buf.push(s, '\n');
+    this.#size += s.length + 1;
+    if (this.#size >= 1 << 16) void this.#write();
+  }
+
+  /** One JSON object per line. */
+  obj(o: unknown): void {
+    this.line(JSON.stringify(o));
+  }
+
+  #pendingDrain: Promise<void> | null = null;
+
+  #write(): Promise<void> {
+    if (this.#buf.length === 0) return this.#pendingDrain ?? Promise.resolve();
+    const chunk = this.#buf.join('');
+    this.#buf = [];
+    this.#size = 0;
+    const ok = this.#stream.write(chunk);
+    if (!ok && !this.#pendingDrain) {
+      this.#pendingDrain = new Promise((r) =>
+        this.#stream.once('drain', () => {
+          this.#pendingDrain = null;
+          r();
+        }),
+      );
+    }
+    return this.#pendingDrain ?? Promise.resolve();
+  }
+
+  /** Let the consumer catch up: await this in loops that produce a lot of output. */
+  async drain(): Promise<void> {
+    if (this.#size >= 1 << 16) await this.#write();
+    else if (this.#pendingDrain) await this.#pendingDrain;
+  }
+
+  async flush(): Promise<void> {
+    await this.#write();
+  }
+}
+
+/** Progress and warnings go to stderr, never to stdout (stdout stays clean for --json). */
+export function note(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}

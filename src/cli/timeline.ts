@@ -1,0 +1,156 @@
+import type { TimelineItem } from '../at/types.js';
+import type { ModemEvent } from '../urc/types.js';
+import { explain } from '../urc/codes.js';
+import type { SessionSummary } from '../ecmt/summary.js';
+import { text } from '../util/i18n.js';
+import type { Out } from './io.js';
+
+/** Make control bytes visible without changing printable text (CJK stays as is). */
+export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => {
+    if (c === '\x1a') return '⟨^Z⟩';
+    if (c === '\x1b') return '⟨ESC⟩';
+    return `⟨${c.charCodeAt(0).toString(16).padStart(2, '0')}⟩`;
+  });
+}
+
+function fmtT(t: number | null): string {
+  if (t === null) return '       -';
+  return t.toFixed(3).padStart(8);
+}
+
+const WIDTH = 48;
+
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+function isFailure(ev: ModemEvent): boolean {
+  switch (ev.type) {
+    case 'error':
+    case 'cme-error':
+    case 'cms-error':
+      return true;
+    case 'ecmt-open':
+    case 'ecmt-close':
+    case 'ecmt-disc':
+      return ev.result !== 0;
+    case 'ecmt-conn':
+      return ev.result !== 0 || (ev.retCode ?? 0) !== 0;
+    case 'ecmt-sub':
+    case 'ecmt-uns':
+    case 'ecmt-pub':
+      return ev.result !== 0;
+    case 'ecmt-stat':
+    case 'boot':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** One item of the timeline as human lines: time, direction, the raw line, what it means. */
+export function formatItem(item: TimelineItem, out: Out): string[] {
+  const p = out.p;
+  const ev = item.event;
+  const arrow = item.dir === 'tx' ? '→' : item.dir === 'rx' ? '←' : '·';
+  const head = `${p.dim(fmtT(item.t))}  ${arrow} `;
+  let raw: string;
+  let meaning = '';
+  const lines: string[] = [];
+  switch (ev.type) {
+    case 'command':
+      return [`${head} ${p.bold(visible(ev.command))}`];
+    case 'data':
+      return [`${head} ${p.dim(out.t(text('data', '数据')) + ':')} ${visible(ev.raw)}${ev.end === 'ctrl-z' ? p.dim('⟨^Z⟩') : p.dim(ev.end === 'esc' ? '⟨ESC⟩ ' + out.t(text('cancelled', '已取消')) : '')}`];
+    case 'note':
+      return [`${head} ${p.magenta('# ' + ev.raw)}`];
+    case 'prompt':
+      raw = '> ';
+      meaning = item.role === 'prompt' ? out.t(text('data prompt: the module waits for the payload', '数据提示符：模组等待数据')) : out.t(text('unexpected data prompt (no command asked for it)', '意外的数据提示符（没有命令需要它）'));
+      break;
+    case 'echo':
+      return [`${head} ${p.dim(visible(ev.raw) + '  (' + out.t(text('echo', '回显')) + ')')}`];
+    case 'overlong':
+      if (!ev.complete) return [];
+      raw = clip(visible(ev.raw), 24);
+      meaning = out.t(text(`garbage: ${ev.length} bytes without a line end (wrong baud rate? not an AT port?)`, `乱码：${ev.length} 字节没有换行（波特率不对？不是 AT 口？）`));
+      return [`${head} ${p.red(raw)}  ${p.red(meaning)}`];
+    case 'ecmt-recv': {
+      const body = ev.payload.toString('utf8');
+      const first = body.split(/\r?\n/);
+      raw = `${ev.raw.slice(0, ev.raw.length - body.length)}${visible(first[0] ?? '')}`;
+      for (const extra of first.slice(1)) lines.push(`${' '.repeat(13)}${p.cyan('│')} ${visible(extra)}`);
+      const x = explain(ev);
+      meaning = x ? out.t(x) : '';
+      break;
+    }
+    default: {
+      raw = visible(ev.raw);
+      const x = explain(ev);
+      meaning = x ? out.t(x) : '';
+    }
+  }
+  let shown = raw;
+  let tag = '';
+  switch (item.role) {
+    case 'urc':
+      shown = p.cyan(raw);
+      break;
+    case 'final':
+      shown = isFailure(ev as ModemEvent) ? p.red(raw) : p.green(raw);
+      break;
+    case 'stray':
+      tag = p.yellow(`  (${out.t(text('no command was waiting for this', '没有命令在等待它'))})`);
+      break;
+    case 'late':
+      tag = p.yellow(`  (${out.t(text(`late answer to ${item.command ?? 'an earlier command'}`, `${item.command ?? '之前命令'} 的迟到应答`))})`);
+      break;
+    default:
+      break;
+  }
+  const m = meaning ? `  ${isFailure(ev as ModemEvent) ? p.red(meaning) : p.dim(meaning)}` : '';
+  const pad = raw.length < WIDTH && meaning ? ' '.repeat(WIDTH - raw.length) : '';
+  return [`${head} ${shown}${pad}${m}${tag}`, ...lines];
+}
+
+/** The short summary printed after a decoded session. */
+export function formatSummary(s: SessionSummary, out: Out): string[] {
+  const p = out.p;
+  const L: string[] = [];
+  const t = (en: string, zh: string) => out.t(text(en, zh));
+  L.push('');
+  L.push(p.bold(t('Summary', '概要')));
+  L.push(`  ${t('commands', '命令')}: ${s.commands} ${t('sent', '条')}, ${s.errors} ${t('failed', '失败')}; URC: ${s.urcs}${s.unknown ? `; ${t('unrecognised lines', '未识别行')}: ${s.unknown}` : ''}${s.stray ? `; ${t('stray results', '多余结果')}: ${s.stray}` : ''}${s.late ? `; ${t('late answers', '迟到应答')}: ${s.late}` : ''}`);
+  const mq: string[] = [];
+  if (s.open.host !== null || s.open.result !== null) {
+    const where = s.open.host !== null ? `${s.open.host}:${s.open.port ?? '?'}` : '?';
+    mq.push(`${t('open', '打开')} ${where} ${s.open.result === null ? t('(no result seen)', '（未见结果）') : s.open.result === 0 ? '✓' : '✗'}`);
+  }
+  if (s.connects.length > 0) {
+    const last = s.connects[s.connects.length - 1]!;
+    const ok = last.result === 0 && (last.retCode ?? 0) === 0;
+    mq.push(`${t('connect', '连接')} ${ok ? '✓' : `✗ (${last.result},${last.retCode ?? '-'})`}${s.connects.length > 1 ? ` ×${s.connects.length}` : ''}`);
+  }
+  if (s.subscribes.ok + s.subscribes.failed > 0) mq.push(`${t('subscribed', '订阅')} ${s.subscribes.ok}${s.subscribes.failed ? `, ${s.subscribes.failed} ${t('failed', '失败')}` : ''}`);
+  if (s.publishes.sent > 0) mq.push(`${t('published', '发布')} ${s.publishes.sent} (${s.publishes.ok} ✓${s.publishes.failed ? `, ${s.publishes.failed} ✗` : ''})`);
+  if (s.received.messages > 0) mq.push(`${t('received', '收到')} ${s.received.messages} ${t('messages', '条消息')} (${s.received.bytes} B)`);
+  if (mq.length > 0) L.push(`  MQTT: ${mq.join('; ')}`);
+  const link: string[] = [];
+  if (s.linkLost) link.push(`${s.linkLost}× +ECMTSTAT ${t('(link lost)', '（链路断开）')}`);
+  if (s.ended) link.push(`${s.ended}× ${t('session ended by itself (+ECMTDISC), no reconnect', '会话自行结束（+ECMTDISC），不会重连')}`);
+  if (s.reboots) link.push(`${s.reboots}× ${t('module reboot', '模组重启')}`);
+  if (link.length > 0) L.push(`  ${t('link', '链路')}: ${link.join('; ')}`);
+  if (s.received.inferred || s.received.truncated) {
+    L.push(`  ${p.yellow(t(`payloads: ${s.received.inferred} with an inferred end, ${s.received.truncated} truncated`, `消息体：${s.received.inferred} 条结尾为推断，${s.received.truncated} 条被截断`))}`);
+  }
+  if (s.garbageBytes) L.push(`  ${p.red(t(`${s.garbageBytes} bytes of garbage (no line ends): check the baud rate and that this is the AT port`, `${s.garbageBytes} 字节乱码（没有换行）：检查波特率以及是否为 AT 口`))}`);
+  if (s.firstFailure) {
+    const f = s.firstFailure;
+    L.push(`  ${p.red(t('first failure', '首个失败'))}${f.t !== null ? ` ${t('at', '于')} ${f.t.toFixed(3)}s` : ''}: ${visible(f.raw)}${f.command ? ` (${f.command})` : ''} — ${out.t(f.why)}`);
+  } else {
+    L.push(`  ${p.green(t('no failure seen', '未发现失败'))}`);
+  }
+  return L;
+}

@@ -1,0 +1,43 @@
+/**
+ * cat1-bridge: drive, decode, emulate and diagnose modules that speak the ECMT MQTT AT dialect.
+ * The CLI (`cat1`) is built on exactly this API.
+ */
+export { CatError, isCatError, oneLine, type CatErrorCode } from './util/errors.js';
+export { TypedEmitter, type EventMap } from './util/emitter.js';
+export { systemClock, type Clock } from './util/clock.js';
+export { text, tr, langFromEnv, type Lang, type Text } from './util/i18n.js';
+
+// port/
+export type { ModemPort, ModemPortEvents } from './port/types.js';
+export { SerialModemPort, explainOpenError, type SerialOptions } from './port/serial.js';
+export { createPortPair, type MemoryPair, type MemoryPairOptions } from './port/memory.js';
+export { RecordingPort, type RecordingOptions } from './port/recorder.js';
+export { ReplayPort, showBytes, type ReplayOptions } from './port/replay.js';
+
+// framing/ and at/
+export { Framer, type Frame, type FramerOptions, type RawBlockRule } from './framing/framer.js';
+export { AtEngine, type AtEngineOptions, type AtEngineEvents, type SendOptions } from './at/engine.js';
+export { AtTracker, type PendingCommand, type TrackerOptions, type TrackerHooks } from './at/tracker.js';
+export type { AtOutcome, CommandProfile, FinalError, HostEvent, FrameEvent, LineGrammar, Role, TimelineEvent, TimelineItem } from './at/types.js';
+export { commandName, commandForm, generalProfile } from './at/profiles.js';
+export { itemToJson } from './at/json.js';
+export { createGrammar, defaultGrammar } from './grammar.js';
+
+// urc/
+export * from './urc/index.js';
+
+// transcript/
+export * from './transcript/types.js';
+export { encodeEntry, encodeHeader, decodeEntry, decodeHeader, isUtf8 } from './transcript/format.js';
+export { TranscriptWriter, MemorySink, makeHeader, type TranscriptSink, type HeaderFields } from './transcript/writer.js';
+export { TranscriptReader, parseTranscript, readLines } from './transcript/reader.js';
+export { createRedactor, redactText, DEFAULT_RULES, type Redactor, type RedactionRule } from './transcript/redact.js';
+export { StreamRedactor } from './transcript/stream-redactor.js';
+export { TextLogImporter, importTextLog, looksLikeAtLog } from './transcript/import.js';
+export { SessionDecoder, type DecoderOptions } from './transcript/decode.js';
+export { openSessionInput, type SessionInput } from './transcript/input.js';
+
+// ecmt/
+export { FIRMWARE_PROFILES, PROFILE_NAMES, firmwareProfile, type FirmwareProfile, type FirmwareProfileName, type FirmwareLimits, type FirmwareQuirks } from './ecmt/firmware.js';
+export { ecmtProfiles, pubUsesPrompt, splitParams } from './ecmt/profiles.js';
+export { SummaryBuilder, type SessionSummary } from './ecmt/summary.js';
