@@ -44,3 +44,66 @@ export function dialogue(opts: Partial<AtEngineOptions> & { chunk?: number } = {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
+
+export interface ScriptStep {
+  /** the command line the host must write (without CR), or a pattern */
+  expect: string | RegExp;
+  /** what the module prints in answer (may hold the > prompt, OK, URCs) */
+  reply: string;
+  /** after the prompt: the payload the host must write before Ctrl-Z */
+  data?: string;
+  /** printed after the payload and Ctrl-Z */
+  afterData?: string;
+}
+
+/**
+ * A strict scripted module: each host command must be the next expected one, in order (as
+ * Zephyr's modem_chat mock does). `unexpected` collects anything else the host wrote.
+ */
+export function script(d: ReturnType<typeof dialogue>, steps: ScriptStep[]) {
+  const queue = [...steps];
+  const unexpected: string[] = [];
+  let buf = '';
+  let inData: ScriptStep | null = null;
+  d.pair.module.on('data', (b) => {
+    buf += b.toString('latin1');
+    for (;;) {
+      if (inData) {
+        const z = buf.indexOf('\x1a');
+        if (z < 0) return;
+        const payload = buf.slice(0, z);
+        buf = buf.slice(z + 1);
+        if (inData.data !== undefined && payload !== inData.data) unexpected.push(`data ${JSON.stringify(payload)}`);
+        const after = inData.afterData ?? '';
+        inData = null;
+        if (after) void d.say(after);
+        continue;
+      }
+      const cr = buf.indexOf('\r');
+      if (cr < 0) return;
+      const line = buf.slice(0, cr);
+      buf = buf.slice(cr + 1);
+      const step = queue[0];
+      const ok = step && (typeof step.expect === 'string' ? step.expect === line : step.expect.test(line));
+      if (!step || !ok) {
+        unexpected.push(line);
+        continue;
+      }
+      queue.shift();
+      if (step.data !== undefined || step.afterData !== undefined) inData = step;
+      void d.say(step.reply);
+    }
+  });
+  return {
+    unexpected,
+    remaining: () => queue.length,
+  };
+}
+
+export const OK = '\r\nOK\r\n';
+export const urc = (s: string): string => `\r\n${s}\r\n`;
+/** The two state queries a session sends before open/connect, answered "nothing open". */
+export const NOTHING_OPEN: ScriptStep[] = [
+  { expect: 'AT+ECMTOPEN?', reply: OK },
+  { expect: 'AT+ECMTCONN?', reply: OK },
+];
