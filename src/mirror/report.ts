@@ -1,0 +1,90 @@
+import type { Text } from '../util/i18n.js';
+import type { LintFinding } from '../ecmt/lint.js';
+import type { FirmwareProfileName } from '../ecmt/firmware.js';
+
+/** The steps a comparison can hold, in order. */
+export type CompareStepName = 'open' | 'connect' | 'subscribe' | 'publish' | 'deliver-module-to-direct' | 'deliver-direct-to-module' | 'disconnect';
+
+export interface SideOutcome {
+  ok: boolean;
+  /** CONNACK/URC code, errno name, null when there is none */
+  code: number | string | null;
+  detail: Text;
+  latencyMs: number | null;
+  /** the step did not run on this side (an earlier step failed) */
+  skipped?: boolean;
+}
+
+export interface CompareStep {
+  step: CompareStepName;
+  module: SideOutcome;
+  direct: SideOutcome;
+  same: boolean;
+  note?: Text;
+}
+
+export type CauseId =
+  | 'credential-quirk'
+  | 'firmware-limit'
+  | 'unquotable-chars'
+  | 'protocol-level'
+  | 'tls-without-ca'
+  | 'broker-credentials'
+  | 'broker-identifier'
+  | 'broker-acl'
+  | 'network-module'
+  | 'pdn-inactive'
+  | 'broker-unreachable'
+  | 'sub-value-count'
+  | 'payload-nul'
+  | 'payload-rx-buffer'
+  | 'payload-crlf'
+  | 'payload-mangled'
+  | 'loss-on-module'
+  | 'loss-at-broker'
+  | 'broker-silent'
+  | 'double-connack'
+  | 'unexplained';
+
+export interface Cause {
+  id: CauseId;
+  text: Text;
+  /** 0..1: how strongly the evidence points at it */
+  confidence: number;
+  /** the facts it rests on */
+  evidence: Text[];
+}
+
+export interface Verdict {
+  summary: Text;
+  causes: Cause[];
+}
+
+export interface DeliveryFacts {
+  /** module → direct */
+  m2d: { sent: boolean; received: boolean; exact: boolean; expected: Buffer; got: Buffer | null };
+  /** direct → module; `brokerDelivered` when the direct client's own subscription got the message */
+  d2m: { sent: boolean; received: boolean; exact: boolean; brokerDelivered: boolean; expected: Buffer; got: Buffer | null; inferred: boolean };
+}
+
+export interface CompareReport {
+  agree: boolean;
+  broker: { host: string; port: number; tls: boolean };
+  profile: FirmwareProfileName;
+  identity: {
+    /** the order of the identical-ID connect comparison */
+    mode: 'direct-first' | 'module-first';
+    /** the client ID both sides used for connect (the module's own) */
+    connectClientId: string;
+    /** the derived ID the direct side used for traffic */
+    trafficClientId: string;
+  };
+  steps: CompareStep[];
+  verdict: Verdict;
+  lint: LintFinding[];
+  delivery: DeliveryFacts | null;
+  /** lines the broker wrote during the run (--broker-log) */
+  brokerLog: string[];
+  /** MQTT parameters used on both sides (no secrets) */
+  parameters: { protocolLevel: 3 | 4; keepalive: number; clean: boolean; will: boolean; tls: boolean; clientIdLength: number; usernameLength: number | null; passwordLength: number | null };
+}
