@@ -55,7 +55,8 @@ export function pubUsesPrompt(command: string): boolean {
   if (commandName(command) !== '+ECMTPUB' || commandForm(command) !== 'set') return false;
   const args = argsOf(command);
   // 0,<msgID>,<qos>,<retain>,"<topic>" — the payload, when present, is a 6th parameter taken raw
-  const m = /^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*("[^"]*"|[^,"]*)\s*$/.exec(args);
+  // a trailing comma with nothing after it counts as "omitted" (the firmware's decoder prompts)
+  const m = /^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*("[^"]*"|[^,"]*)\s*,?\s*$/.exec(args);
   return m !== null;
 }
 

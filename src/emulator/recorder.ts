@@ -1,0 +1,85 @@
+import { systemClock, type Clock } from '../util/clock.js';
+import { createRedactor } from '../transcript/redact.js';
+import { StreamRedactor } from '../transcript/stream-redactor.js';
+import type { TranscriptHeader } from '../transcript/types.js';
+import { makeHeader, type TranscriptSink } from '../transcript/writer.js';
+import type { FirmwareProfileName } from '../ecmt/firmware.js';
+import { defaultIdentity, type EmulatorIdentity } from './options.js';
+
+/**
+ * The emulator recording its own session into a transcript: host bytes it received are `tx`,
+ * its output is `rx` (the directions of a recording made on the host side), secrets masked by
+ * the standard redaction rules unless told otherwise. The header kind is always 'emulator':
+ * emulator output is never presented as a hardware recording.
+ */
+
+export interface EmulatorHeaderOptions {
+  /** Default 'ec616s'. */
+  profile?: FirmwareProfileName;
+  identity?: Partial<EmulatorIdentity>;
+  seed?: number;
+  /** Default true: the recording is redacted (as EcmtEmulator's recordRedact default). */
+  redacted?: boolean;
+  note?: string;
+}
+
+/** The header for a transcript of an emulator session (kind 'emulator'). */
+export function emulatorTranscriptHeader(opts: EmulatorHeaderOptions = {}): TranscriptHeader {
+  const profile = opts.profile ?? 'ec616s';
+  const id = { ...defaultIdentity(profile), ...opts.identity };
+  return makeHeader({
+    kind: 'emulator',
+    source: `cat1-bridge EcmtEmulator, firmware profile ${profile}, seed ${opts.seed ?? 1}`,
+    timing: 'recorded',
+    module: { manufacturer: id.manufacturer, model: id.model, firmware: id.revision, profile },
+    redacted: opts.redacted ?? true,
+    ...(opts.note ? { note: opts.note } : {}),
+  });
+}
+
+export class EmulatorRecorder {
+  readonly #sink: TranscriptSink;
+  readonly #stream: StreamRedactor;
+  readonly #clock: Clock;
+  readonly #t0: number;
+  #done = false;
+
+  constructor(sink: TranscriptSink, opts: { redact: boolean; clock?: Clock }) {
+    this.#sink = sink;
+    this.#clock = opts.clock ?? systemClock;
+    this.#t0 = this.#clock.now();
+    this.#stream = new StreamRedactor(opts.redact ? createRedactor() : null, (p) => {
+      if (this.#done) return;
+      this.#sink.write({ t: p.t, dir: p.dir, data: p.data, ...(p.redact.length > 0 ? { redact: p.redact } : {}) });
+    });
+  }
+
+  #now(): number {
+    return Math.round(this.#clock.now() - this.#t0) / 1000;
+  }
+
+  /** Bytes the host sent. */
+  host(bytes: Buffer): void {
+    if (!this.#done) this.#stream.push('tx', bytes, this.#now());
+  }
+
+  /** Bytes the module printed (one complete output unit). */
+  module(bytes: Buffer): void {
+    if (this.#done) return;
+    this.#stream.push('rx', bytes, this.#now());
+    this.#stream.flush('rx');
+  }
+
+  note(text: string): void {
+    if (this.#done) return;
+    this.#stream.flush();
+    this.#sink.write({ t: this.#now(), dir: 'note', text });
+  }
+
+  close(): void {
+    if (this.#done) return;
+    this.#stream.flush();
+    this.#done = true;
+    this.#sink.close();
+  }
+}

@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
+import { unique } from './broker-helpers.js';
+import { rig, waitFor, type Rig } from './harness.js';
+
+const opensslMissing = spawnSync('openssl', ['version'], { stdio: 'ignore' }).error ? 'openssl is not installed (apt-get install openssl)' : null;
+const reason = mosquittoMissing() ?? opensslMissing;
+if (reason) console.warn(`[test/emulator/tls.test.ts skipped] ${reason}`);
+
+function sh(dir: string, args: string[]): void {
+  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** A CA and a server certificate for localhost / 127.0.0.1 (EC P-256, small enough for one AT line). */
+function makeCerts(dir: string, name: string): { ca: string; cert: string; key: string } {
+  sh(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}-ca.key`]);
+  sh(dir, ['req', '-x509', '-new', '-key', `${name}-ca.key`, '-sha256', '-days', '2', '-subj', `/CN=${name} test CA`, '-out', `${name}-ca.pem`]);
+  sh(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}-server.key`]);
+  sh(dir, ['req', '-new', '-key', `${name}-server.key`, '-subj', '/CN=localhost', '-out', `${name}-server.csr`]);
+  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  sh(dir, ['x509', '-req', '-in', `${name}-server.csr`, '-CA', `${name}-ca.pem`, '-CAkey', `${name}-ca.key`, '-CAcreateserial', '-days', '2', '-sha256', '-extfile', 'ext.cnf', '-out', `${name}-server.pem`]);
+  return { ca: join(dir, `${name}-ca.pem`), cert: join(dir, `${name}-server.pem`), key: join(dir, `${name}-server.key`) };
+}
+
+/** The certificate body as AT+ECMTCFG="ssl","ca",… takes it: base64 without the BEGIN/END lines. */
+function body(pemPath: string): string {
+  return readFileSync(pemPath, 'latin1')
+    .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
+    .replace(/\s+/g, '');
+}
+
+describe.skipIf(reason !== null)('emulator TLS against mosquitto with a TLS listener', () => {
+  let dir: string;
+  let broker: RunningMosquitto;
+  let good: { ca: string; cert: string; key: string };
+  let other: { ca: string };
+  let r: Rig | null = null;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cat1-tls-'));
+    good = makeCerts(dir, 'good');
+    other = makeCerts(dir, 'other');
+    broker = await startMosquitto({ users: { dev: 'secret' }, tls: { cafile: good.ca, certfile: good.cert, keyfile: good.key } });
+  });
+  afterAll(async () => {
+    await broker?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await r?.close();
+    r = null;
+  });
+
+  async function open(rg: Rig, host = 'localhost'): Promise<string> {
+    const from = rg.mark();
+    await rg.ok(`AT+ECMTOPEN=0,"${host}",${broker.port}`);
+    return (await rg.urc((e) => e.type === 'ecmt-open', { from, timeoutMs: 8000 })).raw;
+  }
+
+  it('EC616S "ssl","ca": verifies the broker with the CA given in base64 and the hostname', async () => {
+    r = rig();
+    await r.ok(`AT+ECMTCFG="ssl","ca","${body(good.ca)}","localhost"`);
+    expect(await open(r)).toBe('+ECMTOPEN: 0,0');
+    const from = r.mark();
+    await r.ok(`AT+ECMTCONN=0,"${unique('tls-dev')}","dev","secret"`);
+    expect((await r.urc((e) => e.type === 'ecmt-conn', { from })).raw).toBe('+ECMTCONN: 0,0,0');
+  });
+
+  it('fails the open (+ECMTOPEN: 0,-1) with the wrong CA or a hostname that does not match', async () => {
+    r = rig();
+    await r.ok(`AT+ECMTCFG="ssl","ca","${body(other.ca)}","localhost"`);
+    expect(await open(r)).toBe('+ECMTOPEN: 0,-1');
+    await r.ok(`AT+ECMTCFG="ssl","ca","${body(good.ca)}","wrong.example"`);
+    expect(await open(r)).toBe('+ECMTOPEN: 0,-1');
+  });
+
+  it('does not implement the "ecc" form: the open fails, with a note', async () => {
+    r = rig();
+    await r.ok('AT+ECMTCFG="ssl","ecc","MHcCAQEE"');
+    const note = waitFor(r.emulator, 'note', (t) => t.includes('"ecc"'));
+    expect(await open(r)).toBe('+ECMTOPEN: 0,-1');
+    await note;
+  });
+
+  it('EC626 "ssl",2,<files>: TLS with the CA file, and the double +ECMTCONN URC', async () => {
+    r = rig({ profile: 'ec626-tls' });
+    await r.ok(`AT+ECMTCFG="ssl",2,"${good.ca}","",""`);
+    expect(await open(r)).toBe('+ECMTOPEN: 0,0');
+    const from = r.mark();
+    await r.ok(`AT+ECMTCONN=0,"${unique('tls-626')}","dev","secret"`);
+    await r.urcRaw('+ECMTCONN: 0,0,0', { from });
+    expect(r.urcs.slice(from).map((u) => u.raw)).toEqual(['+ECMTCONN: 0,2,2', '+ECMTCONN: 0,0,0']);
+  });
+});
