@@ -41,3 +41,19 @@ export { openSessionInput, type SessionInput } from './transcript/input.js';
 export { FIRMWARE_PROFILES, PROFILE_NAMES, firmwareProfile, type FirmwareProfile, type FirmwareProfileName, type FirmwareLimits, type FirmwareQuirks } from './ecmt/firmware.js';
 export { ecmtProfiles, pubUsesPrompt, splitParams } from './ecmt/profiles.js';
 export { SummaryBuilder, type SessionSummary } from './ecmt/summary.js';
+export { ecmtCmd, publishMode, CFG_TYPES, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from './ecmt/commands.js';
+export { lintOpen, lintConnect, lintSubscribe, lintUnsubscribe, lintPublish, lintCfg, hasErrors, type LintFinding, type LintSeverity } from './ecmt/lint.js';
+export { EcmtSession, type SessionOptions, type SessionState, type StepResult, type StepFailure, type SessionStep, type MessageEvent, type EcmtSessionEvents } from './ecmt/session.js';
+export { hostCommands, type HostCommand } from './transcript/commands.js';
+export { maskItem } from './at/mask.js';
+
+// emulator/
+export { EcmtEmulator, startPtyEmulator, emulatorTranscriptHeader, type EcmtEmulatorOptions, type EcmtEmulatorEvents, type PtyEmulator, type PtyEmulatorOptions, type FaultOptions, type ConditionsInput } from './emulator/index.js';
+
+// mirror/
+export { DirectSession, parseBrokerUrl, type DirectParams, type DirectStep, type DirectMessage } from './mirror/direct.js';
+export { compare, type CompareOptions } from './mirror/compare.js';
+export { explainComparison, type Evidence } from './mirror/verdict.js';
+export { reportToJson } from './mirror/json.js';
+export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './mirror/broker.js';
+export type { CompareReport, CompareStep, CompareStepName, SideOutcome, Verdict, Cause, CauseId, DeliveryFacts } from './mirror/report.js';

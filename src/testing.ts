@@ -38,3 +38,5 @@ export async function openReplay(source: string | readonly TranscriptEntry[], op
     },
   };
 }
+export { EcmtEmulator, startPtyEmulator, emulatorTranscriptHeader, type EcmtEmulatorOptions } from './emulator/index.js';
+export { startEmbeddedBroker, type EmbeddedBroker } from './mirror/broker.js';

@@ -1,0 +1,37 @@
+import { AtTracker } from '../at/tracker.js';
+import type { LineGrammar } from '../at/types.js';
+import type { TranscriptEntry } from './types.js';
+
+export interface HostCommand {
+  /** the command line, without its CR */
+  command: string;
+  /** the data-mode payload sent after the prompt (without Ctrl-Z), if any */
+  data?: Buffer;
+  /** the payload was cancelled with ESC */
+  cancelled?: boolean;
+}
+
+/**
+ * What the host sent in a transcript, as commands (with their data-mode payloads), however
+ * the bytes were split into entries. This is what a strict replay must send again.
+ */
+export function hostCommands(entries: readonly TranscriptEntry[], grammar: LineGrammar): HostCommand[] {
+  const out: HostCommand[] = [];
+  const tracker = new AtTracker(
+    (item) => {
+      const ev = item.event;
+      if (ev.type === 'command') out.push({ command: ev.command });
+      else if (ev.type === 'data') {
+        const last = out[out.length - 1];
+        if (last) {
+          last.data = ev.payload;
+          if (ev.end === 'esc') last.cancelled = true;
+        }
+      }
+    },
+    { grammar },
+  );
+  for (const e of entries) if (e.dir === 'tx') tracker.tx(e.data, e.t);
+  tracker.end();
+  return out;
+}
