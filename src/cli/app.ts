@@ -2,6 +2,15 @@ import yargs, { type Argv } from 'yargs';
 import { CatError, oneLine } from '../util/errors.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import { decodeCommand } from './commands/decode.js';
+import { atCommand } from './commands/at.js';
+import { compareCommand } from './commands/compare.js';
+import { portsCommand } from './commands/ports.js';
+import { termCommand } from './commands/term.js';
+import { monitorCommand } from './commands/monitor.js';
+import { diagnoseCommand } from './commands/diagnose.js';
+import { replayCommand } from './commands/replay.js';
+import { emulateCommand } from './commands/emulate.js';
+import { demoCommand } from './commands/demo.js';
 import { STDIN_ARG } from './stdin.js';
 
 /** A usage error found by the argument parser. */
@@ -30,11 +39,20 @@ export async function run(argv: string[], version: string): Promise<number> {
     .alias('help', 'h')
     .option('lang', { type: 'string', choices: ['en', 'zh'], describe: 'language of explanations (default: from LANG)' })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal and NO_COLOR is unset); --no-color turns it off' })
+    .command(demoCommand(ctx))
+    .command(portsCommand(ctx))
+    .command(atCommand(ctx))
+    .command(termCommand(ctx))
+    .command(monitorCommand(ctx))
+    .command(diagnoseCommand(ctx))
+    .command(compareCommand(ctx))
     .command(decodeCommand(ctx))
+    .command(replayCommand(ctx))
+    .command(emulateCommand(ctx))
     .demandCommand(1, 'name a command, e.g. "cat1 decode session.log" (cat1 --help lists them)')
     .recommendCommands()
     .strict()
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
       throw err instanceof CatError ? err : new UsageError(msg ?? (err ? err.message : 'invalid arguments'));

@@ -1,0 +1,122 @@
+import { itemToJson } from '../../at/json.js';
+import { maskItem } from '../../at/mask.js';
+import { createRedactor } from '../../transcript/redact.js';
+import type { AtOutcome } from '../../at/types.js';
+import { commandName, commandForm } from '../../at/profiles.js';
+import type { ModemEvent } from '../../urc/types.js';
+import { tr, text } from '../../util/i18n.js';
+import { CatError } from '../../util/errors.js';
+import { Out, note, wantColor } from '../io.js';
+import { modemSettings } from '../options.js';
+import { openModem, withModem } from '../modem.js';
+import { formatItem } from '../timeline.js';
+import { EXIT } from '../exit.js';
+import type { AtArgs } from './at.js';
+
+/** ECMT action commands answer OK at once and the outcome later as this URC. */
+const TWO_PHASE: Record<string, ModemEvent['type']> = {
+  '+ECMTOPEN': 'ecmt-open',
+  '+ECMTCONN': 'ecmt-conn',
+  '+ECMTSUB': 'ecmt-sub',
+  '+ECMTUNS': 'ecmt-uns',
+  '+ECMTPUB': 'ecmt-pub',
+  '+ECMTDISC': 'ecmt-disc',
+  '+ECMTCLOSE': 'ecmt-close',
+};
+
+function outcomeJson(o: AtOutcome, lang: 'en' | 'zh'): Record<string, unknown> {
+  const base: Record<string, unknown> = { type: 'outcome', command: o.command, status: o.status, elapsedMs: Math.round(o.elapsedMs), lines: o.lines.map((l) => l.raw) };
+  if (o.status === 'error') {
+    base['final'] = o.error.raw;
+    base['code'] = o.error.type === 'error' ? null : o.error.code;
+    if (o.meaning) base['explain'] = tr(o.meaning, lang);
+  } else if (o.status === 'timeout') base['waitedFor'] = o.waitedFor;
+  else if (o.status === 'aborted') base['reason'] = o.reason;
+  else if (o.status === 'reset') base['banner'] = o.banner;
+  return base;
+}
+
+export async function runAt(args: AtArgs): Promise<number> {
+  const s = modemSettings(args);
+  const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
+  const commands = args.commands.map(String);
+  if (commands.length === 0) throw new CatError('ERR_INVALID_OPTION', 'name at least one AT command, e.g. cat1 at AT+CSQ');
+  for (const c of commands) {
+    if (!/^AT/i.test(c.trim())) throw new CatError('ERR_INVALID_OPTION', `"${c}" is not an AT command (it must start with AT)`);
+  }
+  if (args.wait !== undefined && !(args.wait >= 0)) throw new CatError('ERR_INVALID_OPTION', `--wait must be a number of seconds >= 0 (got ${String(args.wait)})`);
+  const m = await openModem(s, { verb: 'at', probe: false });
+  const display = createRedactor();
+  const mask = (t: string): string => (s.logSecrets ? t : display.line(Buffer.from(t, 'utf8'), 'tx').data.toString('utf8'));
+  m.engine.on('item', (raw) => {
+    const item = s.logSecrets ? raw : maskItem(raw, display);
+    if (s.json) {
+      if (item.role === 'urc' || item.role === 'late' || item.role === 'stray') out.obj(itemToJson(item, out.lang));
+      return;
+    }
+    for (const l of formatItem(item, out)) out.line(l);
+  });
+  let code: number = EXIT.OK;
+  await withModem(m, async () => {
+    for (const [i, command] of commands.entries()) {
+      const last = i === commands.length - 1;
+      const name = commandName(command);
+      const urcType = commandForm(command) === 'set' || commandForm(command) === 'action' ? TWO_PHASE[name] : undefined;
+      const seen = urcType ? waitUrc(m.engine, urcType) : null;
+      const o = await m.engine.send(command, last && args.data !== undefined ? { data: args.data } : {});
+      if (s.json) out.obj({ ...outcomeJson(o, out.lang), command: mask(o.command) });
+      else if (o.status === 'timeout') out.line(out.p.red(`          ${tr(text(`no final result within ${o.timeoutMs} ms (is this the AT port? is the module busy?)`, `${o.timeoutMs} ms 内没有最终结果（这是 AT 口吗？模组忙？）`), out.lang)}`));
+      else if (o.status === 'aborted' || o.status === 'reset') out.line(out.p.yellow(`          ${o.status === 'reset' ? tr(text('the module rebooted before answering', '模组在应答前重启了'), out.lang) : o.reason}`));
+      if (o.status !== 'ok') code = EXIT.PROBLEM;
+      if (o.status === 'ok' && seen && args.wait === undefined) {
+        const budget = name === '+ECMTOPEN' || name === '+ECMTCONN' ? 30_000 : Math.max(s.timeoutMs, 10_000);
+        if (!s.json) note(tr(text(`cat1: waiting up to ${budget / 1000} s for ${name}…`, `cat1: 最多等待 ${budget / 1000} 秒 ${name}…`), out.lang));
+        const got = await seen.wait(budget);
+        if (!got) {
+          code = EXIT.PROBLEM;
+          const msg = text(`no ${name} URC within ${budget / 1000} s: the module reports no timeout, the broker's answer never came`, `${budget / 1000} 秒内没有 ${name} URC：模组不会报告超时，服务器的应答没有到达`);
+          if (s.json) out.obj({ type: 'missing-urc', command: mask(command), waitedMs: budget, explain: tr(msg, out.lang) });
+          else out.line(out.p.red(`          ${tr(msg, out.lang)}`));
+        }
+      } else seen?.cancel();
+      await out.drain();
+    }
+    if (args.wait) await new Promise((r) => setTimeout(r, args.wait! * 1000));
+  });
+  await out.flush();
+  return code;
+}
+
+function waitUrc(engine: import('../../at/engine.js').AtEngine, type: ModemEvent['type']): { wait(ms: number): Promise<boolean>; cancel(): void } {
+  let got = false;
+  let wake: (() => void) | null = null;
+  const on = (ev: ModemEvent): void => {
+    if (ev.type === type) {
+      got = true;
+      wake?.();
+    }
+  };
+  engine.on('urc', on);
+  return {
+    wait(ms) {
+      return new Promise<boolean>((resolve) => {
+        if (got) {
+          engine.off('urc', on);
+          return resolve(true);
+        }
+        const timer = setTimeout(() => {
+          engine.off('urc', on);
+          resolve(false);
+        }, ms);
+        wake = () => {
+          clearTimeout(timer);
+          engine.off('urc', on);
+          resolve(true);
+        };
+      });
+    },
+    cancel() {
+      engine.off('urc', on);
+    },
+  };
+}

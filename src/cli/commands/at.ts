@@ -1,0 +1,32 @@
+import type { CommandModule } from 'yargs';
+import type { VerbContext } from '../app.js';
+import { addOptions, MODEM_OPTIONS } from '../options.js';
+
+export interface AtArgs {
+  commands: string[];
+  data?: string;
+  wait?: number;
+  [k: string]: unknown;
+}
+
+export function atCommand(ctx: VerbContext): CommandModule<object, AtArgs> {
+  return {
+    command: 'at <commands..>',
+    describe: 'send one or more AT commands and print each typed outcome (answer lines, final result, CME meaning)',
+    builder: (y) =>
+      addOptions(
+        y
+          .positional('commands', { type: 'string', array: true, demandOption: true, describe: 'AT commands, each one argument (quote them in the shell)' })
+          .option('data', { type: 'string', describe: 'payload for a command that prompts with "> " (AT+ECMTPUB without payload); Ctrl-Z is added' })
+          .option('wait', { type: 'number', describe: 'seconds to keep listening for URCs after the last command [default: until the URC of an ECMT action arrives, at most 30]' }),
+        MODEM_OPTIONS,
+      )
+        .example('cat1 at --port /dev/ttyUSB2 AT+CSQ AT+CEREG?', 'signal and registration, explained')
+        .example('cat1 at -p /dev/ttyUSB2 \'AT+ECMTOPEN=0,"broker.example.com",1883\'', 'open, and wait for +ECMTOPEN')
+        .example('cat1 at -p /dev/ttyUSB2 --json AT+CGSN', 'JSON outcome for scripts'),
+    handler: async (args) => {
+      const { runAt } = await import('./at-run.js');
+      ctx.exit(await runAt(args));
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { EcmtSession } from '../../ecmt/session.js';
+import { compare } from '../../mirror/compare.js';
+import { reportToJson } from '../../mirror/json.js';
+import type { CompareReport } from '../../mirror/report.js';
+import { Out, note, wantColor } from '../io.js';
+import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
+import { MQTT_OPTIONS, mqttSettings } from '../mqtt-options.js';
+import { openModem, withModem } from '../modem.js';
+import { formatReport } from '../report.js';
+import { EXIT } from '../exit.js';
+
+/** 0 when the sides agree, 1 when they differ, 3 when the broker is unreachable from both. */
+export function exitForReport(r: CompareReport): number {
+  if (r.verdict.causes[0]?.id === 'broker-unreachable') return EXIT.UNREACHABLE;
+  return r.agree ? EXIT.OK : EXIT.PROBLEM;
+}
+
+export async function runCompare(args: Record<string, unknown>): Promise<number> {
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS];
+  const s = modemSettings(args, specs);
+  const v = layer(args, specs);
+  const password = readPassword(v['password-file'] as string | undefined);
+  const mq = mqttSettings(v, password);
+  const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
+  const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}) });
+  const report = await withModem(m, async () => {
+    const session = new EcmtSession(m.engine, { profile: s.profile });
+    return compare({
+      session,
+      broker: mq.broker,
+      credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
+      settings: mq.settings,
+      qos: mq.qos,
+      identity: mq.identity,
+      ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
+      ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
+      ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
+      onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
+    });
+  });
+  if (s.json) out.obj(reportToJson(report, out.lang));
+  else for (const l of formatReport(report, out)) out.line(l);
+  await out.flush();
+  return exitForReport(report);
+}

@@ -1,0 +1,16 @@
+import type { CommandModule } from 'yargs';
+import type { VerbContext } from '../app.js';
+import { CatError } from '../../util/errors.js';
+
+// placeholder: being written
+export function diagnoseCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {
+  return {
+    command: 'diagnose',
+    describe: '(not ready yet)',
+    builder: (y) => y,
+    handler: () => {
+      ctx.exit(2);
+      throw new CatError('ERR_INPUT', 'cat1 diagnose is not ready yet');
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { CatError } from '../util/errors.js';
+import type { OptionSpec } from './options.js';
+import type { CfgSetting } from '../ecmt/commands.js';
+import { parseBrokerUrl } from '../mirror/direct.js';
+
+/** Options of the verbs that run an MQTT session (compare, diagnose, mirror). */
+export const MQTT_OPTIONS: readonly OptionSpec[] = [
+  { name: 'broker', type: 'string', describe: 'the broker: mqtt://host:1883 or mqtts://host:8883' },
+  { name: 'client-id', type: 'string', describe: 'MQTT client ID (the module\'s)' },
+  { name: 'username', type: 'string', describe: 'MQTT user name' },
+  { name: 'password-file', type: 'string', describe: 'file holding the MQTT password (or set CAT1_PASSWORD); never a plain flag' },
+  { name: 'topic', type: 'string', describe: 'base topic for the traffic test [default: cat1/compare/<random>]' },
+  { name: 'qos', type: 'number', describe: 'QoS of the traffic test', default: 1, choices: ['0', '1', '2'] },
+  { name: 'payload', type: 'string', describe: 'payload of the traffic test [default: a small JSON document]' },
+  { name: 'payload-file', type: 'string', describe: 'read the traffic payload from a file (exact bytes)' },
+  { name: 'keepalive', type: 'number', describe: 'keep-alive seconds (AT+ECMTCFG="keepalive") [default: the module\'s 120]' },
+  { name: 'clean', type: 'boolean', describe: 'clean session (AT+ECMTCFG="session"); --no-clean for a persistent one [default: true]' },
+  { name: 'mqtt-version', type: 'number', describe: 'MQTT protocol level: 4 = 3.1.1, 3 = 3.1 (AT+ECMTCFG="version") [default: 4]' },
+  { name: 'ca', type: 'string', describe: 'CA certificate (PEM) of an mqtts:// broker, for both sides' },
+  { name: 'insecure', type: 'boolean', describe: 'do not verify the broker\'s TLS certificate on the direct side', default: false },
+  { name: 'broker-log', type: 'string', describe: 'the broker\'s log file: the lines written during the run go into the report and the verdict' },
+  { name: 'identity', type: 'string', describe: 'order of the identical client ID connect comparison', default: 'direct-first', choices: ['direct-first', 'module-first'] },
+];
+
+export interface MqttSettings {
+  broker: { host: string; port: number; tls: boolean; ca?: string; insecure: boolean };
+  clientId: string;
+  username?: string;
+  password?: string;
+  topic?: string;
+  qos: 0 | 1 | 2;
+  payload?: Buffer;
+  settings: CfgSetting[];
+  brokerLog?: string;
+  identity: 'direct-first' | 'module-first';
+}
+
+/** Validate the MQTT options (already layered) into settings; the password comes from elsewhere. */
+export function mqttSettings(v: Record<string, unknown>, password: string | undefined): MqttSettings {
+  const url = v['broker'];
+  if (typeof url !== 'string' || url === '') throw new CatError('ERR_INVALID_OPTION', '--broker is needed, e.g. --broker mqtt://broker.example.com:1883');
+  const b = parseBrokerUrl(url);
+  const clientId = v['client-id'];
+  if (typeof clientId !== 'string') throw new CatError('ERR_INVALID_OPTION', '--client-id is needed: the MQTT client ID the module uses');
+  const qos = Number(v['qos'] ?? 1);
+  if (qos !== 0 && qos !== 1 && qos !== 2) throw new CatError('ERR_INVALID_OPTION', `--qos must be 0, 1 or 2 (got ${String(v['qos'])})`);
+  let ca: string | undefined;
+  if (typeof v['ca'] === 'string') {
+    try {
+      ca = readFileSync(v['ca'], 'utf8');
+    } catch {
+      throw new CatError('ERR_INPUT', `--ca ${v['ca']}: cannot read the file`);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new CatError('ERR_INPUT', `--ca ${v['ca']}: not a PEM certificate (no BEGIN CERTIFICATE line)`);
+  }
+  let payload: Buffer | undefined;
+  if (typeof v['payload-file'] === 'string') {
+    try {
+      payload = readFileSync(v['payload-file']);
+    } catch {
+      throw new CatError('ERR_INPUT', `--payload-file ${v['payload-file']}: cannot read the file`);
+    }
+  } else if (typeof v['payload'] === 'string') payload = Buffer.from(v['payload'], 'utf8');
+  const settings: CfgSetting[] = [];
+  if (v['keepalive'] !== undefined) {
+    const k = Number(v['keepalive']);
+    if (!Number.isInteger(k) || k < 0 || k > 65535) throw new CatError('ERR_INVALID_OPTION', `--keepalive must be a whole number of seconds (got ${String(v['keepalive'])})`);
+    settings.push({ type: 'keepalive', seconds: k });
+  }
+  if (v['clean'] !== undefined) settings.push({ type: 'session', clean: v['clean'] === true });
+  if (v['mqtt-version'] !== undefined) {
+    const lv = Number(v['mqtt-version']);
+    if (lv !== 3 && lv !== 4) throw new CatError('ERR_INVALID_OPTION', `--mqtt-version must be 4 (MQTT 3.1.1) or 3 (MQTT 3.1) (got ${String(v['mqtt-version'])})`);
+    settings.push({ type: 'version', level: lv });
+  }
+  if (ca !== undefined) {
+    const b64 = ca.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+    settings.push({ type: 'ssl', syntax: 'ec616s', mode: 'ca', ca: b64 });
+  }
+  const identity = v['identity'] === 'module-first' ? 'module-first' : 'direct-first';
+  const out: MqttSettings = {
+    broker: { host: b.host, port: b.port, tls: b.tls, insecure: v['insecure'] === true, ...(ca !== undefined ? { ca } : {}) },
+    clientId,
+    qos: qos as 0 | 1 | 2,
+    settings,
+    identity,
+  };
+  if (typeof v['username'] === 'string') out.username = v['username'];
+  if (password !== undefined) out.password = password;
+  if (typeof v['topic'] === 'string') out.topic = v['topic'];
+  if (payload !== undefined) out.payload = payload;
+  if (typeof v['broker-log'] === 'string') out.brokerLog = v['broker-log'];
+  return out;
+}

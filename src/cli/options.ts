@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import type { Argv, Options } from 'yargs';
+import { CatError } from '../util/errors.js';
+import { langFromEnv, type Lang } from '../util/i18n.js';
+import { PROFILE_NAMES, type FirmwareProfileName } from '../ecmt/firmware.js';
+
+/**
+ * Options shared by the verbs that talk to a module, and their layering: built-in defaults,
+ * then the --config file (JSON), then CAT1_* environment variables, then flags. Flags are
+ * declared without yargs defaults so that a value given on the command line can be told apart.
+ */
+
+export interface OptionSpec {
+  /** long flag name (kebab-case) */
+  name: string;
+  type: 'string' | 'number' | 'boolean';
+  describe: string;
+  /** documented default (applied by the layering, not by yargs) */
+  default?: string | number | boolean;
+  alias?: string;
+  choices?: readonly string[];
+}
+
+export const MODEM_OPTIONS: readonly OptionSpec[] = [
+  { name: 'port', alias: 'p', type: 'string', describe: 'serial device of the module (e.g. /dev/ttyUSB2, /dev/serial/by-id/…, COM5)' },
+  { name: 'baud', alias: 'b', type: 'string', describe: 'baud rate, or "auto" to probe 115200, 921600, 460800, 230400, 57600, 9600', default: '115200' },
+  { name: 'timeout', type: 'number', describe: 'seconds to wait for each command\'s answer', default: 5 },
+  { name: 'record', type: 'string', describe: 'tee the whole session to this transcript file (secrets masked unless --log-secrets)' },
+  { name: 'log-secrets', type: 'boolean', describe: 'show and record passwords, keys, IMSI/ICCID in clear', default: false },
+  { name: 'profile', type: 'string', describe: `firmware profile for limits and quirks (${PROFILE_NAMES.join(', ')})`, default: 'ec616s', choices: PROFILE_NAMES },
+  { name: 'json', type: 'boolean', describe: 'JSON Lines on stdout, nothing else', default: false },
+  { name: 'config', type: 'string', describe: 'JSON file with option values (flags and CAT1_* variables override it)' },
+];
+
+/** Add the option specs to a yargs builder (no yargs defaults: see above). */
+export function addOptions<T>(y: Argv<T>, specs: readonly OptionSpec[]): Argv<T> {
+  let out = y;
+  for (const s of specs) {
+    const o: Options = { type: s.type, describe: s.default !== undefined ? `${s.describe} [default: ${String(s.default)}]` : s.describe };
+    if (s.alias) o.alias = s.alias;
+    if (s.choices) o.choices = [...s.choices];
+    out = out.option(s.name, o) as Argv<T>;
+  }
+  return out;
+}
+
+const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+const envName = (s: string): string => `CAT1_${s.replace(/-/g, '_').toUpperCase()}`;
+
+/** Read a --config file: a JSON object whose keys are long option names (kebab or camel case). */
+export function readConfig(path: string, specs: readonly OptionSpec[]): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CatError('ERR_INPUT', `config file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new CatError('ERR_INPUT', `config file ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CatError('ERR_INPUT', `config file ${path}: must be a JSON object such as {"port": "/dev/ttyUSB2", "baud": 115200}`);
+  const known = new Map(specs.map((s) => [camel(s.name), s]));
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    const key = camel(k);
+    if (key === 'password') throw new CatError('ERR_INPUT', `config file ${path}: "password" is not read from a config file; use "password-file" or the CAT1_PASSWORD variable`);
+    const spec = known.get(key);
+    if (!spec || spec.name === 'config') throw new CatError('ERR_INPUT', `config file ${path}: unknown option "${k}" (known: ${specs.filter((s) => s.name !== 'config').map((s) => s.name).join(', ')})`);
+    out[spec.name] = checkType(spec, val, `config file ${path}: "${k}"`);
+  }
+  return out;
+}
+
+function checkType(spec: OptionSpec, val: unknown, where: string): unknown {
+  if (spec.type === 'boolean') {
+    if (typeof val === 'boolean') return val;
+    if (val === 'true' || val === '1') return true;
+    if (val === 'false' || val === '0' || val === '') return false;
+    throw new CatError('ERR_INPUT', `${where} must be true or false`);
+  }
+  if (spec.type === 'number') {
+    const n = typeof val === 'number' ? val : typeof val === 'string' && val.trim() !== '' ? Number(val) : NaN;
+    if (!Number.isFinite(n)) throw new CatError('ERR_INPUT', `${where} must be a number`);
+    return n;
+  }
+  if (typeof val === 'number') return String(val);
+  if (typeof val !== 'string') throw new CatError('ERR_INPUT', `${where} must be a string`);
+  if (spec.choices && !spec.choices.includes(val)) throw new CatError('ERR_INPUT', `${where} must be one of ${spec.choices.join(', ')}`);
+  return val;
+}
+
+/**
+ * The effective value of each option: defaults < config file < CAT1_* env < flags.
+ * Returns a map keyed by long option name.
+ */
+export function layer(args: Record<string, unknown>, specs: readonly OptionSpec[], env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  const configPath = (args['config'] as string | undefined) ?? env['CAT1_CONFIG'];
+  const fromFile = configPath ? readConfig(configPath, specs) : {};
+  const out: Record<string, unknown> = {};
+  for (const s of specs) {
+    let v: unknown = s.default;
+    if (fromFile[s.name] !== undefined) v = fromFile[s.name];
+    const e = env[envName(s.name)];
+    if (e !== undefined && e !== '' && s.name !== 'config') v = checkType(s, e, `environment variable ${envName(s.name)}`);
+    const flag = args[s.name];
+    if (flag !== undefined) v = flag;
+    out[s.name] = v;
+  }
+  return out;
+}
+
+/** Settings every module-facing verb gets. */
+export interface ModemSettings {
+  port: string | null;
+  baud: number | 'auto';
+  timeoutMs: number;
+  record: string | null;
+  logSecrets: boolean;
+  profile: FirmwareProfileName;
+  json: boolean;
+  lang: Lang;
+  color: boolean | undefined;
+}
+
+export function modemSettings(args: Record<string, unknown>, specs: readonly OptionSpec[] = MODEM_OPTIONS, env: NodeJS.ProcessEnv = process.env): ModemSettings & { all: Record<string, unknown> } {
+  const v = layer(args, specs, env);
+  const baudText = String(v['baud'] ?? '115200').trim().toLowerCase();
+  let baud: number | 'auto';
+  if (baudText === 'auto') baud = 'auto';
+  else {
+    baud = Number(baudText);
+    if (!Number.isInteger(baud) || baud < 300 || baud > 16_000_000) throw new CatError('ERR_INVALID_OPTION', `--baud must be a rate such as 115200, or "auto" (got "${String(v['baud'])}")`);
+  }
+  const timeout = Number(v['timeout'] ?? 5);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) throw new CatError('ERR_INVALID_OPTION', `--timeout must be a number of seconds between 0 and 3600 (got ${String(v['timeout'])})`);
+  const profile = String(v['profile'] ?? 'ec616s');
+  if (!PROFILE_NAMES.includes(profile as FirmwareProfileName)) throw new CatError('ERR_INVALID_OPTION', `--profile must be one of ${PROFILE_NAMES.join(', ')} (got "${profile}")`);
+  const port = v['port'] === undefined || v['port'] === '' ? null : String(v['port']);
+  return {
+    port,
+    baud,
+    timeoutMs: timeout * 1000,
+    record: v['record'] ? String(v['record']) : null,
+    logSecrets: v['log-secrets'] === true,
+    profile: profile as FirmwareProfileName,
+    json: v['json'] === true,
+    lang: langFromEnv(env, args['lang'] as string | undefined),
+    color: args['color'] as boolean | undefined,
+    all: v,
+  };
+}
+
+/**
+ * The MQTT password: from --password-file (first line, trailing newline removed) or the
+ * CAT1_PASSWORD variable; never from a flag (argv is visible to every user of the machine).
+ */
+export function readPassword(passwordFile: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (passwordFile) {
+    try {
+      return readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/)[0] ?? '';
+    } catch (err) {
+      throw new CatError('ERR_INPUT', `password file ${passwordFile}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const e = env['CAT1_PASSWORD'];
+  return e === undefined ? undefined : e;
+}

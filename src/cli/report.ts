@@ -1,0 +1,44 @@
+import type { CompareReport, SideOutcome } from '../mirror/report.js';
+import { text } from '../util/i18n.js';
+import type { Out } from './io.js';
+
+function cell(s: SideOutcome, out: Out): string {
+  if (s.skipped) return out.p.dim(`– ${out.t(s.detail)}`);
+  const mark = s.ok ? out.p.green('✓') : out.p.red('✗');
+  const code = s.code === null || s.code === 0 ? '' : ` [${String(s.code)}]`;
+  const lat = s.latencyMs === null ? '' : out.p.dim(` ${s.latencyMs} ms`);
+  return `${mark}${code} ${out.t(s.detail)}${lat}`;
+}
+
+/** The side-by-side table and the verdict, for people. */
+export function formatReport(r: CompareReport, out: Out): string[] {
+  const p = out.p;
+  const t = (en: string, zh: string): string => out.t(text(en, zh));
+  const L: string[] = [];
+  L.push(p.bold(`${t('Module vs direct connection', '模组 vs 直连')} — ${r.broker.tls ? 'mqtts' : 'mqtt'}://${r.broker.host}:${r.broker.port} (${t('profile', '固件配置')} ${r.profile})`));
+  L.push(p.dim(t(`client ID for connect: ${r.identity.connectClientId} (${r.identity.mode === 'direct-first' ? 'direct first, then the module' : 'module first, then direct'}); traffic from the host as ${r.identity.trafficClientId}`, `连接比较使用客户端 ID：${r.identity.connectClientId}（${r.identity.mode === 'direct-first' ? '先直连，后模组' : '先模组，后直连'}）；主机流量使用 ${r.identity.trafficClientId}`)));
+  for (const f of r.lint) {
+    const sev = f.severity === 'error' ? p.red(t('lint error', '检查错误')) : f.severity === 'warning' ? p.yellow(t('lint warning', '检查警告')) : p.dim(t('lint', '检查'));
+    L.push(`${sev}: ${out.t(f.message)}`);
+  }
+  L.push('');
+  for (const s of r.steps) {
+    const mark = s.same ? p.green(t('same', '一致')) : p.red(t('DIFFERS', '不同'));
+    L.push(`${p.bold(s.step.padEnd(25))} ${mark}`);
+    L.push(`   ${t('module', '模组')}: ${cell(s.module, out)}`);
+    L.push(`   ${t('direct', '直连')}: ${cell(s.direct, out)}`);
+    if (s.note) L.push(`   ${p.dim(out.t(s.note))}`);
+  }
+  L.push('');
+  L.push(`${p.bold(t('Verdict', '结论'))}: ${r.agree ? p.green(t('the two sides agree', '两边一致')) : p.red(t('the two sides differ', '两边不同'))}`);
+  L.push(`  ${out.t(r.verdict.summary)}`);
+  r.verdict.causes.forEach((c, i) => {
+    L.push(`  ${i + 1}. [${c.id}, ${Math.round(c.confidence * 100)}%] ${out.t(c.text)}`);
+    for (const e of c.evidence) L.push(`       ${p.dim('· ' + out.t(e))}`);
+  });
+  if (r.brokerLog.length > 0) {
+    L.push(p.dim(t(`broker log during the run (${r.brokerLog.length} lines, last 8):`, `运行期间的服务器日志（${r.brokerLog.length} 行，最后 8 行）：`)));
+    for (const l of r.brokerLog.slice(-8)) L.push(p.dim(`  | ${l}`));
+  }
+  return L;
+}
