@@ -250,7 +250,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       const m2dMsg = gotD[0] ?? null;
       delivery = {
         m2d: { sent: mpub.ok, received: m2dMsg !== null, exact: m2dMsg !== null && m2dMsg.payload.equals(payload), expected: payload, got: m2dMsg ? m2dMsg.payload : null },
-        d2m: { sent: dpub.ok, received: gotM !== null, exact: gotM !== null && gotM.payload.equals(payload), brokerDelivered: own !== undefined, expected: payload, got: gotM ? gotM.payload : null, inferred: gotM?.boundary === 'inferred' },
+        d2m: { sent: dpub.ok, received: gotM !== null, exact: gotM !== null && gotM.payload.equals(payload), brokerDelivered: own !== undefined, expected: payload, got: gotM ? gotM.payload : null, inferred: gotM?.boundary === 'inferred', topic: topics.d2m, qos },
       };
       const dv = delivery;
       push(

@@ -64,7 +64,7 @@ export interface DeliveryFacts {
   /** module → direct */
   m2d: { sent: boolean; received: boolean; exact: boolean; expected: Buffer; got: Buffer | null };
   /** direct → module; `brokerDelivered` when the direct client's own subscription got the message */
-  d2m: { sent: boolean; received: boolean; exact: boolean; brokerDelivered: boolean; expected: Buffer; got: Buffer | null; inferred: boolean };
+  d2m: { sent: boolean; received: boolean; exact: boolean; brokerDelivered: boolean; expected: Buffer; got: Buffer | null; inferred: boolean; topic: string; qos: 0 | 1 | 2 };
 }
 
 export interface CompareReport {

@@ -31,6 +31,13 @@ const logHas = (e: Evidence, re: RegExp): string | undefined => e.brokerLog.find
 
 type Rule = (e: Evidence) => Cause | Cause[] | null;
 
+/** Bytes of an MQTT 3.1.1 PUBLISH: fixed header, topic (length-prefixed), packet id for QoS > 0, payload. */
+export function publishPacketSize(topic: string, payloadLength: number, qos: 0 | 1 | 2): number {
+  const rest = 2 + Buffer.byteLength(topic) + (qos > 0 ? 2 : 0) + payloadLength;
+  const lenBytes = rest < 128 ? 1 : rest < 16384 ? 2 : rest < 2097152 ? 3 : 4;
+  return 1 + lenBytes + rest;
+}
+
 function cause(id: Cause['id'], confidence: number, en: string, zh: string, evidence: Text[] = []): Cause {
   return { id, confidence, text: text(en, zh), evidence };
 }
@@ -187,8 +194,9 @@ const rules: Rule[] = [
     const out: Cause[] = [];
     const rx = e.profile.limits.rxBuffer;
     if (d.d2m.sent && d.d2m.brokerDelivered && !d.d2m.received) {
-      if (p.length > rx - 4) {
-        out.push(cause('payload-rx-buffer', 0.9, `the message (${p.length} bytes) is larger than the module's receive buffer (${rx} bytes with topic and header): the module drops it silently, no +ECMTRECV`, `消息（${p.length} 字节）超过模组接收缓冲区（含主题和头共 ${rx} 字节）：模组静默丢弃，没有 +ECMTRECV`));
+      const size = publishPacketSize(d.d2m.topic, p.length, d.d2m.qos);
+      if (size > rx) {
+        out.push(cause('payload-rx-buffer', 0.9, `the PUBLISH (${size} bytes: ${p.length} of payload, the topic and the header) is larger than the module's receive buffer (${rx} bytes): the module drops it silently, no +ECMTRECV`, `PUBLISH 报文（${size} 字节：消息体 ${p.length} 字节加主题和报头）超过模组接收缓冲区（${rx} 字节）：模组静默丢弃，没有 +ECMTRECV`));
       } else {
         out.push(cause('loss-on-module', 0.8, 'loss on the module: the broker delivered the message (the host\'s own subscription received it) but the module printed no +ECMTRECV', '模组丢失：服务器已投递该消息（主机自己的订阅收到了），但模组没有输出 +ECMTRECV'));
       }

@@ -119,7 +119,7 @@ describe('verdict rules', () => {
     payload,
     delivery: {
       m2d: { sent: true, received: true, exact: true, expected: payload, got: payload, ...m2d },
-      d2m: { sent: true, received: true, exact: true, brokerDelivered: true, expected: payload, got: payload, inferred: false, ...d2m },
+      d2m: { sent: true, received: true, exact: true, brokerDelivered: true, expected: payload, got: payload, inferred: false, topic: 'cat1/compare/x/d2m', qos: 1, ...d2m },
     },
   });
 
