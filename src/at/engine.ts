@@ -115,8 +115,21 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
         boot: (ev, p) => this.#onBoot(ev, p),
       },
     });
-    port.on('data', (chunk) => this.#rx(chunk));
-    port.on('close', (err) => this.#onClose(err));
+    port.on('data', this.#onData);
+    port.on('close', this.#onPortClose);
+  }
+
+  readonly #onData = (chunk: Buffer): void => this.#rx(chunk);
+  readonly #onPortClose = (err: Error | undefined): void => this.#onClose(err);
+
+  /**
+   * Stop listening to the port without closing it (to hand the port to another engine).
+   * Pending and queued commands are rejected with ERR_PORT_CLOSED.
+   */
+  dispose(): void {
+    this.port.off('data', this.#onData);
+    this.port.off('close', this.#onPortClose);
+    this.#onClose(undefined);
   }
 
   /** Echo as learned from the module's output: null until known. */

@@ -62,7 +62,9 @@ export async function run(argv: string[], version: string): Promise<number> {
     await y.parseAsync();
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`cat1: ${oneLine(err)}\n(run "cat1 --help" or "cat1 <command> --help")\n`);
+      let msg = oneLine(err);
+      if (/Unknown arguments?: .*\bpassword\b/.test(msg)) msg = 'passwords are not taken from the command line (other users can read it): use --password-file <file> or the CAT1_PASSWORD variable';
+      process.stderr.write(`cat1: ${msg}\n(run "cat1 --help" or "cat1 <command> --help")\n`);
       return EXIT.USAGE;
     }
     if (err instanceof CatError) {

@@ -303,8 +303,6 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
           r.ok = false;
           r.failure = 'urc';
           r.note = text('the broker refused the subscription (SUBACK 0x80)', '服务器拒绝了订阅（SUBACK 0x80）');
-        } else if (this.profile.quirks.subValueIsCount) {
-          r.note = text(`+ECMTSUB value ${String(r.urc.value)} is the count of SUBACK return codes on this firmware, not the granted QoS (asked ${qos})`, `在此固件上 +ECMTSUB 的值 ${String(r.urc.value)} 是 SUBACK 返回码的个数，不是授予的 QoS（请求 ${qos}）`);
         }
       }
       if (r.ok) this.#subscriptions.set(topic, qos);

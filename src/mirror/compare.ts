@@ -229,7 +229,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       const dsub = await d.subscribe(topics.m2d, qos);
       await d.subscribe(topics.d2m, qos); // the host also watches its own publish: proof the broker delivers
       const msub = await session.subscribe(topics.d2m, qos);
-      push('subscribe', fromModule(msub), fromDirect(dsub), msub.note ?? undefined);
+      push('subscribe', fromModule(msub), fromDirect(dsub));
       progress(text('publishing on both sides…', '两边发布中…'));
       let mpub: StepResult;
       try {

@@ -53,7 +53,7 @@ const rules: Rule[] = [
     if (all) return null;
     const conn = step(e, 'connect');
     const ev: Text[] = [text(`credentials given: client ID${nonEmpty(c.username) ? ', user name' : ''}${nonEmpty(c.password) ? ', password' : ''} — not all three`, `给出的凭据：客户端 ID${nonEmpty(c.username) ? '、用户名' : ''}${nonEmpty(c.password) ? '、密码' : ''}——不是三项齐全`)];
-    const auto = logHas(e, /empty client ID|as auto-|zero length client id/i);
+    const auto = logHas(e, /empty client ID|<empty>|as auto-|zero length client id/i);
     if (auto) ev.push(text(`broker log: ${auto}`, `服务器日志：${auto}`));
     const differs = e.steps.some((s) => !s.same);
     if (conn && !conn.same) ev.push(text(`connect: module ${conn.module.ok ? 'accepted' : `refused (${codeOf(conn.module)})`}, direct ${conn.direct.ok ? 'accepted' : `refused (${codeOf(conn.direct)})`}`, `连接：模组${conn.module.ok ? '成功' : `被拒绝（${codeOf(conn.module)}）`}，直连${conn.direct.ok ? '成功' : `被拒绝（${codeOf(conn.direct)}）`}`));

@@ -147,7 +147,7 @@ describe('ECMT session: subscribe, publish, messages', () => {
     const b = await session.subscribe('b', 0);
     expect([a.msgId, b.msgId]).toEqual([1, 2]);
     expect(a).toMatchObject({ ok: true, value: 1 });
-    expect(a.note?.en).toMatch(/count of SUBACK return codes/);
+    expect(a.explain?.en).toMatch(/count of SUBACK return codes/);
     expect([...session.subscriptions.keys()]).toEqual(['a', 'b']);
   });
 

@@ -1,16 +1,19 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
-import { CatError } from '../../util/errors.js';
 
-// placeholder: being written
 export function demoCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {
   return {
     command: 'demo',
-    describe: '(not ready yet)',
-    builder: (y) => y,
-    handler: () => {
-      ctx.exit(2);
-      throw new CatError('ERR_INPUT', 'cat1 demo is not ready yet');
+    describe: 'the main job without hardware or any service: an embedded broker, the module emulator and three comparisons (healthy, the credential quirk, a wrong password)',
+    builder: (y) =>
+      y
+        .option('json', { type: 'boolean', describe: 'one JSON report per comparison (JSON Lines)' })
+        .option('profile', { type: 'string', choices: ['ec616s', 'ec616-legacy', 'manual', 'ec626-tls'], describe: 'firmware profile of the emulated module [default: ec616s]' })
+        .example('cat1 demo', 'see what cat1 compare tells you, with nothing wired')
+        .example('cat1 demo --lang zh', '中文说明'),
+    handler: async (args) => {
+      const { runDemo } = await import('./demo-run.js');
+      ctx.exit(await runDemo(args));
     },
   };
 }
