@@ -14,7 +14,7 @@ import { defaultGrammar } from '../src/grammar.js';
 import { SessionDecoder } from '../src/transcript/decode.js';
 import { itemToJson } from '../src/at/json.js';
 import type { TimelineItem } from '../src/at/types.js';
-import { isFinal, type ModemEvent } from '../src/urc/types.js';
+import { hostCommands } from '../src/transcript/commands.js';
 
 const DIR = join(import.meta.dirname, '..', 'hardware-fixtures');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).sort();
@@ -64,15 +64,12 @@ describe.each(files)('fixture %s', (file) => {
   it('replays strictly through the engine: every command answered as recorded, nothing left unconsumed', async () => {
     const port = new ReplayPort(entries);
     const engine = new AtEngine(port, { grammar: defaultGrammar(), resyncCommand: null });
-    const data = entries.filter((e): e is DataEntry => e.dir !== 'note');
-    for (let i = 0; i < data.length; i++) {
-      const e = data[i]!;
-      if (e.dir !== 'tx') continue;
-      const command = e.data.toString('utf8').replace(/\r$/, '');
-      // the first final result the module printed after this command
-      const expected = finalAfter(data, i);
-      const outcome = await engine.send(command);
-      expect(outcome.status, `${file}: ${command}`).toBe(expected === null ? 'timeout' : expected.type === 'ok' ? 'ok' : 'error');
+    const expected = recordedFinals(entries);
+    const commands = hostCommands(entries, defaultGrammar());
+    expect(commands.length).toBeGreaterThan(0);
+    for (const [i, c] of commands.entries()) {
+      const outcome = await engine.send(c.command, c.data ? { data: c.data } : {});
+      expect(outcome.status, `${file}: ${c.command}`).toBe(expected[i] ?? 'timeout');
     }
     await port.whenIdle();
     expect(() => port.assertDone()).not.toThrow();
@@ -91,15 +88,18 @@ describe.each(files)('fixture %s', (file) => {
   });
 });
 
-function finalAfter(data: DataEntry[], txIndex: number): ModemEvent | null {
-  const grammar = defaultGrammar();
-  for (let j = txIndex + 1; j < data.length && data[j]!.dir === 'rx'; j++) {
-    for (const line of data[j]!.data.toString('utf8').split(/\r?\n/)) {
-      const ev = grammar.parseLine(line.replace(/\r/g, ''));
-      if (isFinal(ev)) return ev;
-    }
-  }
-  return null;
+/** The outcome status of each recorded command, in order, from the passive decoder. */
+function recordedFinals(entries: readonly TranscriptEntry[]): Array<'ok' | 'error'> {
+  const out: Array<'ok' | 'error'> = [];
+  const d = new SessionDecoder(
+    (i) => {
+      if (i.role === 'final') out.push(i.event.type === 'ok' ? 'ok' : 'error');
+    },
+    { grammar: defaultGrammar(), redact: false, echoStartsCommand: false },
+  );
+  for (const e of entries) d.push(e);
+  d.end();
+  return out;
 }
 
 describe('what the fixtures decode to', () => {

@@ -4,6 +4,7 @@ import { EXIT, exitCodeFor } from './exit.js';
 import { decodeCommand } from './commands/decode.js';
 import { atCommand } from './commands/at.js';
 import { compareCommand } from './commands/compare.js';
+import { mirrorCommand } from './commands/mirror.js';
 import { portsCommand } from './commands/ports.js';
 import { termCommand } from './commands/term.js';
 import { monitorCommand } from './commands/monitor.js';
@@ -46,6 +47,7 @@ export async function run(argv: string[], version: string): Promise<number> {
     .command(monitorCommand(ctx))
     .command(diagnoseCommand(ctx))
     .command(compareCommand(ctx))
+    .command(mirrorCommand(ctx))
     .command(decodeCommand(ctx))
     .command(replayCommand(ctx))
     .command(emulateCommand(ctx))

@@ -40,8 +40,12 @@ export class Out {
   #size = 0;
   #closed = false;
 
-  constructor(opts: { json: boolean; lang: Lang; color: boolean; stream?: NodeJS.WritableStream }) {
+  /** live output (a session as it happens): every line goes out at once instead of in batches */
+  readonly live: boolean;
+
+  constructor(opts: { json: boolean; lang: Lang; color: boolean; stream?: NodeJS.WritableStream; live?: boolean }) {
     this.json = opts.json;
+    this.live = opts.live ?? false;
     this.lang = opts.lang;
     this.p = paint(opts.color && !opts.json);
     this.#stream = opts.stream ?? process.stdout;
@@ -62,7 +66,16 @@ export class Out {
     if (this.#closed) return;
     this.#buf.push(s, '\n');
     this.#size += s.length + 1;
-    if (this.#size >= 1 << 16) void this.#write();
+    if (this.live) {
+      if (!this.#scheduled) {
+        // lines of the same tick go out together, at once
+        this.#scheduled = true;
+        queueMicrotask(() => {
+          this.#scheduled = false;
+          void this.#write();
+        });
+      }
+    } else if (this.#size >= 1 << 16) void this.#write();
   }
 
   /** One JSON object per line. */
@@ -71,6 +84,7 @@ export class Out {
   }
 
   #pendingDrain: Promise<void> | null = null;
+  #scheduled = false;
 
   #write(): Promise<void> {
     if (this.#buf.length === 0) return this.#pendingDrain ?? Promise.resolve();

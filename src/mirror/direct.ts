@@ -60,6 +60,8 @@ export class DirectSession {
   readonly messages: DirectMessage[] = [];
   #client: MqttClient | null = null;
   #listeners: Array<(m: DirectMessage) => void> = [];
+  #closeListeners: Array<(reason: string) => void> = [];
+  #ending = false;
   readonly #t0 = now();
 
   constructor(p: DirectParams) {
@@ -70,6 +72,11 @@ export class DirectSession {
 
   get connected(): boolean {
     return this.#client?.connected === true;
+  }
+
+  /** Called when an established connection drops without end() (the broker or the network cut it). */
+  onLinkLost(fn: (reason: string) => void): void {
+    this.#closeListeners.push(fn);
   }
 
   /** Called for every message received (also kept in `messages`). */
@@ -151,7 +158,13 @@ export class DirectSession {
         client.removeListener('close', onClose);
         resolve(s);
       };
-      const onConnect = (): void => done({ step: 'connect', ok: true, code: 0, detail: connackMeaning(0) ?? text('accepted', '已接受'), latencyMs: now() - t });
+      const onConnect = (): void => {
+        client.on('close', () => {
+          if (this.#ending) return;
+          for (const l of this.#closeListeners) l('the connection closed');
+        });
+        done({ step: 'connect', ok: true, code: 0, detail: connackMeaning(0) ?? text('accepted', '已接受'), latencyMs: now() - t });
+      };
       const onError = (err: Error & { code?: number | string }): void => {
         const code = typeof err.code === 'number' ? err.code : (err.code ?? 'ERROR');
         const detail = typeof code === 'number' ? (connackMeaning(code) ?? text(err.message, err.message)) : text(`${err.message}`, `${err.message}`);
@@ -185,6 +198,17 @@ export class DirectSession {
       };
     } catch (err) {
       return { step: 'subscribe', ok: false, code: 'ERROR', detail: text(`subscribe failed: ${(err as Error).message}`, `订阅失败：${(err as Error).message}`), latencyMs: now() - t };
+    }
+  }
+
+  async unsubscribe(topic: string): Promise<DirectStep> {
+    const c = this.#need('unsubscribe');
+    const t = now();
+    try {
+      await withTimeout(c.unsubscribeAsync(topic), this.params.timeoutMs);
+      return { step: 'unsubscribe', ok: true, code: 0, detail: text('UNSUBACK received', '收到 UNSUBACK'), latencyMs: now() - t };
+    } catch (err) {
+      return { step: 'unsubscribe', ok: false, code: 'ERROR', detail: text(`unsubscribe failed: ${(err as Error).message}`, `取消订阅失败：${(err as Error).message}`), latencyMs: now() - t };
     }
   }
 
@@ -224,6 +248,7 @@ export class DirectSession {
     const c = this.#client;
     const t = now();
     this.#client = null;
+    this.#ending = true;
     if (!c) return { step: 'disconnect', ok: true, code: null, detail: text('not connected', '未连接'), latencyMs: 0 };
     const was = c.connected;
     await c.endAsync().catch(() => undefined);

@@ -3,7 +3,7 @@ import type { LintFinding } from '../ecmt/lint.js';
 import type { FirmwareProfileName } from '../ecmt/firmware.js';
 
 /** The steps a comparison can hold, in order. */
-export type CompareStepName = 'open' | 'connect' | 'subscribe' | 'publish' | 'deliver-module-to-direct' | 'deliver-direct-to-module' | 'disconnect';
+export type CompareStepName = 'open' | 'connect' | 'subscribe' | 'unsubscribe' | 'publish' | 'deliver-module-to-direct' | 'deliver-direct-to-module' | 'message' | 'link' | 'disconnect' | 'close';
 
 export interface SideOutcome {
   ok: boolean;

@@ -1,0 +1,623 @@
+import type { TimelineItem } from '../at/types.js';
+import type { EventOf } from '../urc/types.js';
+import { explain } from '../urc/codes.js';
+import { TypedEmitter } from '../util/emitter.js';
+import { text, type Text } from '../util/i18n.js';
+import { firmwareProfile, type FirmwareProfile, type FirmwareProfileName } from '../ecmt/firmware.js';
+import { lintConnect } from '../ecmt/lint.js';
+import { DirectSession, type DirectMessage, type DirectStep } from './direct.js';
+import { SessionReconstructor, type ReconStep, type SessionEvent } from './reconstruct.js';
+import type { Cause, CompareStep, SideOutcome, Verdict } from './report.js';
+import { explainComparison, publishPacketSize } from './verdict.js';
+
+/**
+ * The live mirror: follows a module's session (from its AT traffic, whoever drives it) and
+ * repeats every MQTT action on a host-side mqtt.js client against the same broker, lining up
+ * the outcomes and flagging each divergence at the step where it appears.
+ */
+
+export type DivergenceKind =
+  | 'open-failed-module-only'
+  | 'open-failed-shadow-only'
+  | 'connect-refused-module-only'
+  | 'connect-refused-shadow-only'
+  | 'connect-code-differs'
+  | 'subscribe-refused-module-only'
+  | 'subscribe-refused-shadow-only'
+  | 'publish-failed-module-only'
+  | 'publish-failed-shadow-only'
+  | 'published-not-delivered'
+  | 'message-missing-on-module'
+  | 'message-missing-on-shadow'
+  | 'payload-differs'
+  | 'link-lost-module-only'
+  | 'link-lost-shadow-only';
+
+export interface Divergence {
+  type: 'divergence';
+  kind: DivergenceKind;
+  /** the reconstructed step it belongs to (null for messages and links) */
+  step: number | null;
+  t: number | null;
+  evidence: Text[];
+  /** the likely cause, from the same knowledge as the compare verdict */
+  cause: Cause | null;
+}
+
+export type MirrorEvent =
+  | { type: 'step'; step: ReconStep; module: SideOutcome; shadow: SideOutcome; same: boolean }
+  | Divergence
+  | { type: 'message'; side: 'module' | 'shadow'; topic: string; bytes: number; t: number | null }
+  | { type: 'note'; text: Text; t: number | null };
+
+export interface MirrorOptions {
+  /** the broker to use; default the host and port of the AT+ECMTOPEN seen on the wire */
+  broker?: { host: string; port: number; tls: boolean; ca?: string | Buffer; insecure?: boolean };
+  /** values to use where the wire shows masked ones (a redacted transcript), or to override */
+  credentials?: { clientId?: string; username?: string; password?: string };
+  /** derived client ID (default) or the module's own (run sequentially, never at the same time) */
+  identity?: 'derived' | 'identical';
+  /** suffix of the derived client ID. Default '-mirror'. */
+  suffix?: string;
+  /** repeat the module's publishes on the shadow (re-running a transcript), or only observe that they reach the broker (live, so the broker does not get them twice). Default: repeat for transcripts, observe live. */
+  publish?: 'repeat' | 'observe';
+  /** live source (wall-clock time windows) or a transcript re-run */
+  live?: boolean;
+  /** time window for a message to be seen on both sides, ms. Default 5000. */
+  windowMs?: number;
+  profile?: FirmwareProfileName;
+}
+
+export interface MirrorReport {
+  type: 'mirror-report';
+  agree: boolean;
+  identity: { mode: 'derived' | 'identical'; moduleClientId: string | null; shadowClientId: string | null };
+  steps: CompareStep[];
+  divergences: Divergence[];
+  notes: Text[];
+  verdict: Verdict;
+}
+
+interface Msg {
+  topic: string;
+  payload: Buffer;
+  at: number;
+  matched: boolean;
+}
+
+const UP = (s: DirectStep): SideOutcome => ({ ok: s.ok, code: s.code, detail: s.detail, latencyMs: Math.round(s.latencyMs) });
+
+/** MQTT topic filter matching (+ and #). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    const p = f[i]!;
+    if (p === '#') return true;
+    if (i >= t.length) return false;
+    if (p !== '+' && p !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
+  readonly recon = new SessionReconstructor();
+  readonly profile: FirmwareProfile;
+  readonly #o: Required<Pick<MirrorOptions, 'identity' | 'suffix' | 'publish' | 'live' | 'windowMs'>> & MirrorOptions;
+  #queue: Promise<void> = Promise.resolve();
+  #shadow: DirectSession | null = null;
+  #shadowId: string | null = null;
+  #moduleId: string | null = null;
+  #settings = { protocolLevel: 4 as 3 | 4, keepalive: 120, clean: true, will: undefined as undefined | { topic: string; payload: string; qos: 0 | 1 | 2; retain: boolean } };
+  #broker: MirrorOptions['broker'] | null = null;
+  #creds: { clientId: string; username?: string; password?: string } | null = null;
+  readonly #shadowResults = new Map<number, DirectStep>();
+  readonly #compared = new Set<number>();
+  /** publish steps whose shadow action is scheduled */
+  readonly #published = new Set<number>();
+  /** step id of each comparison, to keep the report in the session's order */
+  readonly #stepIds: number[] = [];
+  readonly #steps: CompareStep[] = [];
+  readonly divergences: Divergence[] = [];
+  readonly notes: Text[] = [];
+  /** filters the module subscribed (and the shadow mirrors) */
+  readonly #subs = new Set<string>();
+  /** when the shadow's subscription to each filter was confirmed (live: the shadow lags the module) */
+  readonly #subscribedAt = new Map<string, number>();
+  /** topics the shadow watches only to see the module's publishes reach the broker */
+  readonly #observed = new Set<string>();
+  readonly #moduleMsgs: Msg[] = [];
+  readonly #shadowMsgs: Msg[] = [];
+  /** shadow messages no expected publish claimed yet (they may be claimed late) */
+  readonly #unclaimed: Msg[] = [];
+  readonly #expectedPubs: Array<{ step: number; topic: string; payload: Buffer; at: number; seen: boolean }> = [];
+  #moduleUp = false;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #seq = 0;
+
+  constructor(opts: MirrorOptions = {}) {
+    super();
+    const live = opts.live ?? false;
+    this.#o = { identity: 'derived', suffix: '-mirror', publish: live ? 'observe' : 'repeat', windowMs: 5000, ...opts, live };
+    this.profile = firmwareProfile(opts.profile ?? 'ec616s');
+    this.#broker = opts.broker ?? null;
+    this.recon.on('step', (s) => this.#onStep(s));
+    this.recon.on('update', (s) => this.#onUpdate(s));
+    this.recon.on('event', (e) => this.#onEvent(e));
+    if (live) {
+      this.#timer = setInterval(() => this.#reconcile(false), Math.max(250, this.#o.windowMs / 4));
+      this.#timer.unref();
+    }
+  }
+
+  /** Feed one item of the module's timeline (in order). */
+  push(item: TimelineItem): void {
+    this.recon.push(item);
+  }
+
+  #now(): number {
+    return this.#o.live ? Date.now() : this.#seq++;
+  }
+
+  #emit(e: MirrorEvent): void {
+    this.emit('event', e);
+  }
+
+  #note(t: Text, at: number | null = null): void {
+    this.notes.push(t);
+    this.#emit({ type: 'note', text: t, t: at });
+  }
+
+  #enqueue(fn: () => Promise<void>): void {
+    this.#queue = this.#queue.then(fn).catch((err: unknown) => {
+      this.#note(text(`shadow client error: ${err instanceof Error ? err.message : String(err)}`, `影子客户端错误：${err instanceof Error ? err.message : String(err)}`));
+    });
+  }
+
+  #diverge(kind: DivergenceKind, step: number | null, t: number | null, evidence: Text[], cause: Cause | null): void {
+    const d: Divergence = { type: 'divergence', kind, step, t, evidence, cause };
+    this.divergences.push(d);
+    this.#emit(d);
+  }
+
+  #shadowFor(clientId: string): DirectSession | null {
+    const b = this.#broker;
+    if (!b) return null;
+    const c = this.#creds;
+    return new DirectSession({
+      host: b.host,
+      port: b.port,
+      tls: b.tls,
+      ...(b.ca !== undefined ? { ca: b.ca } : {}),
+      ...(b.insecure !== undefined ? { insecure: b.insecure } : {}),
+      protocolLevel: this.#settings.protocolLevel,
+      keepalive: this.#settings.keepalive,
+      clean: this.#settings.clean,
+      clientId,
+      ...(c?.username !== undefined ? { username: c.username } : {}),
+      ...(c?.password !== undefined ? { password: c.password } : {}),
+      ...(this.#settings.will ? { will: this.#settings.will } : {}),
+    });
+  }
+
+  /** Make sure the shadow is connected (a log that starts mid-session never showed a connect). */
+  async #ensureShadow(t: number | null): Promise<DirectSession | null> {
+    if (this.#shadow?.connected) return this.#shadow;
+    if (!this.#broker) {
+      this.#note(text('no broker known (no AT+ECMTOPEN seen and no --broker given): the shadow cannot follow', '不知道服务器（没有看到 AT+ECMTOPEN，也没有给 --broker）：影子客户端无法跟随'), t);
+      return null;
+    }
+    const base = this.#creds?.clientId ?? this.#o.credentials?.clientId ?? 'cat1';
+    this.#creds ??= { clientId: base, ...this.#credOverrides() };
+    const id = `${base}${this.#o.suffix}`;
+    const s = this.#shadowFor(id);
+    if (!s) return null;
+    const r = await s.connect();
+    if (!r.ok) return null;
+    this.#attach(s, id);
+    this.#note(text(`the shadow connected on its own as ${id} (no connect step to mirror)`, `影子客户端以 ${id} 自行连接（没有可镜像的连接步骤）`), t);
+    return s;
+  }
+
+  #credOverrides(): { username?: string; password?: string } {
+    const o = this.#o.credentials ?? {};
+    return { ...(o.username !== undefined ? { username: o.username } : {}), ...(o.password !== undefined ? { password: o.password } : {}) };
+  }
+
+  #attach(s: DirectSession, id: string): void {
+    this.#shadow = s;
+    this.#shadowId = id;
+    s.onMessage((m: DirectMessage) => this.#shadowMessage(m));
+    s.onLinkLost((why) => {
+      const t = this.#now();
+      if (this.#moduleUp) this.#diverge('link-lost-shadow-only', null, t, [text(`shadow: ${why}; the module's link stayed up`, `影子：${why}；模组链路仍在`)], null);
+    });
+  }
+
+  /** How long the shadow may lag the module (live): a message within this of the shadow's subscription is not judged. */
+  #margin(): number {
+    return this.#o.live ? 1000 : 0;
+  }
+
+  /** Since when (shadow clock) a shadow subscription covers the topic, or null. */
+  #watchedSince(topic: string): number | null {
+    let best: number | null = null;
+    for (const [f, at] of this.#subscribedAt) if (topicMatches(f, topic) && (best === null || at < best)) best = at;
+    return best;
+  }
+
+  /** When the step was seen, on the shadow's clock. */
+  #seenStep(_s: ReconStep): number {
+    return this.#now();
+  }
+
+  #onStep(s: ReconStep): void {
+    switch (s.kind) {
+      case 'config':
+        this.#config(s);
+        return;
+      case 'open':
+        this.#broker ??= { host: s.host, port: s.port, tls: false };
+        this.#enqueue(async () => {
+          const probe = this.#shadowFor('cat1-probe');
+          if (!probe) return;
+          const r = await probe.resolve();
+          const tcp = r.ok ? await probe.tcp() : r;
+          this.#shadowResults.set(s.id, tcp);
+          this.#tryCompare(s);
+        });
+        return;
+      case 'connect': {
+        const over = this.#o.credentials ?? {};
+        const clientId = s.clientId ?? over.clientId ?? 'cat1';
+        // a value given by the user wins (it is how masked values of a redacted recording come back)
+        const pick = (wire: string | undefined, o: string | undefined): string | undefined => o ?? wire;
+        const username = pick(s.username, over.username);
+        const password = pick(s.password, over.password);
+        this.#moduleId = clientId;
+        this.#creds = { clientId, ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
+        if (s.masked && (over.password === undefined || over.username === undefined)) {
+          this.#note(text('the credentials on the wire are masked (a redacted recording): give --username and --password-file (or CAT1_PASSWORD) for the shadow', '线路上的凭据已被遮盖（脱敏的记录）：请为影子客户端提供 --username 和 --password-file（或 CAT1_PASSWORD）'), s.t);
+        }
+        this.#enqueue(async () => {
+          if (this.#o.identity === 'identical' && !this.#o.live) {
+            // sequential: the module's own ID, connected and closed before the traffic shadow
+            const same = this.#shadowFor(clientId);
+            if (same) {
+              const r = await same.connect();
+              await same.end();
+              this.#shadowResults.set(s.id, r);
+            }
+          }
+          await this.#shadow?.end();
+          this.#shadow = null;
+          const id = `${clientId}${this.#o.suffix}`;
+          const d = this.#shadowFor(id);
+          if (!d) return;
+          const r = await d.connect();
+          if (!this.#shadowResults.has(s.id)) this.#shadowResults.set(s.id, r);
+          if (r.ok) this.#attach(d, id);
+          this.#tryCompare(s);
+        });
+        return;
+      }
+      case 'subscribe':
+        this.#enqueue(async () => {
+          const d = await this.#ensureShadow(s.t);
+          if (!d) return;
+          this.#subs.add(s.topic);
+          const r = await d.subscribe(s.topic, s.qos);
+          if (r.ok) this.#subscribedAt.set(s.topic, this.#now());
+          this.#shadowResults.set(s.id, r);
+          this.#tryCompare(s);
+        });
+        return;
+      case 'unsubscribe':
+        this.#enqueue(async () => {
+          const d = await this.#ensureShadow(s.t);
+          if (!d) return;
+          this.#subs.delete(s.topic);
+          this.#shadowResults.set(s.id, await d.unsubscribe(s.topic));
+          this.#tryCompare(s);
+        });
+        return;
+      case 'publish':
+        // the payload of a prompt-mode publish is known only after the prompt: act on its result
+        return;
+      case 'disconnect':
+      case 'close':
+        this.#shadowResults.set(s.id, { step: 'disconnect', ok: true, code: null, detail: text('the shadow stays connected until the end, to see late messages', '影子客户端保持连接到最后，以便看到迟到的消息'), latencyMs: 0 });
+        return;
+      default:
+        return;
+    }
+  }
+
+  #config(s: Extract<ReconStep, { kind: 'config' }>): void {
+    const v = s.values;
+    const n = (i: number): number => Number(v[i] ?? NaN);
+    switch (s.cfgType) {
+      case 'version':
+        if (n(1) === 3 || n(1) === 4) this.#settings.protocolLevel = n(1) as 3 | 4;
+        return;
+      case 'keepalive':
+        if (Number.isInteger(n(1))) this.#settings.keepalive = n(1);
+        return;
+      case 'session':
+        if (n(1) === 0 || n(1) === 1) this.#settings.clean = n(1) === 1;
+        return;
+      case 'will':
+        this.#settings.will = n(1) === 1 && v[4] !== undefined ? { topic: v[4], payload: v[5] ?? '', qos: (n(2) === 1 || n(2) === 2 ? n(2) : 0) as 0 | 1 | 2, retain: n(3) === 1 } : undefined;
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onUpdate(s: ReconStep): void {
+    if (s.kind === 'connect') this.#moduleUp = s.urc?.type === 'ecmt-conn' && s.urc.result === 0 && (s.urc.retCode ?? 0) === 0;
+    if (s.kind === 'publish' && s.immediate === 'ok' && !this.#published.has(s.id) && s.payload) {
+      this.#published.add(s.id);
+      const payload = s.payload;
+      if (this.#o.publish === 'repeat') {
+        this.#enqueue(async () => {
+          const d = await this.#ensureShadow(s.t);
+          if (!d) return;
+          this.#shadowResults.set(s.id, await d.publish(s.topic, payload, s.qos, s.retain));
+          this.#tryCompare(s);
+        });
+      } else {
+        this.#enqueue(async () => {
+          const d = await this.#ensureShadow(s.t);
+          if (!d) return;
+          const watching = this.#watchedSince(s.topic);
+          if (watching === null) {
+            // first publish on this topic: start watching it; this one went out before we could
+            this.#observed.add(s.topic);
+            const r = await d.subscribe(s.topic, 0);
+            if (r.ok) this.#subscribedAt.set(s.topic, this.#now());
+          }
+          const observable = watching !== null && this.#seenStep(s) - watching >= this.#margin();
+          // the module's message may have reached the shadow before this runs
+          const early = this.#unclaimed.find((u) => !u.matched && u.topic === s.topic && u.payload.equals(payload));
+          if (early) early.matched = true;
+          if (observable || early) this.#expectedPubs.push({ step: s.id, topic: s.topic, payload, at: this.#now(), seen: early !== undefined });
+          this.#shadowResults.set(s.id, { step: 'publish', ok: true, code: null, detail: observable || early ? text('observed (not repeated: live mode)', '仅观察（实时模式不重复发布）') : text('not observable: the shadow started watching this topic with this publish', '无法观察：影子客户端从这次发布起才开始关注该主题'), latencyMs: 0 });
+          this.#tryCompare(s);
+        });
+      }
+    }
+    this.#tryCompare(s);
+  }
+
+  #moduleSide(s: ReconStep): SideOutcome | null {
+    if (s.immediate === null) return null;
+    if (s.immediate !== 'ok') return { ok: false, code: s.immediate === 'cancelled' ? 'cancelled' : s.immediate, detail: text(`the module answered ${s.immediate}`, `模组回复 ${s.immediate}`), latencyMs: null };
+    if (s.kind === 'config') return { ok: true, code: 0, detail: text('OK', 'OK'), latencyMs: null };
+    if (s.kind === 'disconnect' || s.kind === 'close') {
+      if (!s.urc) return { ok: true, code: null, detail: text('OK', 'OK'), latencyMs: null };
+    }
+    const u = s.urc;
+    if (!u) return null;
+    const x = explain(u) ?? text(u.raw, u.raw);
+    switch (u.type) {
+      case 'ecmt-conn':
+        if (u.result === 2) return null; // wait for a possible second +ECMTCONN (EC626)
+        return { ok: u.result === 0 && (u.retCode ?? 0) === 0, code: u.result === 0 ? u.retCode : `result ${u.result}`, detail: x, latencyMs: null };
+      case 'ecmt-sub':
+        return { ok: u.result === 0 && u.value !== 0x80, code: u.value, detail: x, latencyMs: null };
+      case 'ecmt-open':
+      case 'ecmt-uns':
+      case 'ecmt-pub':
+      case 'ecmt-disc':
+      case 'ecmt-close':
+        return { ok: u.result === 0, code: u.result, detail: x, latencyMs: null };
+      default:
+        return { ok: false, code: null, detail: x, latencyMs: null };
+    }
+  }
+
+  #tryCompare(s: ReconStep, final = false): void {
+    if (this.#compared.has(s.id) || s.kind === 'config') return;
+    let m = this.#moduleSide(s);
+    if (!m && final) {
+      if (s.kind === 'connect' && s.urc?.type === 'ecmt-conn') {
+        const u = s.urc;
+        m = { ok: false, code: 'not-sent', detail: explain(u) ?? text(u.raw, u.raw), latencyMs: null };
+      } else m = { ok: false, code: 'no-urc', detail: text('no result seen', '没有看到结果'), latencyMs: null };
+    }
+    const sh = this.#shadowResults.get(s.id);
+    if (!m || !sh) return;
+    this.#compared.add(s.id);
+    const d = UP(sh);
+    const same = m.ok === d.ok && (m.ok || typeof m.code !== 'number' || typeof d.code !== 'number' || m.code === d.code);
+    const name = s.kind === 'disconnect' || s.kind === 'close' ? s.kind : s.kind;
+    this.#steps.push({ step: name, module: m, direct: d, same });
+    this.#stepIds.push(s.id);
+    this.#emit({ type: 'step', step: s, module: m, shadow: d, same });
+    if (same) return;
+    const t = s.t;
+    switch (s.kind) {
+      case 'open':
+        this.#diverge(m.ok ? 'open-failed-shadow-only' : 'open-failed-module-only', s.id, t, [text(`module: ${m.detail.en}; shadow: ${d.detail.en}`, `模组：${m.detail.zh}；影子：${d.detail.zh}`)], this.#cause([{ step: 'open', module: m, direct: d, same }]));
+        return;
+      case 'connect': {
+        const kind: DivergenceKind = !m.ok && d.ok ? 'connect-refused-module-only' : m.ok && !d.ok ? 'connect-refused-shadow-only' : 'connect-code-differs';
+        this.#diverge(kind, s.id, t, [text(`module: ${m.detail.en}; shadow: ${d.detail.en}`, `模组：${m.detail.zh}；影子：${d.detail.zh}`)], this.#cause([{ step: 'open', module: { ok: true, code: 0, detail: text('', ''), latencyMs: null }, direct: { ok: true, code: 0, detail: text('', ''), latencyMs: null }, same: true }, { step: 'connect', module: m, direct: d, same }], s));
+        return;
+      }
+      case 'subscribe':
+      case 'unsubscribe':
+        this.#diverge(m.ok ? 'subscribe-refused-shadow-only' : 'subscribe-refused-module-only', s.id, t, [text(`${s.kind} ${s.topic}: module ${m.detail.en}; shadow ${d.detail.en}`, `${s.kind} ${s.topic}：模组 ${m.detail.zh}；影子 ${d.detail.zh}`)], this.#cause([{ step: 'subscribe', module: m, direct: d, same }]));
+        return;
+      case 'publish':
+        this.#diverge(m.ok ? 'publish-failed-shadow-only' : 'publish-failed-module-only', s.id, t, [text(`publish on ${s.topic}: module ${m.detail.en}; shadow ${d.detail.en}`, `在 ${s.topic} 上发布：模组 ${m.detail.zh}；影子 ${d.detail.zh}`)], null);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #cause(steps: CompareStep[], connect?: Extract<ReconStep, { kind: 'connect' }>): Cause | null {
+    const creds = this.#creds ?? { clientId: this.#moduleId ?? '' };
+    const lint = connect ? lintConnect({ clientId: connect.clientId ?? '', ...(connect.username !== undefined ? { username: connect.username } : {}), ...(connect.password !== undefined ? { password: connect.password } : {}) }, this.profile) : [];
+    const wire = connect ? { clientId: connect.clientId ?? '', username: connect.username, password: connect.password } : creds;
+    const v = explainComparison({ profile: this.profile, credentials: wire, protocolLevel: this.#settings.protocolLevel, tls: this.#broker?.tls ?? false, moduleHasCa: false, lint, steps, delivery: null, payload: null, brokerLog: [] });
+    return v.causes.find((c) => c.id !== 'unexplained') ?? null;
+  }
+
+  #onEvent(e: SessionEvent): void {
+    switch (e.kind) {
+      case 'note':
+        this.#note(e.text, e.t);
+        return;
+      case 'message':
+        this.#moduleMsgs.push({ topic: e.topic, payload: e.payload, at: this.#now(), matched: false });
+        this.#emit({ type: 'message', side: 'module', topic: e.topic, bytes: e.payload.length, t: e.t });
+        return;
+      case 'link-lost': {
+        const wasUp = this.#moduleUp;
+        this.#moduleUp = false;
+        // after a refused CONNECT the module's own retry cycle prints +ECMTSTAT: not a link of its own to compare
+        if (wasUp && this.#shadow?.connected) {
+          this.#diverge('link-lost-module-only', null, e.t, [text('+ECMTSTAT on the module while the shadow\'s connection stayed up', '模组出现 +ECMTSTAT，而影子客户端的连接一直正常')], {
+            id: 'network-module',
+            confidence: 0.6,
+            text: text("the module's link dropped while the host's stayed up: the module's network (coverage, a carrier NAT timeout shorter than the keep-alive), not the broker", '模组链路断开而主机链路正常：问题在模组的网络（覆盖、运营商 NAT 超时短于保活时间），不在服务器'),
+            evidence: [],
+          });
+        }
+        return;
+      }
+      case 'reconnected':
+        this.#moduleUp = e.ok;
+        this.#note(e.ok ? text('the module reconnected by itself (it does not re-subscribe)', '模组自行重连（不会重新订阅）') : text(`the module's own reconnect was refused (${String(e.retCode)})`, `模组自行重连被拒绝（${String(e.retCode)}）`), e.t);
+        return;
+      case 'ended':
+        this.#moduleUp = false;
+        this.#note(text('the module ended the session (+ECMTDISC without a command): it will not come back', '模组结束了会话（没有命令的 +ECMTDISC）：不会再恢复'), e.t);
+        return;
+      case 'reboot':
+        this.#moduleUp = false;
+        this.#note(text(`the module rebooted (${e.banner}): its session is gone`, `模组重启（${e.banner}）：会话已丢失`), e.t);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #shadowMessage(m: DirectMessage): void {
+    const at = this.#now();
+    const exp = this.#expectedPubs.find((p) => !p.seen && p.topic === m.topic && p.payload.equals(m.payload));
+    if (exp) exp.seen = true;
+    else this.#unclaimed.push({ topic: m.topic, payload: m.payload, at, matched: false });
+    if (![...this.#subs].some((f) => topicMatches(f, m.topic))) return; // only watched for the module's publishes
+    this.#shadowMsgs.push({ topic: m.topic, payload: m.payload, at, matched: false });
+    this.#emit({ type: 'message', side: 'shadow', topic: m.topic, bytes: m.payload.length, t: null });
+  }
+
+  /** Pair the messages both sides received; report what one side alone got. */
+  #reconcile(final: boolean): void {
+    const now = this.#now();
+    const w = this.#o.live ? this.#o.windowMs : Number.POSITIVE_INFINITY;
+    const old = (x: Msg): boolean => final || now - x.at > w;
+    for (const s of this.#shadowMsgs) {
+      if (s.matched) continue;
+      const m = this.#moduleMsgs.find((x) => !x.matched && x.topic === s.topic && x.payload.equals(s.payload) && Math.abs(x.at - s.at) <= w);
+      if (m) {
+        m.matched = true;
+        s.matched = true;
+      }
+    }
+    // leftovers on the same topic, both old enough: the same message, changed
+    for (const s of this.#shadowMsgs) {
+      if (s.matched || !old(s)) continue;
+      const m = this.#moduleMsgs.find((x) => !x.matched && x.topic === s.topic && old(x));
+      if (!m) continue;
+      m.matched = true;
+      s.matched = true;
+      const nul = s.payload.includes(0);
+      this.#diverge('payload-differs', null, null, [text(`on ${s.topic}: the shadow got ${s.payload.length} bytes, the module ${m.payload.length}`, `在 ${s.topic} 上：影子收到 ${s.payload.length} 字节，模组收到 ${m.payload.length} 字节`)], {
+        id: nul ? 'payload-nul' : /[\r\n]/.test(s.payload.toString('latin1')) ? 'payload-crlf' : 'payload-mangled',
+        confidence: 0.7,
+        text: nul ? text('the payload holds NUL bytes: the module prints payloads as C strings', '消息体含 NUL：模组按 C 字符串输出') : text('the payload the module printed differs from what the broker delivered', '模组输出的消息体与服务器投递的不同'),
+        evidence: [],
+      });
+    }
+    for (const s of this.#shadowMsgs) {
+      if (s.matched || !old(s)) continue;
+      s.matched = true;
+      const size = publishPacketSize(s.topic, s.payload.length, 1);
+      const rx = this.profile.limits.rxBuffer;
+      this.#diverge('message-missing-on-module', null, null, [text(`the broker delivered ${s.payload.length} bytes on ${s.topic} (the shadow got them); the module printed no +ECMTRECV for them`, `服务器在 ${s.topic} 上投递了 ${s.payload.length} 字节（影子收到了）；模组没有对应的 +ECMTRECV`)], size > rx
+        ? { id: 'payload-rx-buffer', confidence: 0.9, text: text(`the PUBLISH (${size} bytes) is larger than the module's receive buffer (${rx}): dropped silently`, `PUBLISH（${size} 字节）超过模组接收缓冲区（${rx}）：被静默丢弃`), evidence: [] }
+        : { id: 'loss-on-module', confidence: 0.8, text: text('loss on the module: the broker delivered it, the module printed nothing', '模组丢失：服务器已投递，模组没有输出'), evidence: [] });
+    }
+    for (const m of this.#moduleMsgs) {
+      if (m.matched || !old(m)) continue;
+      if (![...this.#subs].some((f) => topicMatches(f, m.topic))) continue; // the shadow does not watch it
+      const since = this.#watchedSince(m.topic);
+      if (since === null || m.at - since < this.#margin()) {
+        // it came before (or just as) the shadow's own subscription was in place: not comparable
+        m.matched = true;
+        continue;
+      }
+      m.matched = true;
+      this.#diverge('message-missing-on-shadow', null, null, [text(`the module received ${m.payload.length} bytes on ${m.topic}; the shadow (same subscription) did not`, `模组在 ${m.topic} 上收到 ${m.payload.length} 字节；影子（相同订阅）没有收到`)], null);
+    }
+    if (final) {
+      for (const p of this.#expectedPubs) {
+        if (p.seen) continue;
+        p.seen = true;
+        this.#diverge('published-not-delivered', p.step, null, [text(`the module's publish on ${p.topic} (${p.payload.length} bytes) was acknowledged on the module but never reached the broker's subscribers`, `模组在 ${p.topic} 上的发布（${p.payload.length} 字节）在模组侧已确认，但没有到达服务器的订阅者`)], { id: 'loss-at-broker', confidence: 0.6, text: text('the broker dropped or refused the module\'s message (ACL for its identity, QoS 0 loss)', '服务器丢弃或拒绝了模组的消息（其身份的 ACL、QoS 0 丢失）'), evidence: [] });
+      }
+    }
+  }
+
+  /** Wait for the shadow to catch up, pair the last messages, end the shadow; the final report. */
+  async finish(opts: { settleMs?: number } = {}): Promise<MirrorReport> {
+    await this.#queue;
+    // late deliveries: wait until every module message found its pair, or the window passed
+    const settle = opts.settleMs ?? Math.min(this.#o.windowMs, 3000);
+    const started = Date.now();
+    while (Date.now() - started < settle) {
+      const pending = this.#shadowMsgs.length !== this.#moduleMsgs.length || this.#expectedPubs.some((p) => !p.seen);
+      if (!pending && this.#shadowMsgs.length === this.#moduleMsgs.filter((m) => [...this.#subs].some((f) => topicMatches(f, m.topic))).length) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await this.#queue;
+    for (const s of this.recon.steps) this.#tryCompare(s, true);
+    if (this.#o.identity === 'identical' && this.#o.live && this.#moduleId && this.#broker) {
+      // live: the identical-ID connect runs only now, after the module's session (never at the same time)
+      const same = this.#shadowFor(this.#moduleId);
+      if (same) {
+        const r = await same.connect();
+        await same.end();
+        this.#note(text(`identical client ID ${this.#moduleId}, connected after the module's session: ${r.detail.en}`, `相同客户端 ID ${this.#moduleId}，在模组会话之后连接：${r.detail.zh}`));
+      }
+    }
+    this.#reconcile(true);
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#shadow?.end();
+    this.#shadow = null;
+    const causes: Cause[] = [];
+    for (const d of this.divergences) if (d.cause && !causes.some((c) => c.id === d.cause!.id)) causes.push(d.cause);
+    causes.sort((a, b) => b.confidence - a.confidence);
+    const first = this.divergences[0];
+    const summary: Text = first
+      ? text(`first divergence: ${first.kind}${causes[0] ? ` — most likely ${causes[0].text.en}` : ''}`, `首个分歧：${first.kind}${causes[0] ? `——最可能的原因是${causes[0].text.zh}` : ''}`)
+      : text('the shadow saw the same outcomes as the module at every step', '每一步影子客户端与模组的结果都一致');
+    return {
+      type: 'mirror-report',
+      agree: this.divergences.length === 0,
+      identity: { mode: this.#o.identity, moduleClientId: this.#moduleId, shadowClientId: this.#shadowId },
+      steps: this.#steps.map((st, i) => ({ st, id: this.#stepIds[i] ?? i })).sort((a, b) => a.id - b.id).map((x) => x.st),
+      divergences: this.divergences,
+      notes: this.notes,
+      verdict: { summary, causes },
+    };
+  }
+}
+
+export type { ReconStep, SessionEvent };
+export type ConnUrc = EventOf<'ecmt-conn'>;
