@@ -54,7 +54,7 @@ export async function run(argv: string[], version: string): Promise<number> {
     .demandCommand(1, 'name a command, e.g. "cat1 decode session.log" (cat1 --help lists them)')
     .recommendCommands()
     .strict()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns || 100) : null)
     .exitProcess(false)
     .fail((msg, err) => {
       throw err instanceof CatError ? err : new UsageError(msg ?? (err ? err.message : 'invalid arguments'));

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { runDiagnosis } from '../../diagnose/runner.js';
+import { diagnosisToJson, stageToJson } from '../../diagnose/json.js';
+import { STAGES } from '../../diagnose/stages/index.js';
+import type { Diagnosis, StageReport, StageStatus } from '../../diagnose/types.js';
+import { CatError } from '../../util/errors.js';
+import { text } from '../../util/i18n.js';
+import { Out, note, wantColor } from '../io.js';
+import { modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
+import { MQTT_OPTIONS, mqttSettings } from '../mqtt-options.js';
+import { openModem, withModem } from '../modem.js';
+import { formatReport } from '../report.js';
+import { EXIT } from '../exit.js';
+import { DIAGNOSE_OPTIONS } from './diagnose.js';
+
+const INDENT = '            ';
+
+function statusLabel(status: StageStatus, out: Out): string {
+  const p = out.p;
+  switch (status) {
+    case 'pass':
+      return p.green(out.t(text('PASS', '通过')));
+    case 'warn':
+      return p.yellow(out.t(text('WARN', '警告')));
+    case 'fail':
+      return p.red(out.t(text('FAIL', '失败')));
+    case 'skip':
+      return p.dim(out.t(text('SKIP', '跳过')));
+    default: {
+      const never: never = status;
+      return never;
+    }
+  }
+}
+
+/** One stage for people: status, title and finding; what was seen; the next thing to check. */
+export function formatStage(r: StageReport, total: number, out: Out): string[] {
+  const p = out.p;
+  const L: string[] = [];
+  const n = `${r.index}/${total}`.padStart(5);
+  L.push(`${n} ${statusLabel(r.status, out)}  ${p.bold(out.t(r.title))}${out.t(text(': ', '：'))}${out.t(r.summary)}`);
+  if (r.report) {
+    for (const l of formatReport(r.report, out)) L.push(l === '' ? '' : `${INDENT}${l}`);
+  } else {
+    for (const s of r.seen) L.push(`${INDENT}${p.dim(out.t(s))}`);
+  }
+  if (r.hint && r.status !== 'pass' && r.status !== 'skip') {
+    const next = out.t(text('next', '下一步'));
+    const label = out.t(text(`${next}: `, `${next}：`));
+    L.push(`${INDENT}${r.status === 'fail' ? p.red(label) : p.yellow(label)}${out.t(r.hint)}`);
+  }
+  return L;
+}
+
+/** The closing lines for people. */
+export function formatDiagnosis(d: Diagnosis, out: Out): string[] {
+  const p = out.p;
+  const t = (en: string, zh: string): string => out.t(text(en, zh));
+  const count = (s: StageStatus): number => d.stages.filter((r) => r.status === s).length;
+  const failed = d.stages.filter((r) => r.status === 'fail');
+  const result = `${p.bold(t('Result', '结果'))}${t(': ', '：')}`;
+  const L: string[] = [''];
+  const counts = t(
+    `${count('pass')} passed, ${count('warn')} with warnings, ${count('fail')} failed, ${count('skip')} skipped, in ${(d.elapsedMs / 1000).toFixed(1)} s`,
+    `通过 ${count('pass')}，警告 ${count('warn')}，失败 ${count('fail')}，跳过 ${count('skip')}，用时 ${(d.elapsedMs / 1000).toFixed(1)} 秒`,
+  );
+  if (d.outcome === 'fail') {
+    const first = failed[0]!;
+    const where = d.stoppedAt !== null ? t(`stopped at stage ${first.index} (${out.t(first.title)})`, `停在第 ${first.index} 阶段（${out.t(first.title)}）`) : t(`failed: ${failed.map((r) => out.t(r.title)).join(', ')}`, `失败：${failed.map((r) => out.t(r.title)).join('、')}`);
+    L.push(`${result}${p.red(t('FAIL', '失败'))} — ${where}${t('; ', '；')}${counts}`);
+  } else if (d.outcome === 'warn') L.push(`${result}${p.yellow(t('PASS with warnings', '通过（有警告）'))} — ${counts}`);
+  else L.push(`${result}${p.green(t('PASS', '通过'))} — ${counts}`);
+  if (d.notRun.length > 0) {
+    const titles = d.notRun.map((id) => STAGES.find((s) => s.id === id)).map((s) => (s ? out.t(s.title) : '?'));
+    L.push(p.dim(t(`not run: ${titles.join(', ')} (--keep-going runs every stage)`, `未运行：${titles.join('、')}（--keep-going 可运行全部阶段）`)));
+  }
+  if (d.hint) L.push(`${p.bold(t('Next', '下一步'))}${t(': ', '：')}${out.t(d.hint)}`);
+  return L;
+}
+
+export function exitForDiagnosis(d: Diagnosis): number {
+  switch (d.outcome) {
+    case 'pass':
+    case 'warn':
+      return EXIT.OK;
+    case 'fail':
+      return EXIT.PROBLEM;
+    case 'unreachable':
+      return EXIT.UNREACHABLE;
+    default: {
+      const never: never = d.outcome;
+      return never;
+    }
+  }
+}
+
+export async function runDiagnose(args: Record<string, unknown>): Promise<number> {
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...DIAGNOSE_OPTIONS];
+  const s = modemSettings(args, specs);
+  const v = s.all;
+  const password = readPassword(v['password-file'] as string | undefined);
+  // the client ID is optional here: a recognisable one of our own
+  const clientId = typeof v['client-id'] === 'string' ? v['client-id'] : `cat1-diag-${randomBytes(3).toString('hex')}`;
+  const mq = mqttSettings({ ...v, 'client-id': clientId }, password);
+  const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
+  const m = await openModem(s, { verb: 'diagnose', probe: false, ...(password ? { secrets: [password] } : {}) });
+  const total = STAGES.length;
+  let headed = false;
+  const d = await withModem(m, () =>
+    runDiagnosis(
+      {
+        engine: m.engine,
+        broker: mq.broker,
+        credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
+        settings: mq.settings,
+        profile: s.profile,
+        keepGoing: v['keep-going'] === true,
+        ping: v['ping'] === true,
+        compare:
+          v['compare'] === false
+            ? false
+            : {
+                qos: mq.qos,
+                identity: mq.identity,
+                ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
+                ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
+                ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
+              },
+        logSecrets: s.logSecrets,
+        registrationBudgetMs: s.timeoutMs,
+        probeTimeoutMs: Math.min(s.timeoutMs, 2000),
+        onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
+      },
+      (r) => {
+        if (s.json) out.obj(stageToJson(r, out.lang));
+        else if (!r.unreachable) {
+          if (!headed) {
+            headed = true;
+            out.line(out.p.bold(out.t(text(`Diagnosis of ${s.port ?? '?'} → ${mq.broker.tls ? 'mqtts' : 'mqtt'}://${mq.broker.host}:${mq.broker.port} (profile ${s.profile})`, `诊断 ${s.port ?? '?'} → ${mq.broker.tls ? 'mqtts' : 'mqtt'}://${mq.broker.host}:${mq.broker.port}（固件配置 ${s.profile}）`))));
+          }
+          for (const l of formatStage(r, total, out)) out.line(l);
+        }
+        void out.flush();
+      },
+    ),
+  );
+  if (s.json) out.obj(diagnosisToJson(d, out.lang));
+  else if (d.outcome === 'unreachable') {
+    // one line, like every verb that finds no module behind the port
+    const link = d.stages[0]!;
+    await out.flush();
+    throw new CatError('ERR_AT_TIMEOUT', `${out.t(link.summary)} on ${s.port ?? '?'} at ${m.baud} baud: ${link.hint ? out.t(link.hint) : ''}`, { context: { path: s.port } });
+  } else for (const l of formatDiagnosis(d, out)) out.line(l);
+  await out.flush();
+  return exitForDiagnosis(d);
+}

@@ -1,0 +1,51 @@
+import { EcmtSession } from '../../ecmt/session.js';
+import { compare } from '../../mirror/compare.js';
+import type { SideOutcome } from '../../mirror/report.js';
+import { text, type Text } from '../../util/i18n.js';
+import type { Stage, StageContext, StageResult } from '../types.js';
+import { result } from '../util.js';
+
+function side(s: SideOutcome): Text {
+  if (s.skipped) return text('not run', '未运行');
+  const code = s.code === null || s.code === 0 ? '' : ` [${String(s.code)}]`;
+  return s.ok ? text(`ok${code}`, `成功${code}`) : text(`failed${code}`, `失败${code}`);
+}
+
+/**
+ * 10. The comparison with a direct connection from this host (src/mirror/compare.ts): the
+ * module's session beside an mqtt.js session with the same values, step by step. The stage
+ * passes when both sides behave the same; its report and verdict are attached.
+ */
+export const compareStage: Stage = {
+  id: 'compare',
+  title: text('Comparison with a direct connection', '与直连的对比'),
+  async run(ctx: StageContext): Promise<StageResult> {
+    const o = ctx.options;
+    if (!o.compare) return result('skip', text('not requested (--no-compare)', '未要求（--no-compare）'), [], null, {});
+    const session = new EcmtSession(ctx.engine, { profile: o.profile, ...o.session, clock: ctx.clock });
+    const report = await compare({
+      ...o.compare,
+      session,
+      broker: o.broker,
+      credentials: o.credentials,
+      settings: o.settings,
+      onProgress: (t) => ctx.progress(t),
+    });
+    const seen: Text[] = report.steps.map((s) => {
+      const m = side(s.module);
+      const d = side(s.direct);
+      return text(`${s.step}: module ${m.en}, direct ${d.en}${s.same ? '' : ' — DIFFERS'}`, `${s.step}：模组${m.zh}，直连${d.zh}${s.same ? '' : ' —— 不同'}`);
+    });
+    const top = report.verdict.causes[0];
+    const data = {
+      agree: report.agree,
+      causes: report.verdict.causes.map((c) => c.id),
+      steps: report.steps.map((s) => ({ step: s.step, same: s.same, module: s.module.ok, direct: s.direct.ok })),
+    };
+    // a cause is the next thing to check when something failed; after a clean run it is only a remark
+    const moduleFailed = report.steps.some((s) => !s.module.ok && !s.module.skipped);
+    const r = result(report.agree ? 'pass' : 'fail', report.verdict.summary, seen, top && (!report.agree || moduleFailed) ? top.text : null, data);
+    r.report = report;
+    return r;
+  },
+};

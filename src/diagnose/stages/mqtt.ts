@@ -1,0 +1,166 @@
+import { EcmtSession, type StepResult } from '../../ecmt/session.js';
+import type { LintFinding } from '../../ecmt/lint.js';
+import { connackMeaning } from '../../urc/codes.js';
+import { text, type Text } from '../../util/i18n.js';
+import type { Stage, StageContext, StageResult } from '../types.js';
+import { joinText, notAnswered, result, same } from '../util.js';
+
+/** One session step as seen: `AT+ECMTOPEN=0,"host",1883 → OK, +ECMTOPEN: 0,0`, with its note. */
+function stepSeen(ctx: StageContext, r: StepResult): Text {
+  const parts: Text[] = [];
+  const o = r.outcome;
+  if (o) {
+    if (o.status === 'ok') parts.push(same('OK'));
+    else if (o.status === 'error') parts.push(same(o.error.raw.trim()));
+    else if (o.status === 'timeout') parts.push(text(`no answer within ${o.timeoutMs} ms`, `${o.timeoutMs} ms 内无应答`));
+    else parts.push(same(o.status));
+  }
+  for (const u of [...r.extraUrcs, ...(r.urc ? [r.urc] : [])]) parts.push(same(ctx.mask(u.raw.trim(), 'rx')));
+  const base =
+    r.command === null
+      ? text(`(${r.step}: no command sent)`, `（${r.step}：未发送命令）`)
+      : joinText([same(`${ctx.mask(r.command, 'tx')} →`), parts.length > 0 ? joinText(parts, ', ', '，') : same('…')], ' ', ' ');
+  return r.note ? joinText([base, r.note], ' — ', ' —— ') : base;
+}
+
+const firstOf = (lint: readonly LintFinding[], severity: LintFinding['severity']): LintFinding | undefined => lint.find((f) => f.severity === severity);
+
+function openHint(r: StepResult, host: string, port: number, lint: readonly LintFinding[]): Text {
+  const err = firstOf(lint, 'error');
+  switch (r.failure) {
+    case 'state':
+      return text(`${r.note?.en ?? 'the module is open to another broker'}: send AT+ECMTCLOSE=0 (or reset the module) and run again`, `${r.note?.zh ?? '模组已打开到其他服务器'}：发送 AT+ECMTCLOSE=0（或复位模组）后再运行`);
+    case 'rejected':
+      if (err) return err.message;
+      return text(
+        'AT+ECMTOPEN refused (CME 3): the PDN is not active (see the PDP stage) or an MQTT context is already in use (AT+ECMTOPEN? shows it; AT+ECMTCLOSE=0 frees it)',
+        'AT+ECMTOPEN 被拒绝（CME 3）：PDN 未激活（见 PDP 阶段），或已有 MQTT 上下文在使用（AT+ECMTOPEN? 可查看；AT+ECMTCLOSE=0 释放）',
+      );
+    case 'urc':
+      return text(
+        `the module could not open a TCP/TLS link to ${host}:${port}: check the port, that the broker is reachable from the mobile network (firewall, IP allow-list, an address only reachable from the office LAN) and, for mqtts, the CA (--ca); the comparison (stage 10, with --keep-going) tells whether this computer can reach it`,
+        `模组无法建立到 ${host}:${port} 的 TCP/TLS 链路：检查端口、服务器能否从移动网络访问（防火墙、IP 白名单、只有办公网可达的地址），mqtts 还要检查 CA（--ca）；对比测试（第 10 阶段，加 --keep-going）可判断本机能否访问`,
+      );
+    case 'no-urc':
+      return text(
+        `no +ECMTOPEN: the connection to ${host}:${port} hangs (packets dropped by a firewall, or a TLS handshake that never ends); the module never reports a timeout itself`,
+        `没有 +ECMTOPEN：到 ${host}:${port} 的连接挂起（防火墙丢包，或 TLS 握手不结束）；模组自己从不报告超时`,
+      );
+    default:
+      return (r.outcome ? notAnswered(r.outcome, 'AT+ECMTOPEN')?.hint : undefined) ?? text('run the diagnosis again', '请重新运行诊断');
+  }
+}
+
+const COMPARE_TIP = text('the comparison (stage 10; with --keep-going) shows whether a direct connection with the same values is accepted', '对比测试（第 10 阶段；加 --keep-going）可显示同样参数的直连是否被接受');
+
+function connectHint(r: StepResult, lint: readonly LintFinding[]): Text {
+  const quirk = lint.find((f) => f.code === 'credential-quirk');
+  const err = firstOf(lint, 'error');
+  if (r.failure === 'rejected') return err?.message ?? r.note ?? text('AT+ECMTCONN refused: a value is over the firmware limit, or the link closed', 'AT+ECMTCONN 被拒绝：某个值超出固件限制，或链路已关闭');
+  if (r.failure === 'no-urc') {
+    return text(
+      'no CONNACK: the broker did not answer the CONNECT: is this an MQTT port (not HTTP or WebSocket), TLS on a TLS port (mqtts, 8883)? look at the broker\'s log',
+      '没有 CONNACK：服务器没有响应 CONNECT：这是 MQTT 端口吗（不是 HTTP 或 WebSocket）？TLS 是否用在 TLS 端口（mqtts，8883）？请查看服务器日志',
+    );
+  }
+  const u = r.urc;
+  if (!u || u.type !== 'ecmt-conn') return (r.outcome ? notAnswered(r.outcome, 'AT+ECMTCONN')?.hint : undefined) ?? text('run the diagnosis again', '请重新运行诊断');
+  if (quirk && u.result === 0 && u.retCode !== 0) return quirk.message;
+  if (u.result === 2) {
+    return text(
+      'CONNECT could not be sent: the link dropped right after it opened (the broker closed it: TLS expected on this port? IP allow-list?)',
+      'CONNECT 未能发出：链路打开后立即断开（服务器关闭了连接：该端口要求 TLS？IP 白名单？）',
+    );
+  }
+  const rc = u.retCode;
+  const m = rc === null ? null : connackMeaning(rc);
+  const what = m && rc !== null ? text(`CONNACK ${rc}, ${m.en}`, `CONNACK ${rc}，${m.zh}`) : text(`result ${u.result}`, `结果 ${u.result}`);
+  switch (rc) {
+    case 1:
+      return text(`the broker does not accept this MQTT version (${what.en}): try --mqtt-version 4 or 3`, `服务器不接受此 MQTT 版本（${what.zh}）：试试 --mqtt-version 4 或 3`);
+    case 2:
+      return text(
+        `the broker rejected the client ID (${what.en}): empty, too long, or not registered on the platform: check --client-id`,
+        `服务器拒绝了客户端 ID（${what.zh}）：为空、过长或未在平台注册：检查 --client-id`,
+      );
+    case 3:
+      return text(`the broker is up but not accepting connections (${what.en}): overloaded, in maintenance, or the platform side is down`, `服务器在线但不接受连接（${what.zh}）：过载、维护中或平台侧故障`);
+    case 4:
+    case 5:
+      return text(
+        `the broker refused the credentials (${what.en}): check the user name and the password (--password-file; mosquitto answers 5 for a wrong password) and the broker's ACL; ${COMPARE_TIP.en}`,
+        `服务器拒绝了凭据（${what.zh}）：检查用户名和密码（--password-file；mosquitto 对错误密码返回 5）以及服务器的 ACL；${COMPARE_TIP.zh}`,
+      );
+    default:
+      return text(`the broker refused the connection (${what.en}): ${COMPARE_TIP.en}`, `服务器拒绝了连接（${what.zh}）：${COMPARE_TIP.zh}`);
+  }
+}
+
+/**
+ * 9. MQTT open and connect, as the module does it: the settings (AT+ECMTCFG), AT+ECMTOPEN and
+ * AT+ECMTCONN with the given credentials and the lint of the profile; then AT+ECMTDISC (or
+ * AT+ECMTCLOSE after a refusal: the module would keep retrying) to leave the module tidy.
+ */
+export const mqttStage: Stage = {
+  id: 'mqtt',
+  title: text('MQTT open and connect', 'MQTT 打开与连接'),
+  async run(ctx: StageContext): Promise<StageResult> {
+    const o = ctx.options;
+    const { host, port } = o.broker;
+    const seen: Text[] = [];
+    const session = new EcmtSession(ctx.engine, { profile: o.profile, ...o.session, clock: ctx.clock });
+    const warnings: Text[] = [];
+    for (const s of o.settings) {
+      const r = await session.configure(s);
+      seen.push(stepSeen(ctx, r));
+      if (!r.ok) warnings.push(text(`the module refused AT+ECMTCFG "${s.type}" (${r.failure ?? '?'})`, `模组拒绝了 AT+ECMTCFG "${s.type}"（${r.failure ?? '?'}）`));
+    }
+    ctx.progress(text(`opening the MQTT link to ${host}:${port} (AT+ECMTOPEN)…`, `打开到 ${host}:${port} 的 MQTT 链路（AT+ECMTOPEN）…`));
+    const open = await session.open(host, port);
+    seen.push(stepSeen(ctx, open));
+    const data: Record<string, unknown> = {
+      host,
+      port,
+      tls: o.broker.tls,
+      open: { ok: open.ok, failure: open.failure, result: open.urc?.type === 'ecmt-open' ? open.urc.result : null },
+      connect: null,
+      lint: open.lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity })),
+      tidy: null,
+    };
+    if (!open.ok) {
+      ctx.facts.mqttConnected = false;
+      if (open.failure === 'no-urc') {
+        const c = await session.close().catch(() => null);
+        if (c) seen.push(stepSeen(ctx, c));
+        data['tidy'] = 'closed';
+      }
+      const summary = open.explain ?? open.note ?? text(`AT+ECMTOPEN failed (${open.failure ?? '?'})`, `AT+ECMTOPEN 失败（${open.failure ?? '?'}）`);
+      return result('fail', summary, seen, openHint(open, host, port, open.lint), data);
+    }
+    ctx.progress(text('connecting (AT+ECMTCONN)…', '连接中（AT+ECMTCONN）…'));
+    const conn = await session.connect(o.credentials);
+    seen.push(stepSeen(ctx, conn));
+    const lint = [...open.lint, ...conn.lint];
+    data['lint'] = lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity }));
+    data['connect'] = {
+      ok: conn.ok,
+      failure: conn.failure,
+      result: conn.urc?.type === 'ecmt-conn' ? conn.urc.result : null,
+      retCode: conn.urc?.type === 'ecmt-conn' ? conn.urc.retCode : null,
+    };
+    ctx.facts.mqttConnected = conn.ok;
+    // leave the module tidy: disconnect, or close a link whose CONNECT was refused (the module keeps retrying it)
+    const tidy = conn.ok ? await session.disconnect() : await session.close();
+    seen.push(stepSeen(ctx, tidy));
+    data['tidy'] = tidy.ok ? (conn.ok ? 'disconnected' : 'closed') : null;
+    if (!conn.ok) {
+      const summary = conn.explain ?? conn.note ?? text(`AT+ECMTCONN failed (${conn.failure ?? '?'})`, `AT+ECMTCONN 失败（${conn.failure ?? '?'}）`);
+      return result('fail', summary, seen, connectHint(conn, lint), data);
+    }
+    const summary = text(`connected to ${host}:${port} as "${o.credentials.clientId}" (CONNACK 0), then disconnected`, `已以 "${o.credentials.clientId}" 连接到 ${host}:${port}（CONNACK 0），随后已断开`);
+    const warning = firstOf(lint, 'warning');
+    if (warning) return result('warn', summary, seen, warning.message, data);
+    if (warnings.length > 0) return result('warn', summary, seen, warnings[0]!, data);
+    return result('pass', summary, seen, null, data);
+  },
+};

@@ -1,0 +1,165 @@
+import type { AtEngine, SendOptions } from '../at/engine.js';
+import type { AtOutcome } from '../at/types.js';
+import type { CfgSetting, Credentials } from '../ecmt/commands.js';
+import type { FirmwareProfileName } from '../ecmt/firmware.js';
+import type { CompareOptions } from '../mirror/compare.js';
+import type { CompareReport } from '../mirror/report.js';
+import type { Clock } from '../util/clock.js';
+import type { Text } from '../util/i18n.js';
+
+/**
+ * The staged checklist a support engineer runs by hand, as data: each stage has an id, a title
+ * and a `run(ctx)` that sends its AT commands and returns a StageResult. No printing here: the
+ * CLI formats what the runner reports.
+ */
+
+/** The stages, in the order they run. */
+export type StageId = 'link' | 'identity' | 'sim' | 'signal' | 'registration' | 'pdp' | 'dns' | 'ping' | 'mqtt' | 'compare';
+
+export type StageStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface StageResult {
+  status: StageStatus;
+  /** what the stage found, one line */
+  summary: Text;
+  /** what was seen: the key commands and answer lines (`AT+CPIN? → +CPIN: READY`), secrets masked */
+  seen: Text[];
+  /** the next thing to check (a concrete action); null when there is nothing to do */
+  hint: Text | null;
+  /** facts for scripts (JSON-safe; masked like `seen`) */
+  data: Record<string, unknown>;
+  /** the port never answered AT: the run ends here whatever `keepGoing` says */
+  unreachable?: boolean;
+  /** stage `compare`: the comparison report with its verdict */
+  report?: CompareReport;
+}
+
+/** A stage's result as the runner reports it. */
+export interface StageReport extends StageResult {
+  stage: StageId;
+  /** 1-based position in the checklist */
+  index: number;
+  title: Text;
+  elapsedMs: number;
+}
+
+/** Facts the stages learn and later stages use. */
+export interface DiagnoseFacts {
+  /** echo as learned from the first answers; null until known */
+  echo: boolean | null;
+  /** AT+CMEE level in force after stage `link` */
+  cmee: number | null;
+  simReady: boolean | null;
+  registered: boolean | null;
+  /** access technology from +CEREG (7 LTE/CAT1, 9 NB-IoT), null when not printed */
+  act: number | null;
+  /** a context has an address (null: not checked) */
+  pdpActive: boolean | null;
+  /** the context that has an address */
+  pdp: { cid: number; address: string } | null;
+  /** what the module's DNS gave for the broker (null: not looked up) */
+  brokerAddresses: string[] | null;
+  /** the module's MQTT connect was accepted */
+  mqttConnected: boolean | null;
+}
+
+/** Comparison settings the caller may tune (the rest comes from the diagnosis options). */
+export type CompareExtras = Pick<CompareOptions, 'topic' | 'qos' | 'payload' | 'identity' | 'mirrorSuffix' | 'deliveryTimeoutMs' | 'brokerLog' | 'brokerLogLines' | 'traffic'>;
+
+export interface DiagnoseOptions {
+  /** the module's AT engine (the caller owns the port) */
+  engine: AtEngine;
+  /** the broker the module should reach */
+  broker: { host: string; port: number; tls: boolean; ca?: string | Buffer; insecure?: boolean };
+  /** MQTT credentials for stages `mqtt` and `compare` */
+  credentials: Credentials & { clientId: string };
+  /** AT+ECMTCFG settings applied before the MQTT open (keepalive, session, version, ssl…). Default none. */
+  settings?: CfgSetting[];
+  /** firmware profile for the lint and the quirks. Default 'ec616s'. */
+  profile?: FirmwareProfileName;
+  /** run every stage even after one fails (never after the port did not answer). Default false. */
+  keepGoing?: boolean;
+  /** ping the broker from the module (AT+ECPING). Default false (stage skipped). */
+  ping?: boolean | { count?: number; timeoutMs?: number };
+  /** compare with a direct connection from this host. Default true. */
+  compare?: boolean | CompareExtras;
+  /** show IMSI, ICCID and passwords in clear in `seen` and `data`. Default false. */
+  logSecrets?: boolean;
+  /** more values to mask wherever they appear (the password is always masked). Default none. */
+  secrets?: string[];
+  /** how long to wait for network registration while the module searches, ms. Default 30000. */
+  registrationBudgetMs?: number;
+  /** pause between polls while waiting (registration, SIM busy), ms. Default 1000. */
+  pollMs?: number;
+  /** timeout of each `AT` of stage `link`, ms. Default 2000. */
+  probeTimeoutMs?: number;
+  /** host timers of the MQTT steps, ms. Defaults: open 30000, connect 30000, disconnect/close 15000. */
+  session?: { openTimeoutMs?: number; connectTimeoutMs?: number; closeTimeoutMs?: number };
+  /** progress while waiting (stderr in the CLI). Default none. */
+  onProgress?: (t: Text) => void;
+  /** timers of the waits. Default the system clock. */
+  clock?: Clock;
+  /** the checklist to run. Default STAGES. */
+  stages?: readonly Stage[];
+}
+
+export interface ResolvedDiagnoseOptions {
+  broker: DiagnoseOptions['broker'];
+  credentials: Credentials & { clientId: string };
+  settings: CfgSetting[];
+  profile: FirmwareProfileName;
+  keepGoing: boolean;
+  ping: { count: number; timeoutMs: number } | null;
+  compare: CompareExtras | null;
+  logSecrets: boolean;
+  registrationBudgetMs: number;
+  pollMs: number;
+  probeTimeoutMs: number;
+  session: { openTimeoutMs: number; connectTimeoutMs: number; closeTimeoutMs: number };
+}
+
+/** What a stage gets. */
+export interface StageContext {
+  readonly engine: AtEngine;
+  readonly options: ResolvedDiagnoseOptions;
+  readonly facts: DiagnoseFacts;
+  /** Send one command; its exchange (masked) is appended to `seen`. */
+  send(command: string, seen: Text[], opts?: SendOptions): Promise<AtOutcome>;
+  /** Mask secrets in one line (unless logSecrets). */
+  mask(line: string, dir: 'tx' | 'rx'): string;
+  progress(t: Text): void;
+  /** the timers of the waits (options.clock) */
+  readonly clock: Clock;
+  sleep(ms: number): Promise<void>;
+  /** ms, monotonic */
+  now(): number;
+}
+
+export interface Stage {
+  id: StageId;
+  title: Text;
+  run(ctx: StageContext): Promise<StageResult>;
+}
+
+export type DiagnosisOutcome =
+  /** every stage that ran passed or was skipped */
+  | 'pass'
+  /** no failure, some warnings */
+  | 'warn'
+  /** a stage failed */
+  | 'fail'
+  /** the port did not answer AT at all */
+  | 'unreachable';
+
+export interface Diagnosis {
+  outcome: DiagnosisOutcome;
+  stages: StageReport[];
+  /** the stage the run stopped at (a failure without keepGoing, or an unreachable port); null when every stage ran */
+  stoppedAt: StageId | null;
+  /** stages not run because the run stopped */
+  notRun: StageId[];
+  /** the next thing to check: the first failure's hint, else the first warning's */
+  hint: Text | null;
+  facts: DiagnoseFacts;
+  elapsedMs: number;
+}
