@@ -142,15 +142,25 @@ export class ReplayPort extends TypedEmitter<ModemPortEvents> implements ModemPo
   #fail(bytes: Buffer, i: number, e: DataEntry | null): Promise<void> {
     const at = this.#cursor;
     let msg: string;
-    if (!e) msg = `the host wrote ${showBytes(bytes.subarray(i))} after the end of the recording`;
-    else if (e.dir === 'rx') msg = `the host wrote ${showBytes(bytes.subarray(i))} but the recording expects module output next: ${showBytes(e.data)}`;
-    else {
+    // the pieces of the diff, for callers that print it on several lines
+    const context: Record<string, unknown> = { entry: at + 1, t: e?.t ?? null, got: showBytes(bytes.subarray(i)) };
+    if (!e) {
+      msg = `the host wrote ${showBytes(bytes.subarray(i))} after the end of the recording`;
+      context['kind'] = 'after-end';
+    } else if (e.dir === 'rx') {
+      msg = `the host wrote ${showBytes(bytes.subarray(i))} but the recording expects module output next: ${showBytes(e.data)}`;
+      Object.assign(context, { kind: 'module-output-expected', expected: showBytes(e.data) });
+    } else {
       const expected = e.data;
       msg =
         `the host wrote ${showBytes(bytes)} but the recording (entry ${at + 1}, t=${e.t ?? '?'}s) expects ${showBytes(expected)}; ` +
         `first difference at byte ${this.#txOff}: expected ${showBytes(expected.subarray(this.#txOff, this.#txOff + 1))}, got ${showBytes(bytes.subarray(i, i + 1))}`;
+      // expected and got aligned from the start of the entry (the bytes before matched), and the
+      // column of the first difference in those quoted strings
+      const same = expected.subarray(0, this.#txOff);
+      Object.assign(context, { kind: 'differs', offset: this.#txOff, expected: showBytes(expected), got: showBytes(Buffer.concat([same, bytes.subarray(i)])), column: showBytes(same).length - 1 });
     }
-    this.#failed = new CatError('ERR_REPLAY_MISMATCH', `${this.description}: ${msg}`, { context: { entry: at + 1 } });
+    this.#failed = new CatError('ERR_REPLAY_MISMATCH', `${this.description}: ${msg}`, { context });
     this.emit('error', this.#failed);
     return Promise.reject(this.#failed);
   }

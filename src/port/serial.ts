@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { TypedEmitter } from '../util/emitter.js';
 import { CatError } from '../util/errors.js';
 import type { ModemPort, ModemPortEvents } from './types.js';
@@ -49,6 +50,7 @@ export class SerialModemPort extends TypedEmitter<ModemPortEvents> implements Mo
   readonly options: Required<SerialOptions>;
   #port: import('serialport').SerialPort | null = null;
   #closed = false;
+  #watch: ReturnType<typeof setInterval> | null = null;
 
   private constructor(options: Required<SerialOptions>) {
     super();
@@ -85,6 +87,7 @@ export class SerialModemPort extends TypedEmitter<ModemPortEvents> implements Mo
         sp.on('data', (chunk: Buffer) => self.emit('data', chunk));
         sp.on('error', (e: Error) => self.emit('error', e));
         sp.on('close', (e: (Error & { disconnected?: boolean }) | null) => self.#onClose(e ?? undefined));
+        self.#watchDevice();
         resolve();
       });
     });
@@ -123,7 +126,25 @@ export class SerialModemPort extends TypedEmitter<ModemPortEvents> implements Mo
     });
   }
 
+  /**
+   * A hung-up tty (USB unplugged, pty master gone) makes the binding read 0 bytes forever
+   * without closing: watch the device node, and close with an error when it disappears.
+   */
+  #watchDevice(): void {
+    const path = this.options.path;
+    if (process.platform === 'win32' || !existsSync(path)) return;
+    this.#watch = setInterval(() => {
+      if (existsSync(path)) return;
+      const sp = this.#port;
+      this.#onClose(new Error('the device disappeared (unplugged?)'));
+      if (sp?.isOpen) sp.close(() => undefined);
+    }, 250);
+    this.#watch.unref();
+  }
+
   #onClose(err: Error | undefined): void {
+    if (this.#watch) clearInterval(this.#watch);
+    this.#watch = null;
     if (this.#closed) return;
     this.#closed = true;
     this.emit('close', err ? new CatError('ERR_PORT_CLOSED', `${this.description} went away: ${err.message}`, { cause: err }) : undefined);

@@ -1,16 +1,60 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
-import { CatError } from '../../util/errors.js';
+import { addOptions, type OptionSpec } from '../options.js';
+import { PROFILE_NAMES } from '../../ecmt/firmware.js';
 
-// placeholder: being written
-export function emulateCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {
+/** Options of `cat1 emulate` (flags, CAT1_* variables or --config, like the module-facing verbs). */
+export const EMULATE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'link', type: 'string', describe: 'create the device as this symlink (to /dev/pts/N) [default: a path in a new temp directory]' },
+  { name: 'profile', type: 'string', describe: `firmware profile played: limits and quirks (${PROFILE_NAMES.join(', ')})`, default: 'ec616s', choices: PROFILE_NAMES },
+  { name: 'sim', type: 'string', describe: 'SIM condition', default: 'ready', choices: ['ready', 'absent', 'pin-required'] },
+  { name: 'registration', type: 'string', describe: 'network registration', default: 'home', choices: ['home', 'roaming', 'searching', 'denied', 'not-registered'] },
+  { name: 'pdp', type: 'boolean', describe: 'the default bearer (PDN) is active; --no-pdp: no IP address, AT+ECMTOPEN answers +CME ERROR: 3', default: true },
+  { name: 'dns', type: 'string', describe: 'name lookups: real ("system") or every name fails ("fail"; IP literals still work)', default: 'system', choices: ['system', 'fail'] },
+  { name: 'rssi', type: 'number', describe: 'the +CSQ rssi (0–31, 99 unknown)', default: 24 },
+  { name: 'seed', type: 'number', describe: 'seed of every random draw (faults, ping jitter): the same seed and input give the same bytes', default: 1 },
+  { name: 'echo', type: 'boolean', describe: 'echo on at power-up (ATE1); the EC616S starts with echo off', default: false },
+  { name: 'record', type: 'string', describe: "record the emulator's own session to this transcript (kind \"emulator\"; secrets masked unless --log-secrets)" },
+  { name: 'log-secrets', type: 'boolean', describe: 'show and record passwords, keys, IMSI/ICCID in clear', default: false },
+  { name: 'json', type: 'boolean', describe: 'JSON Lines on stdout: a {"type":"ready","path",…} line, then one object per event', default: false },
+  { name: 'quiet', alias: 'q', type: 'boolean', describe: 'print only the ready line (no timeline of the session)', default: false },
+  { name: 'config', type: 'string', describe: 'JSON file with option values (flags and CAT1_* variables override it)' },
+];
+
+export interface EmulateArgs {
+  fault?: string[];
+  [k: string]: unknown;
+}
+
+export function emulateCommand(ctx: VerbContext): CommandModule<object, EmulateArgs> {
   return {
     command: 'emulate',
-    describe: '(not ready yet)',
-    builder: (y) => y,
-    handler: () => {
-      ctx.exit(2);
-      throw new CatError('ERR_INPUT', 'cat1 emulate is not ready yet');
+    describe: 'run the software ECMT module on a pseudo-terminal: a device path any program can open like a real module',
+    builder: (y) =>
+      addOptions(
+        y.option('fault', {
+          type: 'string',
+          array: true,
+          describe:
+            'inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=+ECMTPUB[,+ECMTRECV…], ' +
+            'garble=<probability per byte>, chunk=<max bytes per write>, broker-silence or broker-silence=connack[,suback…] (broker packets ignored: no ack, no URC), ' +
+            'drop-incoming=<n> (every n-th received PUBLISH acked but never printed)',
+        }),
+        EMULATE_OPTIONS,
+      )
+        .example('cat1 emulate', 'start it and print the device path ("emulator ready: /tmp/…/host"); Ctrl-C stops it')
+        .example('cat1 emulate --link /tmp/ttyEMU --profile ec626-tls &  cat1 term --port /tmp/ttyEMU', 'a fixed path, then talk to it')
+        .example('cat1 emulate --registration searching --no-pdp', 'a module that is not attached: what does your firmware do?')
+        .example('cat1 emulate --fault delay=100-500 --fault drop-urc=0.1 --fault chunk=3 --seed 7', 'slow answers, lost URCs, output in small pieces (reproducible with the seed)')
+        .example('cat1 emulate --fault broker-silence=suback --record emu.jsonl', 'SUBACK never comes (no +ECMTSUB), the session recorded')
+        .epilogue(
+          'The module answers like an EC616S/EC626 with the ECMT firmware and opens real TCP/MQTT connections to the broker you name in AT+ECMTOPEN (README of src/emulator). ' +
+            'socat must be installed (it makes the pseudo-terminal pair). SIGINT/SIGTERM (Ctrl-C) stop it cleanly.\n' +
+            'Exit codes: 0 stopped by Ctrl-C/SIGTERM, 2 bad option or socat missing (ERR_TOOL_MISSING: an environment problem, not an unreachable device), 3 the pseudo-terminal went away.',
+        ),
+    handler: async (args) => {
+      const { runEmulate } = await import('./emulate-run.js');
+      ctx.exit(await runEmulate(args));
     },
   };
 }

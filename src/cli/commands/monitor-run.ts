@@ -1,0 +1,93 @@
+import { defaultGrammar } from '../../grammar.js';
+import { text } from '../../util/i18n.js';
+import { CatError, oneLine } from '../../util/errors.js';
+import { Out, note, wantColor } from '../io.js';
+import { modemSettings } from '../options.js';
+import { openModem } from '../modem.js';
+import { EXIT } from '../exit.js';
+import { ChunkTap, TimelineTap, formatChunk, itemJson, itemLines, onStopSignal, watchDevice } from '../pty-serve.js';
+import { MONITOR_OPTIONS, type MonitorArgs } from './monitor.js';
+
+type EndReason = { why: 'interrupted' } | { why: 'duration' } | { why: 'port-lost'; error: Error | undefined };
+
+export async function runMonitor(args: MonitorArgs): Promise<number> {
+  const s = modemSettings(args, MONITOR_OPTIONS);
+  const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
+  if (s.baud === 'auto') throw new CatError('ERR_INVALID_OPTION', '--baud auto probes with AT, but monitor never writes to the port: give the rate (e.g. --baud 115200)');
+  const duration = args.duration;
+  if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new CatError('ERR_INVALID_OPTION', `--duration must be a number of seconds > 0 (got ${String(duration)})`);
+  const withHex = args.hex === true;
+
+  const m = await openModem(s, { verb: 'monitor', probe: false });
+  // passive: the engine never sends anything here; the tap classifies instead, taking AT lines
+  // the module echoes as commands someone else typed
+  m.engine.dispose();
+  const start = Date.now();
+  const tap = new TimelineTap(
+    (item) => {
+      if (out.json) out.obj(itemJson(item, out));
+      else for (const l of itemLines(item, out, true)) out.line(l);
+      void out.flush(); // items can also come from a quiet timer (the end of a raw payload)
+    },
+    { grammar: defaultGrammar(), mask: !s.logSecrets, echoStartsCommand: true },
+  );
+  const chunks = withHex
+    ? new ChunkTap(
+        (c) => {
+          if (out.json) out.obj({ type: 'chunk', dir: c.dir, t: Math.round(c.t * 1000) / 1000, time: new Date(c.time).toISOString(), length: c.bytes.length, hex: c.bytes.toString('hex') });
+          else for (const l of formatChunk(c, out, true)) out.line(l);
+          void out.flush();
+        },
+        { mask: !s.logSecrets },
+      )
+    : null;
+
+  let finish: (r: EndReason) => void = () => undefined;
+  const ended = new Promise<EndReason>((resolve) => (finish = resolve));
+  const onData = (chunk: Buffer): void => {
+    chunks?.push('rx', chunk, tap.elapsed());
+    tap.rx(chunk);
+  };
+  const onClose = (error: Error | undefined): void => finish({ why: 'port-lost', error });
+  const onError = (error: Error): void => note(`cat1: ${m.port.description}: ${oneLine(error)}`);
+  m.port.on('data', onData);
+  m.port.on('close', onClose);
+  m.port.on('error', onError);
+  const stop = onStopSignal();
+  void stop.signal.then(() => finish({ why: 'interrupted' }));
+  const unwatch = watchDevice(m.port.description, () => finish({ why: 'port-lost', error: new CatError('ERR_PORT_CLOSED', `${m.port.description} went away (the device is gone)`) }));
+  const timer = duration !== undefined ? setTimeout(() => finish({ why: 'duration' }), duration * 1000) : null;
+
+  if (out.json) out.obj({ type: 'start', time: new Date(start).toISOString(), port: m.port.description, baud: m.baud, record: s.record });
+  else {
+    note(out.t(text(`cat1: monitoring ${m.port.description} at ${m.baud} baud (passive, nothing is sent); Ctrl-C to stop`, `cat1: 正在监听 ${m.port.description}，${m.baud} 波特（只听不发）；Ctrl-C 停止`)));
+    out.line(out.p.dim(out.t(text('wall clock       since  dir  line, meaning', '时钟           相对秒  方向 行、含义'))));
+  }
+  await out.flush();
+
+  const end = await ended;
+  stop.cancel();
+  unwatch();
+  if (timer) clearTimeout(timer);
+  m.port.off('data', onData);
+  m.port.off('close', onClose);
+  m.port.off('error', onError);
+  chunks?.flush();
+  tap.end();
+  await m.close(); // flushes the transcript
+  const t = Math.round(tap.elapsed() * 1000) / 1000;
+  let code: number = EXIT.OK;
+  if (end.why === 'port-lost') {
+    code = EXIT.UNREACHABLE;
+    const why = end.error ? oneLine(end.error) : `${m.port.description} closed`;
+    if (out.json) out.obj({ type: 'end', reason: 'port-lost', time: new Date().toISOString(), t, error: why });
+    await out.flush();
+    note(`cat1: ${why}`);
+    return code;
+  }
+  if (out.json) out.obj({ type: 'end', reason: end.why, time: new Date().toISOString(), t });
+  await out.flush();
+  if (!out.json) note(out.t(end.why === 'duration' ? text(`cat1: stopped after ${duration} s`, `cat1: ${duration} 秒后停止`) : text('cat1: stopped', 'cat1: 已停止')) + (s.record ? out.t(text(`; transcript saved to ${s.record}`, `；记录已保存到 ${s.record}`)) : ''));
+  return code;
+}
+
