@@ -1,3 +1,5 @@
+import { accessSync, constants as fsConstants, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { AtEngine } from '../at/engine.js';
 import { defaultGrammar } from '../grammar.js';
 import type { ModemPort } from '../port/types.js';
@@ -6,6 +8,7 @@ import { RecordingPort } from '../port/recorder.js';
 import { TranscriptWriter, makeHeader } from '../transcript/writer.js';
 import { createRedactor, type Redactor } from '../transcript/redact.js';
 import { CatError } from '../util/errors.js';
+import { classifyRx, RxSampler, type RxDiagnosis } from '../at/diagnosis.js';
 import type { ModemSettings } from './options.js';
 import { note } from './io.js';
 
@@ -32,8 +35,34 @@ export interface OpenModemOptions {
   secrets?: string[];
 }
 
-function notAModem(path: string, baud: number | string): CatError {
+function notAModem(path: string, baud: number | string, d: RxDiagnosis | null = null): CatError {
+  if (d && d.kind !== 'silent' && d.kind !== 'at') {
+    return new CatError('ERR_AT_TIMEOUT', `no answer to AT on ${path} at ${String(baud)} baud: ${d.summary.en}; ${d.hint?.en ?? ''}`.trim(), { context: { path, diagnosis: d.kind } });
+  }
   return new CatError('ERR_AT_TIMEOUT', `no answer to AT on ${path} at ${String(baud)} baud: not the AT port? (USB modules expose several ports: try "cat1 ports --probe"; on a UART try --baud auto)`, { context: { path } });
+}
+
+/**
+ * Refuse a --record path that cannot be written before anything is opened or created, so a
+ * bad path never leaves a port open or a half file behind.
+ */
+export function checkRecordPath(path: string): void {
+  let st: Stats | null = null;
+  try {
+    st = statSync(path);
+  } catch {
+    st = null;
+  }
+  if (st?.isDirectory()) throw new CatError('ERR_INPUT', `--record ${path}: is a directory, not a file`);
+  const dir = dirname(resolve(path));
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, fsConstants.W_OK);
+    if (st) accessSync(path, fsConstants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CatError('ERR_INPUT', `--record ${path}: cannot write there (${code === 'ENOENT' ? `no directory ${dir}` : code ?? 'not a directory'})`);
+  }
 }
 
 async function tryAt(engine: AtEngine, ms: number): Promise<boolean> {
@@ -48,6 +77,7 @@ async function tryAt(engine: AtEngine, ms: number): Promise<boolean> {
  */
 export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<OpenedModem> {
   if (!s.port) throw new CatError('ERR_INVALID_OPTION', '--port is needed: the serial device of the module (run "cat1 ports" to list candidates)');
+  if (s.record) checkRecordPath(s.record);
   const path = s.port;
   const progress = o.progress ?? !s.json;
   const grammar = defaultGrammar();
@@ -76,12 +106,18 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
     raw = await SerialModemPort.open({ path, baudRate: s.baud });
     baud = s.baud;
     if (o.probe !== false) {
+      const sampler = new RxSampler(raw);
       const e = new AtEngine(raw, { grammar, resyncCommand: null, timeoutMs: Math.min(s.timeoutMs, 2000) });
-      const ok = (await tryAt(e, Math.min(s.timeoutMs, 2000))) || (await tryAt(e, Math.min(s.timeoutMs, 2000)));
-      e.dispose();
+      let ok = false;
+      try {
+        ok = (await tryAt(e, Math.min(s.timeoutMs, 2000))) || (await tryAt(e, Math.min(s.timeoutMs, 2000)));
+      } finally {
+        e.dispose();
+        sampler.detach();
+      }
       if (!ok) {
         await raw.close();
-        throw notAModem(path, baud);
+        throw notAModem(path, baud, classifyRx({ bytes: sampler.bytes, sample: sampler.sample, written: ['AT'] }));
       }
     }
   }
@@ -91,18 +127,27 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
   let recorder: RecordingPort | null = null;
   if (s.record) {
     const identity = o.probe === false ? null : await probeIdentity(raw, grammar, s.timeoutMs);
-    const writer = TranscriptWriter.create(
-      s.record,
-      makeHeader({
-        kind: identity?.emulator ? 'emulator' : 'hardware',
-        source: `cat1 ${o.verb} on ${path}${identity?.emulator ? ' (the module answered as the cat1-bridge emulator)' : ''}`,
-        timing: 'recorded',
-        redacted: !s.logSecrets,
-        port: { path, baudRate: baud },
-        ...(identity ? { module: identity.module } : {}),
-      }),
-    );
+    const header = makeHeader({
+      kind: identity?.emulator ? 'emulator' : 'hardware',
+      source: `cat1 ${o.verb} on ${path}${identity?.emulator ? ' (the module answered as the cat1-bridge emulator)' : identity ? '' : ' (module not identified: the header is completed if its identity shows in the traffic)'}`,
+      timing: 'recorded',
+      redacted: !s.logSecrets,
+      port: { path, baudRate: baud },
+      ...(identity ? { module: identity.module } : {}),
+    });
+    const writer = TranscriptWriter.create(s.record, header, { reserve: identity ? 0 : 200 });
     recorder = new RecordingPort(raw, writer, s.logSecrets ? { redact: false } : { redactor });
+    if (!identity) {
+      // passive: nothing may be written to learn who the module is; watch what it says instead
+      let tail = '';
+      const watch = (chunk: Buffer): void => {
+        tail = (tail + chunk.toString('latin1')).slice(-256);
+        if (!/cat1-bridge emulator/.test(tail)) return;
+        raw.off('data', watch);
+        writer.rewriteHeader({ ...header, kind: 'emulator', source: `cat1 ${o.verb} on ${path} (the module identified itself as the cat1-bridge emulator)` });
+      };
+      raw.on('data', watch);
+    }
     port = recorder;
   }
   const engine = new AtEngine(port, { grammar, timeoutMs: s.timeoutMs });

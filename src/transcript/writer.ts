@@ -33,14 +33,20 @@ export function makeHeader(fields: HeaderFields): TranscriptHeader {
 export class TranscriptWriter implements TranscriptSink {
   readonly path: string;
   #fd: number | null;
+  /** bytes of the header line (padding included, newline excluded) */
+  #headerBytes = 0;
 
   private constructor(path: string, fd: number) {
     this.path = path;
     this.#fd = fd;
   }
 
-  /** Create (or truncate) the file and write the header. */
-  static create(path: string, header: TranscriptHeader): TranscriptWriter {
+  /**
+   * Create (or truncate) the file and write the header. `reserve` pads the header line with
+   * spaces (valid JSON) so that rewriteHeader() can later complete it in place — for what is
+   * learned during the recording (the module's identity), while a kill still leaves a valid file.
+   */
+  static create(path: string, header: TranscriptHeader, opts: { reserve?: number } = {}): TranscriptWriter {
     let fd: number;
     try {
       fd = openSync(path, 'w');
@@ -48,8 +54,22 @@ export class TranscriptWriter implements TranscriptSink {
       throw new CatError('ERR_INPUT', `cannot write the transcript ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const w = new TranscriptWriter(path, fd);
-    w.#line(encodeHeader(header));
+    const text = encodeHeader(header);
+    const padded = text + ' '.repeat(Math.max(0, opts.reserve ?? 0));
+    w.#headerBytes = Buffer.byteLength(padded);
+    w.#line(padded);
     return w;
+  }
+
+  /** Replace the header in place; false when the new one does not fit the reserved room. */
+  rewriteHeader(header: TranscriptHeader): boolean {
+    if (this.#fd === null) return false;
+    const text = encodeHeader(header);
+    const n = Buffer.byteLength(text);
+    if (n > this.#headerBytes) return false;
+    const buf = Buffer.from(text + ' '.repeat(this.#headerBytes - n), 'utf8');
+    writeSync(this.#fd, buf, 0, buf.length, 0);
+    return true;
   }
 
   write(entry: TranscriptEntry): void {
