@@ -4,6 +4,7 @@ import { AtEngine } from '../at/engine.js';
 import { defaultGrammar } from '../grammar.js';
 import type { ModemPort } from '../port/types.js';
 import { SerialModemPort } from '../port/serial.js';
+import { FollowingPort, type FollowEvent } from '../port/follow.js';
 import { RecordingPort } from '../port/recorder.js';
 import { TranscriptWriter, makeHeader } from '../transcript/writer.js';
 import { createRedactor, type Redactor } from '../transcript/redact.js';
@@ -33,6 +34,21 @@ export interface OpenModemOptions {
   verb: string;
   /** secrets the caller knows (a password read from a file) to mask everywhere */
   secrets?: string[];
+  /** --follow: the device went away or came back */
+  onFollow?: (e: FollowEvent) => void;
+}
+
+/** The USB serial number of the device at `path`, to find it again if it comes back under another name. */
+async function followOptions(path: string): Promise<{ serialNumber?: string }> {
+  try {
+    const { realpathSync } = await import('node:fs');
+    const real = realpathSync(path);
+    const { listPorts } = await import('../port/list.js');
+    const p = (await listPorts()).find((x) => x.path === path || x.realPath === real || x.byId.includes(path));
+    return p?.serialNumber ? { serialNumber: p.serialNumber } : {};
+  } catch {
+    return {};
+  }
 }
 
 function notAModem(path: string, baud: number | string, d: RxDiagnosis | null = null): CatError {
@@ -81,7 +97,7 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
   const path = s.port;
   const progress = o.progress ?? !s.json;
   const grammar = defaultGrammar();
-  let raw: SerialModemPort;
+  let raw: SerialModemPort | FollowingPort;
   let baud: number;
   if (s.baud === 'auto') {
     let found: { port: SerialModemPort; baud: number } | null = null;
@@ -102,8 +118,12 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
     if (progress) note(`cat1: ${path} answered at ${found.baud} baud`);
     raw = found.port;
     baud = found.baud;
+    if (s.follow) {
+      await raw.close();
+      raw = await FollowingPort.open({ path, baudRate: baud }, await followOptions(path));
+    }
   } else {
-    raw = await SerialModemPort.open({ path, baudRate: s.baud });
+    raw = s.follow ? await FollowingPort.open({ path, baudRate: s.baud }, await followOptions(path)) : await SerialModemPort.open({ path, baudRate: s.baud });
     baud = s.baud;
     if (o.probe !== false) {
       const sampler = new RxSampler(raw);
@@ -143,12 +163,21 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
       const watch = (chunk: Buffer): void => {
         tail = (tail + chunk.toString('latin1')).slice(-256);
         if (!/cat1-bridge emulator/.test(tail)) return;
-        raw.off('data', watch);
+        (raw as ModemPort).off('data', watch);
         writer.rewriteHeader({ ...header, kind: 'emulator', source: `cat1 ${o.verb} on ${path} (the module identified itself as the cat1-bridge emulator)` });
       };
-      raw.on('data', watch);
+      (raw as ModemPort).on('data', watch);
     }
     port = recorder;
+  }
+  if (raw instanceof FollowingPort) {
+    const rec = recorder;
+    raw.on('follow', (e: FollowEvent) => {
+      const msg = e.type === 'gone' ? `${e.path} went away (${e.reason}); waiting for it to come back (--follow)` : `${e.path} is back after ${(e.downMs / 1000).toFixed(1)} s; resuming`;
+      note(`cat1: ${msg}`);
+      rec?.note(msg);
+      o.onFollow?.(e);
+    });
   }
   const engine = new AtEngine(port, { grammar, timeoutMs: s.timeoutMs });
   let closed = false;

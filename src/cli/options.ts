@@ -29,6 +29,7 @@ export const MODEM_OPTIONS: readonly OptionSpec[] = [
   { name: 'log-secrets', type: 'boolean', describe: 'show and record passwords, keys, IMSI/ICCID in clear', default: false },
   { name: 'profile', type: 'string', describe: `firmware profile for limits and quirks (${PROFILE_NAMES.join(', ')})`, default: 'ec616s', choices: PROFILE_NAMES },
   { name: 'json', type: 'boolean', describe: 'JSON Lines on stdout, nothing else', default: false },
+  { name: 'follow', type: 'boolean', describe: 'when the device disappears (unplugged, re-enumerated), wait for it to come back — same path or same USB serial number — and carry on', default: false },
   { name: 'config', type: 'string', describe: 'JSON file with option values (flags and CAT1_* variables override it)' },
 ];
 
@@ -39,6 +40,8 @@ export function addOptions<T>(y: Argv<T>, specs: readonly OptionSpec[]): Argv<T>
     const o: Options = { type: s.type, describe: s.default !== undefined ? `${s.describe} [default: ${String(s.default)}]` : s.describe };
     if (s.alias) o.alias = s.alias;
     if (s.choices) o.choices = [...s.choices];
+    // "--timeout" with nothing after it is a usage error, not a silent default
+    if (s.type !== 'boolean') o.requiresArg = true;
     out = out.option(s.name, o) as Argv<T>;
   }
   return out;
@@ -121,6 +124,7 @@ export interface ModemSettings {
   logSecrets: boolean;
   profile: FirmwareProfileName;
   json: boolean;
+  follow: boolean;
   lang: Lang;
   color: boolean | undefined;
 }
@@ -147,6 +151,7 @@ export function modemSettings(args: Record<string, unknown>, specs: readonly Opt
     logSecrets: v['log-secrets'] === true,
     profile: profile as FirmwareProfileName,
     json: v['json'] === true,
+    follow: v['follow'] === true,
     lang: langFromEnv(env, args['lang'] as string | undefined),
     color: args['color'] as boolean | undefined,
     all: v,

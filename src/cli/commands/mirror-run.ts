@@ -6,6 +6,8 @@ import { itemToJson } from '../../at/json.js';
 import { maskItem } from '../../at/mask.js';
 import { defaultGrammar } from '../../grammar.js';
 import { SerialModemPort } from '../../port/serial.js';
+import { FollowingPort } from '../../port/follow.js';
+import type { ModemPort } from '../../port/types.js';
 import { openSessionInput } from '../../transcript/input.js';
 import { SessionDecoder } from '../../transcript/decode.js';
 import { createRedactor } from '../../transcript/redact.js';
@@ -109,7 +111,9 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
       const input = await openSessionInput(fileArg(v['transcript']));
       const decoder = new SessionDecoder(show, { grammar: defaultGrammar(), redact: false });
       let lastT: number | null = null;
+      let entries = 0;
       for await (const e of input.entries) {
+        entries++;
         if (v['pace'] === true && e.t !== null && lastT !== null && e.t > lastT) await new Promise((r) => setTimeout(r, Math.min(60_000, (e.t! - lastT!) * 1000)));
         if (e.t !== null) lastT = e.t;
         decoder.push(e);
@@ -117,9 +121,14 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
       }
       decoder.end();
       for (const w of input.warnings) note(`cat1: warning: line ${w.line}: ${w.message}`);
+      if (entries === 0) throw new CatError('ERR_INPUT', `${fileArg(v['transcript'])}: nothing to mirror (no AT traffic in it)`);
     } else if (typeof v['tap-tx'] === 'string') {
-      const txPort = await SerialModemPort.open({ path: v['tap-tx'], baudRate: baud });
-      const rxPort = await SerialModemPort.open({ path: String(v['tap-rx']), baudRate: baud });
+      const open = (path: string): Promise<ModemPort> => (v['follow'] === true ? FollowingPort.open({ path, baudRate: baud }) : SerialModemPort.open({ path, baudRate: baud }));
+      const txPort = await open(v['tap-tx']);
+      const rxPort = await open(String(v['tap-rx']));
+      for (const p of [txPort, rxPort]) {
+        if (p instanceof FollowingPort) p.on('follow', (e) => note(`cat1: ${e.type === 'gone' ? `${e.path} went away; waiting for it to come back (--follow)` : `${e.path} is back; resuming`}`));
+      }
       closers.push(() => txPort.close(), () => rxPort.close());
       const tracker = new AtTracker(show, { grammar: defaultGrammar() });
       const tap = new TapMerger(tracker, { skewMs: 40 });
@@ -135,7 +144,8 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
       note(`cat1: ${t(text('tapping (read only); Ctrl-C ends and prints the report', '正在分接（只读）；Ctrl-C 结束并输出报告'))}`);
       await stopped;
     } else {
-      const port = await SerialModemPort.open({ path: String(v['port']), baudRate: baud });
+      const port = v['follow'] === true ? await FollowingPort.open({ path: String(v['port']), baudRate: baud }) : await SerialModemPort.open({ path: String(v['port']), baudRate: baud });
+      if (port instanceof FollowingPort) port.on('follow', (e) => note(`cat1: ${e.type === 'gone' ? `${e.path} went away; waiting for it to come back (--follow)` : `${e.path} is back; resuming`}`));
       closers.push(() => port.close());
       const engine = new AtEngine(port, { grammar: defaultGrammar() });
       engine.on('item', show);

@@ -16,6 +16,7 @@ export const MIRROR_OPTIONS: readonly OptionSpec[] = [
   { name: 'publish', type: 'string', describe: 'repeat the module\'s publishes on the shadow, or only observe that they reach the broker [default: repeat for --transcript, observe live]', choices: ['repeat', 'observe'] },
   { name: 'window', type: 'number', describe: 'seconds within which a message must reach both sides', default: 5 },
   { name: 'pace', type: 'boolean', describe: '--transcript: replay at the recorded pace instead of as fast as possible', default: false },
+  { name: 'follow', type: 'boolean', describe: 'live sources: when a device disappears, wait for it to come back (same path) and carry on', default: false },
   { name: 'duration', type: 'number', describe: 'live sources: stop after this many seconds [default: until Ctrl-C or end of input]' },
   { name: 'profile', type: 'string', describe: 'firmware profile for the lint and the verdict', default: 'ec616s', choices: ['ec616s', 'ec616-legacy', 'manual', 'ec626-tls'] },
   { name: 'log-secrets', type: 'boolean', describe: 'show passwords in clear', default: false },

@@ -55,7 +55,8 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   m.port.on('error', onError);
   const stop = onStopSignal();
   void stop.signal.then(() => finish({ why: 'interrupted' }));
-  const unwatch = watchDevice(m.port.description, () => finish({ why: 'port-lost', error: new CatError('ERR_PORT_CLOSED', `${m.port.description} went away (the device is gone)`) }));
+  // SerialModemPort notices a vanished device by itself; with --follow it waits for it instead
+  const unwatch = s.follow ? () => undefined : watchDevice(m.port.description, () => finish({ why: 'port-lost', error: new CatError('ERR_PORT_CLOSED', `${m.port.description} went away (the device is gone)`) }));
   const timer = duration !== undefined ? setTimeout(() => finish({ why: 'duration' }), duration * 1000) : null;
 
   if (out.json) out.obj({ type: 'start', time: new Date(start).toISOString(), port: m.port.description, baud: m.baud, record: s.record });

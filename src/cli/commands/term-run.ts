@@ -146,7 +146,7 @@ export async function runTerm(args: TermArgs): Promise<number> {
     finish(EXIT.UNREACHABLE);
   };
   m.engine.on('close', (err) => portLost(err ? oneLine(err) : `${m.port.description} closed`));
-  const unwatch = watchDevice(m.port.description, () => portLost(`${m.port.description} went away (the device is gone)`));
+  const unwatch = s.follow ? () => undefined : watchDevice(m.port.description, () => portLost(`${m.port.description} went away (the device is gone)`));
 
   let timeoutMs = s.timeoutMs;
   let inFlight = 0;
