@@ -1,4 +1,3 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AtEngine } from '../../src/at/engine.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { SerialModemPort } from '../../src/port/serial.js';
-import { cat1, CAT1, ROOT } from '../helpers/cli.js';
+import { cat1, startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 
 const reason = hasSocat() ? null : 'socat is not installed (apt-get install socat)';
@@ -14,34 +13,7 @@ if (reason) console.warn(`[test/cli/emulate.test.ts: pseudo-terminal tests skipp
 
 const tmp = mkdtempSync(join(tmpdir(), 'cat1-emulate-'));
 
-/** The built cat1, running: its output so far, and waits on it (no sleeps). */
-function start(args: string[], env: Record<string, string> = {}) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CAT1, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', LANG: 'C', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  const io = { stdout: '', stderr: '' };
-  const listeners = new Set<() => void>();
-  const poke = (): void => listeners.forEach((l) => l());
-  child.stdout.on('data', (b: Buffer) => ((io.stdout += b.toString('utf8')), poke()));
-  child.stderr.on('data', (b: Buffer) => ((io.stderr += b.toString('utf8')), poke()));
-  let code: number | null | undefined;
-  const exited = new Promise<number | null>((r) => child.on('close', (c) => ((code = c), poke(), r(c))));
-  const waitFor = (re: RegExp, stream: 'stdout' | 'stderr' = 'stdout', ms = 8000): Promise<RegExpExecArray> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const m = re.exec(io[stream]);
-        if (m) done(() => resolve(m));
-        else if (code !== undefined) done(() => reject(new Error(`cat1 exited (${String(code)}) before ${String(re)} on ${stream}\nstdout: ${io.stdout}\nstderr: ${io.stderr}`)));
-      };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${String(re)} on ${stream} within ${ms} ms\nstdout: ${io.stdout}\nstderr: ${io.stderr}`))), ms);
-      const done = (f: () => void): void => {
-        clearTimeout(timer);
-        listeners.delete(check);
-        f();
-      };
-      listeners.add(check);
-      check();
-    });
-  return { child, io, exited, waitFor };
-}
+const start = startCat1;
 
 /** Open the device like a host program does, send commands, close. */
 async function ask(path: string, commands: string[]): Promise<Array<{ status: string; lines: string[]; final: string }>> {

@@ -3,28 +3,41 @@
  * removed and recreated, as a USB module re-enumerating under its by-id name); the session
  * resumes and says so.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPtyPair } from '../../src/port/pty.js';
 import { FollowingPort } from '../../src/port/follow.js';
-import { CAT1, ROOT } from '../helpers/cli.js';
+import { startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 
 const skip = !hasSocat();
 if (skip) console.warn('skipping the --follow tests: socat is not installed (apt-get install socat)');
 
-function waitFor(get: () => string, re: RegExp, ms = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = (): void => {
-      if (re.test(get())) return resolve();
-      if (Date.now() - start > ms) return reject(new Error(`no ${String(re)} within ${ms} ms in:\n${get()}`));
-      setTimeout(tick, 20).unref();
+/** The next `follow` event of the given type. */
+function next(port: FollowingPort, type: 'gone' | 'back'): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (e: { type: string }): void => {
+      if (e.type !== type) return;
+      port.off('follow', on);
+      resolve();
     };
-    tick();
+    port.on('follow', on);
+  });
+}
+
+/** The next data chunk that matches. */
+function data(port: FollowingPort, re: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    let got = '';
+    const on = (b: Buffer): void => {
+      got += b.toString();
+      if (!re.test(got)) return;
+      port.off('data', on);
+      resolve();
+    };
+    port.on('data', on);
   });
 }
 
@@ -35,17 +48,19 @@ describe.skipIf(skip)('--follow', () => {
     const port = await FollowingPort.open({ path: link }, { pollMs: 50 });
     const events: string[] = [];
     port.on('follow', (e) => events.push(e.type));
-    let got = '';
-    port.on('data', (b) => (got += b.toString()));
+    const first = data(port, /ECMTSTAT/);
     await pair.port.write('\r\n+ECMTSTAT: 0,1\r\n');
-    await waitFor(() => got, /ECMTSTAT/);
+    await first;
+    const gone = next(port, 'gone');
     await pair.stop(); // the device disappears
-    await waitFor(() => events.join(','), /gone/);
+    await gone;
     await expect(port.write('AT\r')).rejects.toMatchObject({ code: 'ERR_PORT_WRITE' });
+    const back = next(port, 'back');
     pair = await openPtyPair({ linkPath: link }); // … and comes back
-    await waitFor(() => events.join(','), /gone,back/);
+    await back;
+    const second = data(port, /ECMTCONN/);
     await pair.port.write('\r\n+ECMTCONN: 0,0,0\r\n');
-    await waitFor(() => got, /ECMTCONN/);
+    await second;
     await port.close();
     await pair.stop();
     expect(events).toEqual(['gone', 'back']);
@@ -54,26 +69,21 @@ describe.skipIf(skip)('--follow', () => {
   it('cat1 monitor --follow says the device went away, resumes when it is back, and keeps decoding', async () => {
     const link = join(mkdtempSync(join(tmpdir(), 'cat1-follow-')), 'ttyMON');
     let pair = await openPtyPair({ linkPath: link });
-    const child = spawn(process.execPath, [CAT1, 'monitor', '--port', link, '--follow', '--json'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', LANG: 'C' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    const m = startCat1(['monitor', '--port', link, '--follow', '--json']);
     try {
-      await waitFor(() => out, /"type":"start"/);
+      await m.waitFor(/"type":"start"/);
       await pair.port.write('\r\n+ECMTSTAT: 0,1\r\n');
-      await waitFor(() => out, /"type":"ecmt-stat"/);
+      await m.waitFor(/"type":"ecmt-stat"/);
       await pair.stop();
-      await waitFor(() => err, /went away.*waiting for it to come back/);
+      await m.waitFor(/went away.*waiting for it to come back/, 'stderr');
       pair = await openPtyPair({ linkPath: link });
-      await waitFor(() => err, /is back after [\d.]+ s; resuming/);
+      await m.waitFor(/is back after [\d.]+ s; resuming/, 'stderr');
       await pair.port.write('\r\n+ECMTRECV: 0,3,"dev/down",after the unplug\r\n\r\n+CEREG: 1\r\n');
-      await waitFor(() => out, /"type":"ecmt-recv".*after the unplug/);
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      await m.waitFor(/"type":"ecmt-recv".*after the unplug/);
+      m.child.kill('SIGINT');
+      expect(await m.exited).toBe(0);
     } finally {
-      child.kill('SIGKILL');
+      m.child.kill('SIGKILL');
       await pair.stop();
     }
   });

@@ -2,7 +2,6 @@
  * cat1 mirror as a subprocess: a UART tap (two pseudo-terminal pairs) on a session a scripted
  * "microcontroller" runs with the emulator, and the re-run of recorded transcripts.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtEngine } from '../../src/at/engine.js';
 import { defaultGrammar } from '../../src/grammar.js';
@@ -12,7 +11,7 @@ import { SerialModemPort } from '../../src/port/serial.js';
 import { openPtyPair, type PtyPair } from '../../src/port/pty.js';
 import { startPtyEmulator, type PtyEmulator } from '../../src/emulator/pty.js';
 import type { ModemEvent } from '../../src/urc/types.js';
-import { cat1, CAT1, ROOT } from '../helpers/cli.js';
+import { cat1, startCat1, type RunningCat1 } from '../helpers/cli.js';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
 import { hasSocat } from '../helpers/pty.js';
 
@@ -45,34 +44,15 @@ class TappedPort extends TypedEmitter<ModemPortEvents> implements ModemPort {
   }
 }
 
-function startMirror(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; ready: Promise<void>; stop(): void; seen(re: RegExp): Promise<void> } {
-  const child = spawn(process.execPath, [CAT1, 'mirror', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', LANG: 'C' } });
-  let stdout = '';
-  let stderr = '';
-  let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((r) => (onReady = r));
-  const watchers: Array<() => void> = [];
-  child.stdout.on('data', (b: Buffer) => {
-    stdout += b.toString();
-    for (const w of watchers.splice(0)) w();
-  });
-  child.stderr.on('data', (b: Buffer) => {
-    stderr += b.toString();
-    if (stderr.includes('tapping')) onReady();
-  });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  /** resolves when cat1's live output matches (it has caught up with the session) */
-  const seen = async (re: RegExp): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!re.test(stdout)) {
-      if (Date.now() > deadline) throw new Error(`cat1 mirror did not print ${String(re)} within 10 s:\n${stdout}`);
-      await new Promise<void>((r) => {
-        watchers.push(r);
-        setTimeout(r, 200).unref();
-      });
-    }
+/** cat1 mirror on a tap, running; `ready` once both taps are open. */
+function startMirror(args: string[]): RunningCat1 & { ready: Promise<RegExpExecArray>; stop(): void; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const r = startCat1(['mirror', ...args]);
+  return {
+    ...r,
+    ready: r.waitFor(/tapping/, 'stderr'),
+    stop: () => r.child.kill('SIGINT'),
+    done: r.exited.then((code) => ({ code, stdout: r.io.stdout, stderr: r.io.stderr })),
   };
-  return { done, ready, stop: () => child.kill('SIGINT'), seen };
 }
 
 const missing = mosquittoMissing() ?? (hasSocat() ? null : 'socat is not installed (apt-get install socat)');
@@ -145,7 +125,7 @@ describe.skipIf(missing !== null)('cat1 mirror on a UART tap (two pseudo-termina
       await urcOf(r, (e) => e.type === 'ecmt-sub');
       expect((await r.mcu.send('AT+ECMTPUB=0,2,1,0,"mcu/out","temp=21"')).status).toBe('ok');
       await urcOf(r, (e) => e.type === 'ecmt-pub');
-      await m.seen(/"type":"step","kind":"publish"/);
+      await m.waitFor(/"type":"step","kind":"publish"/);
       m.stop();
       const res = await m.done;
       expect(res.code).toBe(1);
@@ -190,7 +170,7 @@ describe.skipIf(missing !== null)('cat1 mirror on a UART tap (two pseudo-termina
       const state = await r.mcu.send('AT+ECMTCONN?');
       expect(state.lines).toMatchObject([{ type: 'ecmt-conn-state', state: 3 }]);
       expect(r.urcs.filter((e) => e.type === 'ecmt-stat')).toEqual([]);
-      await m.seen(/"type":"step","kind":"publish","id":5/);
+      await m.waitFor(/"type":"step","kind":"publish","id":5/);
       m.stop();
       const res = await m.done;
       const report = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as { agree: boolean; identity: { shadowClientId: string }; divergences: unknown[] };

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { SerialModemPort } from '../../src/port/serial.js';
 import { hostCommands } from '../../src/transcript/commands.js';
 import { SessionDecoder } from '../../src/transcript/decode.js';
 import { parseTranscript } from '../../src/transcript/reader.js';
-import { cat1, CAT1, ROOT } from '../helpers/cli.js';
+import { cat1, ROOT, startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 
 const FIXTURES = join(ROOT, 'hardware-fixtures');
@@ -36,33 +35,10 @@ function tampered(file: string, re: RegExp): string {
   return path;
 }
 
-/** The built cat1, running: its output so far, and waits on it (no sleeps). */
+/** The built cat1, running (stdout waits by default). */
 function start(args: string[]) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CAT1, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', LANG: 'C' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  const io = { stdout: '', stderr: '' };
-  const listeners = new Set<() => void>();
-  const poke = (): void => listeners.forEach((l) => l());
-  child.stdout.on('data', (b: Buffer) => ((io.stdout += b.toString('utf8')), poke()));
-  child.stderr.on('data', (b: Buffer) => ((io.stderr += b.toString('utf8')), poke()));
-  let code: number | null | undefined;
-  const exited = new Promise<number | null>((r) => child.on('close', (c) => ((code = c), poke(), r(c))));
-  const waitFor = (re: RegExp, ms = 8000): Promise<RegExpExecArray> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const m = re.exec(io.stdout);
-        if (m) done(() => resolve(m));
-        else if (code !== undefined) done(() => reject(new Error(`cat1 exited (${String(code)}) before ${String(re)}\nstdout: ${io.stdout}\nstderr: ${io.stderr}`)));
-      };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${String(re)} within ${ms} ms\nstdout: ${io.stdout}\nstderr: ${io.stderr}`))), ms);
-      const done = (f: () => void): void => {
-        clearTimeout(timer);
-        listeners.delete(check);
-        f();
-      };
-      listeners.add(check);
-      check();
-    });
-  return { child, io, exited, waitFor };
+  const r = startCat1(args);
+  return { ...r, waitFor: (re: RegExp, ms = 8000) => r.waitFor(re, 'stdout', ms) };
 }
 
 /** What the module side of a recording decodes to (raw text of each rx item). */
