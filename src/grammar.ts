@@ -18,7 +18,7 @@ export function createGrammar(): LineGrammar {
     byName.set(key, [...(byName.get(key) ?? []), p]);
   }
   const general = new Map<string, CommandProfile>();
-  const profileFor = (command: string): CommandProfile => {
+  const lookup = (command: string): CommandProfile => {
     const name = commandName(command);
     const mine = byName.get(name);
     if (mine) {
@@ -31,6 +31,16 @@ export function createGrammar(): LineGrammar {
       if (general.size < 1000) general.set(key, g);
     }
     return g;
+  };
+  // the same command line again (a poll loop): the same profile, without the lookup
+  let lastCommand: string | null = null;
+  let lastProfile: CommandProfile | null = null;
+  const profileFor = (command: string): CommandProfile => {
+    if (command !== lastCommand || lastProfile === null) {
+      lastProfile = lookup(command);
+      lastCommand = command;
+    }
+    return lastProfile;
   };
   return {
     parseLine,

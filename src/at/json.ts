@@ -15,8 +15,10 @@ export function itemToJson(item: TimelineItem, lang: Lang = 'en'): Record<string
   const ev = item.event;
   const o: Record<string, unknown> = { seq: item.seq, t: item.t, dir: item.dir, role: item.role, type: ev.type, raw: ev.raw };
   if (item.command !== undefined) o['command'] = item.command;
-  for (const [k, v] of Object.entries(ev)) {
+  const rec = ev as unknown as Record<string, unknown>;
+  for (const k of Object.keys(ev)) {
     if (k === 'type' || k === 'raw') continue;
+    const v = rec[k];
     if (Buffer.isBuffer(v)) {
       o[`${k}Length`] = v.length;
       if (isUtf8(v)) o[k] = v.toString('utf8');

@@ -13,30 +13,53 @@ export function cleanText(text: string): string {
   return i === 0 ? text : text.slice(i);
 }
 
+// The profile lookup asks for the name and form of the same command line several times (the
+// grammar, then each candidate profile's match): the last answer is remembered.
+let lastName: [command: string, name: string] = ['', ''];
+let lastForm: [command: string, form: 'read' | 'test' | 'set' | 'action'] = ['', 'action'];
+
 /** The command name: `AT+CSQ` → `+CSQ`, `AT^SYSINFO?` → `^SYSINFO`, `ATI` → `I`, `AT` → ''. */
 export function commandName(command: string): string {
+  if (command === lastName[0]) return lastName[1];
   const c = command.trim();
-  if (!/^AT/i.test(c)) return c.toUpperCase();
-  const rest = c.slice(2);
-  const m = /^([+^$%#*][A-Za-z0-9_]+|&?[A-Za-z]\d*)/.exec(rest);
-  return m ? m[1]!.toUpperCase() : '';
+  let name: string;
+  if (!/^AT/i.test(c)) name = c.toUpperCase();
+  else {
+    const m = /^([+^$%#*][A-Za-z0-9_]+|&?[A-Za-z]\d*)/.exec(c.slice(2));
+    name = m ? m[1]!.toUpperCase() : '';
+  }
+  lastName = [command, name];
+  return name;
 }
 
 /** Is the command one of `AT+X?` (read), `AT+X=?` (test), `AT+X=…` (set), or `AT+X` (action)? */
 export function commandForm(command: string): 'read' | 'test' | 'set' | 'action' {
+  if (command === lastForm[0]) return lastForm[1];
   const c = command.trim();
-  if (/=\s*\?$/.test(c)) return 'test';
-  if (/\?$/.test(c)) return 'read';
-  if (c.includes('=')) return 'set';
-  return 'action';
+  const form = c.endsWith('?') ? (/=\s*\?$/.test(c) ? 'test' : 'read') : c.includes('=') ? 'set' : 'action';
+  lastForm = [command, form];
+  return form;
 }
 
 export function prefixAnswer(prefix: string): (text: string) => boolean {
   const p = prefix.toUpperCase();
   const n = p.length;
-  return (text) => {
+  const slow = (text: string): boolean => {
     const t = cleanText(text);
     return t.length >= n && t.slice(0, n).toUpperCase() === p;
+  };
+  if (!/^[\x00-\x7f]*$/.test(p)) return slow;
+  return (text) => {
+    // slow(), without allocating, for ASCII text (any other character takes slow())
+    let i = 0;
+    while (i < text.length && (text.charCodeAt(i) === 0 || text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+    if (text.length - i < n) return false;
+    for (let k = 0; k < n; k++) {
+      const c = text.charCodeAt(i + k);
+      if (c >= 0x80) return slow(text);
+      if (c !== p.charCodeAt(k) && !(c >= 0x61 && c <= 0x7a && c - 0x20 === p.charCodeAt(k))) return false;
+    }
+    return true;
   };
 }
 

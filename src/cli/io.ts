@@ -27,6 +27,9 @@ export function wantColor(flag: boolean | undefined, stream: NodeJS.WriteStream 
   return stream.isTTY === true;
 }
 
+/** Bytes collected before a write (lines are written once 64 KiB are there). */
+const BUF_BYTES = 1 << 17;
+
 /**
  * Buffered stdout with backpressure: large outputs (a decode of a 1 GiB file) never pile up
  * in memory, and a closed pipe (`| head`) ends the program quietly.
@@ -36,7 +39,8 @@ export class Out {
   readonly lang: Lang;
   readonly p: Paint;
   readonly #stream: NodeJS.WritableStream;
-  #buf: string[] = [];
+  /** lines not written yet, as UTF-8 (encoded line by line: cheaper than joining strings) */
+  #buf: Buffer = Buffer.allocUnsafe(BUF_BYTES);
   #size = 0;
   #closed = false;
 
@@ -64,8 +68,13 @@ export class Out {
 
   line(s: string): void {
     if (this.#closed) return;
-    this.#buf.push(s, '\n');
-    this.#size += s.length + 1;
+    // a UTF-16 unit is at most 3 bytes of UTF-8
+    if (this.#size + s.length * 3 + 1 > this.#buf.length) {
+      if (this.#size > 0) void this.#write();
+      if (s.length * 3 + 1 > this.#buf.length) this.#buf = Buffer.allocUnsafe(s.length * 3 + 1);
+    }
+    this.#size += this.#buf.write(s, this.#size);
+    this.#buf[this.#size++] = 0x0a;
     if (this.live) {
       if (!this.#scheduled) {
         // lines of the same tick go out together, at once
@@ -87,9 +96,14 @@ export class Out {
   #scheduled = false;
 
   #write(): Promise<void> {
-    if (this.#buf.length === 0) return this.#pendingDrain ?? Promise.resolve();
-    const chunk = this.#buf.join('');
-    this.#buf = [];
+    if (this.#size === 0) return this.#pendingDrain ?? Promise.resolve();
+    // the stream may keep the chunk: a small one is copied, a large one handed over
+    let chunk: Buffer;
+    if (this.#size < 1 << 14) chunk = Buffer.from(this.#buf.subarray(0, this.#size));
+    else {
+      chunk = this.#buf.subarray(0, this.#size);
+      this.#buf = Buffer.allocUnsafe(BUF_BYTES);
+    }
     this.#size = 0;
     const ok = this.#stream.write(chunk);
     if (!ok && !this.#pendingDrain) {

@@ -1,17 +1,11 @@
+import { isAscii } from 'node:buffer';
 import { CatError } from '../util/errors.js';
 import { TRANSCRIPT_KINDS, TRANSCRIPT_VERSION, type Redaction, type TranscriptEntry, type TranscriptHeader, type TranscriptKind } from './types.js';
 
 /** True when the bytes survive a round trip through a UTF-8 JSON string. */
 export function isUtf8(buf: Buffer): boolean {
   // Fast path: pure ASCII needs no round trip.
-  let ascii = true;
-  for (let i = 0; i < buf.length; i++) {
-    if (buf[i]! > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return true;
+  if (isAscii(buf)) return true;
   return Buffer.from(buf.toString('utf8'), 'utf8').equals(buf);
 }
 
@@ -58,8 +52,83 @@ export function decodeHeader(line: string, where: string): TranscriptHeader {
   return v as TranscriptHeader;
 }
 
+/**
+ * End of a JSON number (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`) starting at `i`, or -1.
+ */
+function jsonNumberEnd(s: string, i: number): number {
+  const digits = (j: number): number => {
+    while (j < s.length && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x39) j++;
+    return j;
+  };
+  if (s.charCodeAt(i) === 0x2d) i++;
+  const c = s.charCodeAt(i);
+  if (c === 0x30) i++;
+  else if (c >= 0x31 && c <= 0x39) i = digits(i + 1);
+  else return -1;
+  if (s.charCodeAt(i) === 0x2e) {
+    const j = digits(i + 1);
+    if (j === i + 1) return -1;
+    i = j;
+  }
+  const e = s.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    i++;
+    const sign = s.charCodeAt(i);
+    if (sign === 0x2b || sign === 0x2d) i++;
+    const j = digits(i);
+    if (j === i) return -1;
+    i = j;
+  }
+  return i;
+}
+
+const DIR_TEXT = '","text":"';
+
+/**
+ * The line as written by encodeEntry for text data, `{"t":<number|null>,"dir":"tx|rx","text":"…"}`
+ * and nothing else, read without building an object; null for any other line (which then takes
+ * the general path: same result, same errors).
+ */
+function fastEntry(line: string): TranscriptEntry | null {
+  if (!line.startsWith('{"t":')) return null;
+  let t: number | null;
+  let i: number;
+  if (line.startsWith('null', 5)) {
+    t = null;
+    i = 9;
+  } else {
+    i = jsonNumberEnd(line, 5);
+    if (i < 0) return null;
+    t = Number(line.slice(5, i));
+    if (!(Number.isFinite(t) && t >= 0)) return null;
+  }
+  if (!line.startsWith(',"dir":"', i)) return null;
+  i += 8;
+  let dir: 'tx' | 'rx';
+  if (line.startsWith('tx', i)) dir = 'tx';
+  else if (line.startsWith('rx', i)) dir = 'rx';
+  else return null;
+  i += 2;
+  if (!line.startsWith(DIR_TEXT, i)) return null;
+  i += DIR_TEXT.length;
+  const end = line.length - 2;
+  if (end < i || line.charCodeAt(end) !== 0x22 || line.charCodeAt(end + 1) !== 0x7d) return null;
+  let text: unknown;
+  try {
+    // the string literal alone: a `"` inside that is not escaped makes it fail, so the line is
+    // exactly one object with these three members
+    text = JSON.parse(line.slice(i - 1, end + 1));
+  } catch {
+    return null;
+  }
+  if (typeof text !== 'string') return null;
+  return { t, dir, data: Buffer.from(text, 'utf8') };
+}
+
 /** Parse and validate one entry line. */
 export function decodeEntry(line: string, where: string): TranscriptEntry {
+  const fast = fastEntry(line);
+  if (fast !== null) return fast;
   let v: unknown;
   try {
     v = JSON.parse(line);

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CatError } from '../util/errors.js';
@@ -15,7 +16,7 @@ export interface RawLine {
 /** Decode one line's bytes. Default UTF-8; a log saved by SSCOM is GBK. */
 export type LineDecoder = (bytes: Buffer, end: number) => string;
 
-const utf8Line: LineDecoder = (b, end) => b.toString('utf8', 0, end);
+const utf8Line: LineDecoder = (b, end) => b.toString(undefined, 0, end);
 
 /** A decoder for a legacy encoding (e.g. 'gbk'), through the WHATWG TextDecoder. */
 export function textDecoderLine(encoding: string): LineDecoder {
@@ -23,15 +24,44 @@ export function textDecoderLine(encoding: string): LineDecoder {
   return (b, end) => td.decode(b.subarray(0, end));
 }
 
+/** Bytes decoded at once by readLines (whole lines). */
+const BLOCK = 16 * 1024;
+
 /** Split a byte stream into lines (LF, optional CR before it), fast and with bounded memory per line. */
 export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLine = 64 * 1024 * 1024, decode: LineDecoder = utf8Line): AsyncGenerator<RawLine> {
   let carry: Buffer[] = [];
   let carryLen = 0;
   let no = 0;
+  // UTF-8: the complete lines of a chunk are decoded in one go, then cut at each LF (an LF byte
+  // is never part of a multi-byte sequence, so each line reads as it would decoded alone)
+  const whole = decode === utf8Line;
   for await (const c of stream) {
     const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
     let pos = 0;
+    const last = whole ? chunk.lastIndexOf(0x0a) : -1;
     for (;;) {
+      if (carryLen === 0 && last >= pos) {
+        // in blocks of whole lines, so that one non-ASCII character does not make the text of
+        // the whole chunk two bytes a character
+        while (pos <= last) {
+          let to = pos + BLOCK >= last ? last : chunk.lastIndexOf(0x0a, pos + BLOCK);
+          if (to < pos) to = chunk.indexOf(0x0a, pos + BLOCK);
+          const block = chunk.subarray(pos, to + 1);
+          const str = isAscii(block) ? block.toString('latin1') : block.toString();
+          let a = 0;
+          for (;;) {
+            const lf = str.indexOf('\n', a);
+            if (lf < 0) break;
+            let end = lf;
+            if (end > a && str.charCodeAt(end - 1) === 0x0d) end--;
+            no++;
+            yield { no, text: str.slice(a, end), terminated: true };
+            a = lf + 1;
+          }
+          pos = to + 1;
+        }
+        break;
+      }
       const lf = chunk.indexOf(0x0a, pos);
       if (lf < 0) break;
       let line: Buffer;

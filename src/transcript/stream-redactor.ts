@@ -58,18 +58,26 @@ export class StreamRedactor {
     const spans: Redaction[] = [];
     let outLen = 0;
     let start = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i]!;
-      const end = b === 0x0a || (dir === 'tx' && b === 0x0d);
-      if (!end) continue;
+    // true while the output is bytes[0, start) unchanged
+    let same = true;
+    // next line ends (LF; and CR for the host), each searched again only once passed
+    let lf = bytes.indexOf(0x0a);
+    let cr = dir === 'tx' ? bytes.indexOf(0x0d) : -1;
+    for (;;) {
+      if (lf >= 0 && lf < start) lf = bytes.indexOf(0x0a, start);
+      if (cr >= 0 && cr < start) cr = bytes.indexOf(0x0d, start);
+      const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+      if (i < 0) break;
       let line = bytes.subarray(start, i + 1);
       if (st.heldLen > 0) {
         line = Buffer.concat([...st.held, line]);
         st.held = [];
         st.heldLen = 0;
+        same = false;
       }
       start = i + 1;
       const r = this.#line(st, dir, line);
+      if (r.data !== line) same = false;
       for (const s of r.redact) spans.push({ ...s, at: s.at + outLen });
       pieces.push(r.data);
       outLen += r.data.length;
@@ -78,7 +86,7 @@ export class StreamRedactor {
       st.held.push(Buffer.from(bytes.subarray(start)));
       st.heldLen += bytes.length - start;
     }
-    if (pieces.length > 0) this.#out({ dir, data: Buffer.concat(pieces, outLen), redact: spans, t: st.heldT ?? t });
+    if (pieces.length > 0) this.#out({ dir, data: same ? Buffer.from(bytes.subarray(0, start)) : Buffer.concat(pieces, outLen), redact: spans, t: st.heldT ?? t });
     st.heldT = st.heldLen > 0 ? t : null;
     if (st.heldLen > this.#holdMax) this.flush(dir);
   }

@@ -20,8 +20,9 @@
  *   +ECMTOPEN: (0),<host_name>,<port> → ecmt-test (any ECMT answer whose fields start with `(`)
  * A known prefix with any other shape is not guessed at: the caller reports it as `info`.
  */
+import { isAscii } from 'node:buffer';
 import type { EventOf, ModemEvent, PayloadEnd } from './types.js';
-import { MAX_FIELDS_TEXT, allInts, isQuoted, splitFields, toInt, unquote } from './fields.js';
+import { MAX_FIELDS_TEXT, allInts, isQuoted, simpleInts, splitFields, toInt, unquote } from './fields.js';
 
 /** The ECMT prefixes this file reads (upper case, without the colon). */
 export const ECMT_PREFIXES: readonly string[] = [
@@ -56,20 +57,57 @@ export interface RecvHeader {
   text: string;
 }
 
-const RECV_HEAD = /^\+ECMTRECV: *(\d{1,10}),(\d{1,10}),"/i;
-
 /** Longest header looked at: an MQTT topic is at most 65535 bytes. */
 const MAX_HEADER = 65_600;
 
+const RECV_WORD = 'ECMTRECV';
+
+/**
+ * `+ECMTRECV: *<id>,<msgID>,"` at `from`, the word in any ASCII case, the numbers 1 to 10 digits,
+ * all within 40 characters (the regex `^\+ECMTRECV: *(\d{1,10}),(\d{1,10}),"`/i on the
+ * 40 characters from `from`, read by hand). The index after the quote, or -1.
+ */
+function recvHeadAt(line: string, from: number): number {
+  if (line.charCodeAt(from) !== 0x2b) return -1;
+  for (let k = 0; k < RECV_WORD.length; k++) {
+    const c = line.charCodeAt(from + 1 + k);
+    const u = RECV_WORD.charCodeAt(k);
+    if (c !== u && c !== u + 0x20) return -1;
+  }
+  const limit = Math.min(line.length, from + 40);
+  let i = from + 1 + RECV_WORD.length;
+  if (i >= limit || line.charCodeAt(i) !== 0x3a) return -1;
+  i++;
+  while (i < limit && line.charCodeAt(i) === 0x20) i++;
+  for (let field = 0; field < 2; field++) {
+    const d = i;
+    while (i < limit && line.charCodeAt(i) >= 0x30 && line.charCodeAt(i) <= 0x39) i++;
+    if (i === d || i - d > 10 || i >= limit || line.charCodeAt(i) !== 0x2c) return -1;
+    i++;
+  }
+  if (i >= limit || line.charCodeAt(i) !== 0x22) return -1;
+  return i + 1;
+}
+
+/** The decimal number whose digits start at `i`. */
+function digitsAt(line: string, i: number): number {
+  let v = 0;
+  for (let c = line.charCodeAt(i) - 0x30; c >= 0 && c <= 9; c = line.charCodeAt(++i) - 0x30) v = v * 10 + c;
+  return v;
+}
+
 function recvAt(line: string, from: number): { connectId: number; msgId: number; topicStart: number; topicEnd: number } | null {
-  if (line.charCodeAt(from) !== 0x2b) return null;
-  const head = RECV_HEAD.exec(line.slice(from, from + 40));
-  if (!head) return null;
-  const topicStart = from + head[0].length;
+  const topicStart = recvHeadAt(line, from);
+  if (topicStart < 0) return null;
   const window = line.length - from > MAX_HEADER ? line.slice(0, from + MAX_HEADER) : line;
   const topicEnd = window.indexOf('",', topicStart);
   if (topicEnd < 0) return null;
-  return { connectId: Number(head[1]), msgId: Number(head[2]), topicStart, topicEnd };
+  // the header was checked: `+ECMTRECV:`, spaces, <id>, a comma, <msgID>
+  let i = from + 1 + RECV_WORD.length + 1;
+  while (line.charCodeAt(i) === 0x20) i++;
+  const connectId = digitsAt(line, i);
+  const msgId = digitsAt(line, line.indexOf(',', i) + 1);
+  return { connectId, msgId, topicStart, topicEnd };
 }
 
 function leadingNuls(s: string): number {
@@ -105,6 +143,16 @@ export function parseRecvHeaderBytes(bytes: Buffer): RecvHeader | null {
   const r = recvAt(view, leadingNuls(view));
   if (!r) return null;
   const headerLength = r.topicEnd + 2;
+  if (isAscii(bytes.subarray(0, headerLength))) {
+    // ASCII: the latin1 view already is the UTF-8 text
+    return {
+      connectId: r.connectId,
+      msgId: r.msgId,
+      topic: view.slice(r.topicStart, r.topicEnd),
+      headerLength,
+      text: headerLength === view.length ? view : view.slice(0, headerLength),
+    };
+  }
   return {
     connectId: r.connectId,
     msgId: r.msgId,
@@ -127,7 +175,7 @@ export function recvEvent(
 ): EventOf<'ecmt-recv'> {
   return {
     type: 'ecmt-recv',
-    raw: header.text + payload.toString('utf8'),
+    raw: header.text + payload.toString(),
     connectId: header.connectId,
     msgId: header.msgId,
     topic: header.topic,
@@ -186,12 +234,20 @@ export function recvFromLine(text: string, from: number): EventOf<'ecmt-recv'> |
 
 // ---- everything but RECV ----
 
+// The builders take the fields as numbers when every field is a plain integer (the shape of
+// every ECMT URC, read by simpleInts without splitting), else as text.
+
+function openLikeN(type: 'ecmt-open' | 'ecmt-close' | 'ecmt-disc', n: number[], raw: string): ModemEvent | null {
+  if (n.length !== 2) return null;
+  const ev: EventOf<'ecmt-open' | 'ecmt-close' | 'ecmt-disc'> = { type, raw, connectId: n[0]!, result: n[1]! };
+  return ev;
+}
+
 function openLike(type: 'ecmt-open' | 'ecmt-close' | 'ecmt-disc', f: string[], raw: string): ModemEvent | null {
   if (f.length !== 2) return null;
   const n = allInts(f);
   if (!n) return null;
-  const ev: EventOf<'ecmt-open' | 'ecmt-close' | 'ecmt-disc'> = { type, raw, connectId: n[0]!, result: n[1]! };
-  return ev;
+  return openLikeN(type, n, raw);
 }
 
 function open(f: string[], raw: string): ModemEvent | null {
@@ -208,10 +264,20 @@ function open(f: string[], raw: string): ModemEvent | null {
   return { type: 'ecmt-open-state', raw, connectId: id, host, port };
 }
 
+function connStateN(n: number[], raw: string): ModemEvent {
+  return { type: 'ecmt-conn-state', raw, connectId: n[0]!, state: n[1]! };
+}
+
+function connEv(id: number, result: number, retCode: number | null, raw: string, variant: boolean): ModemEvent {
+  const ev: EventOf<'ecmt-conn'> = { type: 'ecmt-conn', raw, connectId: id, result, retCode };
+  if (variant) ev.variant = 'ECMTCON';
+  return ev;
+}
+
 function conn(f: string[], raw: string, variant: boolean): ModemEvent | null {
   if (f.length === 2) {
     const n = allInts(f);
-    return n ? { type: 'ecmt-conn-state', raw, connectId: n[0]!, state: n[1]! } : null;
+    return n ? connStateN(n, raw) : null;
   }
   if (f.length !== 3) return null;
   const id = toInt(f[0]);
@@ -219,27 +285,64 @@ function conn(f: string[], raw: string, variant: boolean): ModemEvent | null {
   const retField = f[2]!;
   const retCode = retField === '' ? null : toInt(retField);
   if (id === null || result === null || (retField !== '' && retCode === null)) return null;
-  const ev: EventOf<'ecmt-conn'> = { type: 'ecmt-conn', raw, connectId: id, result, retCode };
-  if (variant) ev.variant = 'ECMTCON';
+  return connEv(id, result, retCode, raw, variant);
+}
+
+function subN(n: number[], raw: string): ModemEvent | null {
+  if (n.length < 3 || n.length > 5) return null;
+  const ev: EventOf<'ecmt-sub'> = { type: 'ecmt-sub', raw, connectId: n[0]!, msgId: n[1]!, result: n[2]!, value: n[3] ?? null };
+  if (n[4] !== undefined) ev.extra = n[4];
   return ev;
 }
 
 function sub(f: string[], raw: string): ModemEvent | null {
   if (f.length < 3 || f.length > 5) return null;
   const n = allInts(f);
-  if (!n) return null;
-  const ev: EventOf<'ecmt-sub'> = { type: 'ecmt-sub', raw, connectId: n[0]!, msgId: n[1]!, result: n[2]!, value: n[3] ?? null };
-  if (n[4] !== undefined) ev.extra = n[4];
+  return n ? subN(n, raw) : null;
+}
+
+function unsPubN(type: 'ecmt-uns' | 'ecmt-pub', n: number[], raw: string): ModemEvent | null {
+  if (n.length < 3 || n.length > 4) return null;
+  const ev: EventOf<'ecmt-uns' | 'ecmt-pub'> = { type, raw, connectId: n[0]!, msgId: n[1]!, result: n[2]! };
+  if (n[3] !== undefined) ev.extra = n[3];
   return ev;
 }
 
 function unsPub(type: 'ecmt-uns' | 'ecmt-pub', f: string[], raw: string): ModemEvent | null {
   if (f.length < 3 || f.length > 4) return null;
   const n = allInts(f);
-  if (!n) return null;
-  const ev: EventOf<'ecmt-uns' | 'ecmt-pub'> = { type, raw, connectId: n[0]!, msgId: n[1]!, result: n[2]! };
-  if (n[3] !== undefined) ev.extra = n[3];
-  return ev;
+  return n ? unsPubN(type, n, raw) : null;
+}
+
+function statN(n: number[], raw: string): ModemEvent | null {
+  return n.length === 2 ? { type: 'ecmt-stat', raw, connectId: n[0]!, errCode: n[1]! } : null;
+}
+
+/** The same results as the text builders below for fields that are all plain integers. */
+function fromInts(prefix: string, n: number[], raw: string): ModemEvent | null {
+  switch (prefix) {
+    case '+ECMTOPEN':
+      // three integers: the host field is a number, which open() refuses
+      return openLikeN('ecmt-open', n, raw);
+    case '+ECMTCLOSE':
+      return openLikeN('ecmt-close', n, raw);
+    case '+ECMTDISC':
+      return openLikeN('ecmt-disc', n, raw);
+    case '+ECMTCONN':
+    case '+ECMTCON':
+      if (n.length === 2) return connStateN(n, raw);
+      return n.length === 3 ? connEv(n[0]!, n[1]!, n[2]!, raw, prefix === '+ECMTCON') : null;
+    case '+ECMTSUB':
+      return subN(n, raw);
+    case '+ECMTUNS':
+      return unsPubN('ecmt-uns', n, raw);
+    case '+ECMTPUB':
+      return unsPubN('ecmt-pub', n, raw);
+    case '+ECMTSTAT':
+      return statN(n, raw);
+    default:
+      return null;
+  }
 }
 
 const CFG_TYPE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -268,6 +371,8 @@ export function parseEcmt(prefix: string, rest: string, raw: string): ModemEvent
   if (rest.length > MAX_FIELDS_TEXT || rest.length === 0) return null;
   if (rest.charCodeAt(0) === 0x28 && prefix !== '+ECMTRECV') return { type: 'ecmt-test', raw, command: prefix, ranges: rest };
   if (prefix === '+ECMTCFG') return cfg(rest, raw);
+  const ints = simpleInts(rest);
+  if (ints !== null) return fromInts(prefix, ints, raw);
   const f = splitFields(rest);
   switch (prefix) {
     case '+ECMTOPEN':
@@ -289,7 +394,7 @@ export function parseEcmt(prefix: string, rest: string, raw: string): ModemEvent
     case '+ECMTSTAT': {
       if (f.length !== 2) return null;
       const n = allInts(f);
-      return n ? { type: 'ecmt-stat', raw, connectId: n[0]!, errCode: n[1]! } : null;
+      return n ? statN(n, raw) : null;
     }
     default:
       return null;

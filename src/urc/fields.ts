@@ -50,12 +50,50 @@ export function unquote(f: string): string {
   return isQuoted(f) ? f.slice(1, -1) : f;
 }
 
-const INT_RE = /^-?\d{1,10}$/;
-
 /** A plain decimal integer (optionally negative, at most 10 digits, no quotes), else null. */
 export function toInt(f: string | undefined): number | null {
-  if (f === undefined || f.length > 11 || !INT_RE.test(f)) return null;
-  return Number(f);
+  if (f === undefined) return null;
+  const n = f.length;
+  const neg = n > 0 && f.charCodeAt(0) === 0x2d;
+  const from = neg ? 1 : 0;
+  if (n - from < 1 || n - from > 10) return null;
+  let v = 0;
+  for (let i = from; i < n; i++) {
+    const c = f.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  return neg ? -v : v;
+}
+
+/**
+ * `splitFields` + `allInts` in one pass for the simple shape: integers separated by commas,
+ * spaces allowed around them, nothing else. Null when the text is not of that shape (then
+ * split it the general way: a null here says nothing about the fields).
+ */
+export function simpleInts(s: string): number[] | null {
+  const out: number[] = [];
+  const n = s.length;
+  let i = 0;
+  for (;;) {
+    while (i < n && s.charCodeAt(i) === 0x20) i++;
+    const neg = i < n && s.charCodeAt(i) === 0x2d;
+    if (neg) i++;
+    const d0 = i;
+    let v = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i) - 0x30;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+      i++;
+    }
+    if (i === d0 || i - d0 > 10) return null;
+    while (i < n && s.charCodeAt(i) === 0x20) i++;
+    out.push(neg ? -v : v);
+    if (i === n) return out;
+    if (s.charCodeAt(i) !== COMMA) return null;
+    i++;
+  }
 }
 
 /** Every field a plain integer: the numbers; otherwise null. */
@@ -105,12 +143,12 @@ export function clean(text: string): string {
 }
 
 /**
- * Split `+PREFIX: rest` (already cleaned). Returns null when the line does not start with
- * `+`, has no `:` within 32 characters, or the prefix holds characters other than letters,
- * digits, `_` and single inner spaces (`+CME ERROR`). `rest` has its leading blanks removed.
+ * The index of the `:` ending the prefix of `+PREFIX: rest` (already cleaned), or -1 when the
+ * line does not start with `+`, has no `:` within 32 characters, or the prefix holds characters
+ * other than letters, digits, `_` and single inner spaces (`+CME ERROR`).
  */
-export function splitPrefix(line: string): { prefix: string; rest: string } | null {
-  if (line.charCodeAt(0) !== 0x2b) return null;
+export function prefixColon(line: string): number {
+  if (line.charCodeAt(0) !== 0x2b) return -1;
   const limit = Math.min(line.length, 33);
   let colon = -1;
   for (let i = 1; i < limit; i++) {
@@ -121,11 +159,27 @@ export function splitPrefix(line: string): { prefix: string; rest: string } | nu
     }
     const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
     const digit = c >= 0x30 && c <= 0x39;
-    if (i === 1 && !letter) return null;
-    if (!letter && !digit && c !== 0x5f && !(c === 0x20 && line.charCodeAt(i - 1) !== 0x20)) return null;
+    if (i === 1 && !letter) return -1;
+    if (!letter && !digit && c !== 0x5f && !(c === 0x20 && line.charCodeAt(i - 1) !== 0x20)) return -1;
   }
-  if (colon < 2 || line.charCodeAt(colon - 1) === 0x20) return null;
+  if (colon < 2 || line.charCodeAt(colon - 1) === 0x20) return -1;
+  return colon;
+}
+
+/** Where the rest starts after the prefix's colon: leading blanks skipped. */
+export function restStart(line: string, colon: number): number {
   let r = colon + 1;
   while (r < line.length && (line.charCodeAt(r) === 0x20 || line.charCodeAt(r) === 0x09)) r++;
-  return { prefix: line.slice(0, colon), rest: line.slice(r) };
+  return r;
+}
+
+/**
+ * Split `+PREFIX: rest` (already cleaned). Returns null when the line does not start with
+ * `+`, has no `:` within 32 characters, or the prefix holds characters other than letters,
+ * digits, `_` and single inner spaces (`+CME ERROR`). `rest` has its leading blanks removed.
+ */
+export function splitPrefix(line: string): { prefix: string; rest: string } | null {
+  const colon = prefixColon(line);
+  if (colon < 0) return null;
+  return { prefix: line.slice(0, colon), rest: line.slice(restStart(line, colon)) };
 }

@@ -14,7 +14,7 @@ import type { ModemEvent } from './types.js';
 import { isBootBanner } from './boot.js';
 import { ECMT_PREFIXES, RECV_PREFIX, parseEcmt, recvFromLine } from './ecmt.js';
 import { parseEcdns, parseEcping } from './eigencomm.js';
-import { contentBounds, splitPrefix } from './fields.js';
+import { isSpace, prefixColon, restStart } from './fields.js';
 import { cmeError, cmsError } from './final.js';
 import { parsePacket } from './packet.js';
 import { parseReg } from './registration.js';
@@ -81,29 +81,50 @@ const HANDLERS: ReadonlyMap<string, Handler> = (() => {
  */
 export const FRAME_PREFIXES: ReadonlySet<string> = new Set([...HANDLERS.keys(), '+ECMTRECV']);
 
+/** toUpperCase() for a prefix (ASCII letters, digits, `_`, spaces): itself when already upper case. */
+function upperPrefix(p: string): string {
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return p.toUpperCase();
+  }
+  return p;
+}
+
 function classify(raw: string): ModemEvent {
-  const [s, e] = contentBounds(raw);
+  // contentBounds(raw), inline
+  const len = raw.length;
+  let s = 0;
+  while (s < len) {
+    const c = raw.charCodeAt(s);
+    if (c !== 0 && !isSpace(c)) break;
+    s++;
+  }
+  let e = len;
+  while (e > s && isSpace(raw.charCodeAt(e - 1))) e--;
   if (s === e) return { type: 'unknown', raw };
   const c0 = raw.charCodeAt(s);
   const n = e - s;
   switch (c0) {
     case 0x2b /* + */: {
       const line = s === 0 && e === raw.length ? raw : raw.slice(s, e);
-      const p = splitPrefix(line);
-      if (!p) return { type: 'unknown', raw };
-      const key = p.prefix.toUpperCase();
+      // splitPrefix(line), without its object
+      const colon = prefixColon(line);
+      if (colon < 0) return { type: 'unknown', raw };
+      const prefix = line.slice(0, colon);
+      const rest = line.slice(restStart(line, colon));
+      const key = upperPrefix(prefix);
       if (key === '+ECMTRECV') {
         const ev = recvFromLine(raw, s);
         if (ev) return ev;
       } else {
         const h = HANDLERS.get(key);
         if (h) {
-          const ev = h(key, p.rest, raw);
+          const ev = h(key, rest, raw);
           if (ev) return ev;
         }
       }
-      if (p.prefix.includes(' ')) return { type: 'unknown', raw };
-      return { type: 'info', raw, prefix: p.prefix, text: p.rest };
+      if (prefix.includes(' ')) return { type: 'unknown', raw };
+      return { type: 'info', raw, prefix, text: rest };
     }
     case 0x4f /* O */:
       if (n === 2 && raw.charCodeAt(s + 1) === 0x4b) return { type: 'ok', raw };

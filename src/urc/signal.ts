@@ -7,7 +7,7 @@
  *   `+CFUN: <fun>`  0 minimum, 1 full, 4 radio off.
  */
 import type { EventOf, ModemEvent } from './types.js';
-import { MAX_FIELDS_TEXT, allInts, splitFields, toInt } from './fields.js';
+import { MAX_FIELDS_TEXT, allInts, simpleInts, splitFields, toInt } from './fields.js';
 
 /** dBm of a +CSQ rssi, or null for 99 and other values outside 0..31. */
 export function rssiToDbm(rssi: number): number | null {
@@ -26,6 +26,8 @@ export function rsrqToDb(rsrq: number): number | null {
 
 function ints(rest: string, count: number): number[] | null {
   if (rest.length > MAX_FIELDS_TEXT) return null;
+  const n = simpleInts(rest);
+  if (n !== null) return n.length === count ? n : null;
   const f = splitFields(rest);
   return f.length === count ? allInts(f) : null;
 }

@@ -1,0 +1,325 @@
+/**
+ * `npm run bench`: the performance figures of issue 7, each a ratio measured side by side in
+ * this run, printed as a table with its target and PASS/MISS. Not a pass/fail suite: the exit
+ * code is 0 whatever the figures (non-zero only when a benchmark crashes).
+ *
+ *   node .tmp/bench/test/bench/run.js [--only 1,3] [--quick]
+ *
+ * --quick shrinks every input (a smoke run of the harness, the figures are not the reference).
+ * Generated inputs go to a temporary directory, deleted at the end. CAT1_BENCH_CLI=<main.js>
+ * measures another build's CLI in items 3 and 6 (to compare before and after a change).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ReadlineParser } from '@serialport/parser-readline';
+import { decodeWire, noCrlf, randomBinary, rxOnlyWire, splitWire } from './decode-bench.js';
+import { roundTrips } from './engine-bench.js';
+import { messagePath } from './message-bench.js';
+import { chunkOf, generateWire, transcriptHeader, type Wire } from './workload.js';
+
+const MiB = 1024 * 1024;
+/** 921600 baud, 8N1: 10 bits a byte. */
+const LINE_RATE = 921600 / 10;
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? new Set((args[onlyArg + 1] ?? '').split(',').map(Number)) : null;
+const want = (n: number): boolean => only === null || only.has(n);
+
+/** The repository root (the runner is compiled to .tmp/bench/test/bench/). */
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The CLI measured by items 3 and 6: this build, or another one named by CAT1_BENCH_CLI. */
+const CLI = process.env['CAT1_BENCH_CLI'] ?? join(ROOT, 'dist/cli/main.js');
+
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+interface Row {
+  item: string;
+  figure: string;
+  measured: string;
+  target: string;
+  /** null: recorded, no target */
+  pass: boolean | null;
+}
+const rows: Row[] = [];
+const row = (item: string, figure: string, measured: string, target: string, pass: boolean | null): void => void rows.push({ item, figure, measured, target, pass });
+
+const mbs = (bytes: number, seconds: number): number => bytes / seconds / 1e6;
+const f1 = (x: number): string => x.toFixed(1);
+const f2 = (x: number): string => x.toFixed(2);
+
+async function timed<T>(fn: () => T | Promise<T>): Promise<{ value: T; seconds: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Best of `rounds` (the least disturbed run), the two sides alternating. */
+async function sideBySide(rounds: number, a: () => unknown, b: () => unknown): Promise<{ a: number; b: number }> {
+  let bestA = Infinity;
+  let bestB = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    bestA = Math.min(bestA, (await timed(a)).seconds);
+    bestB = Math.min(bestB, (await timed(b)).seconds);
+  }
+  return { a: bestA, b: bestB };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function item1(w: Wire): Promise<void> {
+  log(`1: decode throughput, ${f1(w.bytes.length / MiB)} MiB of wire bytes in ${w.count} chunks (mean ${f1(w.bytes.length / w.count)} B)…`);
+  const warm = Math.min(w.count, 20000);
+  decodeWire(w, 0, warm);
+  await splitWire(w, 0, warm);
+  const check = decodeWire(w);
+  log(`  1: ${check.items} items, ${check.urcs} URCs, ${check.recv} +ECMTRECV (${check.recvBytes} payload bytes); parser-readline: ${await splitWire(w)} lines`);
+  const t = await sideBySide(quick ? 2 : 3, () => decodeWire(w), () => splitWire(w));
+  const ours = mbs(w.bytes.length, t.a);
+  const split = mbs(w.bytes.length, t.b);
+  const ratio = ours / split;
+  row('1', 'decode (framing + engine + typed events) vs parser-readline split only', `${f1(ours)} / ${f1(split)} MB/s = ${f2(ratio)}`, '≥ 0.5', ratio >= 0.5);
+  const x = (ours * 1e6) / LINE_RATE;
+  row('1', 'decode vs the 921600-baud line rate (92.16 kB/s)', `${f1(ours)} MB/s = ${Math.round(x)}×`, '≥ 500× (46.08 MB/s)', x >= 500);
+}
+
+async function item2(w: Wire): Promise<void> {
+  const size = (quick ? 4 : 16) * MiB;
+  // the normal input: the first `size` bytes of the session, chunked as recorded
+  let n = 0;
+  while (n < w.count && w.ends[n]! < size) n++;
+  const normalBytes = w.ends[n - 1]!;
+  log(`2: pathological input, ${size / MiB} MiB each, chunked like the session…`);
+  const cases: Array<[string, Buffer]> = [
+    ['no CRLF', noCrlf(size)],
+    ['random binary', randomBinary(size)],
+  ];
+  decodeWire(w, 0, n);
+  for (const [name, bytes] of cases) {
+    const pw = rxOnlyWire(bytes, w);
+    decodeWire(pw, 0, Math.min(pw.count, 5000));
+    const rss0 = process.memoryUsage.rss();
+    const t = await sideBySide(quick ? 2 : 3, () => decodeWire(pw), () => decodeWire(w, 0, n));
+    const c = decodeWire(pw, 0, pw.count, true);
+    const grew = (process.memoryUsage.rss() - rss0) / MiB;
+    const bad = mbs(bytes.length, t.a);
+    const normal = mbs(normalBytes, t.b);
+    const ratio = bad / normal;
+    row('2', `${name} vs normal input`, `${f1(bad)} / ${f1(normal)} MB/s = ${f2(ratio)}`, '≥ 0.5 (within 2×)', ratio >= 0.5);
+    const bound = 4096 + 8192;
+    row('2', `${name}: most bytes held by the framer; RSS growth`, `${c.maxBuffered} B; ${f1(Math.max(0, grew))} MiB`, `≤ ${bound} B (maxLine + maxBlock)`, c.maxBuffered <= bound);
+  }
+}
+
+/** The session as a transcript of at least `size` bytes, written without holding it in memory. */
+function writeTranscript(path: string, w: Wire, size: number): { bytes: number; entries: number; wireBytes: number } {
+  const fd = openSync(path, 'w');
+  const lits: string[] = [];
+  for (let i = 0; i < w.count; i++) lits.push(JSON.stringify(chunkOf(w, i).toString('utf8')));
+  let bytes = writeSync(fd, `${transcriptHeader()}\n`);
+  let entries = 0;
+  let wireBytes = 0;
+  let t = 0;
+  try {
+    while (bytes < size) {
+      let batch: string[] = [];
+      let len = 0;
+      for (let i = 0; i < w.count && bytes + len < size; i++) {
+        t += 0.004 + (i % 5) * 0.001;
+        const line = `{"t":${Math.round(t * 1e6) / 1e6},"dir":"${w.dirs[i] === 0 ? 'tx' : 'rx'}","text":${lits[i]!}}\n`;
+        batch.push(line);
+        len += line.length;
+        entries++;
+        wireBytes += w.ends[i]! - (i === 0 ? 0 : w.ends[i - 1]!);
+        if (batch.length >= 4096) {
+          bytes += writeSync(fd, batch.join(''));
+          batch = [];
+          len = 0;
+        }
+      }
+      bytes += writeSync(fd, batch.join(''));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, entries, wireBytes };
+}
+
+/** Run `cat1 decode --json <file>` reading its output; resolves with time, output size, peak RSS and the summary. */
+function runDecode(file: string, dir: string): Promise<{ seconds: number; outBytes: number; maxRssMiB: number; summary: Record<string, unknown> | null; code: number | null; stderr: string }> {
+  const preload = join(dir, 'maxrss.cjs');
+  // VmHWM: the peak RSS of this program; getrusage's maxRSS would also count the parent's pages
+  // the child shared between fork and exec
+  writeFileSync(
+    preload,
+    `process.on('exit', () => {
+  const fs = require('fs');
+  let kb = process.resourceUsage().maxRSS;
+  try { kb = Number(/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
+  fs.writeSync(2, '\\nCAT1_BENCH_MAXRSS_KB=' + kb + '\\n');
+});
+`,
+  );
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--require', preload, CLI, 'decode', '--json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let outBytes = 0;
+    let tail = Buffer.alloc(0);
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      outBytes += d.length;
+      tail = Buffer.concat([tail, d]);
+      if (tail.length > 1 << 16) tail = tail.subarray(tail.length - (1 << 16));
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      const m = /CAT1_BENCH_MAXRSS_KB=(\d+)/.exec(stderr);
+      const lines = tail.toString('utf8').trim().split('\n');
+      let summary: Record<string, unknown> | null = null;
+      try {
+        summary = JSON.parse(lines[lines.length - 1] ?? '') as Record<string, unknown>;
+      } catch {
+        summary = null;
+      }
+      resolve({ seconds, outBytes, maxRssMiB: m ? Number(m[1]) / 1024 : NaN, summary, code, stderr: stderr.replace(/\s*CAT1_BENCH_MAXRSS_KB=\d+\s*/, '') });
+    });
+  });
+}
+
+/** parser-readline splitting a file into lines (1 MiB reads, as the decoder's), nothing else. */
+function splitFile(file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let lines = 0;
+    const parser = new ReadlineParser({ delimiter: '\n' });
+    parser.on('data', () => void lines++);
+    parser.on('end', () => resolve(lines));
+    parser.on('error', reject);
+    createReadStream(file, { highWaterMark: MiB }).on('error', reject).pipe(parser);
+  });
+}
+
+async function item3(w: Wire, dir: string): Promise<void> {
+  const size = quick ? 64 * MiB : 1024 * MiB;
+  const file = join(dir, 'session.jsonl');
+  log(`3: writing a ${size / MiB} MiB transcript…`);
+  const gen = writeTranscript(file, w, size);
+  log(`  3: ${gen.entries} entries, ${f1(gen.wireBytes / MiB)} MiB of wire bytes; running cat1 decode --json…`);
+  const d = await runDecode(file, dir);
+  if (d.code !== 0 || !d.summary || d.summary['type'] !== 'summary') throw new Error(`cat1 decode failed (exit ${String(d.code)}): ${d.stderr.slice(0, 500)}`);
+  log(`  3: ${d.summary['items'] as number} items, ${f1(d.outBytes / MiB)} MiB of JSON in ${f1(d.seconds)} s, peak RSS ${f1(d.maxRssMiB)} MiB; parser-readline on the same file…`);
+  const s = await timed(() => splitFile(file));
+  const size3 = statSync(file).size;
+  rmSync(file, { force: true });
+  row('3', `cat1 decode --json of ${size / MiB} MiB: peak RSS`, `${f1(d.maxRssMiB)} MiB`, '< 150 MB', d.maxRssMiB * MiB < 150e6);
+  const ours = mbs(size3, d.seconds);
+  const split = mbs(size3, s.seconds);
+  row('3', 'decode --json vs parser-readline splitting the file', `${f1(ours)} / ${f1(split)} MB/s = ${f2(ours / split)}`, '≥ 0.5', ours / split >= 0.5);
+  const x = (ours * 1e6) / LINE_RATE;
+  row('3', `decode --json vs the line rate (${f1(mbs(gen.wireBytes, d.seconds))} MB/s of wire bytes)`, `${f1(ours)} MB/s = ${Math.round(x)}×`, '≥ 500× (46.08 MB/s)', x >= 500);
+}
+
+async function item4(): Promise<void> {
+  const rounds = quick ? 2000 : 20000;
+  log(`4: ${rounds} AT round trips each way…`);
+  const r = await roundTrips(rounds);
+  const ratio = r.engineMs / r.rawMs;
+  row('4', 'AT round trip: engine vs raw writes and reads (median)', `${(r.engineMs * 1000).toFixed(1)} / ${(r.rawMs * 1000).toFixed(1)} µs = ${f2(ratio)}`, '≤ 2', ratio <= 2);
+  row('4', 'AT round trip through the engine (median)', `${r.engineMs.toFixed(4)} ms`, '< 0.2 ms', r.engineMs < 0.2);
+}
+
+async function item5(): Promise<void> {
+  const n = quick ? 1000 : 10000;
+  log(`5: message path, ${n} messages each way…`);
+  const r = await messagePath(n, log);
+  if ('skipped' in r) {
+    row('5', 'message path emulator ↔ mosquitto ↔ mqtt.js', `skipped: ${r.skipped}`, '0 lost', null);
+    return;
+  }
+  for (const [name, d] of [
+    ['module → client', r.up],
+    ['client → module', r.down],
+  ] as const) {
+    const clean = d.lost === 0 && d.duplicated === 0 && d.corrupted === 0;
+    row('5', `${n} messages ${name}: lost / duplicated / corrupted`, `${d.lost} / ${d.duplicated} / ${d.corrupted}`, '0 / 0 / 0', clean);
+    row('5', `${name} throughput`, `${Math.round(d.delivered / d.seconds)} msg/s`, 'recorded', null);
+  }
+  if (r.brokerDrops > 0) log(`  5: the broker logged ${r.brokerDrops} drops of outgoing messages`);
+}
+
+async function item6(dir: string): Promise<void> {
+  const tiny = join(dir, 'tiny.jsonl');
+  writeFileSync(tiny, `${transcriptHeader()}\n{"t":0.1,"dir":"tx","text":"AT+CSQ\\r"}\n{"t":0.2,"dir":"rx","text":"\\r\\n+CSQ: 23,99\\r\\n\\r\\nOK\\r\\n"}\n`);
+  const runs = quick ? 5 : 15;
+  log(`6: start-up, ${runs} runs each…`);
+  const cases: Array<[string, string[]]> = [
+    ['node -e 0', ['-e', '0']],
+    ['cat1 --version', [CLI, '--version']],
+    ['cat1 decode <tiny file>', [CLI, 'decode', tiny]],
+  ];
+  const times = cases.map(() => [] as number[]);
+  for (let r = 0; r < runs + 1; r++) {
+    cases.forEach(([, argv], i) => {
+      const t0 = performance.now();
+      const p = spawnSync(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const ms = performance.now() - t0;
+      if (p.status !== 0) throw new Error(`${argv.join(' ')} failed: ${p.stderr.toString()}`);
+      if (r > 0) times[i]!.push(ms); // the first round warms the file cache
+    });
+  }
+  const med = times.map((t) => [...t].sort((a, b) => a - b)[t.length >> 1]!);
+  const base = med[0]!;
+  for (let i = 1; i < cases.length; i++) {
+    const ratio = med[i]! / base;
+    row('6', `${cases[i]![0]} vs node -e 0 (median)`, `${Math.round(med[i]!)} / ${Math.round(base)} ms = ${f2(ratio)}`, '≤ 3', ratio <= 3);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function table(): string {
+  const head = ['#', 'figure', 'measured', 'target', 'result'];
+  const body = rows.map((r) => [r.item, r.figure, r.measured, r.target, r.pass === null ? '—' : r.pass ? 'PASS' : 'MISS']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'cat1-bench-'));
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    log(`cat1-bridge benchmarks — node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}${quick ? ' (quick)' : ''}`);
+    // first the small ones, on a small heap; then the large inputs
+    if (want(4)) await item4();
+    if (want(6)) await item6(dir);
+    if (want(5)) await item5();
+    if (want(1) || want(2)) {
+      const w = generateWire((quick ? 8 : 64) * MiB);
+      if (want(1)) await item1(w);
+      if (want(2)) await item2(w);
+    }
+    // last: the largest input, decoded by the CLI in a process of its own
+    if (want(3)) await item3(generateWire((quick ? 4 : 16) * MiB), dir);
+  } finally {
+    cleanup();
+  }
+  process.stdout.write(`\n${table()}\n\n`);
+  const missed = rows.filter((r) => r.pass === false).length;
+  process.stdout.write(`${rows.filter((r) => r.pass === true).length} PASS, ${missed} MISS — ${f1((performance.now() - started) / 1000)} s\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
