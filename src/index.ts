@@ -21,6 +21,7 @@ export { AtTracker, type PendingCommand, type TrackerOptions, type TrackerHooks 
 export type { AtOutcome, CommandProfile, FinalError, HostEvent, FrameEvent, LineGrammar, Role, TimelineEvent, TimelineItem } from './at/types.js';
 export { commandName, commandForm, generalProfile } from './at/profiles.js';
 export { itemToJson } from './at/json.js';
+export { classifyRx, escapeHead, RxSampler, type RxCounts, type RxDiagnosis, type RxKind } from './at/diagnosis.js';
 export { createGrammar, defaultGrammar } from './grammar.js';
 
 // urc/

@@ -64,12 +64,23 @@ interface Job {
   done: boolean;
 }
 
+/** CR, LF, NUL, Ctrl-Z or ESC in the command (`/[\r\n\0\x1a\x1b]/`, without a regex on every send). */
+function hasControl(command: string): boolean {
+  for (let i = 0; i < command.length; i++) {
+    const c = command.charCodeAt(i);
+    if (c === 0x0d || c === 0x0a || c === 0 || c === 0x1a || c === 0x1b) return true;
+  }
+  return false;
+}
+
 function checkCommand(command: string): void {
   if (typeof command !== 'string' || command.trim().length === 0) {
     throw new CatError('ERR_INVALID_COMMAND', 'empty AT command');
   }
-  if (/[\r\n\0\x1a\x1b]/.test(command)) {
-    throw new CatError('ERR_INVALID_COMMAND', `the command contains CR, LF, NUL, Ctrl-Z or ESC, which would end or corrupt it: ${JSON.stringify(command)}`, { context: { command } });
+  if (hasControl(command)) {
+    // the message names the command, not its values (it may hold a password); the context has it whole
+    const at = command.search(/[\r\n\0\x1a\x1b]/);
+    throw new CatError('ERR_INVALID_COMMAND', `the command ${JSON.stringify(command.split('=')[0]!.slice(0, 24))}… contains CR, LF, NUL, Ctrl-Z or ESC (at offset ${at}), which would end or corrupt it`, { context: { command } });
   }
 }
 
@@ -89,8 +100,18 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   #queue: Job[] = [];
   #inFlight: Job | null = null;
   #quietTimer: unknown = null;
+  /** the bytes of the last command line written (a poll loop sends the same line again) */
+  #lastLine: { command: string; bytes: Buffer } | null = null;
+  /** while a received chunk is classified: when it arrived (clock ms) */
+  #rxNow: number | null = null;
   #closed: Error | null = null;
   #needResync = false;
+  /**
+   * The resync probe itself timed out: its answer (and the one it was waiting behind) may still
+   * come. Until a command is answered for certain, finals before a command's own answer line or
+   * echo are taken as late (a spurious timeout rather than a wrong answer).
+   */
+  #unsure = false;
 
   constructor(port: ModemPort, opts: AtEngineOptions) {
     super();
@@ -204,12 +225,20 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   // ---- internals ----
 
   #item(item: TimelineItem): void {
-    this.emit('item', item);
-    if (item.role === 'urc') this.emit('urc', item.event as ModemEvent, item);
+    // (emit() with nobody listening costs more than asking: every line of every answer comes here)
+    if (this.listenerCount('item') > 0) this.emit('item', item);
+    if (item.role === 'urc' && this.listenerCount('urc') > 0) this.emit('urc', item.event as ModemEvent, item);
   }
 
   #rx(chunk: Buffer): void {
-    this.#tracker.rx(chunk, this.elapsed());
+    // the arrival time of the chunk: the time of its items, and the end of a command it finishes
+    const now = this.#clock.now();
+    this.#rxNow = now;
+    try {
+      this.#tracker.rx(chunk, (now - this.#t0) / 1000);
+    } finally {
+      this.#rxNow = null;
+    }
     if (this.#quietTimer !== null) {
       this.#clock.clearTimeout(this.#quietTimer);
       this.#quietTimer = null;
@@ -233,14 +262,19 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
     }
     if (!job) return;
     this.#inFlight = job;
-    void this.#start(job);
+    this.#start(job);
   }
 
   #probeJob(command: string): Job {
     return {
       command,
       opts: { timeoutMs: 2000 },
-      resolve: () => this.#tracker.clearLate(),
+      resolve: (o) => {
+        if (o.status === 'ok' || o.status === 'error') {
+          this.#unsure = false;
+          this.#tracker.clearLate();
+        } else if (o.status === 'timeout') this.#unsure = true;
+      },
       reject: () => undefined,
       internal: true,
       pending: null,
@@ -252,19 +286,26 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
     };
   }
 
-  async #start(job: Job): Promise<void> {
-    job.started = this.#clock.now();
-    const bytes = Buffer.from(`${job.command}\r`, 'utf8');
-    this.#tracker.tx(bytes, this.elapsed()); // makes it the pending command (see #onCommand)
-    if (job.internal && job.pending) job.pending.requireMarker = true;
+  #start(job: Job): void {
+    const now = this.#clock.now();
+    job.started = now;
+    const bytes = this.#bytesOf(job.command);
+    this.#tracker.txCommand(job.command, bytes, (now - this.#t0) / 1000); // makes it the pending command (see #onCommand)
+    if (job.pending && (job.internal || this.#unsure)) job.pending.requireMarker = true;
     job.timeoutMs = job.opts.timeoutMs ?? job.pending?.profile.timeoutMs ?? this.#timeoutMs;
     this.#arm(job, job.pending?.expectsPrompt ? 'prompt' : 'final');
-    try {
-      await this.port.write(bytes);
-    } catch (err) {
+    const failed = (err: unknown): void => {
       this.#tracker.abandon();
       this.#finish(job, null, err instanceof CatError ? err : new CatError('ERR_PORT_WRITE', `could not write to ${this.port.description}: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+    };
+    let written: Promise<void>;
+    try {
+      written = this.port.write(bytes);
+    } catch (err) {
+      failed(err);
+      return;
     }
+    written.then(undefined, failed);
   }
 
   #arm(job: Job, waitedFor: 'final' | 'prompt'): void {
@@ -305,7 +346,12 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   #onFinal(p: PendingCommand, ev: FinalEvent): void {
     const job = this.#inFlight;
     if (!job || job.pending !== p) return;
-    const elapsedMs = this.#clock.now() - job.started;
+    const elapsedMs = (this.#rxNow ?? this.#clock.now()) - job.started;
+    if (this.#unsure && !job.internal) {
+      // the module answers in order: this command's own final came, so every earlier answer did
+      this.#unsure = false;
+      this.#tracker.clearLate();
+    }
     if (ev.type === 'ok') this.#finish(job, { status: 'ok', command: job.command, lines: p.lines, elapsedMs });
     else this.#finish(job, { status: 'error', command: job.command, lines: p.lines, error: ev, meaning: finalMeaning(ev), elapsedMs });
   }
@@ -327,6 +373,15 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
     this.#arm(job, 'final');
   }
 
+  /** `command` + CR as UTF-8; the same buffer for the same line (nothing writes into it). */
+  #bytesOf(command: string): Buffer {
+    const last = this.#lastLine;
+    if (last !== null && last.command === command) return last.bytes;
+    const bytes = Buffer.from(`${command}\r`, 'utf8');
+    this.#lastLine = { command, bytes };
+    return bytes;
+  }
+
   #writeRaw(bytes: Buffer): void {
     this.#tracker.tx(bytes, this.elapsed());
     this.port.write(bytes).catch(() => undefined); // a failed write surfaces as the port's close or the timeout
@@ -335,6 +390,7 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   #onBoot(ev: ModemEvent, _p: PendingCommand | null): void {
     this.emit('boot', ev);
     this.#needResync = false;
+    this.#unsure = false;
     const job = this.#inFlight;
     if (job && !job.done) {
       this.#finish(job, { status: 'reset', command: job.command, lines: job.pending?.lines ?? [], banner: ev.raw, elapsedMs: this.#clock.now() - job.started });

@@ -3,6 +3,8 @@ import { isFinal, type FinalEvent, type ModemEvent } from '../urc/types.js';
 import { cleanText } from './profiles.js';
 import type { CommandProfile, LineGrammar, Role, TimelineEvent, TimelineItem } from './types.js';
 
+/** final results, as a line's text */
+const FINAL_TEXT = /^[\0\s]*(OK|ERROR|\+CME ERROR:.*|\+CMS ERROR:.*)\s*$/;
 const CTRL_Z = 0x1a;
 const ESC = 0x1b;
 const CR = 0x0d;
@@ -48,6 +50,9 @@ export interface TrackerOptions {
   hooks?: TrackerHooks;
 }
 
+/** A command line whose UTF-8 bytes decode back to it and hold no line end. */
+const PLAIN_COMMAND = /^[^\r\n\ud800-\udfff]*$/;
+
 function sameCommand(a: string, b: string): boolean {
   return cleanText(a).trim() === b.trim();
 }
@@ -66,13 +71,18 @@ export class AtTracker {
 
   #seq = 0;
   #t: number | null = null;
-  #txLine: number[] = [];
-  #txData: number[] = [];
+  /** bytes of the host's current command line (copies: the caller may reuse its buffers) */
+  #txLine: Buffer[] = [];
+  #txLineLen = 0;
+  /** bytes of the data-mode payload being written */
+  #txData: Buffer[] = [];
   pending: PendingCommand | null = null;
   /** a command that timed out or was superseded: its answer may still come */
   late: PendingCommand | null = null;
   /** echo state learned from the stream: null until known */
   echo: boolean | null = null;
+  /** the line that ended the last raw block */
+  #blockEnd: string | null = null;
 
   constructor(onItem: (item: TimelineItem) => void, opts: TrackerOptions) {
     this.#grammar = opts.grammar;
@@ -80,15 +90,33 @@ export class AtTracker {
     this.#hooks = opts.hooks ?? {};
     this.#echoStartsCommand = opts.echoStartsCommand ?? false;
     const rb = opts.grammar.rawBlock;
+    // A final result ends a raw payload only when some command waits for one: with nothing
+    // pending, "OK" inside a payload is payload. The line that ended a block is remembered.
+    const rule = rb
+      ? {
+          headerLength: (t: string) => rb.headerLength(t),
+          isFrameStart: (t: string) => {
+            const yes = rb.isFrameStart(t) && (this.pending !== null || this.late !== null || !FINAL_TEXT.test(t));
+            if (yes) this.#blockEnd = t;
+            return yes;
+          },
+        }
+      : null;
     this.#framer = new Framer((f) => this.#frame(f), {
       ...(opts.maxLine !== undefined ? { maxLine: opts.maxLine } : {}),
       ...(opts.maxBlock !== undefined ? { maxBlock: opts.maxBlock } : {}),
-      rule: rb ? { headerLength: (t) => rb.headerLength(t), isFrameStart: (t) => rb.isFrameStart(t) } : null,
+      rule,
+      onLine: (text) => this.#line(text, this.#t),
     });
   }
 
   get framerStats(): Framer['stats'] {
     return this.#framer.stats;
+  }
+
+  /** Bytes the framer holds right now (bounded by maxLine + maxBlock). */
+  get framerBuffered(): number {
+    return this.#framer.buffered;
   }
 
   /** True while a raw payload block waits for its end (call quiet() after a quiet time). */
@@ -123,26 +151,88 @@ export class AtTracker {
   /** Bytes from the host. */
   tx(chunk: Uint8Array, t: number | null = null): void {
     this.#t = t;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const len = buf.length;
+    // Byte by byte, the pending command's phase decides where a byte goes; it only changes at a
+    // line end or a payload end, so the bytes between those are taken in runs. The next
+    // position of each special byte is searched again only once passed (linear in the chunk):
+    // -2 not searched yet, -1 none left.
+    let cr = -2;
+    let lf = -2;
+    let sub = -2;
+    let esc = -2;
+    let i = 0;
+    while (i < len) {
       const p = this.pending;
       if (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data')) {
-        if (b === CTRL_Z || b === ESC) {
-          const payload = Buffer.from(this.#txData);
-          this.#txData = [];
-          const end = b === CTRL_Z ? 'ctrl-z' : 'esc';
-          p.payloadText = payload.toString('utf8');
-          p.phase = 'after-data';
-          this.#emit(t, 'tx', 'data', { type: 'data', raw: p.payloadText, payload, end }, p.command);
-          this.#hooks.dataSent?.(p, end);
-        } else {
-          this.#txData.push(b);
+        if (sub === -2 || (sub >= 0 && sub < i)) sub = buf.indexOf(CTRL_Z, i);
+        if (esc === -2 || (esc >= 0 && esc < i)) esc = buf.indexOf(ESC, i);
+        const end = sub < 0 ? esc : esc < 0 || sub < esc ? sub : esc;
+        if (end < 0) {
+          this.#txData.push(Buffer.from(buf.subarray(i, len)));
+          return;
         }
+        const parts = this.#txData;
+        this.#txData = [];
+        if (end > i) parts.push(buf.subarray(i, end));
+        const payload = Buffer.concat(parts);
+        const b = buf[end]!;
+        i = end + 1;
+        const how = b === CTRL_Z ? 'ctrl-z' : 'esc';
+        p.payloadText = payload.toString('utf8');
+        p.phase = 'after-data';
+        this.#emit(t, 'tx', 'data', { type: 'data', raw: p.payloadText, payload, end: how }, p.command);
+        this.#hooks.dataSent?.(p, how);
         continue;
       }
-      if (b === CR || b === LF) this.#flushTxLine();
-      else this.#txLine.push(b);
+      if (cr === -2 || (cr >= 0 && cr < i)) cr = buf.indexOf(CR, i);
+      if (lf === -2 || (lf >= 0 && lf < i)) lf = buf.indexOf(LF, i);
+      const end = cr < 0 ? lf : lf < 0 || cr < lf ? cr : lf;
+      if (end < 0) {
+        this.#txLine.push(Buffer.from(buf.subarray(i, len)));
+        this.#txLineLen += len - i;
+        return;
+      }
+      if (this.#txLineLen === 0) {
+        if (end > i) this.#command(buf.toString(undefined, i, end));
+      } else {
+        if (end > i) this.#txLine.push(buf.subarray(i, end));
+        this.#flushTxLine();
+      }
+      i = end + 1;
     }
+  }
+
+  /**
+   * The host wrote `command` followed by CR, as `bytes`: the same as `tx(bytes, t)`, without
+   * decoding text the caller already has (the engine's own command writes).
+   */
+  txCommand(command: string, bytes: Buffer, t: number | null = null): void {
+    const p = this.pending;
+    if (this.#txLineLen > 0 || (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data')) || !PLAIN_COMMAND.test(command)) {
+      this.tx(bytes, t);
+      return;
+    }
+    this.#t = t;
+    this.#command(command);
+  }
+
+  /**
+   * A payload ended by the final result of a pending command may have swallowed that command's
+   * answer (a bare line like ATI's is no known frame start): when every line after the
+   * payload's last empty line is an answer of the pending command, they are split off.
+   */
+  #trailingAnswer(payload: Buffer): { payload: Buffer; answer: string[] } | null {
+    const p = this.pending;
+    const answer = p?.profile.answer;
+    if (!p || !answer) return null;
+    const s = payload.toString('latin1');
+    const sep = Math.max(s.lastIndexOf('\r\n\r\n'), s.lastIndexOf('\n\n'));
+    if (sep < 0) return null;
+    const start = s.indexOf('\n', s.indexOf('\n', sep) + 1) + 1;
+    const lines = payload.subarray(start).toString('utf8').split(/\r?\n/).map((l) => l.replace(/\r+$/, ''));
+    if (lines.length === 0 || lines.some((l) => l.length === 0 || !answer(l, this.#grammar.parseLine(l)))) return null;
+    return { payload: payload.subarray(0, sep), answer: lines };
   }
 
   /** The engine gave up on the pending command (timeout, abort): its answer may still come. */
@@ -165,8 +255,15 @@ export class AtTracker {
 
   #flushTxLine(): void {
     if (this.#txLine.length === 0) return;
-    const raw = Buffer.from(this.#txLine).toString('utf8');
+    const parts = this.#txLine;
     this.#txLine = [];
+    this.#txLineLen = 0;
+    const raw = parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
+    this.#command(raw);
+  }
+
+  /** A complete command line the host wrote (terminator removed). */
+  #command(raw: string): void {
     const command = raw.trim();
     if (command.length === 0) return;
     this.#startCommand(command, false);
@@ -218,7 +315,14 @@ export class AtTracker {
         return;
       case 'block': {
         const rb = this.#grammar.rawBlock!;
-        this.#emit(t, 'rx', 'urc', rb.toEvent(f.header, f.payload, f.endedBy, f.truncated));
+        const ended = this.#blockEnd;
+        this.#blockEnd = null;
+        const split = ended !== null && f.endedBy === 'frame' && !f.truncated && FINAL_TEXT.test(ended) ? this.#trailingAnswer(f.payload) : null;
+        const ev = rb.toEvent(f.header, split ? split.payload : f.payload, f.endedBy, f.truncated);
+        if (split && ev.type === 'ecmt-recv') ev.boundary = 'inferred';
+        this.#emit(t, 'rx', 'urc', ev);
+        // lines after the payload's last empty line that answer the command waiting for this final
+        if (split) for (const line of split.answer) this.#line(line, t);
         return;
       }
       case 'line':
@@ -302,6 +406,7 @@ export class AtTracker {
       const dead = this.pending;
       this.pending = null;
       this.late = null;
+      this.echo = null; // the restarted module has its power-up echo setting: learn it again
       this.#txData = [];
       this.#hooks.boot?.(ev, dead);
     }

@@ -17,6 +17,19 @@ import { STDIN_ARG } from './stdin.js';
 /** A usage error found by the argument parser. */
 class UsageError extends Error {}
 
+/**
+ * yargs names an unknown flag twice (`bogus-flag, bogusFlag`) and reads `--no-x` as the
+ * negation of `x`: name each unknown flag once, as it was typed.
+ */
+function tidyUsage(msg: string): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return msg;
+  const names = m[1]!.split(', ').map((n) => n.trim()).filter((n) => n !== '');
+  const kebab = new Set(names.filter((n) => n.includes('-')).map((n) => n.replace(/-([a-z])/g, (_x, c: string) => c.toUpperCase())));
+  const kept = names.filter((n) => !kebab.has(n));
+  return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
+}
+
 export interface VerbContext {
   /** set the exit code of the run */
   exit(code: number): void;
@@ -64,7 +77,7 @@ export async function run(argv: string[], version: string): Promise<number> {
     await y.parseAsync();
   } catch (err) {
     if (err instanceof UsageError) {
-      let msg = oneLine(err);
+      let msg = tidyUsage(oneLine(err));
       if (/Unknown arguments?: .*\bpassword\b/.test(msg)) msg = 'passwords are not taken from the command line (other users can read it): use --password-file <file> or the CAT1_PASSWORD variable';
       process.stderr.write(`cat1: ${msg}\n(run "cat1 --help" or "cat1 <command> --help")\n`);
       return EXIT.USAGE;

@@ -155,7 +155,13 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
       port: { path, baudRate: baud },
       ...(identity ? { module: identity.module } : {}),
     });
-    const writer = TranscriptWriter.create(s.record, header, { reserve: identity ? 0 : 200 });
+    let writer: TranscriptWriter;
+    try {
+      writer = TranscriptWriter.create(s.record, header, { reserve: identity ? 0 : 200 });
+    } catch (err) {
+      await raw.close(); // an open port would keep the process alive after the error
+      throw err;
+    }
     recorder = new RecordingPort(raw, writer, s.logSecrets ? { redact: false } : { redactor });
     if (!identity) {
       // passive: nothing may be written to learn who the module is; watch what it says instead

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { CatError } from '../util/errors.js';
 import type { OptionSpec } from './options.js';
 import type { CfgSetting } from '../ecmt/commands.js';
@@ -90,6 +90,17 @@ export function mqttSettings(v: Record<string, unknown>, password: string | unde
   if (password !== undefined) out.password = password;
   if (typeof v['topic'] === 'string') out.topic = v['topic'];
   if (payload !== undefined) out.payload = payload;
-  if (typeof v['broker-log'] === 'string') out.brokerLog = v['broker-log'];
+  if (typeof v['broker-log'] === 'string') {
+    // checked before the port is opened (and a --record file created)
+    const log = v['broker-log'];
+    let isFile = false;
+    try {
+      isFile = statSync(log).isFile();
+    } catch (err) {
+      throw new CatError('ERR_INPUT', `--broker-log ${log}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (!isFile) throw new CatError('ERR_INPUT', `--broker-log ${log}: not a file`);
+    out.brokerLog = log;
+  }
   return out;
 }

@@ -160,6 +160,9 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   #nextId = 1;
   readonly #subscriptions = new Map<string, 0 | 1 | 2>();
   #busy = Promise.resolve();
+  /** bumped by a module reboot: steps queued before it belong to a session that is gone */
+  #epoch = 0;
+  #lostBy: CatError | null = null;
 
   constructor(engine: AtEngine, opts: SessionOptions = {}) {
     super();
@@ -373,7 +376,10 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
 
   /** Steps run one after another (the module has one MQTT client). */
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#busy.then(fn, fn);
+    const epoch = this.#epoch;
+    // a step queued before a reboot is not sent to the new module: it fails like the step in progress
+    const guarded = (): Promise<T> => (epoch !== this.#epoch && this.#lostBy ? Promise.reject(this.#lostBy) : fn());
+    const run = this.#busy.then(guarded, guarded);
     this.#busy = run.then(
       () => undefined,
       () => undefined,
@@ -487,6 +493,9 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
       settle = res;
       failWith = rej;
     });
+    // the waiter can fail (reboot, port closed) while its command is still being sent, before
+    // anyone awaits it: the step reports the failure through the send; never an unhandled rejection
+    promise.catch(() => undefined);
     const w: Waiter = {
       kind,
       msgId,
@@ -666,6 +675,8 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
 
   #rebooted(banner: string): void {
     const err = new CatError('ERR_MODULE_REBOOTED', `the module rebooted (${banner}): every MQTT state is gone`);
+    this.#epoch++;
+    this.#lostBy = err;
     for (const w of this.#waiters.splice(0)) w.fail(err);
     this.#subscriptions.clear();
     this.#to('closed');

@@ -36,8 +36,15 @@ export interface FramerOptions {
   maxBlock?: number;
   /** Raw block rule. Default: none (every line is a line). */
   rule?: RawBlockRule | null;
+  /**
+   * Receive line frames as their text alone, instead of `{ kind: 'line' }` frames through
+   * onFrame: for a caller that never looks at a line's bytes (it saves making a view per line).
+   * Default: none (lines go to onFrame like every other frame).
+   */
+  onLine?: ((text: string, complete: boolean) => void) | null;
 }
 
+const EMPTY = Buffer.alloc(0);
 const LF = 0x0a;
 const CR = 0x0d;
 const GT = 0x3e;
@@ -46,8 +53,13 @@ const HEAD = 64;
 
 interface Block {
   header: Buffer;
+  /** payload pieces; those from `owned` on may be views of the chunk being fed (see #settle) */
   parts: Buffer[];
+  owned: number;
   size: number;
+  /** payload bytes `[runStart, runEnd)` of the chunk being fed, after `parts`, not yet added (-1: none) */
+  runStart: number;
+  runEnd: number;
   /** empty lines seen after the last payload line: maybe the separator before the next frame */
   held: Buffer[];
   /** bytes dropped because the block outgrew maxBlock */
@@ -57,7 +69,7 @@ interface Block {
 function textOf(line: Buffer, end: number): string {
   let e = end;
   while (e > 0 && (line[e - 1] === CR || line[e - 1] === LF)) e--;
-  return line.toString('utf8', 0, e);
+  return line.toString(undefined, 0, e);
 }
 
 function stripTerminator(b: Buffer): Buffer {
@@ -78,6 +90,7 @@ export class Framer {
   readonly maxBlock: number;
   readonly #rule: RawBlockRule | null;
   readonly #onFrame: (f: Frame) => void;
+  readonly #onLine: ((text: string, complete: boolean) => void) | null;
 
   /** bytes of the current incomplete line */
   #pending: Buffer[] = [];
@@ -86,6 +99,8 @@ export class Framer {
   #overlong = -1;
   #overlongHead: Buffer = Buffer.alloc(0);
   #block: Block | null = null;
+  /** the chunk being fed */
+  #cur: Buffer = EMPTY;
   /** inside a raw block, a line longer than maxLine goes straight into the payload */
   #spilling = false;
 
@@ -101,6 +116,7 @@ export class Framer {
     this.maxBlock = maxBlock;
     this.#rule = opts.rule ?? null;
     this.#onFrame = onFrame;
+    this.#onLine = opts.onLine ?? null;
   }
 
   /** True while a raw block waits for its end (a caller may end it after a quiet time). */
@@ -111,7 +127,9 @@ export class Framer {
   /** Bytes held right now (incomplete line + pending block): bounded by maxLine + maxBlock. */
   get buffered(): number {
     const b = this.#block;
-    return this.#pendingLen + (b ? b.size + b.held.reduce((n, h) => n + h.length, 0) : 0);
+    if (!b) return this.#pendingLen;
+    const size = b.runStart >= 0 && b.dropped === 0 ? Math.min(this.maxBlock, b.size + b.runEnd - b.runStart) : b.size;
+    return this.#pendingLen + size + b.held.reduce((n, h) => n + h.length, 0);
   }
 
   /** True when bytes of an incomplete line are buffered. */
@@ -124,6 +142,12 @@ export class Framer {
     this.stats.bytes += buf.length;
     let pos = 0;
     const len = buf.length;
+    // A chunk that ends a line is decoded once. When that gives one character per byte (ASCII,
+    // or bytes that are each invalid on their own), the text of a line is a slice of it: the
+    // characters decoding the line alone would give.
+    let str: string | null = len > 0 && buf.indexOf(LF) >= 0 ? buf.toString() : null;
+    if (str !== null && str.length !== len) str = null;
+    this.#cur = buf;
     while (pos < len) {
       // At a line start: the data prompt "> " is a frame of its own (it has no CRLF after it).
       if (this.#pendingLen === 0 && this.#overlong < 0 && buf[pos] === GT && this.#promptAllowed()) {
@@ -136,7 +160,7 @@ export class Framer {
         } else {
           // a lone '>' at the end of the chunk: keep it, decide when the next byte comes
           this.#append(buf.subarray(pos, len));
-          return;
+          break;
         }
       } else if (this.#pendingLen === 1 && this.#overlong < 0 && this.#pending[0]![0] === GT && buf[pos] === SP && this.#promptAllowed()) {
         this.#pending = [];
@@ -148,10 +172,20 @@ export class Framer {
       const lf = buf.indexOf(LF, pos);
       if (lf < 0) {
         this.#append(buf.subarray(pos, len));
-        return;
+        break;
       }
-      const piece = buf.subarray(pos, lf + 1);
+      const start = pos;
       pos = lf + 1;
+      if (str !== null && this.#pendingLen === 0 && !this.#spilling && this.#overlong < 0 && pos - start <= this.maxLine) {
+        // the common case: a whole ASCII line within this chunk
+        let e = pos;
+        while (e > start && (buf[e - 1] === CR || buf[e - 1] === LF)) e--;
+        const text = str.slice(start, e);
+        if (this.#block !== null && this.#payloadLine(start, pos, text)) continue;
+        if (!this.#plainLine(buf, start, pos, text)) this.#line(buf.subarray(start, pos), true, text);
+        continue;
+      }
+      const piece = buf.subarray(start, pos);
       if (this.#spilling) {
         this.#addPart(this.#block!, piece);
         this.#spilling = false;
@@ -165,8 +199,15 @@ export class Framer {
         continue;
       }
       let line: Buffer;
-      if (this.#pendingLen === 0) line = piece;
-      else {
+      let text: string | null = null;
+      if (this.#pendingLen === 0) {
+        line = piece;
+        if (str !== null) {
+          let e = pos;
+          while (e > start && (buf[e - 1] === CR || buf[e - 1] === LF)) e--;
+          text = str.slice(start, e);
+        }
+      } else {
         this.#pending.push(piece);
         line = Buffer.concat(this.#pending, this.#pendingLen + piece.length);
         this.#pending = [];
@@ -176,8 +217,10 @@ export class Framer {
         this.#overflowComplete(line);
         continue;
       }
-      this.#line(line, true);
+      this.#line(line, true, text);
     }
+    this.#settle();
+    this.#cur = EMPTY;
   }
 
   /** No byte arrived for the quiet time: a pending raw block ends here. */
@@ -199,7 +242,7 @@ export class Framer {
       this.#pending = [];
       this.#pendingLen = 0;
       if (line.length === 1 && line[0] === GT) this.#prompt();
-      else this.#line(line, false);
+      else this.#line(line, false, null);
     }
   }
 
@@ -251,7 +294,7 @@ export class Framer {
         const h = this.#headerBytes(all.toString('utf8'), all);
         if (h >= 0) {
           this.stats.blocks++;
-          const nb: Block = { header: Buffer.from(all.subarray(0, h)), parts: [], size: 0, held: [], dropped: 0 };
+          const nb: Block = { header: Buffer.from(all.subarray(0, h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
           this.#block = nb;
           this.#addPart(nb, all.subarray(h));
           this.#spilling = true;
@@ -274,12 +317,62 @@ export class Framer {
     this.#emit({ kind: 'overlong', length: line.length, head, complete: true });
   }
 
-  #line(line: Buffer, complete: boolean): void {
+  /**
+   * #line for a complete ASCII line `#cur[start, end)` while a raw block is open: true when it
+   * was payload (or an empty line held back); false when it started a new frame, after ending
+   * the block (the caller then reads the line as a frame).
+   */
+  #payloadLine(start: number, end: number, text: string): boolean {
+    const block = this.#block!;
+    if (text.length === 0) {
+      this.#hold(block, this.#cur.subarray(start, end));
+      return true;
+    }
+    if (this.#rule!.isFrameStart(text)) {
+      this.#finishBlock(block.held.length > 0 ? 'frame' : 'prefix', false);
+      return false;
+    }
+    if (block.held.length > 0) {
+      for (const h of block.held) this.#addPart(block, h);
+      block.held = [];
+    }
+    this.#addSpan(block, start, end);
+    return true;
+  }
+
+  /**
+   * #line for a complete ASCII line `buf[start, end)` outside a raw block, without making a view
+   * of it unless it opens a block. False when it is not such a line (the caller takes the
+   * general path).
+   */
+  #plainLine(buf: Buffer, start: number, end: number, text: string): boolean {
+    if (this.#block !== null || this.#onLine === null) return false;
+    this.stats.lines++;
+    if (text.length === 0) return true; // framing CRLFs
+    const rule = this.#rule;
+    if (rule) {
+      // ASCII: the header's length in characters is its length in bytes
+      const h = rule.headerLength(text);
+      if (h >= 0) {
+        this.stats.blocks++;
+        const nb: Block = { header: Buffer.from(buf.subarray(start, start + h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
+        this.#block = nb;
+        this.#addSpan(nb, start + h, end);
+        return true;
+      }
+    }
+    if (text === '>') this.#prompt();
+    else this.#onLine(text, true);
+    return true;
+  }
+
+  /** `known`: the line's text when the caller already has it (else decoded here). */
+  #line(line: Buffer, complete: boolean, known: string | null): void {
     const block = this.#block;
+    const text = known ?? textOf(line, line.length);
     if (block) {
-      const text = textOf(line, line.length);
       if (text.length === 0 && complete) {
-        block.held.push(line);
+        this.#hold(block, line);
         return;
       }
       if (this.#rule!.isFrameStart(text)) {
@@ -293,13 +386,12 @@ export class Framer {
       }
     }
     this.stats.lines++;
-    const text = textOf(line, line.length);
     if (text.length === 0) return; // framing CRLFs
     if (this.#rule && complete) {
       const h = this.#headerBytes(text, line);
       if (h >= 0) {
         this.stats.blocks++;
-        const nb: Block = { header: Buffer.from(line.subarray(0, h)), parts: [], size: 0, held: [], dropped: 0 };
+        const nb: Block = { header: Buffer.from(line.subarray(0, h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
         this.#block = nb;
         this.#addPart(nb, line.subarray(h));
         return;
@@ -313,7 +405,8 @@ export class Framer {
       this.#prompt();
       return;
     }
-    this.#emit({ kind: 'line', text, bytes: line, complete });
+    if (this.#onLine) this.#onLine(text, complete);
+    else this.#emit({ kind: 'line', text, bytes: line, complete });
   }
 
   /** Byte length of a raw block header in this line, or -1. */
@@ -321,6 +414,10 @@ export class Framer {
     const rule = this.#rule!;
     const h = rule.headerLength(text);
     if (h < 0) return -1;
+    // an ASCII header is the same characters as bytes (an invalid byte decodes to U+FFFD, never ASCII)
+    let ascii = h <= line.length;
+    for (let i = 0; ascii && i < h; i++) if (text.charCodeAt(i) >= 0x80) ascii = false;
+    if (ascii) return h;
     const prefix = text.slice(0, h);
     const n = Buffer.byteLength(prefix, 'utf8');
     if (n <= line.length && line.subarray(0, n).equals(Buffer.from(prefix, 'utf8'))) return n;
@@ -329,26 +426,81 @@ export class Framer {
     return h1;
   }
 
+  /**
+   * Payload pieces are kept as views while a chunk is fed (the block usually ends in the same
+   * chunk, and its payload is then copied once); at the end of feed() the views of a block
+   * still open are copied, since the caller may reuse its buffer.
+   */
+  /**
+   * An empty line inside a payload may be the separator before the module's next frame; only
+   * the last one can be, so earlier ones are payload at once (memory stays bounded).
+   */
+  #hold(block: Block, line: Buffer): void {
+    if (block.held.length > 0) {
+      for (const h of block.held) this.#addPart(block, h);
+      block.held = [];
+    }
+    block.held.push(Buffer.from(line)); // a copy: the caller may reuse its buffer
+  }
+
   #addPart(block: Block, part: Buffer): void {
+    if (block.runStart >= 0) this.#flushRun(block);
+    this.#addPartNow(block, part);
+  }
+
+  /** Payload bytes `#cur[start, end)`: adjacent ones are joined, to be viewed once. */
+  #addSpan(block: Block, start: number, end: number): void {
+    if (block.runStart >= 0) {
+      if (block.runEnd === start) {
+        block.runEnd = end;
+        return;
+      }
+      this.#flushRun(block);
+    }
+    block.runStart = start;
+    block.runEnd = end;
+  }
+
+  #flushRun(block: Block): void {
+    const start = block.runStart;
+    block.runStart = -1;
+    this.#addPartNow(block, this.#cur.subarray(start, block.runEnd));
+  }
+
+  #addPartNow(block: Block, part: Buffer): void {
     if (block.dropped > 0) {
       block.dropped += part.length;
       return;
     }
-    if (block.size + part.length > this.maxBlock) {
-      const room = this.maxBlock - block.size;
+    // maxBlock bounds the payload; the line terminator that ends it is not payload
+    const limit = this.maxBlock + 2;
+    if (block.size + part.length > limit) {
+      const room = limit - block.size;
       if (room > 0) {
-        block.parts.push(Buffer.from(part.subarray(0, room)));
+        block.parts.push(part.subarray(0, room));
         block.size += room;
       }
       block.dropped += part.length - Math.max(0, room);
       return;
     }
-    block.parts.push(Buffer.from(part));
+    block.parts.push(part);
     block.size += part.length;
+  }
+
+  #settle(): void {
+    const b = this.#block;
+    if (b !== null && b.runStart >= 0) this.#flushRun(b);
+    if (b === null || b.owned >= b.parts.length) return;
+    const n = b.parts.length - b.owned;
+    const copy = n === 1 ? Buffer.from(b.parts[b.owned]!) : Buffer.concat(b.parts.slice(b.owned));
+    b.parts.length = b.owned;
+    b.parts.push(copy);
+    b.owned = b.parts.length;
   }
 
   #finishBlock(endedBy: PayloadEnd, includeHeldAndPending: boolean): void {
     const block = this.#block!;
+    if (block.runStart >= 0) this.#flushRun(block);
     this.#block = null;
     this.#spilling = false;
     let held = block.held;
@@ -360,7 +512,9 @@ export class Framer {
       this.#pendingLen = 0;
     }
     const raw = Buffer.concat(block.parts, block.size);
-    const payload = block.dropped > 0 ? raw : stripTerminator(raw);
-    this.#emit({ kind: 'block', header: block.header, payload, endedBy: block.dropped > 0 ? 'cut' : endedBy, truncated: block.dropped > 0 });
+    let payload = block.dropped > 0 ? raw : stripTerminator(raw);
+    const truncated = block.dropped > 0 || payload.length > this.maxBlock;
+    if (payload.length > this.maxBlock) payload = payload.subarray(0, this.maxBlock);
+    this.#emit({ kind: 'block', header: block.header, payload, endedBy: truncated ? 'cut' : endedBy, truncated });
   }
 }

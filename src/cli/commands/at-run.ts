@@ -1,4 +1,5 @@
 import { itemToJson } from '../../at/json.js';
+import { classifyRx, RxSampler, type RxDiagnosis } from '../../at/diagnosis.js';
 import { maskItem } from '../../at/mask.js';
 import { createRedactor } from '../../transcript/redact.js';
 import type { AtOutcome } from '../../at/types.js';
@@ -41,14 +42,32 @@ export async function runAt(args: AtArgs): Promise<number> {
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const commands = args.commands.map(String);
   if (commands.length === 0) throw new CatError('ERR_INVALID_OPTION', 'name at least one AT command, e.g. cat1 at AT+CSQ');
-  for (const c of commands) {
-    if (!/^AT/i.test(c.trim())) throw new CatError('ERR_INVALID_OPTION', `"${c}" is not an AT command (it must start with AT)`);
-  }
+  // checked before the port is opened; the messages name the command, never its values (a password)
+  commands.forEach((c, i) => {
+    const name = `argument ${i + 1} ("${c.trim().split(/[=\r\n]/)[0]!.slice(0, 24)}…")`;
+    if (!/^AT/i.test(c.trim())) throw new CatError('ERR_INVALID_OPTION', `${name} is not an AT command (it must start with AT)`);
+    if (/[\r\n\0\x1a\x1b]/.test(c)) throw new CatError('ERR_INVALID_OPTION', `${name} contains CR, LF, NUL, Ctrl-Z or ESC, which would end or corrupt the command`);
+  });
   if (args.wait !== undefined && !(args.wait >= 0)) throw new CatError('ERR_INVALID_OPTION', `--wait must be a number of seconds >= 0 (got ${String(args.wait)})`);
   const m = await openModem(s, { verb: 'at', probe: false });
   const display = createRedactor();
-  const mask = (t: string): string => (s.logSecrets ? t : display.line(Buffer.from(t, 'utf8'), 'tx').data.toString('utf8'));
+  const mask = (t: string, dir: 'tx' | 'rx' = 'tx'): string => (s.logSecrets ? t : display.line(Buffer.from(t, 'utf8'), dir).data.toString('utf8'));
+  // what came back while no command was answered: tells a port that does not speak AT
+  const sampler = new RxSampler(m.port);
+  let answered = false;
+  let overlong = 0;
+  const diagnose = (upTo: number): RxDiagnosis | null => {
+    if (answered) return null;
+    const sample = sampler.sample;
+    // the sample as shown is masked line by line, like every other output
+    const masker = createRedactor();
+    const shown = s.logSecrets ? sample : Buffer.concat(splitLines(sample).map((l) => masker.line(l, 'rx').data));
+    const d = classifyRx({ bytes: sampler.bytes, sample, written: commands.slice(0, upTo + 1), overlong, display: shown });
+    return d.kind === 'at' ? null : d;
+  };
   m.engine.on('item', (raw) => {
+    if (raw.role === 'final' || raw.role === 'late') answered = true;
+    if (raw.role === 'garbage' && raw.event.type === 'overlong' && !raw.event.complete) overlong++;
     const item = s.logSecrets ? raw : maskItem(raw, display);
     if (s.json) {
       if (item.role === 'urc' || item.role === 'late' || item.role === 'stray') out.obj(itemToJson(item, out.lang));
@@ -57,39 +76,83 @@ export async function runAt(args: AtArgs): Promise<number> {
     for (const l of formatItem(item, out)) out.line(l);
   });
   let code: number = EXIT.OK;
-  await withModem(m, async () => {
-    for (const [i, command] of commands.entries()) {
-      const last = i === commands.length - 1;
-      const name = commandName(command);
-      const urcType = commandForm(command) === 'set' || commandForm(command) === 'action' ? TWO_PHASE[name] : undefined;
-      const seen = urcType ? waitUrc(m.engine, urcType) : null;
-      const o = await m.engine.send(command, last && args.data !== undefined ? { data: args.data } : {});
-      if (s.json) out.obj({ ...outcomeJson(o, out.lang), command: mask(o.command) });
-      else if (o.status === 'timeout') out.line(out.p.red(`          ${tr(text(`no final result within ${o.timeoutMs} ms (is this the AT port? is the module busy?)`, `${o.timeoutMs} ms 内没有最终结果（这是 AT 口吗？模组忙？）`), out.lang)}`));
-      else if (o.status === 'aborted' || o.status === 'reset') out.line(out.p.yellow(`          ${o.status === 'reset' ? tr(text('the module rebooted before answering', '模组在应答前重启了'), out.lang) : o.reason}`));
-      if (o.status !== 'ok') code = EXIT.PROBLEM;
-      if (o.status === 'ok' && seen && args.wait === undefined) {
-        const budget = name === '+ECMTOPEN' || name === '+ECMTCONN' ? 30_000 : Math.max(s.timeoutMs, 10_000);
-        if (!s.json) note(tr(text(`cat1: waiting up to ${budget / 1000} s for ${name}…`, `cat1: 最多等待 ${budget / 1000} 秒 ${name}…`), out.lang));
-        const got = await seen.wait(budget);
-        if (!got) {
-          code = EXIT.PROBLEM;
-          const msg = text(`no ${name} URC within ${budget / 1000} s: the module reports no timeout, the broker's answer never came`, `${budget / 1000} 秒内没有 ${name} URC：模组不会报告超时，服务器的应答没有到达`);
-          if (s.json) out.obj({ type: 'missing-urc', command: mask(command), waitedMs: budget, explain: tr(msg, out.lang) });
-          else out.line(out.p.red(`          ${tr(msg, out.lang)}`));
-        }
-      } else seen?.cancel();
-      await out.drain();
-    }
-    if (args.wait) await new Promise((r) => setTimeout(r, args.wait! * 1000));
+  // waits (for a URC, --wait) end when the port goes away (unplugged): exit 3 at once, no hang
+  let gone: Error | null = null;
+  let wake: (() => void) | null = null;
+  const portGone = new Promise<void>((resolve) => (wake = resolve));
+  m.engine.once('close', (err) => {
+    gone = new CatError('ERR_PORT_CLOSED', `the port ${s.port ?? '?'} went away${err ? `: ${err.message.replace(/^.*went away: /, '')}` : ''}`, err ? { cause: err } : {});
+    wake?.();
   });
-  await out.flush();
+  const untilGone = <T>(p: Promise<T>, whenGone: T): Promise<T> => Promise.race([p, portGone.then(() => whenGone)]);
+  const checkGone = (): void => {
+    if (gone) throw gone;
+  };
+  try {
+    await withModem(m, async () => {
+      for (const [i, command] of commands.entries()) {
+        const last = i === commands.length - 1;
+        const name = commandName(command);
+        const urcType = commandForm(command) === 'set' || commandForm(command) === 'action' ? TWO_PHASE[name] : undefined;
+        const seen = urcType ? waitUrc(m.engine, urcType) : null;
+        const o = await m.engine.send(command, last && args.data !== undefined ? { data: args.data } : {});
+        const d = o.status === 'timeout' ? diagnose(i) : null;
+        if (s.json) out.obj({ ...outcomeJson(o, out.lang), command: mask(o.command), lines: o.lines.map((l) => mask(l.raw, 'rx')), ...(d ? { diagnosis: { kind: d.kind, bytes: d.bytes, explain: tr(d.summary, out.lang), hint: d.hint ? tr(d.hint, out.lang) : null } } : {}) });
+        else if (o.status === 'timeout' && d) {
+          out.line(out.p.red(`          ${tr(text(`no final result within ${o.timeoutMs} ms: ${d.summary.en}`, `${o.timeoutMs} ms 内没有最终结果：${d.summary.zh}`), out.lang)}`));
+          if (d.hint) out.line(out.p.red(`          → ${tr(d.hint, out.lang)}`));
+        } else if (o.status === 'timeout') out.line(out.p.red(`          ${tr(text(`no final result within ${o.timeoutMs} ms (is this the AT port? is the module busy?)`, `${o.timeoutMs} ms 内没有最终结果（这是 AT 口吗？模组忙？）`), out.lang)}`));
+        else if (o.status === 'aborted' || o.status === 'reset') out.line(out.p.yellow(`          ${o.status === 'reset' ? tr(text('the module rebooted before answering', '模组在应答前重启了'), out.lang) : o.reason}`));
+        if (o.status !== 'ok') code = EXIT.PROBLEM;
+        if (o.status === 'ok' && seen && args.wait === undefined) {
+          const budget = name === '+ECMTOPEN' || name === '+ECMTCONN' ? 30_000 : Math.max(s.timeoutMs, 10_000);
+          if (!s.json) note(tr(text(`cat1: waiting up to ${budget / 1000} s for ${name}…`, `cat1: 最多等待 ${budget / 1000} 秒 ${name}…`), out.lang));
+          const got = await untilGone(seen.wait(budget), false);
+          if (gone) seen.cancel();
+          checkGone();
+          if (!got) {
+            code = EXIT.PROBLEM;
+            const msg = text(`no ${name} URC within ${budget / 1000} s: the module reports no timeout, the broker's answer never came`, `${budget / 1000} 秒内没有 ${name} URC：模组不会报告超时，服务器的应答没有到达`);
+            if (s.json) out.obj({ type: 'missing-urc', command: mask(command), waitedMs: budget, explain: tr(msg, out.lang) });
+            else out.line(out.p.red(`          ${tr(msg, out.lang)}`));
+          }
+        } else seen?.cancel();
+        await out.drain();
+      }
+      if (args.wait) {
+        let timer: NodeJS.Timeout | null = null;
+        await untilGone(new Promise<void>((r) => (timer = setTimeout(r, args.wait! * 1000))), undefined);
+        if (timer) clearTimeout(timer);
+        checkGone();
+      }
+    });
+  } finally {
+    // what was seen before a failure (the port went away) is still shown
+    sampler.detach();
+    await out.flush();
+  }
   return code;
+}
+
+/** Lines of a sample, each with its terminator (the last may have none). */
+function splitLines(b: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] === 0x0a) {
+      out.push(b.subarray(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < b.length) out.push(b.subarray(start));
+  return out;
 }
 
 function waitUrc(engine: import('../../at/engine.js').AtEngine, type: ModemEvent['type']): { wait(ms: number): Promise<boolean>; cancel(): void } {
   let got = false;
   let wake: (() => void) | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let settle: ((v: boolean) => void) | null = null;
   const on = (ev: ModemEvent): void => {
     if (ev.type === type) {
       got = true;
@@ -104,12 +167,13 @@ function waitUrc(engine: import('../../at/engine.js').AtEngine, type: ModemEvent
           engine.off('urc', on);
           return resolve(true);
         }
-        const timer = setTimeout(() => {
+        settle = resolve;
+        timer = setTimeout(() => {
           engine.off('urc', on);
           resolve(false);
         }, ms);
         wake = () => {
-          clearTimeout(timer);
+          if (timer) clearTimeout(timer);
           engine.off('urc', on);
           resolve(true);
         };
@@ -117,6 +181,8 @@ function waitUrc(engine: import('../../at/engine.js').AtEngine, type: ModemEvent
     },
     cancel() {
       engine.off('urc', on);
+      if (timer) clearTimeout(timer);
+      settle?.(false);
     },
   };
 }

@@ -17,8 +17,8 @@ export function atCommand(ctx: VerbContext): CommandModule<object, AtArgs> {
       addOptions(
         y
           .positional('commands', { type: 'string', array: true, demandOption: true, describe: 'AT commands, each one argument (quote them in the shell)' })
-          .option('data', { type: 'string', describe: 'payload for a command that prompts with "> " (AT+ECMTPUB without payload); Ctrl-Z is added' })
-          .option('wait', { type: 'number', describe: 'seconds to keep listening for URCs after the last command [default: until the URC of an ECMT action arrives, at most 30]' }),
+          .option('data', { type: 'string', requiresArg: true, describe: 'payload for a command that prompts with "> " (AT+ECMTPUB without payload); Ctrl-Z is added' })
+          .option('wait', { type: 'number', requiresArg: true, describe: 'seconds to keep listening for URCs after the last command [default: until the URC of an ECMT action arrives, at most 30]' }),
         MODEM_OPTIONS,
       )
         .example('cat1 at --port /dev/ttyUSB2 AT+CSQ AT+CEREG?', 'signal and registration, explained')

@@ -36,21 +36,26 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
     }
     items.length = 0;
   };
+  let n = 0;
   for await (const entry of input.entries) {
     decoder.push(entry);
     flush();
-    await out.drain();
+    // let a slow reader of stdout catch up (every 64 entries: memory stays bounded, and an
+    // await per entry would cost more than the entry)
+    if ((++n & 63) === 0) await out.drain();
   }
   decoder.end();
   flush();
   const s = summary.summary;
+  if (s.items === 0) {
+    // nothing half: no empty timeline and summary before the error
+    for (const w of input.warnings) note(`cat1: warning: line ${w.line}: ${w.message}`);
+    note('cat1: nothing to decode (no AT traffic found)');
+    return EXIT.USAGE;
+  }
   if (out.json) out.obj({ type: 'summary', format: input.format, ...s, firstFailure: s.firstFailure ? { ...s.firstFailure, why: out.t(s.firstFailure.why) } : null });
   else for (const l of formatSummary(s, out)) out.line(l);
   await out.flush();
   for (const w of input.warnings) note(`cat1: warning: line ${w.line}: ${w.message}`);
-  if (s.items === 0) {
-    note('cat1: nothing to decode (no AT traffic found)');
-    return EXIT.USAGE;
-  }
   return EXIT.OK;
 }

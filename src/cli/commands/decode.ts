@@ -20,7 +20,7 @@ export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArg
         .positional('file', { type: 'string', demandOption: true, describe: 'a cat1 transcript (.jsonl) or a text log; - reads stdin' })
         .option('json', { type: 'boolean', describe: 'JSON Lines: one object per event, then a summary object' })
         .option('log-secrets', { type: 'boolean', describe: 'show passwords, keys, IMSI/ICCID instead of masking them' })
-        .option('quiet-ms', { type: 'number', default: 100, describe: 'a gap in module output that ends a raw +ECMTRECV payload (ms)' })
+        .option('quiet-ms', { type: 'number', default: 100, requiresArg: true, describe: 'a gap in module output that ends a raw +ECMTRECV payload (ms)' })
         .example('cat1 decode session.jsonl', 'the timeline of a recorded session, with meanings')
         .example('cat1 decode sscom.log --lang zh', 'a log pasted from SSCOM, explained in Chinese')
         .example('cat1 decode - --json < log.txt', 'JSON Lines for scripts'),

@@ -8,7 +8,7 @@ export function demoCommand(ctx: VerbContext): CommandModule<object, Record<stri
     builder: (y) =>
       y
         .option('json', { type: 'boolean', describe: 'one JSON report per comparison (JSON Lines)' })
-        .option('profile', { type: 'string', choices: ['ec616s', 'ec616-legacy', 'manual', 'ec626-tls'], describe: 'firmware profile of the emulated module [default: ec616s]' })
+        .option('profile', { type: 'string', requiresArg: true, choices: ['ec616s', 'ec616-legacy', 'manual', 'ec626-tls'], describe: 'firmware profile of the emulated module [default: ec616s]' })
         .example('cat1 demo', 'see what cat1 compare tells you, with nothing wired')
         .example('cat1 demo --lang zh', '中文说明'),
     handler: async (args) => {

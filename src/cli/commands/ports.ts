@@ -19,7 +19,7 @@ export function portsCommand(ctx: VerbContext): CommandModule<object, PortsArgs>
     builder: (y) =>
       addOptions(
         y
-          .option('include', { type: 'string', array: true, describe: 'also list these paths, USB or not (a socat pseudo-terminal link…); repeatable' })
+          .option('include', { type: 'string', array: true, requiresArg: true, describe: 'also list these paths, USB or not (a socat pseudo-terminal link…); repeatable' })
           .option('probe', { type: 'boolean', describe: 'open each port and send AT (two tries, 400 ms each) to mark which ones answer' })
           .option('force', { type: 'boolean', describe: 'with --probe: also probe ports another process holds open' })
           .implies('force', 'probe'),
