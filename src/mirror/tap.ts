@@ -8,7 +8,7 @@ const ESC = 0x1b;
 export interface TapMergerOptions {
   /** Module output that comes while no command is pending is held this long, ms. Default 40. */
   skewMs?: number;
-  /** A command queued behind one still unanswered is released after this long anyway, ms. Default 1500. */
+  /** A command queued behind one still unanswered is released after this long anyway, ms. Default 5000 (long enough for a loaded host and two slow adapters). */
   gateMs?: number;
   /** Origin of the timeline's clock (Date.now() value). Default: construction time. */
   t0?: number;
@@ -40,7 +40,7 @@ export class TapMerger {
   constructor(tracker: AtTracker, opts: TapMergerOptions = {}) {
     this.#tracker = tracker;
     this.#skewMs = opts.skewMs ?? 40;
-    this.#gateMs = opts.gateMs ?? 1500;
+    this.#gateMs = opts.gateMs ?? 5000;
     this.#t0 = opts.t0 ?? Date.now();
   }
 
