@@ -73,6 +73,10 @@ function hasControl(command: string): boolean {
   return false;
 }
 
+function newJob(command: string, opts: SendOptions, resolve: (o: AtOutcome) => void, reject: (e: Error) => void, internal: boolean): Job {
+  return { command, opts, resolve, reject, internal, pending: null, started: 0, timer: null, timeoutMs: 0, onAbort: null, done: false };
+}
+
 function checkCommand(command: string): void {
   if (typeof command !== 'string' || command.trim().length === 0) {
     throw new CatError('ERR_INVALID_COMMAND', 'empty AT command');
@@ -185,19 +189,7 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
       return Promise.reject(new CatError('ERR_PORT_CLOSED', `the port ${this.port.description} is closed`, { context: { command } }));
     }
     return new Promise<AtOutcome>((resolve, reject) => {
-      const job: Job = {
-        command,
-        opts,
-        resolve,
-        reject,
-        internal: false,
-        pending: null,
-        started: 0,
-        timer: null,
-        timeoutMs: 0,
-        onAbort: null,
-        done: false,
-      };
+      const job = newJob(command, opts, resolve, reject, false);
       if (opts.signal) {
         if (opts.signal.aborted) {
           resolve({ status: 'aborted', command, lines: [], reason: 'aborted before it was sent', elapsedMs: 0 });
@@ -266,24 +258,13 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   }
 
   #probeJob(command: string): Job {
-    return {
-      command,
-      opts: { timeoutMs: 2000 },
-      resolve: (o) => {
-        if (o.status === 'ok' || o.status === 'error') {
-          this.#unsure = false;
-          this.#tracker.clearLate();
-        } else if (o.status === 'timeout') this.#unsure = true;
-      },
-      reject: () => undefined,
-      internal: true,
-      pending: null,
-      started: 0,
-      timer: null,
-      timeoutMs: 0,
-      onAbort: null,
-      done: false,
+    const settled = (o: AtOutcome): void => {
+      if (o.status === 'ok' || o.status === 'error') {
+        this.#unsure = false;
+        this.#tracker.clearLate();
+      } else if (o.status === 'timeout') this.#unsure = true;
     };
+    return newJob(command, { timeoutMs: 2000 }, settled, () => undefined, true);
   }
 
   #start(job: Job): void {

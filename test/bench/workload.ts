@@ -10,6 +10,8 @@
  * as on most field hosts. Deterministic: the same size always gives the same bytes.
  */
 
+import { mulberry32 } from '../../src/emulator/prng.js';
+
 /** The wire bytes of a session: one buffer, cut into chunks (one chunk = one read or write). */
 export interface Wire {
   bytes: Buffer;
@@ -23,17 +25,8 @@ export interface Wire {
   rxBytes: number;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG: the emulator's (mulberry32). */
+export const prng = mulberry32;
 
 const CMDS = ['set', 'get', 'reboot', 'ota', 'config'];
 

@@ -51,6 +51,8 @@ async function record(file, note, faults, script) {
   const session = new EcmtSession(engine);
   const got = [];
   session.on('message', (m) => got.push(m));
+  incoming.count = 0;
+  emulator.on('incoming', () => incoming.count++);
   try {
     await script(session, broker, got);
   } finally {
@@ -60,6 +62,7 @@ async function record(file, note, faults, script) {
   console.log(`${file}: ${got.length} messages received by the module`);
 }
 
+const incoming = { count: 0 };
 const waitFor = async (cond) => {
   for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
 };
@@ -81,8 +84,8 @@ await record('emulator-lost-messages.jsonl', 'The module drops incoming messages
   await s.connect({ clientId: 'emu-fixture-2', username: USER, password: PASS });
   await s.subscribe('fixture/lossy', 1);
   for (let i = 1; i <= 5; i++) await s.publish('fixture/lossy', `message ${i}`, { qos: 1 });
-  await waitFor(() => got.length >= 3);
-  await new Promise((r) => setTimeout(r, 300));
+  // all five came back to the module (two of them dropped by the fault), then disconnect
+  await waitFor(() => got.length >= 3 && incoming.count >= 5);
   await s.disconnect();
 });
 void mqtt;
