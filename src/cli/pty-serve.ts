@@ -4,6 +4,7 @@ import { AtTracker } from '../at/tracker.js';
 import { maskItem } from '../at/mask.js';
 import { itemToJson } from '../at/json.js';
 import type { LineGrammar, TimelineItem } from '../at/types.js';
+import { defaultGrammar } from '../grammar.js';
 import { createRedactor, type Redactor } from '../transcript/redact.js';
 import { StreamRedactor } from '../transcript/stream-redactor.js';
 import { CatError } from '../util/errors.js';
@@ -206,6 +207,22 @@ export function itemJson(item: TimelineItem, out: Out, time: number = Date.now()
 }
 
 /** A timeline item as human lines, with the wall-clock time in front when asked. */
+/**
+ * A passive timeline over a port that prints each item as it comes (JSON Lines or human lines
+ * with the wall clock), secrets masked unless asked; null when `quiet`.
+ */
+export function printingTap(out: Out, opts: { quiet: boolean; mask: boolean }): TimelineTap | null {
+  if (opts.quiet) return null;
+  return new TimelineTap(
+    (item) => {
+      if (out.json) out.obj(itemJson(item, out));
+      else for (const l of itemLines(item, out, true)) out.line(l);
+      void out.flush();
+    },
+    { grammar: defaultGrammar(), mask: opts.mask },
+  );
+}
+
 export function itemLines(item: TimelineItem, out: Out, withClock: boolean, time: number = Date.now()): string[] {
   const lines = formatItem(item, out);
   if (!withClock) return lines;

@@ -273,17 +273,8 @@ const hex4 = (s: string | undefined): string | undefined => {
 // ---------------------------------------------------------------------------------------------
 // sysfs
 
-interface SysTty {
-  name: string;
-  vid?: string;
-  pid?: string;
-  manufacturer?: string;
-  product?: string;
-  serialNumber?: string;
-  driver?: string;
-  interface?: number;
-  interfaceName?: string;
-}
+/** What sysfs tells about one tty: the USB fields of PortInfo. */
+type SysTty = { name: string } & Pick<PortInfo, 'vid' | 'pid' | 'manufacturer' | 'product' | 'serialNumber' | 'driver' | 'interface' | 'interfaceName'>;
 
 async function subsystem(dir: string): Promise<string | undefined> {
   const s = await real(join(dir, 'subsystem'));

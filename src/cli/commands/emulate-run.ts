@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import type { PacketCmd } from 'mqtt-packet';
-import { defaultGrammar } from '../../grammar.js';
 import { PROFILE_NAMES, type FirmwareProfileName } from '../../ecmt/firmware.js';
 import { startPtyEmulator, type PtyEmulator } from '../../emulator/pty.js';
 import { emulatorTranscriptHeader } from '../../emulator/recorder.js';
@@ -11,7 +10,7 @@ import { CatError, oneLine } from '../../util/errors.js';
 import { Out, note, wantColor } from '../io.js';
 import { layer } from '../options.js';
 import { EXIT } from '../exit.js';
-import { TimelineTap, checkLinkPath, itemJson, itemLines, onStopSignal, watchDevice } from '../pty-serve.js';
+import { checkLinkPath, onStopSignal, printingTap, watchDevice } from '../pty-serve.js';
 import { EMULATE_OPTIONS, type EmulateArgs } from './emulate.js';
 
 const FAULT_KINDS = 'delay, drop-urc, garble, chunk, broker-silence, drop-incoming';
@@ -135,16 +134,7 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
     throw err;
   }
 
-  const tap = quiet
-    ? null
-    : new TimelineTap(
-        (item) => {
-          if (out.json) out.obj(itemJson(item, out));
-          else for (const l of itemLines(item, out, true)) out.line(l);
-          void out.flush();
-        },
-        { grammar: defaultGrammar(), mask: !logSecrets },
-      );
+  const tap = printingTap(out, { quiet: quiet, mask: !logSecrets });
   const em = pty.emulator;
   const port = em.port;
   if (tap) {

@@ -13,7 +13,7 @@ import { Out, note, wantColor } from '../io.js';
 import { layer } from '../options.js';
 import { EXIT } from '../exit.js';
 import { fileArg } from '../stdin.js';
-import { TimelineTap, checkLinkPath, delay, itemJson, itemLines, onStopSignal, watchDevice } from '../pty-serve.js';
+import { checkLinkPath, delay, onStopSignal, printingTap, watchDevice } from '../pty-serve.js';
 import { REPLAY_OPTIONS, type ReplayArgs } from './replay.js';
 
 interface Settings {
@@ -247,16 +247,7 @@ async function serve(s: Settings, rec: { entries: TranscriptEntry[]; name: strin
   const pair: PtyPair = await openPtyPair(link ? { linkPath: link } : {});
   const t = (en: string, zh: string): string => out.t(text(en, zh));
   const total = rec.entries.filter((e) => e.dir !== 'note').length;
-  const tap = s.quiet
-    ? null
-    : new TimelineTap(
-        (item) => {
-          if (out.json) out.obj(itemJson(item, out));
-          else for (const l of itemLines(item, out, true)) out.line(l);
-          void out.flush();
-        },
-        { grammar: defaultGrammar(), mask: !s.logSecrets },
-      );
+  const tap = printingTap(out, { quiet: s.quiet, mask: !s.logSecrets });
 
   let finish: (e: ServeEnd) => void = () => undefined;
   const ended = new Promise<ServeEnd>((r) => (finish = r));
