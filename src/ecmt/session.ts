@@ -689,7 +689,7 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   }
 }
 
-/** Listens for +ECMTCONN URCs until cancelled; waitMore() resolves on the next one or after ms. */
+/** Listens for +ECMTCONN URCs until cancelled; waitFor() resolves once n came, or after ms. */
 class ConnCollector {
   readonly urcs: ModemEvent[] = [];
   readonly waiter: Waiter;
@@ -738,9 +738,9 @@ class ConnCollector {
       }, ms);
       this.#wake = () => {
         this.#clock.clearTimeout(timer);
+        // a URC came, or the collector was cancelled: either way the caller looks at urcs
         if (this.#failure) reject(this.#failure);
-        else if (this.urcs.length >= n) resolve();
-        else resolve(); // cancelled
+        else resolve();
       };
     });
   }

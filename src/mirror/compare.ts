@@ -216,71 +216,68 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     messages.push(m);
   };
   session.on('message', onMessage);
-  const trafficSteps: Array<() => Promise<void>> = [];
-  if (moduleUp && o.traffic !== false) {
-    trafficSteps.push(async () => {
-      const d = directFor(trafficId);
-      const dc = await d.connect();
-      if (!dc.ok) {
-        push('subscribe', skipped(text('not run', '未运行')), skipped(text(`the traffic client (${trafficId}) could not connect: ${dc.detail.en}`, `流量客户端（${trafficId}）无法连接：${dc.detail.zh}`)));
-        return;
-      }
-      progress(text('subscribing on both sides…', '两边订阅中…'));
-      const dsub = await d.subscribe(topics.m2d, qos);
-      await d.subscribe(topics.d2m, qos); // the host also watches its own publish: proof the broker delivers
-      const msub = await session.subscribe(topics.d2m, qos);
-      push('subscribe', fromModule(msub), fromDirect(dsub));
-      progress(text('publishing on both sides…', '两边发布中…'));
-      let mpub: StepResult;
-      try {
-        mpub = await session.publish(topics.m2d, payload, { qos });
-      } catch (err) {
-        if (!(err instanceof CatError) || err.code !== 'ERR_PAYLOAD') throw err;
-        mpub = { step: 'publish', ok: false, failure: 'lint', command: null, outcome: null, urc: null, extraUrcs: [], lint: [], latencyMs: 0, explain: text(err.message, err.message), note: null };
-      }
-      const dpub = await d.publish(topics.d2m, payload, qos);
-      push('publish', fromModule(mpub), fromDirect(dpub));
-      progress(text('waiting for the cross deliveries…', '等待交叉投递…'));
-      const [gotD] = await Promise.all([
-        mpub.ok ? d.waitMessages((m) => m.topic === topics.m2d, 1, deliveryMs) : Promise.resolve([]),
-        d.waitMessages((m) => m.topic === topics.d2m, 1, deliveryMs),
-      ]);
-      const gotM = await waitModule(session, messages, topics.d2m, deliveryMs);
-      const own = d.messages.find((m) => m.topic === topics.d2m);
-      const m2dMsg = gotD[0] ?? null;
-      delivery = {
-        m2d: { sent: mpub.ok, received: m2dMsg !== null, exact: m2dMsg !== null && m2dMsg.payload.equals(payload), expected: payload, got: m2dMsg ? m2dMsg.payload : null },
-        d2m: { sent: dpub.ok, received: gotM !== null, exact: gotM !== null && gotM.payload.equals(payload), brokerDelivered: own !== undefined, expected: payload, got: gotM ? gotM.payload : null, inferred: gotM?.boundary === 'inferred', topic: topics.d2m, qos },
-      };
-      const dv = delivery;
-      push(
-        'deliver-module-to-direct',
-        { ok: mpub.ok, code: null, detail: mpub.ok ? text(`the module published ${payload.length} bytes on ${topics.m2d}`, `模组在 ${topics.m2d} 上发布了 ${payload.length} 字节`) : text('the module did not publish', '模组没有发布'), latencyMs: null },
-        {
-          ok: dv.m2d.received && dv.m2d.exact,
-          code: null,
-          detail: !dv.m2d.received ? text(`nothing received within ${deliveryMs} ms`, `${deliveryMs} ms 内没有收到`) : dv.m2d.exact ? text(`received ${payload.length} bytes, byte-exact`, `收到 ${payload.length} 字节，逐字节一致`) : text(`received ${dv.m2d.got?.length ?? 0} bytes that differ from the ${payload.length} sent`, `收到 ${dv.m2d.got?.length ?? 0} 字节，与发送的 ${payload.length} 字节不同`),
-          latencyMs: null,
-        },
-      );
-      push(
-        'deliver-direct-to-module',
-        {
-          ok: dv.d2m.received && dv.d2m.exact,
-          code: null,
-          detail: !dv.d2m.received ? text(`no +ECMTRECV within ${deliveryMs} ms`, `${deliveryMs} ms 内没有 +ECMTRECV`) : dv.d2m.exact ? text(`+ECMTRECV with ${payload.length} bytes, byte-exact${dv.d2m.inferred ? ' (end of payload inferred)' : ''}`, `+ECMTRECV 收到 ${payload.length} 字节，逐字节一致${dv.d2m.inferred ? '（结尾为推断）' : ''}`) : text(`+ECMTRECV with ${dv.d2m.got?.length ?? 0} bytes that differ from the ${payload.length} sent`, `+ECMTRECV 收到 ${dv.d2m.got?.length ?? 0} 字节，与发送的 ${payload.length} 字节不同`),
-          latencyMs: null,
-        },
-        { ok: dpub.ok, code: null, detail: dv.d2m.brokerDelivered ? text(`published; the broker delivered it (the host's own subscription got it)`, '已发布；服务器已投递（主机自己的订阅收到了）') : text('published; not even the host\'s own subscription got it', '已发布；连主机自己的订阅也没有收到'), latencyMs: null },
-      );
-      progress(text('disconnecting…', '断开中…'));
-      const mdisc = await session.disconnect();
-      const ddisc = await d.end();
-      push('disconnect', fromModule(mdisc), fromDirect(ddisc));
-    });
-  }
+  const runTraffic = async (): Promise<void> => {
+    const d = directFor(trafficId);
+    const dc = await d.connect();
+    if (!dc.ok) {
+      push('subscribe', skipped(text('not run', '未运行')), skipped(text(`the traffic client (${trafficId}) could not connect: ${dc.detail.en}`, `流量客户端（${trafficId}）无法连接：${dc.detail.zh}`)));
+      return;
+    }
+    progress(text('subscribing on both sides…', '两边订阅中…'));
+    const dsub = await d.subscribe(topics.m2d, qos);
+    await d.subscribe(topics.d2m, qos); // the host also watches its own publish: proof the broker delivers
+    const msub = await session.subscribe(topics.d2m, qos);
+    push('subscribe', fromModule(msub), fromDirect(dsub));
+    progress(text('publishing on both sides…', '两边发布中…'));
+    let mpub: StepResult;
+    try {
+      mpub = await session.publish(topics.m2d, payload, { qos });
+    } catch (err) {
+      if (!(err instanceof CatError) || err.code !== 'ERR_PAYLOAD') throw err;
+      mpub = { step: 'publish', ok: false, failure: 'lint', command: null, outcome: null, urc: null, extraUrcs: [], lint: [], latencyMs: 0, explain: text(err.message, err.message), note: null };
+    }
+    const dpub = await d.publish(topics.d2m, payload, qos);
+    push('publish', fromModule(mpub), fromDirect(dpub));
+    progress(text('waiting for the cross deliveries…', '等待交叉投递…'));
+    const [gotD] = await Promise.all([
+      mpub.ok ? d.waitMessages((m) => m.topic === topics.m2d, 1, deliveryMs) : Promise.resolve([]),
+      d.waitMessages((m) => m.topic === topics.d2m, 1, deliveryMs),
+    ]);
+    const gotM = await waitModule(session, messages, topics.d2m, deliveryMs);
+    const own = d.messages.find((m) => m.topic === topics.d2m);
+    const m2dMsg = gotD[0] ?? null;
+    delivery = {
+      m2d: { sent: mpub.ok, received: m2dMsg !== null, exact: m2dMsg !== null && m2dMsg.payload.equals(payload), expected: payload, got: m2dMsg ? m2dMsg.payload : null },
+      d2m: { sent: dpub.ok, received: gotM !== null, exact: gotM !== null && gotM.payload.equals(payload), brokerDelivered: own !== undefined, expected: payload, got: gotM ? gotM.payload : null, inferred: gotM?.boundary === 'inferred', topic: topics.d2m, qos },
+    };
+    const dv = delivery;
+    push(
+      'deliver-module-to-direct',
+      { ok: mpub.ok, code: null, detail: mpub.ok ? text(`the module published ${payload.length} bytes on ${topics.m2d}`, `模组在 ${topics.m2d} 上发布了 ${payload.length} 字节`) : text('the module did not publish', '模组没有发布'), latencyMs: null },
+      {
+        ok: dv.m2d.received && dv.m2d.exact,
+        code: null,
+        detail: !dv.m2d.received ? text(`nothing received within ${deliveryMs} ms`, `${deliveryMs} ms 内没有收到`) : dv.m2d.exact ? text(`received ${payload.length} bytes, byte-exact`, `收到 ${payload.length} 字节，逐字节一致`) : text(`received ${dv.m2d.got?.length ?? 0} bytes that differ from the ${payload.length} sent`, `收到 ${dv.m2d.got?.length ?? 0} 字节，与发送的 ${payload.length} 字节不同`),
+        latencyMs: null,
+      },
+    );
+    push(
+      'deliver-direct-to-module',
+      {
+        ok: dv.d2m.received && dv.d2m.exact,
+        code: null,
+        detail: !dv.d2m.received ? text(`no +ECMTRECV within ${deliveryMs} ms`, `${deliveryMs} ms 内没有 +ECMTRECV`) : dv.d2m.exact ? text(`+ECMTRECV with ${payload.length} bytes, byte-exact${dv.d2m.inferred ? ' (end of payload inferred)' : ''}`, `+ECMTRECV 收到 ${payload.length} 字节，逐字节一致${dv.d2m.inferred ? '（结尾为推断）' : ''}`) : text(`+ECMTRECV with ${dv.d2m.got?.length ?? 0} bytes that differ from the ${payload.length} sent`, `+ECMTRECV 收到 ${dv.d2m.got?.length ?? 0} 字节，与发送的 ${payload.length} 字节不同`),
+        latencyMs: null,
+      },
+      { ok: dpub.ok, code: null, detail: dv.d2m.brokerDelivered ? text(`published; the broker delivered it (the host's own subscription got it)`, '已发布；服务器已投递（主机自己的订阅收到了）') : text('published; not even the host\'s own subscription got it', '已发布；连主机自己的订阅也没有收到'), latencyMs: null },
+    );
+    progress(text('disconnecting…', '断开中…'));
+    const mdisc = await session.disconnect();
+    const ddisc = await d.end();
+    push('disconnect', fromModule(mdisc), fromDirect(ddisc));
+  };
   try {
-    for (const t of trafficSteps) await t();
+    if (moduleUp && o.traffic !== false) await runTraffic();
   } finally {
     session.off('message', onMessage);
   }

@@ -246,11 +246,6 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
     return best;
   }
 
-  /** When the step was seen, on the shadow's clock. */
-  #seenStep(_s: ReconStep): number {
-    return this.#now();
-  }
-
   #onStep(s: ReconStep): void {
     switch (s.kind) {
       case 'config':
@@ -377,7 +372,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
             const r = await d.subscribe(s.topic, 0);
             if (r.ok) this.#subscribedAt.set(s.topic, this.#now());
           }
-          const observable = watching !== null && this.#seenStep(s) - watching >= this.#margin();
+          const observable = watching !== null && this.#now() - watching >= this.#margin();
           // the module's message may have reached the shadow before this runs
           const early = this.#unclaimed.find((u) => !u.matched && u.topic === s.topic && u.payload.equals(payload));
           if (early) early.matched = true;

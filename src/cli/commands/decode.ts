@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
-import { EXIT } from '../exit.js';
 
 interface DecodeArgs {
   file: string;
@@ -32,4 +31,3 @@ export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArg
 }
 
 export type { DecodeArgs };
-export { EXIT };

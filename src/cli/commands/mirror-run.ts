@@ -48,7 +48,8 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
   if ((typeof v['tap-tx'] === 'string') !== (typeof v['tap-rx'] === 'string')) throw new CatError('ERR_INVALID_OPTION', 'a UART tap needs both --tap-tx and --tap-rx');
   const json = v['json'] === true;
   const lang = langFromEnv(process.env, args['lang'] as string | undefined);
-  const out = new Out({ json, lang, color: wantColor(args['color'] as boolean | undefined), live: typeof args['transcript'] !== 'string' && typeof v['transcript'] !== 'string' });
+  const live = typeof v['transcript'] !== 'string';
+  const out = new Out({ json, lang, color: wantColor(args['color'] as boolean | undefined), live });
   const logSecrets = v['log-secrets'] === true;
   const password = readPassword(v['password-file'] as string | undefined);
   const windowS = Number(v['window'] ?? 5);
@@ -57,7 +58,6 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
   if (!Number.isInteger(baud) || baud < 300) throw new CatError('ERR_INVALID_OPTION', `--baud must be a rate such as 115200 (got ${String(v['baud'])})`);
   const duration = v['duration'] === undefined ? null : Number(v['duration']);
   if (duration !== null && !(duration > 0)) throw new CatError('ERR_INVALID_OPTION', `--duration must be a positive number of seconds (got ${String(v['duration'])})`);
-  const live = typeof v['transcript'] !== 'string';
   // load the MQTT client now: loading it later would stall the event loop while taps are read
   await import('mqtt');
   const broker = typeof v['broker'] === 'string' ? parseBrokerUrl(v['broker']) : undefined;
