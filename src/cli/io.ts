@@ -132,3 +132,24 @@ export class Out {
 export function note(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
+
+/**
+ * Resolves when SIGINT or SIGTERM arrives (Ctrl-C). `cancel()` removes the handlers.
+ * While it waits, the signals no longer kill the process: the caller stops cleanly.
+ */
+export function onStopSignal(): { signal: Promise<NodeJS.Signals>; cancel(): void } {
+  let cancel = (): void => undefined;
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    const on = (sig: NodeJS.Signals): void => {
+      cancel();
+      resolve(sig);
+    };
+    process.once('SIGINT', on);
+    process.once('SIGTERM', on);
+    cancel = () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    };
+  });
+  return { signal, cancel: () => cancel() };
+}

@@ -11,7 +11,7 @@ import { createRedactor, type Redactor } from '../transcript/redact.js';
 import { CatError } from '../util/errors.js';
 import { classifyRx, RxSampler, type RxDiagnosis } from '../at/diagnosis.js';
 import type { ModemSettings } from './options.js';
-import { note } from './io.js';
+import { note, onStopSignal } from './io.js';
 
 export const AUTO_BAUDS = [115200, 921600, 460800, 230400, 57600, 9600] as const;
 
@@ -228,16 +228,12 @@ async function probeIdentity(port: ModemPort, grammar: ReturnType<typeof default
 
 /** Run `fn`, and on Ctrl-C (SIGINT/SIGTERM) flush the transcript and close the port cleanly. */
 export async function withModem<T>(m: OpenedModem, fn: () => Promise<T>): Promise<T> {
-  const stop = (): void => {
-    void m.close().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = onStopSignal();
+  void stop.signal.then(() => m.close().finally(() => process.exit(130)));
   try {
     return await fn();
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stop.cancel();
     await m.close();
   }
 }

@@ -230,26 +230,6 @@ export function itemLines(item: TimelineItem, out: Out, withClock: boolean, time
   return lines.map((l, i) => (i === 0 ? `${clock} ${l}` : `${' '.repeat(13)}${l}`));
 }
 
-/**
- * Resolves when SIGINT or SIGTERM arrives (Ctrl-C). `cancel()` removes the handlers.
- * While it waits, the signals no longer kill the process: the caller stops cleanly.
- */
-export function onStopSignal(): { signal: Promise<NodeJS.Signals>; cancel(): void } {
-  let cancel = (): void => undefined;
-  const signal = new Promise<NodeJS.Signals>((resolve) => {
-    const on = (sig: NodeJS.Signals): void => {
-      cancel();
-      resolve(sig);
-    };
-    process.once('SIGINT', on);
-    process.once('SIGTERM', on);
-    cancel = () => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-    };
-  });
-  return { signal, cancel: () => cancel() };
-}
 
 /** Wait this long (a timer that does not keep the process alive on its own when unref is asked). */
 export function delay(ms: number, unref = false): Promise<void> {

@@ -7,10 +7,10 @@ import { resolveOptions, type EcmtEmulatorOptions, type FaultOptions, type Regis
 import { TranscriptWriter } from '../../transcript/writer.js';
 import { langFromEnv, text } from '../../util/i18n.js';
 import { CatError, oneLine } from '../../util/errors.js';
-import { Out, note, wantColor } from '../io.js';
+import { Out, note, wantColor, onStopSignal } from '../io.js';
 import { layer } from '../options.js';
 import { EXIT } from '../exit.js';
-import { checkLinkPath, onStopSignal, printingTap, watchDevice } from '../pty-serve.js';
+import { checkLinkPath, printingTap, watchDevice } from '../pty-serve.js';
 import { EMULATE_OPTIONS, type EmulateArgs } from './emulate.js';
 
 const FAULT_KINDS = 'delay, drop-urc, garble, chunk, broker-silence, drop-incoming';

@@ -17,7 +17,7 @@ import { TapMerger } from '../../mirror/tap.js';
 import type { FirmwareProfileName } from '../../ecmt/firmware.js';
 import { CatError } from '../../util/errors.js';
 import { langFromEnv, text, tr, type Lang, type Text } from '../../util/i18n.js';
-import { Out, note, wantColor } from '../io.js';
+import { Out, note, onStopSignal, wantColor } from '../io.js';
 import { layer, readPassword } from '../options.js';
 import { formatItem } from '../timeline.js';
 import { EXIT } from '../exit.js';
@@ -101,10 +101,9 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
 
   let stop: (() => void) | null = null;
   const stopped = new Promise<void>((r) => (stop = r));
-  const onSignal = (): void => stop?.();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const timer = duration !== null ? setTimeout(onSignal, duration * 1000) : null;
+  const signal = onStopSignal();
+  void signal.signal.then(() => stop?.());
+  const timer = duration !== null ? setTimeout(() => stop?.(), duration * 1000) : null;
   const closers: Array<() => Promise<void>> = [];
   try {
     if (typeof v['transcript'] === 'string') {
@@ -169,8 +168,7 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
     }
   } finally {
     if (timer) clearTimeout(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signal.cancel();
   }
   for (const c of closers) await c().catch(() => undefined);
   const report = await mirror.finish({ settleMs: live ? 1000 : Math.min(windowS * 1000, 3000) });

@@ -1,11 +1,11 @@
 import { defaultGrammar } from '../../grammar.js';
 import { text } from '../../util/i18n.js';
 import { CatError, oneLine } from '../../util/errors.js';
-import { Out, note, wantColor } from '../io.js';
+import { Out, note, wantColor, onStopSignal } from '../io.js';
 import { modemSettings } from '../options.js';
 import { openModem } from '../modem.js';
 import { EXIT } from '../exit.js';
-import { ChunkTap, TimelineTap, formatChunk, itemJson, itemLines, onStopSignal, watchDevice } from '../pty-serve.js';
+import { ChunkTap, TimelineTap, formatChunk, itemJson, itemLines, watchDevice } from '../pty-serve.js';
 import { MONITOR_OPTIONS, type MonitorArgs } from './monitor.js';
 
 type EndReason = { why: 'interrupted' } | { why: 'duration' } | { why: 'port-lost'; error: Error | undefined };

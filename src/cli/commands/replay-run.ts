@@ -9,11 +9,11 @@ import { createRedactor } from '../../transcript/redact.js';
 import type { TranscriptEntry, TranscriptHeader } from '../../transcript/types.js';
 import { langFromEnv, text } from '../../util/i18n.js';
 import { CatError, isCatError, oneLine } from '../../util/errors.js';
-import { Out, note, wantColor } from '../io.js';
+import { Out, note, wantColor, onStopSignal } from '../io.js';
 import { layer } from '../options.js';
 import { EXIT } from '../exit.js';
 import { fileArg } from '../stdin.js';
-import { checkLinkPath, delay, onStopSignal, printingTap, watchDevice } from '../pty-serve.js';
+import { checkLinkPath, delay, printingTap, watchDevice } from '../pty-serve.js';
 import { REPLAY_OPTIONS, type ReplayArgs } from './replay.js';
 
 interface Settings {

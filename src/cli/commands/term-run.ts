@@ -8,12 +8,12 @@ import { defaultGrammar } from '../../grammar.js';
 import { createRedactor } from '../../transcript/redact.js';
 import { text, type Lang } from '../../util/i18n.js';
 import { CatError, oneLine } from '../../util/errors.js';
-import { Out, note, wantColor } from '../io.js';
+import { Out, note, wantColor, onStopSignal } from '../io.js';
 import { modemSettings } from '../options.js';
 import { openModem } from '../modem.js';
 import { formatItem } from '../timeline.js';
 import { EXIT } from '../exit.js';
-import { ChunkTap, formatChunk, onStopSignal, watchDevice } from '../pty-serve.js';
+import { ChunkTap, formatChunk, watchDevice } from '../pty-serve.js';
 import { TERM_OPTIONS, type TermArgs } from './term.js';
 
 const PROMPT = 'cat1> ';
