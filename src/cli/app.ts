@@ -30,6 +30,27 @@ function tidyUsage(msg: string): string {
   return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
 }
 
+const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate'];
+
+/** What each verb's positional argument is, for "needs …" messages. */
+const NEEDS: Record<string, string> = {
+  decode: 'a file: a cat1 transcript or a text log (- reads stdin)',
+  at: 'at least one AT command, e.g. cat1 at --port /dev/ttyUSB2 AT+CSQ',
+  replay: 'a transcript file',
+};
+
+/** Say usage errors in words a bench user reads at a glance. */
+function explainUsage(msg: string, argv: string[]): string {
+  const verb = argv.find((a) => !a.startsWith('-'));
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg)?.[1]?.split(', ') ?? [];
+  if (verb !== undefined && !VERBS.includes(verb) && unknown.includes(verb)) {
+    return `unknown command "${verb}" (commands: ${VERBS.join(', ')})`;
+  }
+  if (/^Not enough non-option arguments/.test(msg) && verb !== undefined && NEEDS[verb]) return `cat1 ${verb} needs ${NEEDS[verb]}`;
+  if (/Unknown arguments?: .*\bpassword\b/.test(msg)) return 'passwords are not taken from the command line (other users can read it): use --password-file <file> or the CAT1_PASSWORD variable';
+  return msg;
+}
+
 export interface VerbContext {
   /** set the exit code of the run */
   exit(code: number): void;
@@ -77,8 +98,7 @@ export async function run(argv: string[], version: string): Promise<number> {
     await y.parseAsync();
   } catch (err) {
     if (err instanceof UsageError) {
-      let msg = tidyUsage(oneLine(err));
-      if (/Unknown arguments?: .*\bpassword\b/.test(msg)) msg = 'passwords are not taken from the command line (other users can read it): use --password-file <file> or the CAT1_PASSWORD variable';
+      const msg = explainUsage(tidyUsage(oneLine(err)), argv);
       process.stderr.write(`cat1: ${msg}\n(run "cat1 --help" or "cat1 <command> --help")\n`);
       return EXIT.USAGE;
     }
