@@ -265,7 +265,7 @@ describe('redaction canary', () => {
         const pty = await emulator();
         const rec = join(tmp, `compare${more.join('')}.jsonl`);
         try {
-          const r = await cat1(['compare', '--port', pty.path, '--broker', broker.url, '--client-id', 'dev-rc', '--username', 'user1', '--record', rec, ...more], { env: { CAT1_PASSWORD: SECRET } });
+          const r = await cat1(['compare', '--port', pty.path, '--broker', broker.url, '--client-id', `dev-rc${more.length > 0 ? '-json' : ''}`, '--username', 'user1', '--record', rec, ...more], { env: { CAT1_PASSWORD: SECRET } });
           expect(r.code, r.stderr + r.stdout).toBe(0);
           expectNoLeak(r, [rec]);
         } finally {
