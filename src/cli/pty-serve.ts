@@ -155,11 +155,11 @@ export class ChunkTap {
     }
   }
 
-  /** Show everything held. */
+  /** The stream ended: show everything held (masked as complete lines). */
   flush(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    this.#stream.flush();
+    this.#stream.end();
   }
 
   #release(dir: 'tx' | 'rx', data: Buffer): void {

@@ -78,7 +78,7 @@ export class EmulatorRecorder {
 
   close(): void {
     if (this.#done) return;
-    this.#stream.flush();
+    this.#stream.end();
     this.#done = true;
     this.#sink.close();
   }

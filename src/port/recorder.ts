@@ -96,9 +96,9 @@ export class RecordingPort extends TypedEmitter<ModemPortEvents> implements Mode
     this.sink.write({ t: this.#now(), dir: 'note', text });
   }
 
-  /** Write everything held (call before exiting on a signal). */
+  /** Write everything held, as if the stream ended here (call before exiting on a signal). */
   flush(): void {
-    this.#stream.flush();
+    this.#stream.end();
   }
 
   async close(): Promise<void> {
@@ -109,7 +109,7 @@ export class RecordingPort extends TypedEmitter<ModemPortEvents> implements Mode
   #finish(note: string | undefined): void {
     if (this.#done) return;
     if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
-    this.#stream.flush();
+    this.#stream.end();
     if (note) this.sink.write({ t: this.#now(), dir: 'note', text: note });
     this.#done = true;
     if (this.#closeSink) this.sink.close();

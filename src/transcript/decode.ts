@@ -50,14 +50,17 @@ export class SessionDecoder {
       return;
     }
     if (entry.dir === 'rx' && entry.t !== null && this.#lastRxT !== null && entry.t - this.#lastRxT > this.#quiet) {
-      this.#stream.flush('rx');
-      if (this.#tracker.blockPending) this.#tracker.quiet(this.#lastRxT);
+      // a quiet time: a payload in progress has ended (a unit of its own), anything else only pauses
+      if (this.#tracker.blockPending) {
+        this.#stream.end('rx');
+        this.#tracker.quiet(this.#lastRxT);
+      } else this.#stream.flush('rx');
     }
     this.#stream.push(entry.dir, entry.data, entry.t);
   }
 
   end(): void {
-    this.#stream.flush();
+    this.#stream.end();
     this.#tracker.end();
   }
 

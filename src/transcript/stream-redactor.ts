@@ -5,35 +5,45 @@ export interface RedactedPiece {
   dir: 'tx' | 'rx';
   data: Buffer;
   redact: Redaction[];
-  /** time of the first byte of the piece (caller's unit) */
+  /** time of the first byte of the piece (caller's unit); never less than a piece released before */
   t: number | null;
 }
 
 interface DirState {
+  /** bytes of the current line not released yet */
   held: Buffer[];
   heldLen: number;
   heldT: number | null;
-  /** a sensitive line was flushed before its end: mask the rest of it */
+  /** the part of the current line already released (latin1), while it is short */
+  released: string;
+  /** more of the current line was released than `released` keeps */
+  releasedLong: boolean;
+  /** the line outgrew the hold limit while it could be sensitive: mask the rest of it */
   maskRest: boolean;
 }
 
-const SENSITIVE_START = /^[\s\0]*(AT\+ECMTCONN|AT\+ECMTCFG\s*=\s*"?(ssl|aliauth)|\+ECMTCFG:\s*"?(ssl|aliauth)|AT\+CPIN|AT\+CPWD|AT\+CLCK|\+ICCID|\+ECICCID|\+CCID|\^ICCID)/i;
+const MASK = 0x2a;
 
 /**
- * Redaction over byte streams: secrets can be split across chunks, so bytes are held until
- * their line is complete (tx lines end at CR or LF, rx lines at LF), then masked. A partial
- * line is released by flush() (the other direction spoke, a quiet time passed, or close);
- * if it was a sensitive line, the rest of it is masked whole when it comes.
- * With no redactor, bytes pass straight through, chunk for chunk.
+ * Redaction over byte streams, correct whatever the chunking or timing of the bytes: a secret
+ * can arrive split across chunks with pauses in between, so the bytes of a line are held until
+ * the line is complete (tx lines end at CR or LF, rx lines at LF), then masked by the rules.
+ *
+ * `flush()` (a quiet time passed, the other direction spoke, a note is written) releases only
+ * what can no longer become sensitive: the start of a line up to the first place where a
+ * rule's keyword starts or could start, where a known secret could start, or — for a line that
+ * may become a bare IMSI/ICCID answer — nothing. However long the pause, a held part stays held.
+ * `end()` says the stream (or a unit of it, e.g. a payload ended by a quiet time) is over:
+ * what is held is masked as a complete line and released.
+ * A line that is still held past `holdMax` bytes is masked whole from the first unsafe place
+ * to its end: never released in clear. With no redactor, bytes pass straight through.
  */
 export class StreamRedactor {
   readonly #redactor: Redactor | null;
   readonly #out: (p: RedactedPiece) => void;
   readonly #holdMax: number;
-  readonly #state: Record<'tx' | 'rx', DirState> = {
-    tx: { held: [], heldLen: 0, heldT: null, maskRest: false },
-    rx: { held: [], heldLen: 0, heldT: null, maskRest: false },
-  };
+  readonly #state: Record<'tx' | 'rx', DirState> = { tx: fresh(), rx: fresh() };
+  #lastT: number | null = null;
 
   constructor(redactor: Redactor | null, out: (p: RedactedPiece) => void, opts: { holdMax?: number } = {}) {
     this.#redactor = redactor;
@@ -47,9 +57,9 @@ export class StreamRedactor {
 
   push(dir: 'tx' | 'rx', bytes: Buffer, t: number | null): void {
     if (bytes.length === 0) return;
-    this.flush(dir === 'tx' ? 'rx' : 'tx'); // keep the order of the two directions exact
+    this.flush(dir === 'tx' ? 'rx' : 'tx'); // keep the order of the two directions as far as it is safe
     if (!this.#redactor) {
-      this.#out({ dir, data: Buffer.from(bytes), redact: [], t });
+      this.#emit(dir, Buffer.from(bytes), [], t);
       return;
     }
     const st = this.#state[dir];
@@ -76,7 +86,7 @@ export class StreamRedactor {
         same = false;
       }
       start = i + 1;
-      const r = this.#line(st, dir, line);
+      const r = this.#complete(st, dir, line, true);
       if (r.data !== line) same = false;
       for (const s of r.redact) spans.push({ ...s, at: s.at + outLen });
       pieces.push(r.data);
@@ -86,50 +96,131 @@ export class StreamRedactor {
       st.held.push(Buffer.from(bytes.subarray(start)));
       st.heldLen += bytes.length - start;
     }
-    if (pieces.length > 0) this.#out({ dir, data: same ? Buffer.from(bytes.subarray(0, start)) : Buffer.concat(pieces, outLen), redact: spans, t: st.heldT ?? t });
-    st.heldT = st.heldLen > 0 ? t : null;
-    if (st.heldLen > this.#holdMax) this.flush(dir);
+    if (pieces.length > 0) this.#emit(dir, same ? Buffer.from(bytes.subarray(0, start)) : Buffer.concat(pieces, outLen), spans, st.heldT ?? t);
+    st.heldT = st.heldLen > 0 ? (start < bytes.length && pieces.length > 0 ? t : st.heldT) : null;
+    if (st.heldLen > this.#holdMax) {
+      this.flush(dir);
+      if (st.heldLen > this.#holdMax) this.#overflow(st, dir);
+    }
   }
 
-  /** Release held partial lines (both directions when dir is omitted). */
+  /**
+   * Release of the held partial lines (both directions when dir is omitted) what can no longer
+   * become sensitive; the rest stays held.
+   */
   flush(dir?: 'tx' | 'rx'): void {
+    if (!this.#redactor) return;
     for (const d of dir ? [dir] : (['rx', 'tx'] as const)) {
       const st = this.#state[d];
       if (st.heldLen === 0) continue;
-      const line = Buffer.concat(st.held, st.heldLen);
-      st.held = [];
-      st.heldLen = 0;
-      const wasMasking = st.maskRest;
-      const r = this.#line(st, d, line);
-      // the line goes on after this flush: if it is sensitive, its rest is masked whole
-      if (!wasMasking) st.maskRest = r.redact.length > 0 || SENSITIVE_START.test(line.toString('latin1'));
-      if (st.maskRest && !wasMasking && r.redact.length === 0) {
-        // sensitive prefix but no value yet: mask everything after the '='/':'
-        const txt = line.toString('latin1');
-        const cut = Math.max(txt.indexOf('='), txt.indexOf(':')) + 1;
-        if (cut > 0 && cut < line.length) {
-          r.data = Buffer.from(r.data);
-          r.data.fill(0x2a, cut);
-          r.redact = [{ at: cut, len: line.length - cut, tag: 'partial' }];
-        }
+      const held = this.#take(st);
+      if (st.maskRest) {
+        this.#emit(d, held.fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
+        st.heldT = null;
+        continue;
       }
-      this.#out({ dir: d, data: r.data, redact: r.redact, t: st.heldT });
-      st.heldT = null;
+      const text = held.toString('latin1');
+      const from = this.#redactor.holdFrom(text, d, st.released.length === 0 && !st.releasedLong);
+      if (from > 0) {
+        const part = held.subarray(0, from);
+        const r = this.#redactor.line(part, d); // known secrets wholly inside it
+        this.#emit(d, r.data === part ? Buffer.from(part) : r.data, r.redact, st.heldT);
+        this.#released(st, text.slice(0, from));
+      }
+      if (from < held.length) {
+        st.held = [Buffer.from(held.subarray(from))];
+        st.heldLen = held.length - from;
+      } else st.heldT = null;
     }
   }
 
-  #line(st: DirState, dir: 'tx' | 'rx', line: Buffer): { data: Buffer; redact: Redaction[] } {
+  /** The stream, or a unit of it (a payload a quiet time ended), is over: release what is held, masked as a complete line. */
+  end(dir?: 'tx' | 'rx'): void {
+    for (const d of dir ? [dir] : (['rx', 'tx'] as const)) {
+      const st = this.#state[d];
+      if (st.heldLen > 0) {
+        const line = this.#take(st);
+        if (!this.#redactor) this.#emit(d, line, [], st.heldT);
+        else {
+          const r = this.#complete(st, d, line, false);
+          this.#emit(d, r.data, r.redact, st.heldT);
+        }
+      }
+      st.heldT = null;
+      st.released = '';
+      st.releasedLong = false;
+      st.maskRest = false;
+    }
+  }
+
+  #take(st: DirState): Buffer {
+    const b = st.held.length === 1 ? st.held[0]! : Buffer.concat(st.held, st.heldLen);
+    st.held = [];
+    st.heldLen = 0;
+    return b;
+  }
+
+  #released(st: DirState, text: string): void {
+    if (st.releasedLong) return;
+    if (st.released.length + text.length > this.#holdMax) {
+      st.released = '';
+      st.releasedLong = true;
+    } else st.released += text;
+  }
+
+  /** A line held past the limit: masked whole (terminators aside), and so is the rest of it. */
+  #overflow(st: DirState, dir: 'tx' | 'rx'): void {
+    const held = this.#take(st);
+    this.#emit(dir, Buffer.from(held).fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
+    st.heldT = null;
+    st.maskRest = true;
+    this.#released(st, ' '.repeat(held.length));
+  }
+
+  /**
+   * The held rest of a line, now complete (`ended`: it holds its terminator), masked: by the
+   * rules over the whole line (the part released before included, for rules anchored at the
+   * line start), of which only the rest is returned.
+   */
+  #complete(st: DirState, dir: 'tx' | 'rx', rest: Buffer, ended: boolean): { data: Buffer; redact: Redaction[] } {
     if (st.maskRest) {
-      // the end of a sensitive line whose start was flushed early: mask up to the terminator
-      const ends = line[line.length - 1] === 0x0a || (dir === 'tx' && line[line.length - 1] === 0x0d);
-      let body = line.length;
-      while (body > 0 && (line[body - 1] === 0x0a || line[body - 1] === 0x0d)) body--;
-      if (ends) st.maskRest = false;
-      if (body === 0) return { data: line, redact: [] };
-      const data = Buffer.from(line);
-      data.fill(0x2a, 0, body);
+      let body = rest.length;
+      while (body > 0 && (rest[body - 1] === 0x0a || rest[body - 1] === 0x0d)) body--;
+      if (ended) this.#newLine(st);
+      if (body === 0) return { data: rest, redact: [] };
+      const data = Buffer.from(rest).fill(MASK, 0, body);
       return { data, redact: [{ at: 0, len: body, tag: 'partial' }] };
     }
-    return this.#redactor!.line(line, dir);
+    const before = st.releasedLong ? '' : st.released;
+    if (ended) this.#newLine(st);
+    if (before.length === 0) return this.#redactor!.line(rest, dir);
+    const whole = Buffer.concat([Buffer.from(before, 'latin1'), rest]);
+    const r = this.#redactor!.line(whole, dir);
+    if (r.redact.length === 0) return { data: rest, redact: [] };
+    const redact: Redaction[] = [];
+    for (const s of r.redact) {
+      const at = Math.max(s.at, before.length);
+      const end = s.at + s.len;
+      if (end > at) redact.push({ ...s, at: at - before.length, len: end - at });
+    }
+    return { data: r.data.subarray(before.length), redact };
   }
+
+  #newLine(st: DirState): void {
+    st.released = '';
+    st.releasedLong = false;
+    st.maskRest = false;
+  }
+
+  #emit(dir: 'tx' | 'rx', data: Buffer, redact: Redaction[], t: number | null): void {
+    if (t !== null) {
+      if (this.#lastT !== null && t < this.#lastT) t = this.#lastT;
+      this.#lastT = t;
+    }
+    this.#out({ dir, data, redact, t });
+  }
+}
+
+function fresh(): DirState {
+  return { held: [], heldLen: 0, heldT: null, released: '', releasedLong: false, maskRest: false };
 }
