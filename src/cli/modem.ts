@@ -20,6 +20,8 @@ export interface OpenedModem {
   port: ModemPort;
   recorder: RecordingPort | null;
   redactor: Redactor;
+  /** the values the redactors mask wherever they show (the settings' and the caller's) */
+  secrets: readonly string[];
   baud: number;
   /** Flush the transcript and close the port (idempotent). */
   close(): Promise<void>;
@@ -141,8 +143,8 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
       }
     }
   }
-  const redactor = createRedactor();
-  for (const secret of o.secrets ?? []) redactor.addSecret(secret);
+  const secrets = [...new Set([...s.secrets, ...(o.secrets ?? [])])];
+  const redactor = createRedactor(undefined, secrets);
   let port: ModemPort = raw;
   let recorder: RecordingPort | null = null;
   if (s.record) {
@@ -192,6 +194,7 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
     port,
     recorder,
     redactor,
+    secrets,
     baud,
     async close() {
       if (closed) return;

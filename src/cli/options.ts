@@ -33,6 +33,15 @@ export const MODEM_OPTIONS: readonly OptionSpec[] = [
   { name: 'config', type: 'string', describe: 'JSON file with option values (flags and CAT1_* variables override it)' },
 ];
 
+/**
+ * For the verbs that send no MQTT credentials themselves (at, term, monitor): a password to
+ * mask wherever its bytes show (a module configured by someone else still echoes it).
+ * CAT1_PASSWORD is read as well.
+ */
+export const MASK_OPTIONS: readonly OptionSpec[] = [
+  { name: 'password-file', type: 'string', describe: 'file holding a password (or set CAT1_PASSWORD) to mask wherever it shows: display, hex, JSON, transcript' },
+];
+
 /** Add the option specs to a yargs builder (no yargs defaults: see above). */
 export function addOptions<T>(y: Argv<T>, specs: readonly OptionSpec[]): Argv<T> {
   let out = y;
@@ -127,6 +136,8 @@ export interface ModemSettings {
   follow: boolean;
   lang: Lang;
   color: boolean | undefined;
+  /** values to mask wherever they show: the password from --password-file or CAT1_PASSWORD */
+  secrets: string[];
 }
 
 export function modemSettings(args: Record<string, unknown>, specs: readonly OptionSpec[] = MODEM_OPTIONS, env: NodeJS.ProcessEnv = process.env): ModemSettings & { all: Record<string, unknown> } {
@@ -143,6 +154,7 @@ export function modemSettings(args: Record<string, unknown>, specs: readonly Opt
   const profile = String(v['profile'] ?? 'ec616s');
   if (!PROFILE_NAMES.includes(profile as FirmwareProfileName)) throw new CatError('ERR_INVALID_OPTION', `--profile must be one of ${PROFILE_NAMES.join(', ')} (got "${profile}")`);
   const port = v['port'] === undefined || v['port'] === '' ? null : String(v['port']);
+  const password = readPassword(v['password-file'] === undefined ? undefined : String(v['password-file']), env);
   return {
     port,
     baud,
@@ -154,6 +166,7 @@ export function modemSettings(args: Record<string, unknown>, specs: readonly Opt
     follow: v['follow'] === true,
     lang: langFromEnv(env, args['lang'] as string | undefined),
     color: args['color'] as boolean | undefined,
+    secrets: password ? [password] : [],
     all: v,
   };
 }

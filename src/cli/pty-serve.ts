@@ -28,6 +28,8 @@ export interface TimelineTapOptions {
   grammar: LineGrammar;
   /** mask secrets in the items (default true; false for --log-secrets) */
   mask?: boolean;
+  /** values to mask wherever they show (a password the user gave) */
+  secrets?: readonly string[];
   /** take `AT…` lines from the module as echoes of commands not seen written (a tap on one direction). Default false. */
   echoStartsCommand?: boolean;
   /** a gap in the module's output that ends a raw +ECMTRECV payload, ms. Default 100. */
@@ -54,8 +56,8 @@ export class TimelineTap {
 
   constructor(onItem: (item: TimelineItem) => void, opts: TimelineTapOptions) {
     this.#onItem = onItem;
-    this.#redactor = opts.mask === false ? null : createRedactor();
-    this.#noteRedactor = opts.mask === false ? null : createRedactor();
+    this.#redactor = opts.mask === false ? null : createRedactor(undefined, [...(opts.secrets ?? [])]);
+    this.#noteRedactor = opts.mask === false ? null : createRedactor(undefined, [...(opts.secrets ?? [])]);
     this.#quietMs = opts.quietMs ?? 100;
     this.#now = opts.now ?? (() => performance.now());
     this.#t0 = this.#now();
@@ -134,10 +136,10 @@ export class ChunkTap {
   readonly #quietMs: number;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(onChunk: (c: RawChunk) => void, opts: { mask?: boolean; quietMs?: number } = {}) {
+  constructor(onChunk: (c: RawChunk) => void, opts: { mask?: boolean; quietMs?: number; secrets?: readonly string[] } = {}) {
     this.#onChunk = onChunk;
     this.#quietMs = opts.quietMs ?? 50;
-    this.#stream = new StreamRedactor(opts.mask === false ? null : createRedactor(), (p) => this.#release(p.dir, p.data));
+    this.#stream = new StreamRedactor(opts.mask === false ? null : createRedactor(undefined, [...(opts.secrets ?? [])]), (p) => this.#release(p.dir, p.data));
   }
 
   push(dir: 'tx' | 'rx', bytes: Buffer, t: number, time: number = Date.now()): void {

@@ -8,6 +8,7 @@ import { lintConnect, lintOpen, type LintFinding } from '../ecmt/lint.js';
 import { DirectSession, type DirectStep } from './direct.js';
 import type { CompareReport, CompareStep, DeliveryFacts, SideOutcome } from './report.js';
 import { explainComparison } from './verdict.js';
+import { maskLogLine } from '../transcript/redact.js';
 
 export interface CompareOptions {
   /** the module side: an ECMT session on its engine */
@@ -33,6 +34,8 @@ export interface CompareOptions {
   brokerLog?: string;
   /** or the lines themselves (the embedded broker) */
   brokerLogLines?: () => string[];
+  /** keep user names and the password in the broker's log lines (--log-secrets). Default false: masked before they are judged or shown */
+  logSecrets?: boolean;
   /** run the traffic steps (subscribe, publish, deliveries). Default true. */
   traffic?: boolean;
   /** progress while waiting (stderr in the CLI) */
@@ -293,7 +296,9 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   // leave the module tidy: a link that is open but not connected (the module keeps retrying a refused CONNECT)
   if (open.ok && !moduleUp) await session.close().catch(() => undefined);
 
-  const brokerLog = o.brokerLog ? readLogSince(o.brokerLog, logStart) : (o.brokerLogLines?.() ?? []);
+  const logLines = o.brokerLog ? readLogSince(o.brokerLog, logStart) : (o.brokerLogLines?.() ?? []);
+  // user names by their form (the client ID stays: the verdict needs it), the password wherever it is
+  const brokerLog = o.logSecrets ? logLines : logLines.map((l) => maskLogLine(l, creds.password ? [creds.password] : []));
   const verdict = explainComparison({
     profile,
     credentials: creds,

@@ -307,6 +307,22 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
   };
 }
 
+/**
+ * User names in a broker's log line, in the forms brokers print them: mosquitto's
+ * `(p2, c1, k60, u'alice')`, and `username: alice`, `username="alice"`, `user 'alice'`,
+ * `"username":"alice"` (EMQX, RabbitMQ, NATS, HiveMQ). Each is masked with as many `*`
+ * (an empty name stays empty, so the fact that one was given still shows).
+ */
+const LOG_USER = [/(\bu')([^']*)(')/g, /(\buser(?:_?name)?"?\s*(?:[:=]\s*|\s+)["'])([^"']*)(["'])/gi, /(\buser(?:_?name)?\s*[:=]\s*)([^\s"',;)}\]]+)()/gi];
+
+/** A broker's log line with the user names and the given secret values masked. */
+export function maskLogLine(line: string, secrets: readonly string[] = []): string {
+  let out = line;
+  for (const re of LOG_USER) out = out.replace(re, (_m, a: string, v: string, b: string) => `${a}${'*'.repeat(v.length)}${b}`);
+  for (const s of secrets) if (s.length >= 3) out = out.split(s).join('*'.repeat(s.length));
+  return out;
+}
+
 /** Mask a text for display (one line or several): the same rules, for output of any kind. */
 export function redactText(text: string, dir: 'tx' | 'rx', redactor: Redactor = createRedactor()): string {
   return text

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/transcript/redact.js';
+import { createRedactor, maskLogLine } from '../../src/transcript/redact.js';
 import { parseTranscript } from '../../src/transcript/reader.js';
 import { StreamRedactor, type RedactedPiece } from '../../src/transcript/stream-redactor.js';
 import { ROOT } from '../helpers/cli.js';
@@ -221,5 +221,22 @@ describe('rules (expected forms written by hand)', () => {
 
   it('keeps a numeric PSK masked (only the number right after the setting name is kept)', () => {
     expect(red('AT+ECMTCFG="ssl","psk","12345678","id"')).toBe('AT+ECMTCFG="ssl","psk","********","**"');
+  });
+});
+
+describe('broker log lines', () => {
+  it.each([
+    ["1700000000: New client connected from 127.0.0.1:51234 as dev1 (p2, c1, k60, u'alice').", "1700000000: New client connected from 127.0.0.1:51234 as dev1 (p2, c1, k60, u'*****')."],
+    ['2026-12-07T10:00:00 [info] clientid: dev1, username: alice, proto_ver: 4', '2026-12-07T10:00:00 [info] clientid: dev1, username: *****, proto_ver: 4'],
+    ['MQTT connection "127.0.0.1:5 -> 127.0.0.1:1883" authenticated, user \'alice\'', 'MQTT connection "127.0.0.1:5 -> 127.0.0.1:1883" authenticated, user \'*****\''],
+    ['{"clientid":"dev1","username":"alice"}', '{"clientid":"dev1","username":"*****"}'],
+    ["New client connected from 127.0.0.1:5 as auto-1F2E (p2, c1, k60).", "New client connected from 127.0.0.1:5 as auto-1F2E (p2, c1, k60)."],
+    ["as dev1 (p2, c1, k60, u'').", "as dev1 (p2, c1, k60, u'')."],
+  ])('%s', (line, masked) => {
+    expect(maskLogLine(line)).toBe(masked);
+  });
+
+  it('masks a given password wherever it shows, keeps the client ID', () => {
+    expect(maskLogLine('debug: CONNECT dev1 pw=hunter22x', ['hunter22x'])).toBe('debug: CONNECT dev1 pw=*********');
   });
 });

@@ -12,7 +12,7 @@ import { modemSettings } from '../options.js';
 import { openModem, withModem } from '../modem.js';
 import { formatItem } from '../timeline.js';
 import { EXIT } from '../exit.js';
-import type { AtArgs } from './at.js';
+import { AT_OPTIONS, type AtArgs } from './at.js';
 
 /** ECMT action commands answer OK at once and the outcome later as this URC. */
 const TWO_PHASE: Record<string, ModemEvent['type']> = {
@@ -38,7 +38,7 @@ function outcomeJson(o: AtOutcome, lang: 'en' | 'zh'): Record<string, unknown> {
 }
 
 export async function runAt(args: AtArgs): Promise<number> {
-  const s = modemSettings(args);
+  const s = modemSettings(args, AT_OPTIONS);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const commands = args.commands.map(String);
   if (commands.length === 0) throw new CatError('ERR_INVALID_OPTION', 'name at least one AT command, e.g. cat1 at AT+CSQ');
@@ -50,7 +50,7 @@ export async function runAt(args: AtArgs): Promise<number> {
   });
   if (args.wait !== undefined && !(args.wait >= 0)) throw new CatError('ERR_INVALID_OPTION', `--wait must be a number of seconds >= 0 (got ${String(args.wait)})`);
   const m = await openModem(s, { verb: 'at', probe: false });
-  const display = createRedactor();
+  const display = createRedactor(undefined, [...m.secrets]);
   const mask = (t: string, dir: 'tx' | 'rx' = 'tx'): string => (s.logSecrets ? t : display.line(Buffer.from(t, 'utf8'), dir).data.toString('utf8'));
   // what came back while no command was answered: tells a port that does not speak AT
   const sampler = new RxSampler(m.port);
@@ -60,7 +60,7 @@ export async function runAt(args: AtArgs): Promise<number> {
     if (answered) return null;
     const sample = sampler.sample;
     // the sample as shown is masked line by line, like every other output
-    const masker = createRedactor();
+    const masker = createRedactor(undefined, [...m.secrets]);
     const shown = s.logSecrets ? sample : Buffer.concat(splitLines(sample).map((l) => masker.line(l, 'rx').data));
     const d = classifyRx({ bytes: sampler.bytes, sample, written: commands.slice(0, upTo + 1), overlong, display: shown });
     return d.kind === 'at' ? null : d;

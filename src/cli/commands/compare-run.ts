@@ -35,6 +35,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
       ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
       ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
       ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
+      logSecrets: s.logSecrets,
       onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
     });
   });

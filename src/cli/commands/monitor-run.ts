@@ -29,7 +29,7 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
       else for (const l of itemLines(item, out, true)) out.line(l);
       void out.flush(); // items can also come from a quiet timer (the end of a raw payload)
     },
-    { grammar: defaultGrammar(), mask: !s.logSecrets, echoStartsCommand: true },
+    { grammar: defaultGrammar(), mask: !s.logSecrets, secrets: m.secrets, echoStartsCommand: true },
   );
   const chunks = withHex
     ? new ChunkTap(
@@ -38,7 +38,7 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
           else for (const l of formatChunk(c, out, true)) out.line(l);
           void out.flush();
         },
-        { mask: !s.logSecrets },
+        { mask: !s.logSecrets, secrets: m.secrets },
       )
     : null;
 

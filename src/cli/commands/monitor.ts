@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
-import { addOptions, MODEM_OPTIONS } from '../options.js';
+import { addOptions, MASK_OPTIONS, MODEM_OPTIONS } from '../options.js';
 
 /** monitor sends nothing: no per-command timeout, no firmware profile. */
-export const MONITOR_OPTIONS = MODEM_OPTIONS.filter((o) => o.name !== 'timeout' && o.name !== 'profile');
+export const MONITOR_OPTIONS = [...MODEM_OPTIONS.filter((o) => o.name !== 'timeout' && o.name !== 'profile'), ...MASK_OPTIONS];
 
 export interface MonitorArgs {
   hex?: boolean;

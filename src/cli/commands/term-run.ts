@@ -71,7 +71,7 @@ export async function runTerm(args: TermArgs): Promise<number> {
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   const historyPath = join(homedir(), '.cat1_history');
   const keepHistory = args.history !== false;
-  const secretCheck = createRedactor();
+  const secretCheck = createRedactor(undefined, [...m.secrets]);
   const holdsSecret = (l: string): boolean => secretCheck.line(Buffer.from(l, 'utf8'), 'tx').redact.length > 0;
 
   const rl = createInterface({
@@ -112,7 +112,7 @@ export async function runTerm(args: TermArgs): Promise<number> {
   const say = (en: string, zh: string): void => show([out.p.magenta(`   ${t(en, zh)}`)]);
 
   // the timeline: items shown after the raw chunk they came in (when :raw is on)
-  const display = createRedactor();
+  const display = createRedactor(undefined, [...m.secrets]);
   let pendingItems: TimelineItem[] = [];
   let flushQueued = false;
   const flushItems = (): void => {
@@ -129,7 +129,7 @@ export async function runTerm(args: TermArgs): Promise<number> {
     }
   });
   let raw = false;
-  const chunks = new ChunkTap((c) => show(formatChunk(c, out, false)), { mask: !s.logSecrets });
+  const chunks = new ChunkTap((c) => show(formatChunk(c, out, false)), { mask: !s.logSecrets, secrets: m.secrets });
   m.port.on('data', (chunk) => {
     if (!raw) return;
     chunks.push('rx', chunk, m.engine.elapsed());

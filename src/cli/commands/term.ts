@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
-import { addOptions, MODEM_OPTIONS } from '../options.js';
+import { addOptions, MASK_OPTIONS, MODEM_OPTIONS } from '../options.js';
 
 /** term is interactive: no --json (its output is for a person). */
-export const TERM_OPTIONS = MODEM_OPTIONS.filter((o) => o.name !== 'json');
+export const TERM_OPTIONS = [...MODEM_OPTIONS.filter((o) => o.name !== 'json'), ...MASK_OPTIONS];
 
 export interface TermArgs {
   history?: boolean;

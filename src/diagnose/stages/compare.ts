@@ -29,6 +29,7 @@ export const compareStage: Stage = {
       broker: o.broker,
       credentials: o.credentials,
       settings: o.settings,
+      logSecrets: o.logSecrets,
       onProgress: (t) => ctx.progress(t),
     });
     const seen: Text[] = report.steps.map((s) => {
