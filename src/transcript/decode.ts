@@ -52,7 +52,7 @@ export class SessionDecoder {
     if (entry.dir === 'rx' && entry.t !== null && this.#lastRxT !== null && entry.t - this.#lastRxT > this.#quiet) {
       // a quiet time: a payload in progress has ended (a unit of its own), anything else only pauses
       if (this.#tracker.blockPending) {
-        this.#stream.end('rx');
+        this.#stream.endUnit('rx');
         this.#tracker.quiet(this.#lastRxT);
       } else this.#stream.flush('rx');
     }

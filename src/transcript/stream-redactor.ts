@@ -1,4 +1,4 @@
-import type { Redactor } from './redact.js';
+import { mergeSpans, type Redactor } from './redact.js';
 import type { Redaction } from './types.js';
 
 export interface RedactedPiece {
@@ -134,15 +134,37 @@ export class StreamRedactor {
     }
   }
 
-  /** The stream, or a unit of it (a payload a quiet time ended), is over: release what is held, masked as a complete line. */
+  /**
+   * The stream was cut here (stop, close, end of input): release what is held. It is masked as
+   * a complete line, and a part held only because it could still grow into a secret (the
+   * beginning of a known value, digits that may be an IMSI/ICCID) is masked too: it is a piece
+   * of something that was cut, not a whole line.
+   */
   end(dir?: 'tx' | 'rx'): void {
+    this.#end(dir, true);
+  }
+
+  /** What is held is a whole unit (a payload that a quiet time ended): release it masked by the rules as a complete line. */
+  endUnit(dir: 'tx' | 'rx'): void {
+    this.#end(dir, false);
+  }
+
+  #end(dir: 'tx' | 'rx' | undefined, cut: boolean): void {
     for (const d of dir ? [dir] : (['rx', 'tx'] as const)) {
       const st = this.#state[d];
       if (st.heldLen > 0) {
         const line = this.#take(st);
         if (!this.#redactor) this.#emit(d, line, [], st.heldT);
         else {
+          const from = cut && !st.maskRest ? this.#redactor.holdFrom(line.toString('latin1'), d, st.released.length === 0 && !st.releasedLong) : line.length;
           const r = this.#complete(st, d, line, false);
+          // a keyword's own rule masks its value even when cut; anything else held is a cut piece
+          if (from < line.length && line[from] !== 0x2b && line[from] !== 0x5e) {
+            let body = line.length;
+            while (body > from && (line[body - 1] === 0x0a || line[body - 1] === 0x0d)) body--;
+            r.data = Buffer.from(r.data).fill(MASK, from, body);
+            r.redact = mergeSpans([...r.redact, { at: from, len: body - from, tag: 'partial' }]);
+          }
           this.#emit(d, r.data, r.redact, st.heldT);
         }
       }

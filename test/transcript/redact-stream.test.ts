@@ -180,6 +180,21 @@ describe('what a quiet-time flush releases', () => {
     expect(out.join('')).not.toMatch(/p{4}/);
   });
 
+  it('end() (the stream was cut) masks a piece held because it could still grow into a secret; endUnit() does not', () => {
+    const run2 = (how: 'end' | 'endUnit', dir: 'tx' | 'rx', text: string, secrets: string[] = []): string => {
+      const out: string[] = [];
+      const r = new StreamRedactor(createRedactor(undefined, secrets), (p) => out.push(p.data.toString('latin1')));
+      r.push(dir, Buffer.from(text, 'latin1'), 0);
+      r.flush();
+      r[how](dir);
+      return out.join('');
+    };
+    expect(run2('end', 'rx', '898603187')).toBe('*********');
+    expect(run2('endUnit', 'rx', '12345')).toBe('12345'); // a payload that a quiet time ended
+    expect(run2('end', 'tx', 'pw=Kz7-Ca', [CANARY])).toBe('pw=******');
+    expect(run2('end', 'tx', 'AT+CPIN="12')).toBe('AT+CPIN="**');
+  });
+
   it('end() releases what is held as a complete line', () => {
     const out: string[] = [];
     const r = new StreamRedactor(createRedactor(), (p) => out.push(p.data.toString('latin1')));
