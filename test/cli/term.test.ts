@@ -132,6 +132,34 @@ describe.skipIf(reason !== null)('cat1 term on a real pseudo-terminal, against t
     expect(transcript).not.toContain('hunter2');
   });
 
+  it('the raw hex/ASCII column never shows the IMSI; a chained command holding a password is masked on screen, in the transcript and kept out of the history', async () => {
+    const imsi = '460018529637410';
+    pty = await startPtyEmulator({ identity: { imsi } });
+    const home = mkdtempSync(join(tmpdir(), 'cat1-term-home-'));
+    const record = join(home, 'session.jsonl');
+    const t = term(['--port', pty.path, '--record', record], home);
+    await t.waitFor(/cat1> /);
+    let at = t.type(':raw on\r');
+    await t.waitFor(/raw chunks: on/, at);
+    at = t.type('AT+CIMI\r');
+    await t.waitFor(/← +\*{15}/, at);
+    await t.waitFor(/← +OK/, at);
+    at = t.type('AT+CSQ;+ECMTCONN=0,"dev1","user1","hunter2"\r');
+    await t.waitFor(/→ +AT\+CSQ;\+ECMTCONN=0,"dev1","\*{5}","\*{7}"/, at);
+    await t.waitFor(/← +(OK|ERROR|\+CME ERROR)/, at);
+    t.type(':quit\r');
+    expect(await t.exited).toBe(0);
+    const printed = plain(t.io.out).split('\n').filter((l) => /[→←⇠⇢]/.test(l)).join('\n');
+    for (const piece of [imsi, imsi.slice(4, 12), Buffer.from(imsi.slice(4, 12)).toString('hex').replace(/(..)(?!$)/g, '$1 '), 'hunter2']) expect(printed).not.toContain(piece);
+    expect(printed).toMatch(/⇠ .*2a 2a 2a 2a/); // the IMSI's bytes, masked in the hex column
+    const history = readFileSync(join(home, '.cat1_history'), 'utf8');
+    expect(history).toContain('AT+CIMI');
+    expect(history).not.toContain('hunter2');
+    const transcript = readFileSync(record, 'utf8');
+    expect(transcript).not.toContain('hunter2');
+    expect(transcript).not.toContain(imsi);
+  });
+
   it('--no-history writes no history file', async () => {
     pty = await startPtyEmulator();
     const home = mkdtempSync(join(tmpdir(), 'cat1-term-home-'));
