@@ -67,6 +67,15 @@ describe.skipIf(missing !== null)('cat1 compare against the emulator on a pseudo
     expect(r.stdout + r.stderr).not.toContain('S3cret!pw');
   });
 
+  it('--broker-log: the user names mosquitto logs (u\'field-user\') are masked before the report, their presence kept', async () => {
+    const r = await cat1(['compare', '--port', pty.path, '--broker', broker.url, '--client-id', 'cli-dev-4', '--username', 'field-user', '--broker-log', broker.logPath, '--json'], { env: { CAT1_PASSWORD: 'S3cret!pw' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(broker.log()).toMatch(/New client connected from .* as cli-dev-4 \(.*u'field-user'\)/);
+    const report = JSON.parse(r.stdout.trim()) as { brokerLog: string[] };
+    expect(report.brokerLog.join('\n')).toMatch(/as cli-dev-4 \(.*u'\*{10}'\)/);
+    expect(r.stdout + r.stderr).not.toContain('field-user');
+  });
+
   it('a wrong password from --password-file: both refused, exit 0 (they agree), --json with the broker log as evidence', async () => {
     const pw = join(dir, 'pw.txt');
     writeFileSync(pw, 'not-the-password\n');
@@ -78,6 +87,7 @@ describe.skipIf(missing !== null)('cat1 compare against the emulator on a pseudo
     expect(report.verdict.causes[0]!.id).toBe('broker-credentials');
     expect(report.brokerLog.join('\n')).toMatch(/not authori[sz]ed/);
     expect(r.stdout).not.toContain('not-the-password');
+    expect(r.stdout).not.toContain('field-user');
   });
 
   it('the credential quirk: exit 1 when the sides differ', async () => {
