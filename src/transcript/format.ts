@@ -13,14 +13,35 @@ export function encodeHeader(h: TranscriptHeader): string {
   return JSON.stringify(h);
 }
 
+/**
+ * How many bytes longer than the base64 an entry's JSON text may be and still be written as text:
+ * a short line with a Ctrl-Z or a few quotes (a prompt-mode payload) stays readable, while a run
+ * of control bytes (NULs cost 6 bytes each as `\u0000`) goes to base64 and costs 4/3 of its bytes.
+ */
+const TEXT_SLACK = 32;
+
+/**
+ * One entry line: `{"t":…,"dir":…,"text":"…"}` or `{"t":…,"dir":…,"b64":"…"}`, then `"redact"`
+ * when there are spans. The bytes go as `text` when they are valid UTF-8 and their JSON string is
+ * at most TEXT_SLACK bytes longer than their base64, else as `b64`; so a line is never more than
+ * 4/3 of its bytes + TEXT_SLACK + its fixed members. The choice depends on the bytes alone: the
+ * same entry is always written the same way.
+ */
 export function encodeEntry(e: TranscriptEntry): string {
   const t = e.t === null ? null : Math.round(e.t * 1e6) / 1e6;
   if (e.dir === 'note') return JSON.stringify({ t, dir: 'note', text: e.text });
-  const o: Record<string, unknown> = { t, dir: e.dir };
-  if (isUtf8(e.data)) o['text'] = e.data.toString('utf8');
-  else o['b64'] = e.data.toString('base64');
-  if (e.redact && e.redact.length > 0) o['redact'] = e.redact;
-  return JSON.stringify(o);
+  const head = `{"t":${JSON.stringify(t)},"dir":${JSON.stringify(e.dir)},`;
+  const tail = e.redact && e.redact.length > 0 ? `,"redact":${JSON.stringify(e.redact)}}` : '}';
+  const data = e.data;
+  if (isUtf8(data)) {
+    const text = data.toString('utf8');
+    const json = JSON.stringify(text);
+    // JSON.stringify copies every character of valid UTF-8 text as is and adds only ASCII escape
+    // characters, so the escapes cost json.length - 2 - text.length bytes over the data: counted
+    // without a pass over the bytes. Base64 is 4 characters for every 3 bytes or part of them.
+    if (data.length + (json.length - 2 - text.length) <= Math.ceil(data.length / 3) * 4 + TEXT_SLACK) return `${head}"text":${json}${tail}`;
+  }
+  return `${head}"b64":"${data.toString('base64')}"${tail}`;
 }
 
 function fail(where: string, what: string): never {

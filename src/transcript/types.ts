@@ -7,7 +7,7 @@
  * Then one entry per line:
  *   {"t":0.125,"dir":"tx","text":"AT+CSQ\r"}
  *   {"t":0.131,"dir":"rx","text":"\r\n+CSQ: 23,99\r\n\r\nOK\r\n"}
- *   {"t":0.2,"dir":"rx","b64":"AAEC/w=="}                       (bytes that are not valid UTF-8)
+ *   {"t":0.2,"dir":"rx","b64":"AAEC/w=="}      (not valid UTF-8, or text that escapes to more)
  *   {"t":0.3,"dir":"tx","text":"AT+ECMTCONN=0,\"id\",\"****\",\"********\"\r",
  *    "redact":[{"at":21,"len":4,"tag":"username"},{"at":28,"len":8,"tag":"password"}]}
  *   {"t":0.4,"dir":"note","text":"operator unplugged the antenna"}

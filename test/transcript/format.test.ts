@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeEntry, decodeHeader, encodeEntry, encodeHeader } from '../../src/transcript/format.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
-import { makeHeader } from '../../src/transcript/writer.js';
+import { TranscriptReader, parseTranscript } from '../../src/transcript/reader.js';
+import type { DataEntry } from '../../src/transcript/types.js';
+import { makeHeader, TranscriptWriter } from '../../src/transcript/writer.js';
 
 describe('transcript format', () => {
   it('round-trips any bytes: text when valid UTF-8, base64 otherwise', () => {
@@ -53,5 +58,89 @@ describe('transcript format', () => {
   it('fails on a broken line in the middle, naming the line', () => {
     const text = `${encodeHeader(makeHeader({ kind: 'emulator', redacted: true }))}\nnot json\n{"t":0,"dir":"tx","text":"AT\\r"}\n`;
     expect(() => parseTranscript(text, 'bad.jsonl')).toThrow(/^bad\.jsonl:2: not valid JSON/);
+  });
+});
+
+describe('control-heavy bytes are stored compactly (issue 11)', () => {
+  const nuls = (n: number): Buffer => Buffer.alloc(n);
+  const dataOf = (line: string): Buffer => {
+    const e = decodeEntry(line, 'x:1');
+    if (e.dir === 'note') throw new Error('a note');
+    return e.data;
+  };
+
+  it('keeps short text readable and moves runs of control bytes to base64', () => {
+    // 7 NULs: "\u0000" x 7 is 42 bytes, base64 12 (+ 32 of slack = 44): text
+    expect(encodeEntry({ t: 0, dir: 'rx', data: nuls(7) })).toBe(`{"t":0,"dir":"rx","text":"${'\\u0000'.repeat(7)}"}`);
+    // 8 NULs: 48 bytes escaped against 12 + 32 = 44: base64
+    expect(encodeEntry({ t: 0, dir: 'rx', data: nuls(8) })).toBe('{"t":0,"dir":"rx","b64":"AAAAAAAAAAA="}');
+    // a prompt-mode payload with quotes and its Ctrl-Z (hardware-fixtures/emulator-healthy-session.jsonl)
+    expect(encodeEntry({ t: 0.055, dir: 'tx', data: Buffer.from('hello, "world"\x1a') })).toBe('{"t":0.055,"dir":"tx","text":"hello, \\"world\\"\\u001a"}');
+    // a CR LF framed answer stays text
+    expect(encodeEntry({ t: 1, dir: 'rx', data: Buffer.from('\r\n+CSQ: 23,99\r\n\r\nOK\r\n') })).toBe('{"t":1,"dir":"rx","text":"\\r\\n+CSQ: 23,99\\r\\n\\r\\nOK\\r\\n"}');
+    // redaction spans follow the base64 form too
+    const masked = Buffer.concat([Buffer.from('AT+X="****"'), nuls(60)]);
+    const line = encodeEntry({ t: 2, dir: 'tx', data: masked, redact: [{ at: 6, len: 4, tag: 'password' }] });
+    expect(line).toMatch(/^\{"t":2,"dir":"tx","b64":"[A-Za-z0-9+/=]+","redact":\[\{"at":6,"len":4,"tag":"password"\}\]\}$/);
+    expect(decodeEntry(line, 'x:1')).toEqual({ t: 2, dir: 'tx', data: masked, redact: [{ at: 6, len: 4, tag: 'password' }] });
+  });
+
+  it('still reads the old form: NULs written as \\u0000 escapes', () => {
+    expect(dataOf(`{"t":0.5,"dir":"rx","text":"${'\\u0000'.repeat(100)}"}`)).toEqual(nuls(100));
+    expect(dataOf(`{"t":0.5,"dir":"rx","text":"OK${'\\u0000'.repeat(3)}\\r\\n","redact":[]}`)).toEqual(Buffer.from('OK\0\0\0\r\n'));
+  });
+
+  /** Random buffers built from pieces: long NUL runs, control bytes, ASCII, multi-byte UTF-8, anything. */
+  const piece = fc.oneof(
+    fc.integer({ min: 0, max: 5000 }).map((n) => Buffer.alloc(n)),
+    fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+    fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a.map((b) => b % 0x20))),
+    fc.string({ maxLength: 64 }).map((s) => Buffer.from(s, 'ascii')),
+    fc.string({ unit: 'grapheme', maxLength: 32 }).map((s) => Buffer.from(s, 'utf8')),
+    fc.constantFrom(Buffer.from('\r\n'), Buffer.from('"'), Buffer.from('\\'), Buffer.from([0x1a]), Buffer.from([0xff])),
+  );
+  const buffers = fc.array(piece, { maxLength: 12 }).map((ps) => Buffer.concat(ps));
+
+  it('round-trips every byte exactly, deterministically, in at most 1.4 x the data + a constant', () => {
+    fc.assert(
+      fc.property(buffers, fc.constantFrom('tx' as const, 'rx' as const), (data, dir) => {
+        const line = encodeEntry({ t: 12.5, dir, data });
+        const back = decodeEntry(line, 'x:1') as DataEntry;
+        expect(back.data.equals(data)).toBe(true);
+        // the same bytes are always written the same way
+        expect(encodeEntry({ t: 12.5, dir, data: back.data })).toBe(line);
+        // at most `{"t":12.5,"dir":"rx","text":""}` (31 bytes) + the base64 length + 32 bytes of slack
+        // for short text, that is 4n/3 + 8/3 + 63 < 1.4n + 66
+        expect(Buffer.byteLength(line)).toBeLessThanOrEqual(4 * Math.ceil(data.length / 3) + 32 + 31);
+        expect(Buffer.byteLength(line)).toBeLessThan(1.4 * data.length + 66);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  describe('1 MiB of NULs through the writer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cat1-nul-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const MiB = 1024 * 1024;
+
+    it.each([
+      ['one entry', MiB],
+      ['4 KiB entries', 4096],
+    ])('%s: the file stays under 1.4 x the data (it was 6 x) and reads back byte for byte', async (_, chunk) => {
+      const path = join(dir, `nul-${chunk}.jsonl`);
+      const w = TranscriptWriter.create(path, makeHeader({ kind: 'hardware', redacted: true }));
+      for (let at = 0; at < MiB; at += chunk) w.write({ t: at / MiB, dir: 'rx', data: nuls(chunk) });
+      w.close();
+      // base64 is 4/3 of the bytes: 1,398,102 for 1 MiB, plus the header and each line's members
+      expect(statSync(path).size).toBeLessThan(1.4 * MiB);
+      expect(statSync(path).size).toBeGreaterThan((4 / 3) * MiB);
+      expect(readFileSync(path, 'utf8')).not.toContain('\\u0000');
+      const r = TranscriptReader.fromFile(path);
+      const back: Buffer[] = [];
+      for await (const e of r.entries()) if (e.dir === 'rx') back.push(e.data);
+      expect(back).toHaveLength(MiB / chunk);
+      expect(Buffer.concat(back).equals(nuls(MiB))).toBe(true);
+      expect(r.warnings).toEqual([]);
+    });
   });
 });
