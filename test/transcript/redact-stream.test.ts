@@ -6,73 +6,11 @@
  * (a quiet-time flush) and the other direction speaking in between, and checks that the
  * output never holds the canary and is the same as masking the whole line at once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRedactor, maskLogLine } from '../../src/transcript/redact.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
 import { StreamRedactor, type RedactedPiece } from '../../src/transcript/stream-redactor.js';
-import { ROOT } from '../helpers/cli.js';
-
-const CANARY = 'Kz7-Canary-q';
-
-interface Sensitive {
-  dir: 'tx' | 'rx';
-  line: string;
-  /** the values that must never show */
-  secrets: string[];
-  /** the line as the redactor must show it (written by hand, or the fixture's own masked text) */
-  masked: string;
-  from: string;
-}
-
-/** The lines of the fixtures that carry redacted spans, the spans refilled with canary values of the same length (5+ bytes). */
-function fixtureLines(): Sensitive[] {
-  const dir = join(ROOT, 'hardware-fixtures');
-  const out: Sensitive[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.jsonl'))) {
-    const t = parseTranscript(readFileSync(join(dir, f), 'utf8'), f);
-    for (const e of t.entries) {
-      if (e.dir === 'note' || !e.redact || e.redact.length === 0) continue;
-      const masked = e.data.toString('latin1');
-      let line = masked;
-      const secrets: string[] = [];
-      e.redact.forEach((s, k) => {
-        const value = `${k}${CANARY}${CANARY}`.slice(0, Math.max(s.len, 5));
-        secrets.push(value);
-        line = line.slice(0, s.at) + value + line.slice(s.at + s.len);
-      });
-      // a refilled value longer than the span moves what follows: the masked form is the line's, span for span
-      const expected = secrets.reduce((l, v) => l.replace(v, '*'.repeat(v.length)), line);
-      out.push({ dir: e.dir, line, secrets, masked: expected, from: `${f} t=${e.t}` });
-    }
-  }
-  return out;
-}
-
-const P = CANARY;
-/** From the protocol reference (shared/protocol/ecmt.md §commands, qmt.md §2.2) and 3GPP 27.007 for PIN/ICCID/IMSI. */
-const REFERENCE: Sensitive[] = [
-  { dir: 'tx', line: `AT+ECMTCONN=0,"dev1","user-${P}","${P}"\r`, secrets: [`user-${P}`, P], masked: `AT+ECMTCONN=0,"dev1","${'*'.repeat(5 + P.length)}","${'*'.repeat(P.length)}"\r`, from: 'ecmt connect' },
-  { dir: 'rx', line: `AT+ECMTCONN=0,"dev1","user-${P}","${P}"\r\r\n`, secrets: [`user-${P}`, P], masked: `AT+ECMTCONN=0,"dev1","${'*'.repeat(5 + P.length)}","${'*'.repeat(P.length)}"\r\r\n`, from: 'ecmt connect, the echo' },
-  { dir: 'tx', line: `at+ecmtconn = 0,"d","u${P}","${P}"\r`, secrets: [`u${P}`, P], masked: `at+ecmtconn = 0,"d","${'*'.repeat(1 + P.length)}","${'*'.repeat(P.length)}"\r`, from: 'lower case, spaces' },
-  { dir: 'tx', line: `AT+CSQ;+ECMTCONN=0,"d","u${P}","${P}"\r`, secrets: [`u${P}`, P], masked: `AT+CSQ;+ECMTCONN=0,"d","${'*'.repeat(1 + P.length)}","${'*'.repeat(P.length)}"\r`, from: 'a chained command' },
-  { dir: 'tx', line: `AT+ECMTCONN=0,"d","u${P}","${P}";+CSQ\r`, secrets: [`u${P}`, P], masked: `AT+ECMTCONN=0,"d","${'*'.repeat(1 + P.length)}","${'*'.repeat(P.length)}";+CSQ\r`, from: 'a chain after the connect' },
-  { dir: 'tx', line: `AT+ECMTCFG="ssl","psk","${P}","ident-${P}"\r`, secrets: [P, `ident-${P}`], masked: `AT+ECMTCFG="ssl","psk","${'*'.repeat(P.length)}","${'*'.repeat(6 + P.length)}"\r`, from: 'ecmt tls psk' },
-  { dir: 'tx', line: `AT+ECMTCFG="aliauth",0,"pk${P}","dn${P}","${P}"\r`, secrets: [`pk${P}`, `dn${P}`, P], masked: `AT+ECMTCFG="aliauth",0,"${'*'.repeat(2 + P.length)}","${'*'.repeat(2 + P.length)}","${'*'.repeat(P.length)}"\r`, from: 'ecmt aliauth' },
-  { dir: 'rx', line: `+ECMTCFG: "aliauth",dn${P},${P},pk${P}\r\n`, secrets: [`dn${P}`, P, `pk${P}`], masked: `+ECMTCFG: "aliauth",${'*'.repeat(2 + P.length)},${'*'.repeat(P.length)},${'*'.repeat(2 + P.length)}\r\n`, from: 'ecmt aliauth query answer' },
-  { dir: 'tx', line: `AT+QMTCONN=0,"dev1","u${P}","${P}"\r`, secrets: [`u${P}`, P], masked: `AT+QMTCONN=0,"dev1","${'*'.repeat(1 + P.length)}","${'*'.repeat(P.length)}"\r`, from: 'qmt connect' },
-  { dir: 'tx', line: `AT+QMTCFG="aliauth",0,"pk${P}","dn${P}","${P}"\r`, secrets: [`pk${P}`, `dn${P}`, P], masked: `AT+QMTCFG="aliauth",0,"${'*'.repeat(2 + P.length)}","${'*'.repeat(2 + P.length)}","${'*'.repeat(P.length)}"\r`, from: 'qmt aliauth' },
-  { dir: 'tx', line: 'AT+CPIN="93184726"\r', secrets: ['93184726'], masked: 'AT+CPIN="********"\r', from: 'pin' },
-  { dir: 'tx', line: 'AT+CPWD="SC","93184726","51826374"\r', secrets: ['93184726', '51826374'], masked: 'AT+CPWD="SC","********","********"\r', from: 'pin change' },
-  { dir: 'rx', line: '+ICCID: 89860318752046193847\r\n', secrets: ['89860318752046193847'], masked: '+ICCID: ********************\r\n', from: 'iccid answer' },
-  { dir: 'rx', line: '+ECICCID: 89860318752046193847\r\n', secrets: ['89860318752046193847'], masked: '+ECICCID: ********************\r\n', from: 'eigencomm iccid answer' },
-  { dir: 'rx', line: '460018529637410\r\n', secrets: ['460018529637410'], masked: '***************\r\n', from: 'a bare IMSI, the command unseen' },
-  { dir: 'rx', line: '8986031875204619384F\r\n', secrets: ['8986031875204619384F'], masked: '********************\r\n', from: 'a bare ICCID with its filler, the command unseen' },
-];
-
-const ALL = [...fixtureLines(), ...REFERENCE];
+import { ALL_SENSITIVE as ALL, CANARY, REFERENCE, type Sensitive } from '../helpers/sensitive.js';
 
 /** Feed a line in the given pieces, with a quiet-time flush and/or the other direction speaking after some of them. */
 function feed(s: Sensitive, cuts: number[], pauses: boolean[], chatter: boolean[]): { mine: string; all: string; pieces: RedactedPiece[] } {
