@@ -110,6 +110,8 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   #rxNow: number | null = null;
   #closed: Error | null = null;
   #needResync = false;
+  /** set by reserve(): only its sender may still write */
+  #reserved: string | null = null;
   /**
    * The resync probe itself timed out: its answer (and the one it was waiting behind) may still
    * come. Until a command is answered for certain, finals before a command's own answer line or
@@ -181,12 +183,34 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
    * result, the timeout, an abort or a module reset ends it.
    */
   send(command: string, opts: SendOptions = {}): Promise<AtOutcome> {
+    return this.#send(command, opts, false);
+  }
+
+  /**
+   * The last word to the module (tidying up after an interruption): from now on every queued
+   * command and every later send() ends `aborted` with `reason`, unwritten, except those sent
+   * through the function returned here. The command in flight finishes normally first.
+   */
+  reserve(reason: string): (command: string, opts?: SendOptions) => Promise<AtOutcome> {
+    this.#reserved = reason;
+    for (const job of this.#queue.splice(0)) {
+      job.done = true;
+      if (job.onAbort && job.opts.signal) job.opts.signal.removeEventListener('abort', job.onAbort);
+      job.resolve({ status: 'aborted', command: job.command, lines: [], reason, elapsedMs: 0 });
+    }
+    return (command, opts = {}) => this.#send(command, opts, true);
+  }
+
+  #send(command: string, opts: SendOptions, privileged: boolean): Promise<AtOutcome> {
     checkCommand(command);
     if (opts.timeoutMs !== undefined && !(opts.timeoutMs > 0)) {
       throw new CatError('ERR_INVALID_OPTION', `timeoutMs must be > 0 (got ${String(opts.timeoutMs)})`);
     }
     if (this.#closed) {
       return Promise.reject(new CatError('ERR_PORT_CLOSED', `the port ${this.port.description} is closed`, { context: { command } }));
+    }
+    if (this.#reserved !== null && !privileged) {
+      return Promise.resolve({ status: 'aborted', command, lines: [], reason: this.#reserved, elapsedMs: 0 });
     }
     return new Promise<AtOutcome>((resolve, reject) => {
       const job = newJob(command, opts, resolve, reject, false);
