@@ -6,6 +6,7 @@ import type { ModemEvent, FinalEvent } from '../urc/types.js';
 import { AtTracker, type PendingCommand } from './tracker.js';
 import type { AtOutcome, CommandProfile, LineGrammar, TimelineItem } from './types.js';
 import { finalMeaning } from './meaning.js';
+import { redactText } from '../transcript/redact.js';
 
 const CTRL_Z = Buffer.from([0x1a]);
 const ESC = Buffer.from([0x1b]);
@@ -75,6 +76,11 @@ function hasControl(command: string): boolean {
 
 function newJob(command: string, opts: SendOptions, resolve: (o: AtOutcome) => void, reject: (e: Error) => void, internal: boolean): Job {
   return { command, opts, resolve, reject, internal, pending: null, started: 0, timer: null, timeoutMs: 0, onAbort: null, done: false };
+}
+
+/** A command as error messages show it: secrets (passwords, PINs, keys) masked; the context keeps it whole. */
+function shown(command: string): string {
+  return redactText(command, 'tx');
 }
 
 function checkCommand(command: string): void {
@@ -230,6 +236,27 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   /** Record an annotation in the timeline. */
   note(text: string): void {
     this.#tracker.note(text, this.elapsed());
+  }
+
+  /**
+   * The device behind the port went away while the port object lives on (--follow: it may come
+   * back). The command in flight can never be answered: it is rejected at once with
+   * ERR_PORT_CLOSED ("the port went away while <command> was pending", secrets masked), never
+   * left to its timeout; whatever the device says after it is back is never taken as that
+   * command's answer or the next one's (a resync comes first). Queued commands stay queued.
+   */
+  portLost(reason: string): void {
+    const job = this.#inFlight;
+    if (!job || job.done || this.#closed) return;
+    if (this.#quietTimer !== null) {
+      this.#clock.clearTimeout(this.#quietTimer);
+      this.#quietTimer = null;
+    }
+    this.#tracker.abandon();
+    this.#needResync = !job.internal;
+    this.#unsure = true;
+    const e = new CatError('ERR_PORT_CLOSED', `the port went away while ${shown(job.command)} was pending (${this.port.description}: ${reason})`, { context: { command: job.command } });
+    this.#finish(job, null, e);
   }
 
   /** Close the port; pending and queued commands are rejected with ERR_PORT_CLOSED. */
@@ -428,7 +455,7 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
     const jobs = [...(this.#inFlight ? [this.#inFlight] : []), ...this.#queue];
     this.#queue = [];
     for (const j of jobs) {
-      const e = new CatError('ERR_PORT_CLOSED', `${this.#closed.message} while "${j.command}" was ${j === this.#inFlight ? 'waiting for its answer' : 'queued'}`, { cause: err, context: { command: j.command } });
+      const e = new CatError('ERR_PORT_CLOSED', `${this.#closed.message} while "${shown(j.command)}" was ${j === this.#inFlight ? 'waiting for its answer' : 'queued'}`, { cause: err, context: { command: j.command } });
       this.#finish(j, null, e);
     }
     this.emit('close', err);

@@ -178,16 +178,18 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
     }
     port = recorder;
   }
+  const engine = new AtEngine(port, { grammar, timeoutMs: s.timeoutMs });
   if (raw instanceof FollowingPort) {
     const rec = recorder;
     raw.on('follow', (e: FollowEvent) => {
       const msg = e.type === 'gone' ? `${e.path} went away (${e.reason}); waiting for it to come back (--follow)` : `${e.path} is back after ${(e.downMs / 1000).toFixed(1)} s; resuming`;
       note(`cat1: ${msg}`);
       rec?.note(msg);
+      // a command in flight can never be answered now: it fails at once, not at its timeout
+      if (e.type === 'gone') engine.portLost(e.reason);
       o.onFollow?.(e);
     });
   }
-  const engine = new AtEngine(port, { grammar, timeoutMs: s.timeoutMs });
   let closed = false;
   return {
     engine,

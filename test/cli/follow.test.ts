@@ -87,4 +87,35 @@ describe.skipIf(skip)('--follow', () => {
       await pair.stop();
     }
   });
+
+  it('cat1 at --follow: a command in flight when the port vanishes fails at once (exit 3), secrets masked; never left to its timeout nor answered after the port is back', async () => {
+    const link = join(mkdtempSync(join(tmpdir(), 'cat1-follow-')), 'ttyAT');
+    let pair = await openPtyPair({ linkPath: link });
+    // the module hears the command and says nothing: the command stays in flight (its timeout is 60 s)
+    let heard = '';
+    const commandHeard = new Promise<void>((resolve) =>
+      pair.port.on('data', (b: Buffer) => {
+        heard += b.toString('latin1');
+        if (/AT\+ECMTCONN=[^\r]*\r/.test(heard)) resolve();
+      }),
+    );
+    const m = startCat1(['at', '--port', link, '--follow', '--timeout', '60', 'AT+ECMTCONN=0,"dev","user","s3cr3t-Pw"', 'AT+CSQ']);
+    try {
+      await commandHeard;
+      await pair.stop(); // the device vanishes with the command pending…
+      await m.waitFor(/went away.*waiting for it to come back/, 'stderr');
+      pair = await openPtyPair({ linkPath: link }); // … and comes back, ready to say OK to anything
+      pair.port.on('data', () => void pair.port.write('\r\nOK\r\n').catch(() => undefined));
+      const failed = await m.waitFor(/^cat1: the port went away while (.*) was pending \(.*\)$/m, 'stderr');
+      expect(failed[1]).toBe('AT+ECMTCONN=0,"dev","****","*********"');
+      expect(await m.exited).toBe(3);
+      expect(m.io.stdout + m.io.stderr).not.toContain('s3cr3t-Pw');
+      // no outcome was printed for it (not OK after the port was back), and AT+CSQ was never sent
+      expect(m.io.stdout).not.toMatch(/\bOK\b/);
+      expect(heard).not.toContain('AT+CSQ');
+    } finally {
+      m.child.kill('SIGKILL');
+      await pair.stop();
+    }
+  });
 });
