@@ -184,7 +184,7 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
     raw.on('follow', (e: FollowEvent) => {
       const msg = e.type === 'gone' ? `${e.path} went away (${e.reason}); waiting for it to come back (--follow)` : `${e.path} is back after ${(e.downMs / 1000).toFixed(1)} s; resuming`;
       note(`cat1: ${msg}`);
-      rec?.note(msg);
+      rec?.note(e.type === 'gone' ? msg : gapNote(e));
       // a command in flight can never be answered now: it fails at once, not at its timeout
       if (e.type === 'gone') engine.portLost(e.reason);
       o.onFollow?.(e);
@@ -204,6 +204,11 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
       await port.close();
     },
   };
+}
+
+/** The transcript's note for a --follow gap: from when to when nothing could be recorded. */
+export function gapNote(e: Extract<FollowEvent, { type: 'back' }>): string {
+  return `gap: ${e.path} was gone from ${new Date(e.from).toISOString()} to ${new Date(e.to).toISOString()} (${(e.downMs / 1000).toFixed(3)} s); bytes the module sent meanwhile may have been lost; resuming`;
 }
 
 async function probeIdentity(port: ModemPort, grammar: ReturnType<typeof defaultGrammar>, timeoutMs: number): Promise<{ emulator: boolean; module: { manufacturer?: string; model?: string; firmware?: string } } | null> {

@@ -3,12 +3,13 @@
  * removed and recreated, as a USB module re-enumerating under its by-id name); the session
  * resumes and says so.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPtyPair } from '../../src/port/pty.js';
 import { FollowingPort } from '../../src/port/follow.js';
+import { parseTranscript } from '../../src/transcript/reader.js';
 import { startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 
@@ -118,4 +119,45 @@ describe.skipIf(skip)('--follow', () => {
       await pair.stop();
     }
   });
+
+  it('cat1 monitor --follow reattaches within 200 ms of the device reappearing, and the --record transcript notes the gap', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cat1-follow-'));
+    const link = join(dir, 'ttyGAP');
+    const file = join(dir, 'gap.jsonl');
+    let pair = await openPtyPair({ linkPath: link });
+    const m = startCat1(['monitor', '--port', link, '--follow', '--json', '--record', file]);
+    try {
+      await m.waitFor(/"type":"start"/);
+      await pair.stop();
+      await m.waitFor(/went away.*waiting for it to come back/, 'stderr');
+      // the moment the device reappears, as the file system tells it (not when our helper returns)
+      const appeared = new Promise<number>((resolve) => {
+        const w = watch(dirname(link), () => {
+          if (!existsSync(link)) return;
+          w.close();
+          resolve(Date.now());
+        });
+      });
+      pair = await openPtyPair({ linkPath: link });
+      const at = await appeared;
+      const [line] = await m.waitFor(/^\{"type":"gap".*$/m);
+      const gap = JSON.parse(line) as { from: string; to: string; downMs: number; note: string };
+      const reattachMs = Date.parse(gap.to) - at;
+      console.info(`monitor --follow reattached ${reattachMs} ms after the device reappeared`);
+      expect(reattachMs).toBeLessThan(200);
+      expect(Date.parse(gap.to) - Date.parse(gap.from)).toBe(gap.downMs);
+      expect(gap.note).toMatch(/may have been lost/);
+      // still decoding after the gap
+      await pair.port.write('\r\n+CEREG: 1\r\n');
+      await m.waitFor(/"raw":"\+CEREG: 1"/);
+      m.child.kill('SIGINT');
+      expect(await m.exited).toBe(0);
+      const notes = parseTranscript(readFileSync(file, 'utf8'), file).entries.flatMap((e) => (e.dir === 'note' ? [e.text] : []));
+      expect(notes).toContainEqual(`gap: ${link} was gone from ${gap.from} to ${gap.to} (${(gap.downMs / 1000).toFixed(3)} s); bytes the module sent meanwhile may have been lost; resuming`);
+    } finally {
+      m.child.kill('SIGKILL');
+      await pair.stop();
+    }
+  });
 });
+
