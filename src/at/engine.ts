@@ -6,6 +6,7 @@ import type { ModemEvent, FinalEvent } from '../urc/types.js';
 import { AtTracker, type PendingCommand } from './tracker.js';
 import type { AtOutcome, CommandProfile, LineGrammar, TimelineItem } from './types.js';
 import { finalMeaning } from './meaning.js';
+import { redactText } from '../transcript/redact.js';
 
 const CTRL_Z = Buffer.from([0x1a]);
 const ESC = Buffer.from([0x1b]);
@@ -77,6 +78,11 @@ function newJob(command: string, opts: SendOptions, resolve: (o: AtOutcome) => v
   return { command, opts, resolve, reject, internal, pending: null, started: 0, timer: null, timeoutMs: 0, onAbort: null, done: false };
 }
 
+/** A command as error messages show it: secrets (passwords, PINs, keys) masked; the context keeps it whole. */
+function shown(command: string): string {
+  return redactText(command, 'tx');
+}
+
 function checkCommand(command: string): void {
   if (typeof command !== 'string' || command.trim().length === 0) {
     throw new CatError('ERR_INVALID_COMMAND', 'empty AT command');
@@ -110,6 +116,8 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   #rxNow: number | null = null;
   #closed: Error | null = null;
   #needResync = false;
+  /** set by reserve(): only its sender may still write */
+  #reserved: string | null = null;
   /**
    * The resync probe itself timed out: its answer (and the one it was waiting behind) may still
    * come. Until a command is answered for certain, finals before a command's own answer line or
@@ -181,12 +189,34 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
    * result, the timeout, an abort or a module reset ends it.
    */
   send(command: string, opts: SendOptions = {}): Promise<AtOutcome> {
+    return this.#send(command, opts, false);
+  }
+
+  /**
+   * The last word to the module (tidying up after an interruption): from now on every queued
+   * command and every later send() ends `aborted` with `reason`, unwritten, except those sent
+   * through the function returned here. The command in flight finishes normally first.
+   */
+  reserve(reason: string): (command: string, opts?: SendOptions) => Promise<AtOutcome> {
+    this.#reserved = reason;
+    for (const job of this.#queue.splice(0)) {
+      job.done = true;
+      if (job.onAbort && job.opts.signal) job.opts.signal.removeEventListener('abort', job.onAbort);
+      job.resolve({ status: 'aborted', command: job.command, lines: [], reason, elapsedMs: 0 });
+    }
+    return (command, opts = {}) => this.#send(command, opts, true);
+  }
+
+  #send(command: string, opts: SendOptions, privileged: boolean): Promise<AtOutcome> {
     checkCommand(command);
     if (opts.timeoutMs !== undefined && !(opts.timeoutMs > 0)) {
       throw new CatError('ERR_INVALID_OPTION', `timeoutMs must be > 0 (got ${String(opts.timeoutMs)})`);
     }
     if (this.#closed) {
       return Promise.reject(new CatError('ERR_PORT_CLOSED', `the port ${this.port.description} is closed`, { context: { command } }));
+    }
+    if (this.#reserved !== null && !privileged) {
+      return Promise.resolve({ status: 'aborted', command, lines: [], reason: this.#reserved, elapsedMs: 0 });
     }
     return new Promise<AtOutcome>((resolve, reject) => {
       const job = newJob(command, opts, resolve, reject, false);
@@ -206,6 +236,27 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
   /** Record an annotation in the timeline. */
   note(text: string): void {
     this.#tracker.note(text, this.elapsed());
+  }
+
+  /**
+   * The device behind the port went away while the port object lives on (--follow: it may come
+   * back). The command in flight can never be answered: it is rejected at once with
+   * ERR_PORT_CLOSED ("the port went away while <command> was pending", secrets masked), never
+   * left to its timeout; whatever the device says after it is back is never taken as that
+   * command's answer or the next one's (a resync comes first). Queued commands stay queued.
+   */
+  portLost(reason: string): void {
+    const job = this.#inFlight;
+    if (!job || job.done || this.#closed) return;
+    if (this.#quietTimer !== null) {
+      this.#clock.clearTimeout(this.#quietTimer);
+      this.#quietTimer = null;
+    }
+    this.#tracker.abandon();
+    this.#needResync = !job.internal;
+    this.#unsure = true;
+    const e = new CatError('ERR_PORT_CLOSED', `the port went away while ${shown(job.command)} was pending (${this.port.description}: ${reason})`, { context: { command: job.command } });
+    this.#finish(job, null, e);
   }
 
   /** Close the port; pending and queued commands are rejected with ERR_PORT_CLOSED. */
@@ -404,7 +455,7 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
     const jobs = [...(this.#inFlight ? [this.#inFlight] : []), ...this.#queue];
     this.#queue = [];
     for (const j of jobs) {
-      const e = new CatError('ERR_PORT_CLOSED', `${this.#closed.message} while "${j.command}" was ${j === this.#inFlight ? 'waiting for its answer' : 'queued'}`, { cause: err, context: { command: j.command } });
+      const e = new CatError('ERR_PORT_CLOSED', `${this.#closed.message} while "${shown(j.command)}" was ${j === this.#inFlight ? 'waiting for its answer' : 'queued'}`, { cause: err, context: { command: j.command } });
       this.#finish(j, null, e);
     }
     this.emit('close', err);

@@ -1,6 +1,8 @@
 import { accessSync, constants as fsConstants, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AtEngine } from '../at/engine.js';
+import { AtEngine, type SendOptions } from '../at/engine.js';
+import type { AtOutcome } from '../at/types.js';
+import { EcmtTidy } from '../ecmt/tidy.js';
 import { defaultGrammar } from '../grammar.js';
 import type { ModemPort } from '../port/types.js';
 import { SerialModemPort } from '../port/serial.js';
@@ -178,16 +180,18 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
     }
     port = recorder;
   }
+  const engine = new AtEngine(port, { grammar, timeoutMs: s.timeoutMs });
   if (raw instanceof FollowingPort) {
     const rec = recorder;
     raw.on('follow', (e: FollowEvent) => {
       const msg = e.type === 'gone' ? `${e.path} went away (${e.reason}); waiting for it to come back (--follow)` : `${e.path} is back after ${(e.downMs / 1000).toFixed(1)} s; resuming`;
       note(`cat1: ${msg}`);
-      rec?.note(msg);
+      rec?.note(e.type === 'gone' ? msg : gapNote(e));
+      // a command in flight can never be answered now: it fails at once, not at its timeout
+      if (e.type === 'gone') engine.portLost(e.reason);
       o.onFollow?.(e);
     });
   }
-  const engine = new AtEngine(port, { grammar, timeoutMs: s.timeoutMs });
   let closed = false;
   return {
     engine,
@@ -203,6 +207,11 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
       await port.close();
     },
   };
+}
+
+/** The transcript's note for a --follow gap: from when to when nothing could be recorded. */
+export function gapNote(e: Extract<FollowEvent, { type: 'back' }>): string {
+  return `gap: ${e.path} was gone from ${new Date(e.from).toISOString()} to ${new Date(e.to).toISOString()} (${(e.downMs / 1000).toFixed(3)} s); bytes the module sent meanwhile may have been lost; resuming`;
 }
 
 async function probeIdentity(port: ModemPort, grammar: ReturnType<typeof defaultGrammar>, timeoutMs: number): Promise<{ emulator: boolean; module: { manufacturer?: string; model?: string; firmware?: string } } | null> {
@@ -229,14 +238,65 @@ async function probeIdentity(port: ModemPort, grammar: ReturnType<typeof default
   }
 }
 
-/** Run `fn`, and on Ctrl-C (SIGINT/SIGTERM) flush the transcript and close the port cleanly. */
-export async function withModem<T>(m: OpenedModem, fn: () => Promise<T>): Promise<T> {
+export interface WithModemOptions {
+  /**
+   * Leave the module as it was found: called once, when `fn` ends for any reason or on Ctrl-C
+   * (SIGINT/SIGTERM), before the port closes. `send` is the engine's reserved sender: nothing
+   * else reaches the module any more.
+   */
+  tidy?: (how: { send: (command: string, opts?: SendOptions) => Promise<AtOutcome>; interrupted: boolean }) => Promise<void>;
+}
+
+/**
+ * Run `fn`; whatever ends it (a result, an error, Ctrl-C) the module is tidied (o.tidy) and
+ * the transcript flushed and the port closed. On Ctrl-C the process then exits with 130.
+ */
+export async function withModem<T>(m: OpenedModem, fn: () => Promise<T>, o: WithModemOptions = {}): Promise<T> {
+  let tidied: Promise<void> | null = null;
+  const tidy = (interrupted: boolean): Promise<void> => {
+    const t = o.tidy;
+    tidied ??= t ? t({ send: m.engine.reserve(interrupted ? 'interrupted (Ctrl-C)' : 'the run is over'), interrupted }).catch(() => undefined) : Promise.resolve();
+    return tidied;
+  };
   const stop = onStopSignal();
-  void stop.signal.then(() => m.close().finally(() => process.exit(130)));
+  void stop.signal.then(async () => {
+    await tidy(true);
+    await m.close().catch(() => undefined);
+    process.exit(130);
+  });
   try {
     return await fn();
   } finally {
+    // the signal handlers stay until the module is tidy: a Ctrl-C now still ends cleanly
+    await tidy(false);
     stop.cancel();
     await m.close();
   }
+}
+
+/**
+ * The `tidy` of a verb that runs an ECMT session (compare, diagnose): undo what the run opened
+ * on the module (AT+ECMTDISC / AT+ECMTCLOSE, see EcmtTidy), saying so on stderr and in the
+ * --record transcript.
+ */
+export function ecmtTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<WithModemOptions['tidy']> } {
+  const debt = new EcmtTidy(m.engine);
+  return {
+    async tidy({ send, interrupted }) {
+      const owed = debt.owed;
+      if (owed === 'none') return;
+      const what = owed === 'disc' ? "the module's MQTT connection" : "the module's MQTT link";
+      const first = owed === 'disc' ? 'AT+ECMTDISC=0' : 'AT+ECMTCLOSE=0';
+      const msg = `${interrupted ? 'interrupted' : 'the run stopped'} with ${what} still up: ${first} to leave the module as it was found`;
+      if (!quiet) note(`cat1: ${msg}…`);
+      m.recorder?.note(`cat1: ${msg}`);
+      const steps = await debt.tidy({ send, urcWaitMs: 3000, timeoutMs: 5000 });
+      const last = steps[steps.length - 1];
+      const done = last && last.error === null && last.outcome?.status === 'ok';
+      const result = done ? `${last.command}: OK${last.urc ? `, ${last.urc.raw.trim()}` : ' (no confirming URC within 3 s)'}` : `could not tidy the module (${last?.error?.message ?? last?.outcome?.status ?? 'nothing sent'}): send AT+ECMTDISC=0 by hand or reset it`;
+      if (!quiet || !done) note(`cat1: ${result}`);
+      m.recorder?.note(`cat1: ${result}`);
+      debt.detach();
+    },
+  };
 }

@@ -3,6 +3,8 @@ import { CatError } from '../util/errors.js';
 import type { OptionSpec } from './options.js';
 import type { CfgSetting } from '../ecmt/commands.js';
 import { parseBrokerUrl } from '../mirror/direct.js';
+import { lintSession, unsendable } from '../ecmt/lint.js';
+import type { FirmwareProfileName } from '../ecmt/firmware.js';
 
 /** Options of the verbs that run an MQTT session (compare, diagnose, mirror). */
 export const MQTT_OPTIONS: readonly OptionSpec[] = [
@@ -103,4 +105,28 @@ export function mqttSettings(v: Record<string, unknown>, password: string | unde
     out.brokerLog = log;
   }
   return out;
+}
+
+/**
+ * Refuse, before anything runs on either side (no AT command, no direct connection), a value
+ * the module cannot be sent: a character no AT quoting carries (`"`, CR, LF…) or a length over
+ * the firmware's limit. One line naming the fields, never their values (ERR_LINT, exit 2).
+ * `traffic`: the run also subscribes and publishes (compare's traffic test).
+ */
+export function refuseUnsendable(mq: MqttSettings, profile: FirmwareProfileName, traffic: boolean): void {
+  const base = mq.topic ?? 'cat1/compare/00000000';
+  const found = unsendable(
+    lintSession(
+      {
+        host: mq.broker.host,
+        port: mq.broker.port,
+        credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
+        settings: mq.settings,
+        ...(traffic ? { subscribe: [`${base}/d2m`], publish: { topics: [`${base}/m2d`], payload: mq.payload ?? '{}', qos: mq.qos } } : {}),
+      },
+      profile,
+    ),
+  );
+  if (found.length === 0) return;
+  throw new CatError('ERR_LINT', `nothing was sent: ${found.map((f) => f.message.en).join('; ')}`, { context: { fields: found.map((f) => f.field) } });
 }

@@ -552,3 +552,33 @@ export function lintCfg(s: CfgSetting, profile?: ProfileArg): LintFinding[] {
 export function hasErrors(findings: readonly LintFinding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
+
+/** Everything one MQTT session will send: open, connect, the settings, and its traffic. */
+export interface SessionPlan {
+  host: string;
+  port: number;
+  credentials: Credentials;
+  settings?: readonly CfgSetting[];
+  /** subscribed (filter) */
+  subscribe?: readonly string[];
+  /** published to, with this payload */
+  publish?: { topics: readonly string[]; payload: string | Buffer; qos: 0 | 1 | 2 };
+}
+
+/** Lint a whole session at once, before any of it runs. */
+export function lintSession(plan: SessionPlan, profile?: ProfileArg): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const s of plan.settings ?? []) out.push(...lintCfg(s, profile));
+  out.push(...lintOpen(plan.host, plan.port, profile), ...lintConnect(plan.credentials, profile));
+  for (const t of plan.subscribe ?? []) out.push(...lintSubscribe(1, t, 0, profile));
+  for (const t of plan.publish?.topics ?? []) out.push(...lintPublish({ msgId: 1, qos: plan.publish!.qos, retain: false, topic: t, payload: plan.publish!.payload }, profile));
+  return out;
+}
+
+/**
+ * The findings that mean a value cannot reach the module as given: a character no quoting can
+ * carry (`"`, CR, LF, control bytes) or a length over the firmware's limit.
+ */
+export function unsendable(findings: readonly LintFinding[]): LintFinding[] {
+  return findings.filter((f) => f.severity === 'error' && (f.code === 'unsendable-char' || f.code === 'too-long'));
+}

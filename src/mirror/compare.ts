@@ -221,6 +221,14 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   session.on('message', onMessage);
   const runTraffic = async (): Promise<void> => {
     const d = directFor(trafficId);
+    try {
+      await traffic(d);
+    } finally {
+      // a step that threw (the broker went away) must not leave the traffic client behind
+      await d.end().catch(() => undefined);
+    }
+  };
+  const traffic = async (d: DirectSession): Promise<void> => {
     const dc = await d.connect();
     if (!dc.ok) {
       push('subscribe', skipped(text('not run', '未运行')), skipped(text(`the traffic client (${trafficId}) could not connect: ${dc.detail.en}`, `流量客户端（${trafficId}）无法连接：${dc.detail.zh}`)));

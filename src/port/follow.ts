@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { TypedEmitter } from '../util/emitter.js';
 import { CatError } from '../util/errors.js';
 import type { ModemPort, ModemPortEvents } from './types.js';
@@ -6,13 +7,20 @@ import { SerialModemPort, type SerialOptions } from './serial.js';
 
 export type FollowEvent =
   | { type: 'gone'; path: string; reason: string }
-  | { type: 'back'; path: string; downMs: number };
+  /** `from`/`to`: when the device went away and when the port was open again (ms since the epoch) */
+  | { type: 'back'; path: string; downMs: number; from: number; to: number };
 
 export type FollowingPortEvents = ModemPortEvents & { follow: [e: FollowEvent] };
 
 export interface FollowOptions {
-  /** how often to look for the device while it is gone, ms. Default 500. */
+  /**
+   * How often to look for the device while it is gone, ms. Default 100. The device's
+   * directory is also watched (fs.watch), so a device that reappears is usually reopened at
+   * once; the poll is the fallback (no watch possible, or the device not openable yet).
+   */
   pollMs?: number;
+  /** how often to ask for the device by its serial number (listPorts is costlier), ms. Default 500. */
+  serialPollMs?: number;
   /**
    * The device's USB serial number (from listPorts), to find it again under another name
    * (ttyUSB2 becoming ttyUSB3 after re-enumeration). Default: only the same path.
@@ -41,6 +49,9 @@ export class FollowingPort extends TypedEmitter<FollowingPortEvents> implements 
   #closed = false;
   #gone: { since: number } | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #watcher: FSWatcher | null = null;
+  #reopening = false;
+  #lastSerialLookup = 0;
   readonly #o: FollowOptions;
 
   private constructor(inner: SerialModemPort, options: SerialOptions, o: FollowOptions) {
@@ -78,33 +89,72 @@ export class FollowingPort extends TypedEmitter<FollowingPortEvents> implements 
       this.#inner = null;
       this.#gone = { since: Date.now() };
       this.emit('follow', { type: 'gone', path: this.options.path, reason: err?.message ?? 'closed' });
+      this.#watch();
       this.#poll();
     });
   }
 
+  /** Wake up as soon as something changes where the device lives (it reappears). */
+  #watch(): void {
+    this.#unwatch();
+    const name = basename(this.options.path);
+    try {
+      this.#watcher = watch(dirname(this.options.path), { persistent: false }, (_type, file) => {
+        if (file === null || file === name) void this.#tryReopen();
+      });
+      this.#watcher.on('error', () => this.#unwatch()); // the directory went too: the poll carries on
+    } catch {
+      this.#watcher = null; // no such directory (yet): the poll finds the device
+    }
+  }
+
+  #unwatch(): void {
+    this.#watcher?.close();
+    this.#watcher = null;
+  }
+
   #poll(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#gone === null) return;
+    if (this.#timer) clearTimeout(this.#timer);
     // not unref'd: waiting for the device is what the program is doing now
-    this.#timer = setTimeout(() => void this.#tryReopen(), this.#o.pollMs ?? 500);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#tryReopen();
+    }, this.#o.pollMs ?? 100);
   }
 
   async #tryReopen(): Promise<void> {
-    if (this.#closed) return;
-    let path: string | null = existsSync(this.options.path) ? this.options.path : null;
-    if (!path && this.#o.serialNumber) path = await (this.#o.findBySerial ?? defaultFind)(this.#o.serialNumber).catch(() => null);
-    if (!path) return this.#poll();
+    if (this.#closed || this.#gone === null || this.#reopening) return;
+    this.#reopening = true;
     try {
-      const inner = await SerialModemPort.open({ ...this.options, path });
+      let path: string | null = existsSync(this.options.path) ? this.options.path : null;
+      const now = Date.now();
+      if (!path && this.#o.serialNumber && now - this.#lastSerialLookup >= (this.#o.serialPollMs ?? 500)) {
+        this.#lastSerialLookup = now;
+        path = await (this.#o.findBySerial ?? defaultFind)(this.#o.serialNumber).catch(() => null);
+      }
+      if (!path) return;
+      let inner: SerialModemPort;
+      try {
+        inner = await SerialModemPort.open({ ...this.options, path });
+      } catch {
+        return; // there, but not openable yet (udev still setting it up): the poll tries again
+      }
       if (this.#closed) {
         await inner.close();
         return;
       }
-      const downMs = Date.now() - (this.#gone?.since ?? Date.now());
+      const to = Date.now();
+      const from = this.#gone?.since ?? to;
       this.#gone = null;
+      this.#unwatch();
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = null;
       this.#attach(inner);
-      this.emit('follow', { type: 'back', path, downMs });
-    } catch {
-      this.#poll(); // there, but not openable yet (udev still setting it up)
+      this.emit('follow', { type: 'back', path, downMs: to - from, from, to });
+    } finally {
+      this.#reopening = false;
+      this.#poll(); // still gone: look again soon
     }
   }
 
@@ -119,6 +169,7 @@ export class FollowingPort extends TypedEmitter<FollowingPortEvents> implements 
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#unwatch();
     const inner = this.#inner;
     this.#inner = null;
     if (inner) await inner.close();

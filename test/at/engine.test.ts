@@ -273,4 +273,53 @@ describe('AT engine: data mode, queue, abort, reset, close', () => {
     expect(rb.status === 'rejected' && isCatError(rb.reason, 'ERR_PORT_CLOSED')).toBe(true);
     await expect(d.engine.send('AT')).rejects.toMatchObject({ code: 'ERR_PORT_CLOSED' });
   });
+
+  it('the port closing names the pending command with its secrets masked (the context keeps it whole)', async () => {
+    const d = dialogue();
+    const a = d.engine.send('AT+ECMTCONN=0,"dev","user","s3cret"');
+    await d.hostWrote('"s3cret"\r');
+    d.pair.host.fail(new Error('device unplugged'));
+    const err = await a.then(() => null, (e: unknown) => e);
+    expect(isCatError(err, 'ERR_PORT_CLOSED')).toBe(true);
+    expect((err as Error).message).toContain('AT+ECMTCONN=0,"dev","****","******"');
+    expect((err as Error).message).not.toContain('s3cret');
+  });
 });
+
+describe('AT engine: the device going away under a port that lives on (--follow)', () => {
+  it('portLost fails the command in flight at once, masked; the answer that comes after the device is back is late, never the next command\'s', async () => {
+    const d = dialogue({ timeoutMs: 60_000 });
+    const a = d.engine.send('AT+ECMTCONN=0,"dev","user","s3cret"');
+    await d.hostWrote('"s3cret"\r');
+    d.engine.portLost('device unplugged');
+    const err = await a.then(() => null, (e: unknown) => e);
+    expect(isCatError(err, 'ERR_PORT_CLOSED')).toBe(true);
+    expect((err as Error).message).toBe('the port went away while AT+ECMTCONN=0,"dev","****","******" was pending (memory-host: device unplugged)'.replace('memory-host', d.pair.host.description));
+    // back: the next command is preceded by a resync; an OK meant for the lost command goes to nobody
+    const b = d.engine.send('AT+CSQ');
+    await d.hostWrote('AT+CMEE?\r');
+    await d.say('\r\nOK\r\n\r\n+CMEE: 1\r\n\r\nOK\r\n');
+    await d.hostWrote('AT+CSQ\r');
+    await d.say('\r\n+CSQ: 20,99\r\n\r\nOK\r\n');
+    expect(await b).toMatchObject({ status: 'ok', lines: [{ type: 'csq', rssi: 20 }] });
+    expect(d.items.filter((i) => i.role === 'late').length).toBeGreaterThan(0);
+  });
+
+  it('reserve: queued and later commands end aborted, unwritten; only the reserved sender still reaches the module', async () => {
+    const d = dialogue();
+    const inFlight = d.engine.send('AT+CSQ');
+    const queued = d.engine.send('AT+ECMTSUB=0,1,"t",0');
+    await d.hostWrote('AT+CSQ\r');
+    const send = d.engine.reserve('interrupted');
+    expect(await queued).toMatchObject({ status: 'aborted', reason: 'interrupted' });
+    expect(await d.engine.send('AT+ECMTPUB=0,0,0,0,"t","x"')).toMatchObject({ status: 'aborted', reason: 'interrupted' });
+    const last = send('AT+ECMTDISC=0');
+    await d.say('\r\n+CSQ: 20,99\r\n\r\nOK\r\n');
+    expect(await inFlight).toMatchObject({ status: 'ok' });
+    await d.hostWrote('AT+ECMTDISC=0\r');
+    await d.say('\r\nOK\r\n');
+    expect(await last).toMatchObject({ status: 'ok' });
+    expect(d.host()).toBe('AT+CSQ\rAT+ECMTDISC=0\r');
+  });
+});
+

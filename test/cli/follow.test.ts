@@ -3,12 +3,13 @@
  * removed and recreated, as a USB module re-enumerating under its by-id name); the session
  * resumes and says so.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPtyPair } from '../../src/port/pty.js';
 import { FollowingPort } from '../../src/port/follow.js';
+import { parseTranscript } from '../../src/transcript/reader.js';
 import { startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 
@@ -87,4 +88,76 @@ describe.skipIf(skip)('--follow', () => {
       await pair.stop();
     }
   });
+
+  it('cat1 at --follow: a command in flight when the port vanishes fails at once (exit 3), secrets masked; never left to its timeout nor answered after the port is back', async () => {
+    const link = join(mkdtempSync(join(tmpdir(), 'cat1-follow-')), 'ttyAT');
+    let pair = await openPtyPair({ linkPath: link });
+    // the module hears the command and says nothing: the command stays in flight (its timeout is 60 s)
+    let heard = '';
+    const commandHeard = new Promise<void>((resolve) =>
+      pair.port.on('data', (b: Buffer) => {
+        heard += b.toString('latin1');
+        if (/AT\+ECMTCONN=[^\r]*\r/.test(heard)) resolve();
+      }),
+    );
+    const m = startCat1(['at', '--port', link, '--follow', '--timeout', '60', 'AT+ECMTCONN=0,"dev","user","s3cr3t-Pw"', 'AT+CSQ']);
+    try {
+      await commandHeard;
+      await pair.stop(); // the device vanishes with the command pending…
+      await m.waitFor(/went away.*waiting for it to come back/, 'stderr');
+      pair = await openPtyPair({ linkPath: link }); // … and comes back, ready to say OK to anything
+      pair.port.on('data', () => void pair.port.write('\r\nOK\r\n').catch(() => undefined));
+      const failed = await m.waitFor(/^cat1: the port went away while (.*) was pending \(.*\)$/m, 'stderr');
+      expect(failed[1]).toBe('AT+ECMTCONN=0,"dev","****","*********"');
+      expect(await m.exited).toBe(3);
+      expect(m.io.stdout + m.io.stderr).not.toContain('s3cr3t-Pw');
+      // no outcome was printed for it (not OK after the port was back), and AT+CSQ was never sent
+      expect(m.io.stdout).not.toMatch(/\bOK\b/);
+      expect(heard).not.toContain('AT+CSQ');
+    } finally {
+      m.child.kill('SIGKILL');
+      await pair.stop();
+    }
+  });
+
+  it('cat1 monitor --follow reattaches within 200 ms of the device reappearing, and the --record transcript notes the gap', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cat1-follow-'));
+    const link = join(dir, 'ttyGAP');
+    const file = join(dir, 'gap.jsonl');
+    let pair = await openPtyPair({ linkPath: link });
+    const m = startCat1(['monitor', '--port', link, '--follow', '--json', '--record', file]);
+    try {
+      await m.waitFor(/"type":"start"/);
+      await pair.stop();
+      await m.waitFor(/went away.*waiting for it to come back/, 'stderr');
+      // the moment the device reappears, as the file system tells it (not when our helper returns)
+      const appeared = new Promise<number>((resolve) => {
+        const w = watch(dirname(link), () => {
+          if (!existsSync(link)) return;
+          w.close();
+          resolve(Date.now());
+        });
+      });
+      pair = await openPtyPair({ linkPath: link });
+      const at = await appeared;
+      const [line] = await m.waitFor(/^\{"type":"gap".*$/m);
+      const gap = JSON.parse(line) as { from: string; to: string; downMs: number; note: string };
+      const reattachMs = Date.parse(gap.to) - at;
+      console.info(`monitor --follow reattached ${reattachMs} ms after the device reappeared`);
+      expect(reattachMs).toBeLessThan(200);
+      expect(Date.parse(gap.to) - Date.parse(gap.from)).toBe(gap.downMs);
+      expect(gap.note).toMatch(/may have been lost/);
+      // still decoding after the gap
+      await pair.port.write('\r\n+CEREG: 1\r\n');
+      await m.waitFor(/"raw":"\+CEREG: 1"/);
+      m.child.kill('SIGINT');
+      expect(await m.exited).toBe(0);
+      const notes = parseTranscript(readFileSync(file, 'utf8'), file).entries.flatMap((e) => (e.dir === 'note' ? [e.text] : []));
+      expect(notes).toContainEqual(`gap: ${link} was gone from ${gap.from} to ${gap.to} (${(gap.downMs / 1000).toFixed(3)} s); bytes the module sent meanwhile may have been lost; resuming`);
+    } finally {
+      m.child.kill('SIGKILL');
+      await pair.stop();
+    }
+  });
 });
+

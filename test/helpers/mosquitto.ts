@@ -41,6 +41,8 @@ export interface RunningMosquitto {
   log(): string;
   /** Wait until a log line matches (polls the file, bounded). */
   waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Kill the broker at once (SIGKILL, as a crash would): its port refuses connections from now on. */
+  kill(): void;
   stop(): Promise<void>;
 }
 
@@ -145,6 +147,9 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Runni
       );
       if (!ok) throw new Error(`mosquitto log has no line matching ${String(re)} after ${timeoutMs} ms:\n${log().slice(-2000)}`);
       return found;
+    },
+    kill() {
+      if (!exited) proc.kill('SIGKILL');
     },
     stop() {
       stopping ??= (async () => {

@@ -4,8 +4,8 @@ import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
 import { Out, note, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, mqttSettings } from '../mqtt-options.js';
-import { openModem, withModem } from '../modem.js';
+import { MQTT_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
+import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 
@@ -21,6 +21,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   const v = layer(args, specs);
   const password = readPassword(v['password-file'] as string | undefined);
   const mq = mqttSettings(v, password);
+  refuseUnsendable(mq, s.profile, true);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}) });
   const report = await withModem(m, async () => {
@@ -38,7 +39,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
       logSecrets: s.logSecrets,
       onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
     });
-  });
+  }, ecmtTidy(m, s.json));
   if (s.json) out.obj(reportToJson(report, out.lang));
   else for (const l of formatReport(report, out)) out.line(l);
   await out.flush();

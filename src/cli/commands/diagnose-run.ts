@@ -7,8 +7,8 @@ import { CatError } from '../../util/errors.js';
 import { text } from '../../util/i18n.js';
 import { Out, note, wantColor } from '../io.js';
 import { modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, mqttSettings } from '../mqtt-options.js';
-import { openModem, withModem } from '../modem.js';
+import { MQTT_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
+import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 import { DIAGNOSE_OPTIONS } from './diagnose.js';
@@ -102,6 +102,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
   // the client ID is optional here: a recognisable one of our own
   const clientId = typeof v['client-id'] === 'string' ? v['client-id'] : `cat1-diag-${randomBytes(3).toString('hex')}`;
   const mq = mqttSettings({ ...v, 'client-id': clientId }, password);
+  refuseUnsendable(mq, s.profile, v['compare'] !== false);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const m = await openModem(s, { verb: 'diagnose', probe: false, ...(password ? { secrets: [password] } : {}) });
   const total = STAGES.length;
@@ -143,6 +144,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
         void out.flush();
       },
     ),
+    ecmtTidy(m, s.json),
   );
   if (s.json) out.obj(diagnosisToJson(d, out.lang));
   else if (d.outcome === 'unreachable') {

@@ -18,7 +18,16 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new CatError('ERR_INVALID_OPTION', `--duration must be a number of seconds > 0 (got ${String(duration)})`);
   const withHex = args.hex === true;
 
-  const m = await openModem(s, { verb: 'monitor', probe: false });
+  const m = await openModem(s, {
+    verb: 'monitor',
+    probe: false,
+    // --json: the gap is an event of the stream too (the human form has the note on stderr)
+    onFollow: (e) => {
+      if (!out.json || e.type !== 'back') return;
+      out.obj({ type: 'gap', port: e.path, from: new Date(e.from).toISOString(), to: new Date(e.to).toISOString(), downMs: e.downMs, note: 'the device was gone: bytes the module sent meanwhile may have been lost' });
+      void out.flush();
+    },
+  });
   // passive: the engine never sends anything here; the tap classifies instead, taking AT lines
   // the module echoes as commands someone else typed
   m.engine.dispose();
