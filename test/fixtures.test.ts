@@ -2,7 +2,7 @@
  * The shared suite: every transcript in hardware-fixtures/ is replayed strictly through the
  * engine, and decoded with its module bytes split in every way (chunk invariance).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -21,6 +21,25 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).sort();
 
 function load(file: string) {
   return parseTranscript(readFileSync(join(DIR, file), 'utf8'), file);
+}
+
+/**
+ * What each host command of a fixture must come to, written by hand beside it
+ * (`<name>.expect.json`, from the transcript and the protocol reference): the oracle of the
+ * replay, independent of the tracker and engine it checks.
+ */
+interface Expectations {
+  fixture: string;
+  derivedBy: string;
+  commands: Array<{ command: string; status: 'ok' | 'error' | 'timeout'; final?: string; why?: string }>;
+}
+
+const expectPath = (file: string): string => join(DIR, file.replace(/\.jsonl$/, '.expect.json'));
+
+function expectations(file: string): Expectations {
+  const path = expectPath(file);
+  if (!existsSync(path)) throw new Error(`${file}: no expectations file ${path} (write one by hand from the transcript; see hardware-fixtures/README.md)`);
+  return JSON.parse(readFileSync(path, 'utf8')) as Expectations;
 }
 
 /** Decode entries and return the events as plain JSON (what `cat1 decode --json` prints). */
@@ -49,12 +68,17 @@ function rechunk(entries: readonly TranscriptEntry[], cutsFor: (e: DataEntry, in
   return out;
 }
 
-it('has fixtures, each with provenance', () => {
+it('has fixtures, each with provenance and hand-written expectations', () => {
   expect(files.length).toBeGreaterThanOrEqual(8);
   for (const f of files) {
     const { header } = load(f);
     expect(header.kind, f).not.toBe('hardware');
     expect(header.source, f).toMatch(/\S/);
+    expect(existsSync(expectPath(f)), `${f} needs ${expectPath(f)}`).toBe(true);
+    const x = expectations(f);
+    expect(x.fixture, f).toBe(f);
+    expect(x.derivedBy, f).toMatch(/by hand/);
+    expect(x.commands.length, f).toBeGreaterThan(0);
   }
 });
 
@@ -64,12 +88,16 @@ describe.each(files)('fixture %s', (file) => {
   it('replays strictly through the engine: every command answered as recorded, nothing left unconsumed', async () => {
     const port = new ReplayPort(entries);
     const engine = new AtEngine(port, { grammar: defaultGrammar(), resyncCommand: null });
-    const expected = recordedFinals(entries);
+    const expected = expectations(file).commands;
     const commands = hostCommands(entries, defaultGrammar());
-    expect(commands.length).toBeGreaterThan(0);
+    // one expectation per command, in order: a missing one fails, it is never assumed
+    expect(commands.map((c) => c.command)).toEqual(expected.map((x) => x.command));
     for (const [i, c] of commands.entries()) {
+      const want = expected[i];
+      if (!want) throw new Error(`${file}: no expectation for command ${i + 1} (${c.command})`);
       const outcome = await engine.send(c.command, c.data ? { data: c.data } : {});
-      expect(outcome.status, `${file}: ${c.command}`).toBe(expected[i] ?? 'timeout');
+      expect(outcome.status, `${file}: ${c.command}`).toBe(want.status);
+      if (want.final !== undefined) expect(outcome.status === 'error' ? outcome.error.raw : outcome.status, `${file}: ${c.command}`).toBe(want.final);
     }
     await port.whenIdle();
     expect(() => port.assertDone()).not.toThrow();
@@ -87,20 +115,6 @@ describe.each(files)('fixture %s', (file) => {
     );
   });
 });
-
-/** The outcome status of each recorded command, in order, from the passive decoder. */
-function recordedFinals(entries: readonly TranscriptEntry[]): Array<'ok' | 'error'> {
-  const out: Array<'ok' | 'error'> = [];
-  const d = new SessionDecoder(
-    (i) => {
-      if (i.role === 'final') out.push(i.event.type === 'ok' ? 'ok' : 'error');
-    },
-    { grammar: defaultGrammar(), redact: false, echoStartsCommand: false },
-  );
-  for (const e of entries) d.push(e);
-  d.end();
-  return out;
-}
 
 describe('what the fixtures decode to', () => {
   const events = (file: string) => decode(load(file).entries);

@@ -5,6 +5,11 @@ import type { CommandProfile, LineGrammar, Role, TimelineEvent, TimelineItem } f
 
 /** final results, as a line's text */
 const FINAL_TEXT = /^[\0\s]*(OK|ERROR|\+CME ERROR:.*|\+CMS ERROR:.*)\s*$/;
+
+/** Is this line's text a final result (OK, ERROR, +CME ERROR, +CMS ERROR)? */
+export function isFinalText(line: string): boolean {
+  return FINAL_TEXT.test(line);
+}
 const CTRL_Z = 0x1a;
 const ESC = 0x1b;
 const CR = 0x0d;

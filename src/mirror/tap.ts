@@ -1,4 +1,4 @@
-import type { AtTracker } from '../at/tracker.js';
+import { isFinalText, type AtTracker } from '../at/tracker.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -8,10 +8,28 @@ const ESC = 0x1b;
 export interface TapMergerOptions {
   /** Module output that comes while no command is pending is held this long, ms. Default 40. */
   skewMs?: number;
-  /** A command queued behind one still unanswered is released after this long anyway, ms. Default 5000 (long enough for a loaded host and two slow adapters). */
+  /**
+   * A command queued behind one still unanswered is released after this long anyway, ms; so is
+   * held module output that ends an answer (a final result or the prompt) when no command for it
+   * comes. Default 5000 (long enough for a loaded host and two slow adapters).
+   */
   gateMs?: number;
   /** Origin of the timeline's clock (Date.now() value). Default: construction time. */
   t0?: number;
+}
+
+/**
+ * Does held module output (lines, or the tail of a read) end an answer: a final result or the
+ * `> ` prompt, framed as the module frames them (after an empty line, or first in what is held)?
+ * A payload line that reads "OK" right after another payload line is not one (ecmt.md §4.1).
+ */
+function holdsAnswerEnd(held: ReadonlyArray<{ data: Buffer }>): boolean {
+  return held.some((c, i) => {
+    const line = c.data.toString('latin1');
+    if (!isFinalText(line.replace(/\r?\n$/, '')) && !/^> ?$/.test(line)) return false;
+    const before = i === 0 ? '' : held[i - 1]!.data.toString('latin1');
+    return i === 0 || before === '\r\n' || before === '\n';
+  });
 }
 
 /**
@@ -19,7 +37,11 @@ export interface TapMergerOptions {
  * own latency: a command can be seen after the answer it produced, and after a stall several
  * commands arrive together before their answers. Both inputs are put back in protocol order:
  * - module output that comes while no command is pending is held for the skew tolerance, and
- *   a command seen meanwhile goes first;
+ *   a command seen meanwhile goes first; held output that holds a final result or the prompt
+ *   answers a command the host-side adapter has not delivered yet, however late that is (one
+ *   adapter can be read a second after the other on a loaded host): it waits for that command,
+ *   up to the gate time, rather than being taken for URCs (which would leave the command
+ *   unanswered and pair every later command with its predecessor's answer);
  * - host commands are released one at a time: the next when the tracker has seen the final
  *   result of the previous one (or after gateMs, for a host that does not wait); data-mode
  *   bytes after a prompt go straight to the pending command.
@@ -72,11 +94,14 @@ export class TapMerger {
 
   /** Feed held output while a command is pending; stop when it is answered (the rest may belong to the next). */
   #drain(): void {
+    let fed = false;
     while (this.#held.length > 0 && this.#tracker.pending !== null) {
       const c = this.#held.shift()!;
       this.#feed(c.data, c.t);
+      fed = true;
     }
-    if (this.#held.length === 0 && this.#heldTimer) {
+    // what is left starts a new wait (the skew time, armed by the caller)
+    if ((fed || this.#held.length === 0) && this.#heldTimer) {
       clearTimeout(this.#heldTimer);
       this.#heldTimer = null;
     }
@@ -88,9 +113,17 @@ export class TapMerger {
     if (this.#tracker.blockPending) this.#quiet = setTimeout(() => this.#tracker.quiet(this.#now()), 100);
   }
 
-  /** The skew time passed and no command came: what is held is not an answer to one. */
-  #release(): void {
+  /**
+   * The skew time passed and no command came: what is held is not an answer to one — unless it
+   * holds a final result or the prompt, which only a command can cause: then it waits for that
+   * command (up to the gate time; `force` is that time passed).
+   */
+  #release(force = false): void {
     this.#heldTimer = null;
+    if (!force && holdsAnswerEnd(this.#held)) {
+      this.#heldTimer = setTimeout(() => this.#release(true), this.#gateMs);
+      return;
+    }
     const due = this.#held;
     this.#held = [];
     for (const c of due) this.#feed(c.data, c.t);

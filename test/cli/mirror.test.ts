@@ -171,6 +171,9 @@ describe.skipIf(missing !== null)('cat1 mirror on a UART tap (two pseudo-termina
       expect(state.lines).toMatchObject([{ type: 'ecmt-conn-state', state: 3 }]);
       expect(r.urcs.filter((e) => e.type === 'ecmt-stat')).toEqual([]);
       await m.waitFor(/"type":"step","kind":"publish","id":5/);
+      // stop only once the mirror has read the module's three +ECMTRECV from the tap: bytes still
+      // in the pseudo-terminal at Ctrl-C are not part of the session it reports on
+      await m.waitFor(/(?:"type":"message","side":"module","topic":"keep\/loop","bytes":3[^\n]*\n[\s\S]*?){3}/);
       m.stop();
       const res = await m.done;
       const report = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as { agree: boolean; identity: { shadowClientId: string }; divergences: unknown[] };

@@ -1,10 +1,11 @@
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderPorts, type ProbeResult } from '../../src/cli/commands/ports-run.js';
 import { Out } from '../../src/cli/io.js';
 import { startPtyEmulator, type PtyEmulator } from '../../src/emulator/pty.js';
+import { openPtyPair, type PtyPair } from '../../src/port/pty.js';
 import { knownModule, type PortInfo } from '../../src/port/list.js';
 import type { Lang } from '../../src/util/i18n.js';
 import { cat1 } from '../helpers/cli.js';
@@ -25,16 +26,6 @@ describe('cat1 ports', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^PORT +BY-ID +VID:PID +MANUFACTURER \/ PRODUCT +SERIAL +IF +HELD BY\n|no serial ports found/);
-  });
-
-  it('--json prints one object per port with the documented fields, nothing else', async () => {
-    const r = await cat1(['ports', '--json']);
-    expect(r.code).toBe(0);
-    for (const p of jsonLines(r.stdout)) {
-      expect(p).toMatchObject({ type: 'port', path: expect.any(String), realPath: expect.any(String), byId: expect.any(Array), holders: expect.any(Array), suspects: expect.any(Array) });
-      expect(['serialport', 'sysfs', 'devscan', 'include']).toContain(p['source']);
-      for (const k of ['vid', 'pid', 'manufacturer', 'product', 'serialNumber', 'driver', 'interface', 'access', 'module']) expect(p).toHaveProperty(k);
-    }
   });
 
   it('lists an included path that does not exist, and says so in Chinese with --lang zh', async () => {
@@ -67,7 +58,63 @@ describe('cat1 ports', () => {
 });
 
 const socat = hasSocat();
-if (!socat) console.warn('[test/cli/ports.test.ts] skipping the pseudo-terminal probes: socat is not installed (apt-get install socat)');
+if (!socat) console.warn('[test/cli/ports.test.ts] skipping the pseudo-terminal listing and probes: socat is not installed (apt-get install socat)');
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe.skipIf(!socat)('cat1 ports on a pseudo-terminal link the test makes with socat', () => {
+  let pair: PtyPair;
+  beforeAll(async () => {
+    pair = await openPtyPair();
+  });
+  afterAll(async () => {
+    await pair?.stop();
+  });
+
+  it('lists the included link with its /dev/pts target and says socat made it', async () => {
+    const r = await cat1(['ports', '--include', pair.path]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PORT +BY-ID +VID:PID +MANUFACTURER \/ PRODUCT +SERIAL +IF +HELD BY\n/);
+    // no USB facts for a pseudo-terminal: every column after the path is "-"
+    expect(r.stdout).toMatch(new RegExp(`^${escapeRe(pair.path)} → /dev/pts/\\d+ +- +- +- +- +- +-$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^${escapeRe(pair.path)}: pseudo-terminal made by socat \\(pid \\d+\\)$`, 'm'));
+  });
+
+  it('--json prints one object per port with the documented fields, nothing else; the link is one of them', async () => {
+    const r = await cat1(['ports', '--json', '--include', pair.path]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.stdout);
+    const mine = lines.filter((p) => p.path === pair.path);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toEqual({
+      type: 'port',
+      path: pair.path,
+      realPath: expect.stringMatching(/^\/dev\/pts\/\d+$/),
+      byId: [],
+      vid: null,
+      pid: null,
+      manufacturer: null,
+      product: null,
+      serialNumber: null,
+      driver: null,
+      interface: null,
+      interfaceName: null,
+      source: 'include',
+      holders: [],
+      suspects: [],
+      ptyOwner: { pid: expect.any(Number), command: 'socat' },
+      access: 'ok',
+      module: null,
+    });
+    for (const p of lines) {
+      expect(p).toMatchObject({ type: 'port', path: expect.any(String), realPath: expect.any(String), byId: expect.any(Array), holders: expect.any(Array), suspects: expect.any(Array) });
+      expect(['serialport', 'sysfs', 'devscan', 'include']).toContain(p['source']);
+      for (const k of ['vid', 'pid', 'manufacturer', 'product', 'serialNumber', 'driver', 'interface', 'access', 'module']) expect(p).toHaveProperty(k);
+    }
+  });
+});
 
 describe.skipIf(!socat)('cat1 ports --probe on the emulator behind a pseudo-terminal', () => {
   let pty: PtyEmulator;

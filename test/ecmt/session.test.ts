@@ -55,7 +55,9 @@ describe('ECMT session: open and connect', () => {
     script(d, [...NOTHING_OPEN, { expect: /^AT\+ECMTOPEN=/, reply: OK + urc('+ECMTOPEN: 0,-1') }]);
     const r = await session.open('broker.example.com', 1883);
     expect(r).toMatchObject({ ok: false, failure: 'urc', urc: { result: -1 } });
-    expect(r.explain?.en).toBeTruthy();
+    // ecmt.md §4: open result -1 = DNS, TCP or TLS failed; the context is deleted
+    expect(r.explain?.en).toMatch(/DNS.*TCP.*TLS.*context/);
+    expect(r.explain?.zh).toMatch(/DNS.*TCP.*TLS.*上下文/);
   });
 
   it('reports +ECMTCONN: 0,0,5 as refused, and the lint warned about the credential quirk', async () => {

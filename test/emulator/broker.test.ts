@@ -228,8 +228,10 @@ describe.skipIf(missing !== null)('emulator against a real mosquitto', () => {
       expect((await r.urc((e) => e.type === 'ecmt-pub', { from })).raw).toBe('+ECMTPUB: 0,7,0');
       expect((await c.next()).payload.toString()).toBe('line 1\r\nline "2", raw');
       // ESC: OK, nothing published (the next message the checker sees is the marker)
+      // wait for the prompt from before the write: it may come before the write's promise settles
+      const prompt = waitFor(r.emulator, 'output', (b) => b.toString('latin1') === '\r\n> ');
       await r.engine.port.write(`AT+ECMTPUB=0,8,0,0,"${topic}"\r`);
-      await waitFor(r.emulator, 'output', (b) => b.toString('latin1') === '\r\n> ');
+      await prompt;
       const ok = waitFor(r.emulator, 'answered');
       await r.engine.port.write('not sent\x1b');
       expect(await ok).toEqual(['OK']);

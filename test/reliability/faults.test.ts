@@ -273,7 +273,10 @@ describe('fault classes, one test each', () => {
       expect(o.error.type, line).toBe('cme-error');
       if (code !== null) {
         expect(o.error, line).toMatchObject({ code });
-        expect(o.meaning?.en, line).toBeTruthy();
+        // ecmt.md §5: 3 operation not allowed, 304 PDN not active
+        const meant = code === 3 ? { en: /operation not allowed/, zh: /不允许/ } : { en: /PDN not active/, zh: /PDN 未激活/ };
+        expect(o.meaning?.en, line).toMatch(meant.en);
+        expect(o.meaning?.zh, line).toMatch(meant.zh);
       }
       expect(s.urcs, line).toEqual([]);
     }
@@ -307,7 +310,9 @@ describe('fault classes, one test each', () => {
     ]);
     const open1 = await session.open('h', 1883);
     expect(open1).toMatchObject({ ok: false, failure: 'urc', urc: { type: 'ecmt-open', result: -1 } });
-    expect(open1.explain?.en).toBeTruthy();
+    // ecmt.md §4: open result -1 = DNS, TCP or TLS failed; the context is deleted
+    expect(open1.explain?.en).toMatch(/DNS.*TCP.*TLS.*context/);
+    expect(open1.explain?.zh).toMatch(/DNS.*TCP.*TLS.*上下文/);
     expect(session.state).toBe('closed');
     expect((await session.open('h', 1883)).ok).toBe(true);
     const conn1 = await session.connect({ clientId: 'c', username: 'u', password: 'p' });

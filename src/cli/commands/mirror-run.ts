@@ -82,6 +82,7 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
       if (e.type === 'divergence') out.obj(divergenceJson(e, lang));
       else if (e.type === 'step') out.obj({ type: 'step', kind: e.step.kind, id: e.step.id, t: e.step.t, same: e.same, module: { ok: e.module.ok, code: e.module.code }, shadow: { ok: e.shadow.ok, code: e.shadow.code } });
       else if (e.type === 'note') out.obj({ type: 'note', text: t(e.text) });
+      else if (e.type === 'message') out.obj({ type: 'message', side: e.side, topic: e.topic, bytes: e.bytes, t: e.t });
       return;
     }
     if (e.type === 'step') {

@@ -20,7 +20,7 @@ export const MIRROR_OPTIONS: readonly OptionSpec[] = [
   { name: 'duration', type: 'number', describe: 'live sources: stop after this many seconds [default: until Ctrl-C or end of input]' },
   { name: 'profile', type: 'string', describe: 'firmware profile for the lint and the verdict', default: 'ec616s', choices: ['ec616s', 'ec616-legacy', 'manual', 'ec626-tls'] },
   { name: 'log-secrets', type: 'boolean', describe: 'show passwords in clear', default: false },
-  { name: 'json', type: 'boolean', describe: 'JSON Lines: step comparisons and divergences as they happen, then the report', default: false },
+  { name: 'json', type: 'boolean', describe: 'JSON Lines: step comparisons, divergences and the messages each side received as they happen, then the report', default: false },
   { name: 'config', type: 'string', describe: 'JSON file with option values' },
 ];
 
