@@ -8,7 +8,7 @@
  * synchronisation: every assertion holds whatever the timing, and the unit property in
  * test/transcript/redact-stream.test.ts covers every cut and pause deterministically.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as pauseFor } from 'node:timers/promises';
@@ -222,6 +222,42 @@ describe.skipIf(reason !== null)('cat1 at --record against cat1 emulate --echo -
         for (const [where, text] of Object.entries(all)) expect(leaks(text, [SECRET, 'user1x']), `run ${i}: ${where}`).toEqual([]);
         expect(all.transcript).toContain(`AT+ECMTCONN=0,\\"dev1\\",\\"******\\",\\"${'*'.repeat(SECRET.length)}\\"`);
       }
+    } finally {
+      emu.child.kill('SIGINT');
+      await emu.exited;
+    }
+  });
+});
+
+describe.skipIf(reason !== null)('cat1 at and term take --password-file / CAT1_PASSWORD as a value to mask', () => {
+  it('at --password-file: a line no rule knows (a payload holding the password) is masked on screen, in --json and in the recording', async () => {
+    const emu = startCat1(['emulate', '--json', '--quiet', '--echo']);
+    const m = await emu.waitFor(/"path":"([^"]+)"/);
+    const pw = join(tmp, 'pw.txt');
+    writeFileSync(pw, `${SECRET}\n`);
+    try {
+      for (const more of [[], ['--json']]) {
+        const record = join(tmp, `at-value${more.join('')}.jsonl`);
+        const r = await cat1(['at', '--port', m[1]!, '--password-file', pw, '--record', record, ...more, `AT+ECMTPUB=0,1,1,0,"dev/cfg","pw=${SECRET}"`]);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(r.stdout).toMatch(/\*{13}/);
+        for (const [where, text] of Object.entries({ stdout: r.stdout, stderr: r.stderr, transcript: readFileSync(record, 'utf8') })) expect(leaks(text, [SECRET]), `${more.join('')} ${where}`).toEqual([]);
+      }
+      const clear = await cat1(['at', '--port', m[1]!, '--password-file', pw, '--log-secrets', `AT+ECMTPUB=0,1,1,0,"dev/cfg","pw=${SECRET}"`]);
+      expect(clear.stdout).toContain(SECRET);
+    } finally {
+      emu.child.kill('SIGINT');
+      await emu.exited;
+    }
+  });
+
+  it('term with CAT1_PASSWORD (piped input): the value is masked in the timeline', async () => {
+    const emu = startCat1(['emulate', '--json', '--quiet', '--echo']);
+    const m = await emu.waitFor(/"path":"([^"]+)"/);
+    try {
+      const r = await cat1(['term', '--port', m[1]!, '--no-history'], { input: `AT+ECMTPUB=0,1,1,0,"dev/cfg","pw=${SECRET}"\n`, env: { CAT1_PASSWORD: SECRET } });
+      expect(r.stdout).toMatch(/→ +AT\+ECMTPUB=0,1,1,0,"dev\/cfg","pw=\*{13}"/);
+      expect(leaks(r.stdout + r.stderr, [SECRET])).toEqual([]);
     } finally {
       emu.child.kill('SIGINT');
       await emu.exited;
