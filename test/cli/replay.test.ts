@@ -124,14 +124,21 @@ describe('cat1 replay --verify', () => {
 
 describe.skipIf(reason !== null)('cat1 replay serving a recording on a pseudo-terminal', () => {
   it.each(['ga7-stm32-session.jsonl', 'ec626-tls-double-conn.jsonl'])('%s: a host that sends the recorded commands gets the recorded answers; cat1 prints "replay complete" and exits 0', async (f) => {
-    const r = start(['replay', join('hardware-fixtures', f), '--linger', '0.2']);
+    // A long linger: the host reads the last answers at its own pace (on a busy machine that can
+    // take seconds); the test waits for them, then ends the replay with Ctrl-C, which after
+    // "replay complete" is a normal end (exit 0).
+    const r = start(['replay', join('hardware-fixtures', f), '--linger', '600']);
     const m = await r.waitFor(/^replay ready: (\S+)$/m);
     const { entries } = parseTranscript(readFileSync(join(FIXTURES, f), 'utf8'), f);
+    const expected = recordedRx(f);
     const port = await SerialModemPort.open({ path: m[1]! });
     const engine = new AtEngine(port, { grammar: defaultGrammar(), resyncCommand: null });
     const got: string[] = [];
+    let allRead: () => void = () => undefined;
+    const readAll = new Promise<void>((resolve) => (allRead = resolve));
     engine.on('item', (i) => {
       if (i.dir === 'rx') got.push(i.event.raw);
+      if (got.length >= expected.length) allRead();
     });
     const done = r.waitFor(/^replay complete: all \d+ entries played$/m);
     for (const c of hostCommands(entries, defaultGrammar())) {
@@ -139,9 +146,11 @@ describe.skipIf(reason !== null)('cat1 replay serving a recording on a pseudo-te
       expect(['ok', 'error']).toContain(o.status);
     }
     await done;
+    await readAll;
     await engine.close();
+    r.child.kill('SIGINT');
     expect(await r.exited).toBe(0);
-    expect(got).toEqual(recordedRx(f));
+    expect(got).toEqual(expected);
     expect(r.io.stderr).toMatch(/serving/);
   });
 

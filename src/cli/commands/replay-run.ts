@@ -13,7 +13,7 @@ import { Out, note, wantColor, onStopSignal } from '../io.js';
 import { layer } from '../options.js';
 import { EXIT } from '../exit.js';
 import { fileArg } from '../stdin.js';
-import { checkLinkPath, delay, printingTap, watchDevice } from '../pty-serve.js';
+import { checkLinkPath, printingTap, watchDevice } from '../pty-serve.js';
 import { REPLAY_OPTIONS, type ReplayArgs } from './replay.js';
 
 interface Settings {
@@ -257,7 +257,8 @@ async function serve(s: Settings, rec: { entries: TranscriptEntry[]; name: strin
     if (complete || replay.remaining > 0 || pendingWrites > 0 || replay.failure) return;
     complete = true;
     // the last bytes are on their way: give the program time to read them, then stop
-    void delay(s.lingerMs).then(() => finish({ why: 'complete' }));
+    // unref'd: a Ctrl-C during the linger ends the process at once, not when the timer fires
+    setTimeout(() => finish({ why: 'complete' }), s.lingerMs).unref();
     if (out.json) out.obj({ type: 'complete', entries: total, time: new Date().toISOString() });
     else out.line(out.p.green(t(`replay complete: all ${total} entries played`, `回放完成：全部 ${total} 条记录已播放`)));
     void out.flush();
