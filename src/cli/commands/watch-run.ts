@@ -59,7 +59,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   }
   client.on('error', () => undefined);
   await client.subscribeAsync(filter, { qos: 1 });
-  if (!json) process.stderr.write(`cat1: watching ${filter} on ${url}\n`);
+  process.stderr.write(`cat1: watching ${filter} on ${url}\n`);
 
   const rows = new Map<string, Row>();
   const stations = new Map<string, boolean>();
