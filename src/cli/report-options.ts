@@ -67,3 +67,50 @@ export function reportLine(s: ReportStats): string {
 export function reportJson(s: ReportStats): Record<string, unknown> {
   return { published: s.published, acked: s.acked, dropped: s.dropped, failovers: s.failovers };
 }
+
+/**
+ * The report of a one-module verb (diagnose, compare, monitor): events are held until the
+ * module's name is known (its IMEI once the identity stage saw it, else the port's name at
+ * the verdict), so one module's messages all go under one topic.
+ */
+export class SingleReport {
+  readonly #pub: ReportPublisher;
+  readonly #port: string;
+  #name: string | null = null;
+  #held: Array<{ kind: 'status' | 'event'; body: Record<string, unknown> }> = [];
+
+  constructor(r: ReportSettings, port: string, quiet: boolean) {
+    this.#pub = startReporter(r, quiet);
+    this.#port = port;
+  }
+
+  /** The module's name (its IMEI): what was held goes out under it. */
+  name(module: string): void {
+    if (this.#name !== null) return;
+    this.#name = module;
+    for (const h of this.#held.splice(0)) this.#pub.publish(module, h.kind, h.body);
+  }
+
+  send(kind: 'status' | 'event', body: Record<string, unknown>): void {
+    if (this.#name === null) this.#held.push({ kind, body: { ...body, port: this.#port } });
+    else this.#pub.publish(this.#name, kind, { ...body, port: this.#port });
+  }
+
+  verdict(body: Record<string, unknown>): void {
+    this.name(this.#port.replace(/^.*[/\\]/, ''));
+    this.#pub.publish(this.#name!, 'verdict', { ...body, port: this.#port });
+  }
+
+  /** Deliver what is queued (bounded wait), mark the station offline, disconnect; one line on stderr unless quiet. */
+  async close(quiet: boolean): Promise<ReportStats> {
+    if (this.#name === null) this.name(this.#port.replace(/^.*[/\\]/, ''));
+    const s = await this.#pub.close();
+    if (!quiet || s.dropped > 0) note(`cat1: ${reportLine(s)}`);
+    return s;
+  }
+}
+
+/** A SingleReport when --report-to is given (settings from reportSettings, checked before the port opens), else null. */
+export function singleReport(r: ReportSettings | null, port: string | null, quiet: boolean): SingleReport | null {
+  return r ? new SingleReport(r, port ?? '?', quiet) : null;
+}

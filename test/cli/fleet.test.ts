@@ -2,7 +2,8 @@
  * `cat1 fleet` as users run it (the built CLI in a subprocess) against several emulators, each
  * on its own pseudo-terminal (socat), with the embedded broker.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import mqtt from 'mqtt';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { startPtyEmulator, type PtyEmulator, type PtyEmulatorOptions } from '../
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/mirror/broker.js';
 import { cat1, startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
+import { mosquittoMissing, startMosquitto } from '../helpers/mosquitto.js';
 
 const reason = hasSocat() ? null : 'socat is not installed (apt-get install socat)';
 if (reason) console.warn(`[test/cli/fleet.test.ts: the pseudo-terminal tests are skipped] ${reason}`);
@@ -105,5 +107,40 @@ describe.skipIf(reason !== null)('cat1 fleet over pseudo-terminals', () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain(`same client ID "dev-${imei(21)}"`);
     expect(broker.log.slice(before).filter((l) => /New client connected/.test(l))).toEqual([]);
+  }, 30_000);
+
+  it.skipIf(mosquittoMissing() !== null)('diagnose --report-to: the verdict lands retained under the IMEI, the station is marked offline at the end; the password from a file, never a flag', async () => {
+    const REPORT_PW = 'rep0rt-Pw-77';
+    const reportBroker = await startMosquitto({ users: { station: REPORT_PW } });
+    try {
+      const pty = await start({ identity: { imei: imei(31) } });
+      const pwFile = join(dir, 'report-pw');
+      writeFileSync(pwFile, `${REPORT_PW}\n`);
+      const flag = await cat1(['diagnose', '-p', pty.path, '--broker', `mqtt://localhost:${broker.port}`, '--report-to', reportBroker.url, '--report-password', REPORT_PW]);
+      expect(flag.code).toBe(2);
+      const r = await cat1(['diagnose', '-p', pty.path, '--broker', `mqtt://localhost:${broker.port}`, '--json', '--report-to', reportBroker.url, '--station', 'bench7', '--report-username', 'station', '--report-password-file', pwFile]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(REPORT_PW);
+      // a subscriber that comes later still gets the latest verdict and the station's state (retained)
+      const sub = await mqtt.connectAsync(reportBroker.url, { username: 'station', password: REPORT_PW, reconnectPeriod: 0 });
+      const got = new Map<string, { retain: boolean; body: Obj }>();
+      const both = new Promise<void>((res) =>
+        sub.on('message', (t, p, pkt) => {
+          got.set(t, { retain: pkt.retain, body: JSON.parse(p.toString()) as Obj });
+          if (got.size >= 2) res();
+        }),
+      );
+      await sub.subscribeAsync(['cat1/bench7/+/verdict', 'cat1/bench7/_station/status'], { qos: 1 });
+      await both;
+      await sub.endAsync(true);
+      const v = got.get(`cat1/bench7/${imei(31)}/verdict`)!;
+      expect(v.retain).toBe(true);
+      const diagnosis = parse(r.stdout).at(-1)!;
+      expect(diagnosis['type']).toBe('diagnosis');
+      expect(v.body).toMatchObject({ station: 'bench7', module: imei(31), action: 'diagnose', outcome: diagnosis['outcome'] });
+      expect(got.get('cat1/bench7/_station/status')?.body).toMatchObject({ station: 'bench7', online: false, reason: 'finished' });
+    } finally {
+      await reportBroker.stop();
+    }
   }, 30_000);
 });
