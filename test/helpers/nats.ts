@@ -61,10 +61,10 @@ export async function freePorts(n: number): Promise<number[]> {
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Is this MQTT endpoint ready to take a QoS 1 message (JetStream up)? */
-async function mqttReady(url: string): Promise<boolean> {
+async function mqttReady(url: string, user?: { username: string; password: string }): Promise<boolean> {
   const { connectAsync } = await import('mqtt');
   try {
-    const c = await connectAsync(url, { clientId: `ready-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 0, connectTimeout: 2000, protocolVersion: 4 });
+    const c = await connectAsync(url, { clientId: `ready-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 0, connectTimeout: 2000, protocolVersion: 4, ...user });
     try {
       await Promise.race([c.publishAsync('cat1-ready/check', 'x', { qos: 1 }), pause(3000).then(() => Promise.reject(new Error('no PUBACK')))]);
       return true;
@@ -76,7 +76,7 @@ async function mqttReady(url: string): Promise<boolean> {
   }
 }
 
-export async function startNatsCluster(opts: { size?: number; timeoutMs?: number } = {}): Promise<NatsCluster> {
+export async function startNatsCluster(opts: { size?: number; timeoutMs?: number; /** MQTT clients must log in with this user */ user?: { username: string; password: string } } = {}): Promise<NatsCluster> {
   const size = opts.size ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'cat1-nats-'));
   const ports = await freePorts(size * 3);
@@ -92,9 +92,9 @@ export async function startNatsCluster(opts: { size?: number; timeoutMs?: number
       `server_name: ${name}`,
       `listen: 127.0.0.1:${ports[i * 3]!}`,
       `jetstream { store_dir: "${store}", max_memory_store: 64MB, max_file_store: 256MB }`,
-      `cluster { name: cat1test, listen: 127.0.0.1:${routePort(i)}, routes: [${names.map((_n, j) => j).filter((j) => j !== i).map((j) => `nats-route://127.0.0.1:${routePort(j)}`).join(', ')}] }`,
+      ...(size === 1 ? [] : [`cluster { name: cat1test, listen: 127.0.0.1:${routePort(i)}, routes: [${names.map((_n, j) => j).filter((j) => j !== i).map((j) => `nats-route://127.0.0.1:${routePort(j)}`).join(', ')}] }`]),
       // R3 streams and consumers: the MQTT sessions and retained messages survive the loss of one node
-      `mqtt { listen: 127.0.0.1:${ports[i * 3 + 2]!}, stream_replicas: ${size}, consumer_replicas: ${size} }`,
+      `mqtt { listen: 127.0.0.1:${ports[i * 3 + 2]!}, stream_replicas: ${size}, consumer_replicas: ${size}${opts.user ? `, authorization { username: "${opts.user.username}", password: "${opts.user.password}" }` : ''} }`,
     ];
     const confPath = join(dir, `${name}.conf`);
     writeFileSync(confPath, conf.join('\n') + '\n');
@@ -134,7 +134,7 @@ export async function startNatsCluster(opts: { size?: number; timeoutMs?: number
   for (const n of nodes) {
     let ok = false;
     while (!ok && Date.now() < deadline && !n.exited) {
-      ok = await mqttReady(n.mqttUrl);
+      ok = await mqttReady(n.mqttUrl, opts.user);
       if (!ok) await pause(250);
     }
     if (!ok) {

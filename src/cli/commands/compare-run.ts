@@ -9,6 +9,8 @@ import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 import { REPORT_OPTIONS, reportSettings, singleReport } from '../report-options.js';
+import { BROKER_KIND_OPTIONS } from './compare.js';
+import { brokerIdentityFor } from './broker-kind.js';
 
 /** 0 when the sides agree, 1 when they differ, 3 when the broker is unreachable from both. */
 export function exitForReport(r: CompareReport): number {
@@ -17,7 +19,7 @@ export function exitForReport(r: CompareReport): number {
 }
 
 export async function runCompare(args: Record<string, unknown>): Promise<number> {
-  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...REPORT_OPTIONS];
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...REPORT_OPTIONS, ...BROKER_KIND_OPTIONS];
   const s = modemSettings(args, specs);
   const v = layer(args, specs);
   const password = readPassword(v['password-file'] as string | undefined);
@@ -29,7 +31,9 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   const rep = singleReport(reportTo, s.port, s.json);
   const report = await withModem(m, async () => {
     const session = new EcmtSession(m.engine, { profile: s.profile });
+    const brokerIdentity = await brokerIdentityFor(v['broker-kind'], mq);
     return compare({
+      brokerIdentity,
       session,
       broker: mq.broker,
       credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },

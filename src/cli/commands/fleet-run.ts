@@ -22,6 +22,8 @@ import { EXIT } from '../exit.js';
 import { reportJson, reportLine, reportSettings, startReporter } from '../report-options.js';
 import { ALL_FLEET_OPTIONS, type FleetArgs } from './fleet.js';
 import { LiveTable } from './fleet-table.js';
+import { brokerIdentityFor } from './broker-kind.js';
+import { brokerKindOption } from '../../mirror/brokers.js';
 
 type Action = 'diagnose' | 'compare' | 'at';
 export type ModuleOutcome = 'pass' | 'warn' | 'fail' | 'unreachable';
@@ -97,6 +99,7 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     mqBase = mqttSettings({ ...v, 'client-id': template ?? '' }, password);
     refuseUnsendable(mqBase, s.profile, action === 'compare' || v['compare'] !== false);
   }
+  if (v['broker-kind'] !== undefined) brokerKindOption(String(v['broker-kind']));
   const report = reportSettings(v);
   const junitPath = typeof v['junit'] === 'string' ? v['junit'] : null;
   if (junitPath) {
@@ -254,7 +257,9 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     const mq = { ...mqBase!, clientId: m.clientId! };
     setStep(m, 'compare');
     const session = new EcmtSession(opened.engine, { profile: s.profile });
+    const brokerIdentity = await brokerIdentityFor(v['broker-kind'], mq);
     const r = await compare({
+      brokerIdentity,
       session,
       broker: mq.broker,
       credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
