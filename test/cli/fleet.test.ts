@@ -32,6 +32,7 @@ describe.skipIf(reason !== null)('cat1 fleet over pseudo-terminals', () => {
   beforeAll(async () => {
     broker = await startEmbeddedBroker();
     dir = mkdtempSync(join(tmpdir(), 'cat1-fleet-'));
+    writeFileSync(join(dir, 'pw'), 'p\n');
   });
   afterAll(async () => {
     await Promise.all(ptys.map((p) => p.stop()));
@@ -82,6 +83,18 @@ describe.skipIf(reason !== null)('cat1 fleet over pseudo-terminals', () => {
     expect(r.stdout).toMatch(new RegExp(`^ +\\d+ +${a.path} +${imei(11)} +PASS +[\\d.]+ s +2 commands OK$`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^ +\\d+ +${b.path} +${imei(12)} +PASS`, 'm'));
     expect(r.stdout).toMatch(/^2 modules: 2 passed, 0 with warnings, 0 failed, 0 unreachable, in [\d.]+ s$/m);
+  }, 30_000);
+
+  it('compare: each module beside its own direct connection, the broker named by --broker-kind; a compare report per module, exit 0', async () => {
+    const a = await start({ identity: { imei: imei(41) } });
+    const b = await start({ identity: { imei: imei(42) } });
+    const r = await cat1(['fleet', 'compare', '--ports', `${a.path},${b.path}`, '--broker', `mqtt://localhost:${broker.port}`, '--client-id', 'cmp-{index}', '--username', 'u', '--password-file', join(dir, 'pw'), '--broker-kind', 'aedes', '--qos', '2', '--json'], { env: {} });
+    expect(r.code, r.stderr).toBe(0);
+    const objs = parse(r.stdout);
+    const reports = objs.filter((o) => o['type'] === 'compare-report');
+    expect(reports.map((o) => [o['module'], o['clientId'], o['agree']])).toEqual(expect.arrayContaining([[imei(41), 'cmp-1', true], [imei(42), 'cmp-2', true]]));
+    expect(JSON.stringify(reports)).not.toMatch(/broker-qos2/); // aedes does QoS 2
+    expect(objs.at(-1)).toMatchObject({ type: 'fleet', action: 'compare', passed: 2, failed: 0, exit: 0 });
   }, 30_000);
 
   it('no module answers: each is reported, exit 3', async () => {
