@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPtyEmulator, type PtyEmulator, type PtyEmulatorOptions } from '../../src/emulator/pty.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/mirror/broker.js';
-import { cat1, startCat1 } from '../helpers/cli.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { CAT1, cat1, startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 import { mosquittoMissing, startMosquitto } from '../helpers/mosquitto.js';
 
@@ -95,6 +96,31 @@ describe.skipIf(reason !== null)('cat1 fleet over pseudo-terminals', () => {
     expect(reports.map((o) => [o['module'], o['clientId'], o['agree']])).toEqual(expect.arrayContaining([[imei(41), 'cmp-1', true], [imei(42), 'cmp-2', true]]));
     expect(JSON.stringify(reports)).not.toMatch(/broker-qos2/); // aedes does QoS 2
     expect(objs.at(-1)).toMatchObject({ type: 'fleet', action: 'compare', passed: 2, failed: 0, exit: 0 });
+  }, 30_000);
+
+  it.skipIf(spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0)('on a terminal: a live table, redrawn in place, then the final table and the count', async () => {
+    const a = await start({ identity: { imei: imei(51) } });
+    const b = await start({ identity: { imei: imei(52) } });
+    // script(1) gives cat1 a pseudo-terminal as its stdout
+    const cmd = [process.execPath, CAT1, 'fleet', 'at', '--no-color', '--ports', `${a.path},${b.path}`, '--client-id', 'tty-{index}', 'AT+CSQ'].join(' ');
+    // asynchronously: the emulators answer from this process
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const out = r.stdout.replace(/\r/g, '');
+    expect(out).toMatch(/^#  port +identity +step +result +time/m);
+    expect(out).toMatch(/\x1b\[\d+A\x1b\[J/); // redrawn in place
+    const final = out.split(/\x1b\[\d+A\x1b\[J/).at(-1)!;
+    expect(final).toMatch(new RegExp(`^1 +${a.path} +${imei(51)} tty-1 +done +PASS +[\\d.]+ s +1 command OK$`, 'm'));
+    expect(final).toMatch(new RegExp(`^2 +${b.path} +${imei(52)} tty-2 +done +PASS`, 'm'));
+    expect(final).toMatch(/^2 modules: 2 passed, 0 with warnings, 0 failed, 0 unreachable/m);
   }, 30_000);
 
   it('no module answers: each is reported, exit 3', async () => {
