@@ -12,6 +12,8 @@ import { diagnoseCommand } from './commands/diagnose.js';
 import { replayCommand } from './commands/replay.js';
 import { emulateCommand } from './commands/emulate.js';
 import { demoCommand } from './commands/demo.js';
+import { fleetCommand } from './commands/fleet.js';
+import { watchCommand } from './commands/watch.js';
 import { STDIN_ARG } from './stdin.js';
 
 /** A usage error found by the argument parser. */
@@ -30,7 +32,7 @@ function tidyUsage(msg: string): string {
   return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
 }
 
-const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate'];
+const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate', 'fleet', 'watch'];
 
 /** What each verb's positional argument is, for "needs …" messages. */
 const NEEDS: Record<string, string> = {
@@ -85,6 +87,8 @@ export async function run(argv: string[], version: string): Promise<number> {
     .command(decodeCommand(ctx))
     .command(replayCommand(ctx))
     .command(emulateCommand(ctx))
+    .command(fleetCommand(ctx))
+    .command(watchCommand(ctx))
     .demandCommand(1, 'name a command, e.g. "cat1 decode session.log" (cat1 --help lists them)')
     .recommendCommands()
     .strict()

@@ -13,7 +13,7 @@ export const MQTT_OPTIONS: readonly OptionSpec[] = [
   { name: 'username', type: 'string', describe: 'MQTT user name' },
   { name: 'password-file', type: 'string', describe: 'file holding the MQTT password (or set CAT1_PASSWORD); never a plain flag' },
   { name: 'topic', type: 'string', describe: 'base topic for the traffic test [default: cat1/compare/<random>]' },
-  { name: 'qos', type: 'number', describe: 'QoS of the traffic test', default: 1, choices: ['0', '1', '2'] },
+  { name: 'qos', type: 'number', describe: 'QoS of the traffic test: 0, 1 or 2 (checked when the run starts)', default: 1 },
   { name: 'payload', type: 'string', describe: 'payload of the traffic test [default: a small JSON document]' },
   { name: 'payload-file', type: 'string', describe: 'read the traffic payload from a file (exact bytes)' },
   { name: 'keepalive', type: 'number', describe: 'keep-alive seconds (AT+ECMTCFG="keepalive") [default: the module\'s 120]' },

@@ -8,6 +8,7 @@ import { lintConnect, lintOpen, type LintFinding } from '../ecmt/lint.js';
 import { DirectSession, type DirectStep } from './direct.js';
 import type { CompareReport, CompareStep, DeliveryFacts, SideOutcome } from './report.js';
 import { explainComparison } from './verdict.js';
+import type { BrokerIdentity } from './brokers.js';
 import { maskLogLine } from '../transcript/redact.js';
 
 export interface CompareOptions {
@@ -40,6 +41,8 @@ export interface CompareOptions {
   traffic?: boolean;
   /** progress while waiting (stderr in the CLI) */
   onProgress?: (t: Text) => void;
+  /** the broker's kind, for the verdict's wording of its personality (brokers.ts: identifyBroker or --broker-kind). Default unknown. */
+  brokerIdentity?: BrokerIdentity | null;
 }
 
 function fromDirect(s: DirectStep): SideOutcome {
@@ -319,6 +322,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     payload,
     brokerLog,
     doubleConnUrc: (moduleConnect?.extraUrcs.length ?? 0) > 0,
+    broker: o.brokerIdentity ?? null,
   });
   return {
     agree: steps.every((s) => s.same),

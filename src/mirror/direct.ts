@@ -251,7 +251,8 @@ export class DirectSession {
     this.#ending = true;
     if (!c) return { step: 'disconnect', ok: true, code: null, detail: text('not connected', '未连接'), latencyMs: 0 };
     const was = c.connected;
-    await c.endAsync().catch(() => undefined);
+    // a closed client with a QoS 2 exchange left open (a broker that closed the connection on it) never ends by itself
+    await withTimeout(c.endAsync(!was), 5000).catch(() => c.end(true));
     return { step: 'disconnect', ok: true, code: null, detail: was ? text('DISCONNECT sent', '已发送 DISCONNECT') : text('closed', '已关闭'), latencyMs: now() - t };
   }
 

@@ -44,6 +44,8 @@ export type CauseId =
   | 'loss-at-broker'
   | 'broker-silent'
   | 'double-connack'
+  | 'broker-qos2-downgraded'
+  | 'broker-qos2-refused'
   | 'unexplained';
 
 export interface Cause {

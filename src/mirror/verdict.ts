@@ -2,6 +2,7 @@ import { text, type Text } from '../util/i18n.js';
 import type { FirmwareProfile } from '../ecmt/firmware.js';
 import type { LintFinding } from '../ecmt/lint.js';
 import type { Cause, CompareStep, CompareStepName, DeliveryFacts, Verdict } from './report.js';
+import { personalityCauses, type BrokerIdentity } from './brokers.js';
 
 /**
  * The verdict: causes ranked by evidence, from what the protocol reference knows. Pure: it
@@ -23,6 +24,8 @@ export interface Evidence {
   brokerLog: string[];
   /** the module answered +ECMTCONN twice for one connect */
   doubleConnUrc?: boolean;
+  /** the broker's kind (detected or --broker-kind), for its personality (brokers.ts) */
+  broker?: BrokerIdentity | null;
 }
 
 const step = (e: Evidence, name: CompareStepName): CompareStep | undefined => e.steps.find((s) => s.step === name);
@@ -219,6 +222,8 @@ const rules: Rule[] = [
     e.doubleConnUrc
       ? cause('double-connack', 0.2, 'the module answered the connect twice (+ECMTCONN: 0,2,2 then 0,0,0): a failed first send and an internal reconnect, as EC626 builds do; the second is the real result', '模组对连接回复了两次（+ECMTCONN: 0,2,2 然后 0,0,0）：第一次发送失败后模组内部重连，EC626 固件常见；第二个才是真正结果')
       : null,
+  // the broker's personality (QoS 2 downgraded or refused): brokers.ts
+  (e) => personalityCauses(e),
 ];
 
 /** Rank the causes the evidence supports and write the summary. */

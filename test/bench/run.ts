@@ -19,6 +19,7 @@ import { decodeWire, noCrlf, randomBinary, rxOnlyWire, splitWire } from './decod
 import { roundTrips } from './engine-bench.js';
 import { messagePath } from './message-bench.js';
 import { chunkOf, generateWire, transcriptHeader, type Wire } from './workload.js';
+import { fleetDiagnose, reportThroughput, type FleetRun } from './fleet-bench.js';
 
 const MiB = 1024 * 1024;
 /** 921600 baud, 8N1: 10 bits a byte. */
@@ -282,6 +283,31 @@ async function item6(dir: string): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
+/** 7. `cat1 fleet diagnose` wall time for 1, 4, 16, 64 emulated modules; CPU and RSS per module. */
+async function item7(dir: string): Promise<void> {
+  const sizes = quick ? [1, 4] : [1, 4, 16, 64];
+  const runs: FleetRun[] = [];
+  for (const n of sizes) {
+    const r = await fleetDiagnose(CLI, dir, n);
+    log(`  7: ${n} module(s): ${f2(r.seconds)} s wall, ${f2(r.cpuSeconds)} s CPU, peak RSS ${f1(r.maxRssMiB)} MiB, ${r.passed} passed, exit ${String(r.code)}`);
+    runs.push(r);
+  }
+  const one = runs[0]!;
+  for (const r of runs) {
+    const ratio = r.seconds / one.seconds;
+    row('7', `fleet diagnose, ${r.modules} module${r.modules === 1 ? '' : 's'}: wall time (× one module)`, `${f2(r.seconds)} s (${f2(ratio)}×), ${r.passed}/${r.modules} passed`, r.modules === 16 ? '≤ 2× one module' : '—', r.modules === 16 ? ratio <= 2 && r.passed === r.modules : null);
+  }
+  const big = runs[runs.length - 1]!;
+  row('7', `fleet diagnose: CPU and RSS per module (${big.modules} modules)`, `${f1((big.cpuSeconds / big.modules) * 1000)} ms CPU, ${f2((big.maxRssMiB - one.maxRssMiB) / Math.max(1, big.modules - 1))} MiB RSS (peak ${f1(big.maxRssMiB)} MiB)`, '—', null);
+}
+
+/** 8. `--report-to` throughput into the NATS cluster, zero loss. */
+async function item8(): Promise<void> {
+  const n = quick ? 2000 : 5000;
+  const r = await reportThroughput(n, log);
+  row('8', `report-to into a 3-node NATS cluster (${n} events, node A → node C)`, `${Math.round(r.ackedPerSecond)} events/s acknowledged (PUBACK) at node A; ${Math.round(r.eventsPerSecond)} events/s delivered to a QoS 1 subscriber on node C; ${r.received}/${n} received, ${r.dropped} dropped`, 'zero loss', r.received === n && r.dropped === 0);
+}
+
 function table(): string {
   const head = ['#', 'figure', 'measured', 'target', 'result'];
   const body = rows.map((r) => [r.item, r.figure, r.measured, r.target, r.pass === null ? '—' : r.pass ? 'PASS' : 'MISS']);
@@ -309,6 +335,8 @@ async function main(): Promise<void> {
       if (want(1)) await item1(w);
       if (want(2)) await item2(w);
     }
+    if (want(7)) await item7(dir);
+    if (want(8)) await item8();
     // last: the largest input, decoded by the CLI in a process of its own
     if (want(3)) await item3(generateWire((quick ? 4 : 16) * MiB), dir);
   } finally {

@@ -12,6 +12,7 @@ import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 import { DIAGNOSE_OPTIONS } from './diagnose.js';
+import { REPORT_OPTIONS, reportSettings, singleReport } from '../report-options.js';
 
 const INDENT = '            ';
 
@@ -95,7 +96,7 @@ export function exitForDiagnosis(d: Diagnosis): number {
 }
 
 export async function runDiagnose(args: Record<string, unknown>): Promise<number> {
-  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...DIAGNOSE_OPTIONS];
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...DIAGNOSE_OPTIONS, ...REPORT_OPTIONS];
   const s = modemSettings(args, specs);
   const v = s.all;
   const password = readPassword(v['password-file'] as string | undefined);
@@ -104,7 +105,9 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
   const mq = mqttSettings({ ...v, 'client-id': clientId }, password);
   refuseUnsendable(mq, s.profile, v['compare'] !== false);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
+  const reportTo = reportSettings(v);
   const m = await openModem(s, { verb: 'diagnose', probe: false, ...(password ? { secrets: [password] } : {}) });
+  const report = singleReport(reportTo, s.port, s.json);
   const total = STAGES.length;
   let headed = false;
   const d = await withModem(m, () =>
@@ -133,6 +136,8 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
         onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
       },
       (r) => {
+        report?.send('event', stageToJson(r, out.lang));
+        if (r.stage === 'identity' && typeof r.data['imei'] === 'string') report?.name(r.data['imei']);
         if (s.json) out.obj(stageToJson(r, out.lang));
         else if (!r.unreachable) {
           if (!headed) {
@@ -145,7 +150,14 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
       },
     ),
     ecmtTidy(m, s.json),
-  );
+  ).catch(async (err: unknown) => {
+    await report?.close(true);
+    throw err;
+  });
+  if (report) {
+    report.verdict({ type: 'module', action: 'diagnose', outcome: d.outcome, diagnosis: diagnosisToJson(d, out.lang) });
+    await report.close(s.json);
+  }
   if (s.json) out.obj(diagnosisToJson(d, out.lang));
   else if (d.outcome === 'unreachable') {
     // one line, like every verb that finds no module behind the port

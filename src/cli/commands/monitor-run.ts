@@ -7,6 +7,7 @@ import { openModem } from '../modem.js';
 import { EXIT } from '../exit.js';
 import { ChunkTap, TimelineTap, formatChunk, itemJson, itemLines, watchDevice } from '../pty-serve.js';
 import { MONITOR_OPTIONS, type MonitorArgs } from './monitor.js';
+import { reportSettings, singleReport } from '../report-options.js';
 
 type EndReason = { why: 'interrupted' } | { why: 'duration' } | { why: 'port-lost'; error: Error | undefined };
 
@@ -17,6 +18,7 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   const duration = args.duration;
   if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new CatError('ERR_INVALID_OPTION', `--duration must be a number of seconds > 0 (got ${String(duration)})`);
   const withHex = args.hex === true;
+  const reportTo = reportSettings(s.all);
 
   const m = await openModem(s, {
     verb: 'monitor',
@@ -31,9 +33,14 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   // passive: the engine never sends anything here; the tap classifies instead, taking AT lines
   // the module echoes as commands someone else typed
   m.engine.dispose();
+  // --report-to: each decoded line is an event of the module (under the port's name: monitor never asks the IMEI)
+  const report = singleReport(reportTo, s.port, s.json);
+  report?.name((s.port ?? '?').replace(/^.*[/\\]/, ''));
+  report?.send('status', { state: 'monitoring' });
   const start = Date.now();
   const tap = new TimelineTap(
     (item) => {
+      report?.send('event', itemJson(item, out));
       if (out.json) out.obj(itemJson(item, out));
       else for (const l of itemLines(item, out, true)) out.line(l);
       void out.flush(); // items can also come from a quiet timer (the end of a raw payload)
@@ -85,6 +92,10 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   chunks?.flush();
   tap.end();
   await m.close(); // flushes the transcript
+  if (report) {
+    report.send('status', { state: 'ended', reason: end.why });
+    await report.close(s.json);
+  }
   const t = Math.round(tap.elapsed() * 1000) / 1000;
   let code: number = EXIT.OK;
   if (end.why === 'port-lost') {

@@ -1,9 +1,10 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
 import { addOptions, MASK_OPTIONS, MODEM_OPTIONS } from '../options.js';
+import { REPORT_OPTIONS } from '../report-options.js';
 
 /** monitor sends nothing: no per-command timeout, no firmware profile. */
-export const MONITOR_OPTIONS = [...MODEM_OPTIONS.filter((o) => o.name !== 'timeout' && o.name !== 'profile'), ...MASK_OPTIONS];
+export const MONITOR_OPTIONS = [...MODEM_OPTIONS.filter((o) => o.name !== 'timeout' && o.name !== 'profile'), ...MASK_OPTIONS, ...REPORT_OPTIONS];
 
 export interface MonitorArgs {
   hex?: boolean;

@@ -1,0 +1,52 @@
+import type { CommandModule } from 'yargs';
+import type { VerbContext } from '../app.js';
+import { addOptions, MODEM_OPTIONS, type OptionSpec } from '../options.js';
+import { MQTT_OPTIONS } from '../mqtt-options.js';
+import { REPORT_OPTIONS } from '../report-options.js';
+import { DIAGNOSE_OPTIONS } from './diagnose.js';
+
+/** Options of `cat1 fleet` besides the modem, MQTT, diagnose and report ones. */
+export const FLEET_OPTIONS: readonly OptionSpec[] = [
+  { name: 'ports', type: 'string', describe: 'the modules\' ports: a comma-separated list, a glob (/dev/ttyUSB*) or "auto" (every port "cat1 ports" knows as a module\'s AT port)' },
+  { name: 'concurrency', type: 'number', describe: 'modules run at once [default: all]' },
+  { name: 'junit', type: 'string', describe: 'write a JUnit XML report to this file (one testcase per module and step)' },
+  { name: 'broker-kind', type: 'string', describe: 'compare: the broker\'s kind (mosquitto, aedes, rabbitmq, nats, emqx) [default: detected]' },
+];
+
+/** The modem options that make sense per fleet: no single --port, no --follow, no single --record. */
+export const FLEET_MODEM_OPTIONS: readonly OptionSpec[] = MODEM_OPTIONS.filter((o) => o.name !== 'port' && o.name !== 'follow' && o.name !== 'record');
+
+export const ALL_FLEET_OPTIONS: readonly OptionSpec[] = [...FLEET_MODEM_OPTIONS, ...MQTT_OPTIONS, ...DIAGNOSE_OPTIONS, ...FLEET_OPTIONS, ...REPORT_OPTIONS];
+
+export interface FleetArgs {
+  action?: string;
+  commands?: string[];
+  [k: string]: unknown;
+}
+
+export function fleetCommand(ctx: VerbContext): CommandModule<object, FleetArgs> {
+  return {
+    command: 'fleet <action> [commands..]',
+    describe: 'the same check on many modules at once (diagnose, compare or at), one engine per port; live table, JSON Lines, JUnit; results to a broker cluster with --report-to',
+    builder: (y) =>
+      addOptions(
+        y
+          .positional('action', { type: 'string', choices: ['diagnose', 'compare', 'at'], describe: 'what to run on every module' })
+          .positional('commands', { type: 'string', array: true, describe: 'fleet at: the AT commands' }),
+        ALL_FLEET_OPTIONS,
+      )
+        .example("cat1 fleet diagnose --ports '/dev/ttyUSB*' --broker mqtt://10.0.0.5 --client-id 'line1-{index}'", 'the checklist on every module of the rack at once')
+        .example("cat1 fleet diagnose --ports auto --broker mqtt://10.0.0.5 --client-id 'eol-{imei}' --junit eol.xml --report-to mqtt://emqx-a:1883,mqtt://emqx-b:1883 --station line1", 'end of line: JUnit for the MES, results to the cluster')
+        .example("cat1 fleet compare --ports /dev/ttyUSB2,/dev/ttyUSB6 --broker mqtt://broker --client-id 'dev-{port}' --json", 'JSON Lines tagged per module, then a summary')
+        .example('cat1 fleet at --ports auto AT+CSQ AT+CEREG?', 'one command on every module')
+        .epilogue(
+          'Client-ID templates: {index} (1, 2, …), {port} (the port\'s name), {imei} (AT+CGSN), {serial} (USB serial number); a template that gives two modules the same ID is refused before anything runs.\n' +
+            'A module that does not answer, or disappears during the run, fails alone; the others go on.\n' +
+            'Exit codes: 0 every module passed, 1 any module failed, 2 usage, 3 no module could be reached.',
+        ),
+    handler: async (args) => {
+      const { runFleet } = await import('./fleet-run.js');
+      ctx.exit(await runFleet(args));
+    },
+  };
+}
