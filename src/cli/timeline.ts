@@ -39,6 +39,7 @@ function isFailure(ev: ModemEvent): boolean {
     case 'ecmt-conn':
       return ev.result !== 0 || (ev.retCode ?? 0) !== 0;
     case 'ecmt-sub':
+      return ev.result !== 0 || ev.value === 128;
     case 'ecmt-uns':
     case 'ecmt-pub':
       return ev.result !== 0;
