@@ -42,14 +42,15 @@ export async function runAt(args: AtArgs): Promise<number> {
   const s = modemSettings(args, AT_OPTIONS);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const commands = args.commands.map(String);
-  if (commands.length === 0) throw new CatError('ERR_INVALID_OPTION', 'name at least one AT command, e.g. cat1 at AT+CSQ');
+  if (commands.length === 0) throw new CatError('ERR_INVALID_OPTION', 'name at least one AT command, e.g. cat1 at AT+CSQ', { zh: '请至少给出一条 AT 命令，例如 cat1 at AT+CSQ' });
   // checked before the port is opened; the messages name the command, never its values (a password)
   commands.forEach((c, i) => {
     const name = `argument ${i + 1} ("${c.trim().split(/[=\r\n]/)[0]!.slice(0, 24)}…")`;
-    if (!/^AT/i.test(c.trim())) throw new CatError('ERR_INVALID_OPTION', `${name} is not an AT command (it must start with AT)`);
-    if (/[\r\n\0\x1a\x1b]/.test(c)) throw new CatError('ERR_INVALID_OPTION', `${name} contains CR, LF, NUL, Ctrl-Z or ESC, which would end or corrupt the command`);
+    const zhName = `第 ${i + 1} 个参数（"${c.trim().split(/[=\r\n]/)[0]!.slice(0, 24)}…"）`;
+    if (!/^AT/i.test(c.trim())) throw new CatError('ERR_INVALID_OPTION', `${name} is not an AT command (it must start with AT)`, { zh: `${zhName} 不是 AT 命令（必须以 AT 开头）` });
+    if (/[\r\n\0\x1a\x1b]/.test(c)) throw new CatError('ERR_INVALID_OPTION', `${name} contains CR, LF, NUL, Ctrl-Z or ESC, which would end or corrupt the command`, { zh: `${zhName} 含有 CR、LF、NUL、Ctrl-Z 或 ESC，会提前结束或破坏这条命令` });
   });
-  if (args.wait !== undefined && !(args.wait >= 0)) throw new CatError('ERR_INVALID_OPTION', `--wait must be a number of seconds >= 0 (got ${String(args.wait)})`);
+  if (args.wait !== undefined && !(args.wait >= 0)) throw new CatError('ERR_INVALID_OPTION', `--wait must be a number of seconds >= 0 (got ${String(args.wait)})`, { zh: `--wait 必须是不小于 0 的秒数（给的是 ${String(args.wait)}）` });
   const m = await openModem(s, { verb: 'at', probe: false });
   const display = createRedactor(undefined, [...m.secrets]);
   const mask = (t: string, dir: 'tx' | 'rx' = 'tx'): string => (s.logSecrets ? t : display.line(Buffer.from(t, 'utf8'), dir).data.toString('utf8'));

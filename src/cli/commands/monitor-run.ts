@@ -13,9 +13,9 @@ type EndReason = { why: 'interrupted' } | { why: 'duration' } | { why: 'port-los
 export async function runMonitor(args: MonitorArgs): Promise<number> {
   const s = modemSettings(args, MONITOR_OPTIONS);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
-  if (s.baud === 'auto') throw new CatError('ERR_INVALID_OPTION', '--baud auto probes with AT, but monitor never writes to the port: give the rate (e.g. --baud 115200)');
+  if (s.baud === 'auto') throw new CatError('ERR_INVALID_OPTION', '--baud auto probes with AT, but monitor never writes to the port: give the rate (e.g. --baud 115200)', { zh: '--baud auto 要发 AT 来探测，而 monitor 从不向串口写入：请直接给出波特率（例如 --baud 115200）' });
   const duration = args.duration;
-  if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new CatError('ERR_INVALID_OPTION', `--duration must be a number of seconds > 0 (got ${String(duration)})`);
+  if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new CatError('ERR_INVALID_OPTION', `--duration must be a number of seconds > 0 (got ${String(duration)})`, { zh: `--duration 必须是大于 0 的秒数（给的是 ${String(duration)}）` });
   const withHex = args.hex === true;
 
   const m = await openModem(s, {
