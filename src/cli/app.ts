@@ -77,6 +77,22 @@ function usageZh(msg: string): string {
   return h(msg);
 }
 
+/**
+ * What the user typed after a flag (`--timeout abc`, `--timeout=abc`, `-t abc`), or undefined.
+ * yargs turns a number option that is no number into NaN; the messages echo the text instead.
+ */
+function typedValue(argv: readonly string[], key: string): string | undefined {
+  const flag = key.length === 1 ? `-${key}` : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  let found: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === flag && i + 1 < argv.length) found = argv[i + 1];
+    else if (a.startsWith(`${flag}=`)) found = a.slice(flag.length + 1);
+  }
+  return found;
+}
+
 export interface VerbContext {
   /** set the exit code of the run */
   exit(code: number): void;
@@ -115,6 +131,12 @@ export async function run(argv: string[], version: string): Promise<number> {
     .command(decodeCommand(ctx))
     .command(replayCommand(ctx))
     .command(emulateCommand(ctx))
+    .middleware((args) => {
+      // a number option that was no number: keep what was typed, so that the check says "got abc"
+      for (const [k, v] of Object.entries(args)) {
+        if (typeof v === 'number' && Number.isNaN(v)) (args as Record<string, unknown>)[k] = typedValue(argv, k) ?? v;
+      }
+    }, true)
     .demandCommand(1, h('name a command, e.g. "cat1 decode session.log" (cat1 --help lists them)'))
     .recommendCommands()
     .strict()

@@ -35,7 +35,7 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   const tap = new TimelineTap(
     (item) => {
       if (out.json) out.obj(itemJson(item, out));
-      else for (const l of itemLines(item, out, true)) out.line(l);
+      else for (const l of itemLines(item, out, true, Date.now(), { passive: true })) out.line(l);
       void out.flush(); // items can also come from a quiet timer (the end of a raw payload)
     },
     { grammar: defaultGrammar(), mask: !s.logSecrets, secrets: m.secrets, echoStartsCommand: true },
@@ -71,6 +71,8 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   if (out.json) out.obj({ type: 'start', time: new Date(start).toISOString(), port: m.port.description, baud: m.baud, record: s.record });
   else {
     note(out.t(text(`cat1: monitoring ${m.port.description} at ${m.baud} baud (passive, nothing is sent); Ctrl-C to stop`, `cat1: 正在监听 ${m.port.description}，${m.baud} 波特（只听不发）；Ctrl-C 停止`)));
+    // said once here rather than on every OK: the host's commands are not on this line
+    note(out.t(text('cat1: the host\'s commands are not visible to a monitor (unless the module echoes them): OK and ERROR lines are shown without the command they answer', 'cat1: 监听看不到主机发出的命令（除非模组回显）：OK 和 ERROR 行显示时不带它们应答的命令')));
     out.line(out.p.dim(out.t(text('wall clock       since  dir  line, meaning', '时钟           相对秒  方向 行、含义'))));
   }
   await out.flush();

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { basename } from 'node:path';
 import { AtEngine } from '../../at/engine.js';
 import { defaultGrammar } from '../../grammar.js';
@@ -117,14 +118,8 @@ function portNotes(p: PortInfo, r: ProbeResult | undefined): Array<{ level: 'inf
 }
 
 /** Display width: CJK characters take two columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ? 2 : 1;
-  }
-  return w;
-}
+/** Columns a cell takes on a terminal (CJK counts two, colour codes none). */
+const width = (s: string): number => stringWidth(s);
 
 const pad = (s: string, w: number): string => s + ' '.repeat(Math.max(0, w - width(s)));
 
