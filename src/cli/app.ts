@@ -21,19 +21,6 @@ import { ZH_YARGS } from './zh.js';
 /** A usage error found by the argument parser. */
 class UsageError extends Error {}
 
-/**
- * yargs names an unknown flag twice (`bogus-flag, bogusFlag`) and reads `--no-x` as the
- * negation of `x`: name each unknown flag once, as it was typed.
- */
-function tidyUsage(msg: string): string {
-  const m = /^Unknown arguments?: (.*)$/.exec(msg);
-  if (!m) return msg;
-  const names = m[1]!.split(', ').map((n) => n.trim()).filter((n) => n !== '');
-  const kebab = new Set(names.filter((n) => n.includes('-')).map((n) => n.replace(/-([a-z])/g, (_x, c: string) => c.toUpperCase())));
-  const kept = names.filter((n) => !kebab.has(n));
-  return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
-}
-
 const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate'];
 
 /** What each verb's positional argument is, for "needs …" messages. */
@@ -112,6 +99,8 @@ export async function run(argv: string[], version: string): Promise<number> {
   // yargs reads a lone "-" as a flag; keep it as the stdin argument it means
   const y: Argv = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('cat1')
+    // options are read by their kebab-case names: no camelCase twins (an unknown flag is named once)
+    .parserConfiguration({ 'camel-case-expansion': false })
     .updateStrings(cliLang() === 'zh' ? ZH_YARGS : {})
     .usage(h('cat1 <command> [options]\n\nDrive, decode, emulate and diagnose ECMT (Eigencomm) CAT1/NB-IoT modules.'))
     .version(version)
@@ -150,7 +139,7 @@ export async function run(argv: string[], version: string): Promise<number> {
     await y.parseAsync();
   } catch (err) {
     if (err instanceof UsageError) {
-      const msg = explainUsage(tidyUsage(oneLine(err)), argv);
+      const msg = explainUsage(oneLine(err), argv);
       const more = cliLang() === 'zh' ? '（运行 "cat1 --help" 或 "cat1 <命令> --help" 查看用法）' : '(run "cat1 --help" or "cat1 <command> --help")';
       process.stderr.write(`cat1: ${msg}\n${more}\n`);
       return EXIT.USAGE;
