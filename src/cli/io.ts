@@ -1,3 +1,5 @@
+import pc from 'picocolors';
+import { WriteStream } from 'node:tty';
 import { tr, type Lang, type Text } from '../util/i18n.js';
 
 /** ANSI colours, only when wanted. */
@@ -11,20 +13,23 @@ export interface Paint {
   magenta(s: string): string;
 }
 
-const esc = (code: string) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
-const plain = (s: string) => s;
-
+/** The painter (picocolors), on or off. */
 export function paint(on: boolean): Paint {
-  if (!on) return { dim: plain, bold: plain, red: plain, green: plain, yellow: plain, cyan: plain, magenta: plain };
-  return { dim: esc('2'), bold: esc('1'), red: esc('31'), green: esc('32'), yellow: esc('33'), cyan: esc('36'), magenta: esc('35') };
+  const c = pc.createColors(on);
+  return { dim: c.dim, bold: c.bold, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan, magenta: c.magenta };
 }
 
-/** Colour when stdout is a terminal, NO_COLOR is unset and --no-color was not given. */
+/**
+ * Colour when --no-color was not given and the environment allows it the way Node's own tty
+ * colour detection reads it (tty.WriteStream#getColorDepth: FORCE_COLOR first — it also colours
+ * a pipe —, then NO_COLOR, NODE_DISABLE_COLORS, TERM=dumb, then what the terminal supports), and
+ * stdout is a terminal unless FORCE_COLOR asks for colour anyway.
+ */
 export function wantColor(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   if (flag === false) return false;
-  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
-  if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
-  return stream.isTTY === true;
+  const depth = WriteStream.prototype.getColorDepth.call(stream, env);
+  if (env['FORCE_COLOR'] !== undefined) return depth > 2;
+  return stream.isTTY === true && depth > 2;
 }
 
 /** Bytes collected before a write (lines are written once 64 KiB are there). */

@@ -73,7 +73,7 @@ export function checkRecordPath(path: string): void {
   } catch {
     st = null;
   }
-  if (st?.isDirectory()) throw new CatError('ERR_INPUT', `--record ${path}: is a directory, not a file`);
+  if (st?.isDirectory()) throw new CatError('ERR_INPUT', `--record ${path}: is a directory, not a file`, { zh: `--record ${path}：这是一个目录，不是文件` });
   const dir = dirname(resolve(path));
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -96,7 +96,7 @@ async function tryAt(engine: AtEngine, ms: number): Promise<boolean> {
  * module is and never calls the emulator hardware).
  */
 export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<OpenedModem> {
-  if (!s.port) throw new CatError('ERR_INVALID_OPTION', '--port is needed: the serial device of the module (run "cat1 ports" to list candidates)');
+  if (!s.port) throw new CatError('ERR_INVALID_OPTION', '--port is needed: the serial device of the module (run "cat1 ports" to list candidates)', { zh: '需要 --port：模组的串口设备（运行 "cat1 ports" 列出候选串口）' });
   if (s.record) checkRecordPath(s.record);
   const path = s.port;
   const progress = o.progress ?? !s.json;
@@ -118,7 +118,7 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
       }
       await p.close();
     }
-    if (!found) throw new CatError('ERR_AT_TIMEOUT', `no answer to AT on ${path} at any of ${AUTO_BAUDS.join(', ')} baud: not the AT port, or the module is off`);
+    if (!found) throw new CatError('ERR_AT_TIMEOUT', `no answer to AT on ${path} at any of ${AUTO_BAUDS.join(', ')} baud: not the AT port, or the module is off`, { zh: `${path} 在 ${AUTO_BAUDS.join('、')} 这几种波特率下都不应答 AT：不是 AT 口，或者模组没开机` });
     if (progress) note(`cat1: ${path} answered at ${found.baud} baud`);
     raw = found.port;
     baud = found.baud;

@@ -41,39 +41,39 @@ export interface MqttSettings {
 /** Validate the MQTT options (already layered) into settings; the password comes from elsewhere. */
 export function mqttSettings(v: Record<string, unknown>, password: string | undefined): MqttSettings {
   const url = v['broker'];
-  if (typeof url !== 'string' || url === '') throw new CatError('ERR_INVALID_OPTION', '--broker is needed, e.g. --broker mqtt://broker.example.com:1883');
+  if (typeof url !== 'string' || url === '') throw new CatError('ERR_INVALID_OPTION', '--broker is needed, e.g. --broker mqtt://broker.example.com:1883', { zh: '需要 --broker，例如 --broker mqtt://broker.example.com:1883' });
   const b = parseBrokerUrl(url);
   const clientId = v['client-id'];
-  if (typeof clientId !== 'string') throw new CatError('ERR_INVALID_OPTION', '--client-id is needed: the MQTT client ID the module uses');
+  if (typeof clientId !== 'string') throw new CatError('ERR_INVALID_OPTION', '--client-id is needed: the MQTT client ID the module uses', { zh: '需要 --client-id：模组使用的 MQTT 客户端 ID' });
   const qos = Number(v['qos'] ?? 1);
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw new CatError('ERR_INVALID_OPTION', `--qos must be 0, 1 or 2 (got ${String(v['qos'])})`);
+  if (qos !== 0 && qos !== 1 && qos !== 2) throw new CatError('ERR_INVALID_OPTION', `--qos must be 0, 1 or 2 (got ${String(v['qos'])})`, { zh: `--qos 必须是 0、1 或 2（给的是 ${String(v['qos'])}）` });
   let ca: string | undefined;
   if (typeof v['ca'] === 'string') {
     try {
       ca = readFileSync(v['ca'], 'utf8');
     } catch {
-      throw new CatError('ERR_INPUT', `--ca ${v['ca']}: cannot read the file`);
+      throw new CatError('ERR_INPUT', `--ca ${v['ca']}: cannot read the file`, { zh: `--ca ${v['ca']}：无法读取该文件` });
     }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new CatError('ERR_INPUT', `--ca ${v['ca']}: not a PEM certificate (no BEGIN CERTIFICATE line)`);
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new CatError('ERR_INPUT', `--ca ${v['ca']}: not a PEM certificate (no BEGIN CERTIFICATE line)`, { zh: `--ca ${v['ca']}：不是 PEM 证书（没有 BEGIN CERTIFICATE 这一行）` });
   }
   let payload: Buffer | undefined;
   if (typeof v['payload-file'] === 'string') {
     try {
       payload = readFileSync(v['payload-file']);
     } catch {
-      throw new CatError('ERR_INPUT', `--payload-file ${v['payload-file']}: cannot read the file`);
+      throw new CatError('ERR_INPUT', `--payload-file ${v['payload-file']}: cannot read the file`, { zh: `--payload-file ${v['payload-file']}：无法读取该文件` });
     }
   } else if (typeof v['payload'] === 'string') payload = Buffer.from(v['payload'], 'utf8');
   const settings: CfgSetting[] = [];
   if (v['keepalive'] !== undefined) {
     const k = Number(v['keepalive']);
-    if (!Number.isInteger(k) || k < 0 || k > 65535) throw new CatError('ERR_INVALID_OPTION', `--keepalive must be a whole number of seconds (got ${String(v['keepalive'])})`);
+    if (!Number.isInteger(k) || k < 0 || k > 65535) throw new CatError('ERR_INVALID_OPTION', `--keepalive must be a whole number of seconds (got ${String(v['keepalive'])})`, { zh: `--keepalive 必须是整数秒（给的是 ${String(v['keepalive'])}）` });
     settings.push({ type: 'keepalive', seconds: k });
   }
   if (v['clean'] !== undefined) settings.push({ type: 'session', clean: v['clean'] === true });
   if (v['mqtt-version'] !== undefined) {
     const lv = Number(v['mqtt-version']);
-    if (lv !== 3 && lv !== 4) throw new CatError('ERR_INVALID_OPTION', `--mqtt-version must be 4 (MQTT 3.1.1) or 3 (MQTT 3.1) (got ${String(v['mqtt-version'])})`);
+    if (lv !== 3 && lv !== 4) throw new CatError('ERR_INVALID_OPTION', `--mqtt-version must be 4 (MQTT 3.1.1) or 3 (MQTT 3.1) (got ${String(v['mqtt-version'])})`, { zh: `--mqtt-version 必须是 4（MQTT 3.1.1）或 3（MQTT 3.1）（给的是 ${String(v['mqtt-version'])}）` });
     settings.push({ type: 'version', level: lv });
   }
   if (ca !== undefined) {
@@ -99,9 +99,9 @@ export function mqttSettings(v: Record<string, unknown>, password: string | unde
     try {
       isFile = statSync(log).isFile();
     } catch (err) {
-      throw new CatError('ERR_INPUT', `--broker-log ${log}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new CatError('ERR_INPUT', `--broker-log ${log}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { zh: `--broker-log ${log}：无法读取（${(err as NodeJS.ErrnoException).code ?? 'error'}）` });
     }
-    if (!isFile) throw new CatError('ERR_INPUT', `--broker-log ${log}: not a file`);
+    if (!isFile) throw new CatError('ERR_INPUT', `--broker-log ${log}: not a file`, { zh: `--broker-log ${log}：不是文件` });
     out.brokerLog = log;
   }
   return out;

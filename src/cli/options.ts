@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Argv, Options } from 'yargs';
 import { CatError } from '../util/errors.js';
 import { langFromEnv, type Lang } from '../util/i18n.js';
+import { cliLang, h, t2 } from './lang.js';
 import { PROFILE_NAMES, type FirmwareProfileName } from '../ecmt/firmware.js';
 
 /**
@@ -15,6 +16,8 @@ export interface OptionSpec {
   name: string;
   type: 'string' | 'number' | 'boolean';
   describe: string;
+  /** the Chinese of `describe` where it holds values (otherwise the table in zh.ts has it) */
+  zh?: string;
   /** documented default (applied by the layering, not by yargs) */
   default?: string | number | boolean;
   alias?: string;
@@ -27,7 +30,7 @@ export const MODEM_OPTIONS: readonly OptionSpec[] = [
   { name: 'timeout', type: 'number', describe: 'seconds to wait for each command\'s answer', default: 5 },
   { name: 'record', type: 'string', describe: 'tee the whole session to this transcript file (secrets masked unless --log-secrets)' },
   { name: 'log-secrets', type: 'boolean', describe: 'show and record passwords, keys, IMSI/ICCID in clear', default: false },
-  { name: 'profile', type: 'string', describe: `firmware profile for limits and quirks (${PROFILE_NAMES.join(', ')})`, default: 'ec616s', choices: PROFILE_NAMES },
+  { name: 'profile', type: 'string', describe: `firmware profile for limits and quirks (${PROFILE_NAMES.join(', ')})`, zh: `决定长度限制和固件特性的固件配置（${PROFILE_NAMES.join('、')}）`, default: 'ec616s', choices: PROFILE_NAMES },
   { name: 'json', type: 'boolean', describe: 'JSON Lines on stdout, nothing else', default: false },
   { name: 'follow', type: 'boolean', describe: 'when the device disappears (unplugged, re-enumerated), wait for it to come back — same path or same USB serial number — and carry on', default: false },
   { name: 'config', type: 'string', describe: 'JSON file with option values (flags and CAT1_* variables override it)' },
@@ -46,7 +49,8 @@ export const MASK_OPTIONS: readonly OptionSpec[] = [
 export function addOptions<T>(y: Argv<T>, specs: readonly OptionSpec[]): Argv<T> {
   let out = y;
   for (const s of specs) {
-    const o: Options = { type: s.type, describe: s.default !== undefined ? `${s.describe} [default: ${String(s.default)}]` : s.describe };
+    const describe = cliLang() === 'zh' ? (s.zh ?? h(s.describe)) : s.describe;
+    const o: Options = { type: s.type, describe: s.default !== undefined ? `${describe} ${t2(`[default: ${String(s.default)}]`, `[默认：${zhDefault(s.default)}]`)}` : describe };
     if (s.alias) o.alias = s.alias;
     if (s.choices) o.choices = [...s.choices];
     // "--timeout" with nothing after it is a usage error, not a silent default
@@ -54,6 +58,16 @@ export function addOptions<T>(y: Argv<T>, specs: readonly OptionSpec[]): Argv<T>
     out = out.option(s.name, o) as Argv<T>;
   }
   return out;
+}
+
+/** A default value as shown in Chinese help: booleans as words. */
+function zhDefault(v: string | number | boolean): string {
+  return v === true ? '开启' : v === false ? '关闭' : String(v);
+}
+
+/** "config file x: \"k\"" / "environment variable X" in Chinese. */
+function zhWhere(where: string): string {
+  return where.replace(/^config file /, '配置文件 ').replace(/^environment variable /, '环境变量 ');
 }
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
@@ -65,22 +79,22 @@ export function readConfig(path: string, specs: readonly OptionSpec[]): Record<s
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new CatError('ERR_INPUT', `config file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new CatError('ERR_INPUT', `config file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { zh: `配置文件 ${path}：无法读取（${(err as NodeJS.ErrnoException).code ?? 'error'}）` });
   }
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (err) {
-    throw new CatError('ERR_INPUT', `config file ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new CatError('ERR_INPUT', `config file ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, { zh: `配置文件 ${path}：不是有效的 JSON（${err instanceof Error ? err.message : String(err)}）` });
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CatError('ERR_INPUT', `config file ${path}: must be a JSON object such as {"port": "/dev/ttyUSB2", "baud": 115200}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CatError('ERR_INPUT', `config file ${path}: must be a JSON object such as {"port": "/dev/ttyUSB2", "baud": 115200}`, { zh: `配置文件 ${path}：必须是一个 JSON 对象，例如 {"port": "/dev/ttyUSB2", "baud": 115200}` });
   const known = new Map(specs.map((s) => [camel(s.name), s]));
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     const key = camel(k);
-    if (key === 'password') throw new CatError('ERR_INPUT', `config file ${path}: "password" is not read from a config file; use "password-file" or the CAT1_PASSWORD variable`);
+    if (key === 'password') throw new CatError('ERR_INPUT', `config file ${path}: "password" is not read from a config file; use "password-file" or the CAT1_PASSWORD variable`, { zh: `配置文件 ${path}：密码不从配置文件读取；请用 "password-file" 或 CAT1_PASSWORD 环境变量` });
     const spec = known.get(key);
-    if (!spec || spec.name === 'config') throw new CatError('ERR_INPUT', `config file ${path}: unknown option "${k}" (known: ${specs.filter((s) => s.name !== 'config').map((s) => s.name).join(', ')})`);
+    if (!spec || spec.name === 'config') throw new CatError('ERR_INPUT', `config file ${path}: unknown option "${k}" (known: ${specs.filter((s) => s.name !== 'config').map((s) => s.name).join(', ')})`, { zh: `配置文件 ${path}：没有 "${k}" 这个选项（可用的有：${specs.filter((s) => s.name !== 'config').map((s) => s.name).join('、')}）` });
     out[spec.name] = checkType(spec, val, `config file ${path}: "${k}"`);
   }
   return out;
@@ -91,16 +105,16 @@ function checkType(spec: OptionSpec, val: unknown, where: string): unknown {
     if (typeof val === 'boolean') return val;
     if (val === 'true' || val === '1') return true;
     if (val === 'false' || val === '0' || val === '') return false;
-    throw new CatError('ERR_INPUT', `${where} must be true or false`);
+    throw new CatError('ERR_INPUT', `${where} must be true or false`, { zh: `${zhWhere(where)} 必须是 true 或 false` });
   }
   if (spec.type === 'number') {
     const n = typeof val === 'number' ? val : typeof val === 'string' && val.trim() !== '' ? Number(val) : NaN;
-    if (!Number.isFinite(n)) throw new CatError('ERR_INPUT', `${where} must be a number`);
+    if (!Number.isFinite(n)) throw new CatError('ERR_INPUT', `${where} must be a number`, { zh: `${zhWhere(where)} 必须是数字` });
     return n;
   }
   if (typeof val === 'number') return String(val);
-  if (typeof val !== 'string') throw new CatError('ERR_INPUT', `${where} must be a string`);
-  if (spec.choices && !spec.choices.includes(val)) throw new CatError('ERR_INPUT', `${where} must be one of ${spec.choices.join(', ')}`);
+  if (typeof val !== 'string') throw new CatError('ERR_INPUT', `${where} must be a string`, { zh: `${zhWhere(where)} 必须是字符串` });
+  if (spec.choices && !spec.choices.includes(val)) throw new CatError('ERR_INPUT', `${where} must be one of ${spec.choices.join(', ')}`, { zh: `${zhWhere(where)} 必须是 ${spec.choices.join('、')} 之一` });
   return val;
 }
 
@@ -147,12 +161,12 @@ export function modemSettings(args: Record<string, unknown>, specs: readonly Opt
   if (baudText === 'auto') baud = 'auto';
   else {
     baud = Number(baudText);
-    if (!Number.isInteger(baud) || baud < 300 || baud > 16_000_000) throw new CatError('ERR_INVALID_OPTION', `--baud must be a rate such as 115200, or "auto" (got "${String(v['baud'])}")`);
+    if (!Number.isInteger(baud) || baud < 300 || baud > 16_000_000) throw new CatError('ERR_INVALID_OPTION', `--baud must be a rate such as 115200, or "auto" (got "${String(v['baud'])}")`, { zh: `--baud 必须是 115200 这样的波特率，或 "auto"（给的是 "${String(v['baud'])}"）` });
   }
   const timeout = Number(v['timeout'] ?? 5);
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) throw new CatError('ERR_INVALID_OPTION', `--timeout must be a number of seconds between 0 and 3600 (got ${String(v['timeout'])})`);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) throw new CatError('ERR_INVALID_OPTION', `--timeout must be a number of seconds between 0 and 3600 (got ${String(v['timeout'])})`, { zh: `--timeout 必须是 0 到 3600 之间的秒数（给的是 ${String(v['timeout'])}）` });
   const profile = String(v['profile'] ?? 'ec616s');
-  if (!PROFILE_NAMES.includes(profile as FirmwareProfileName)) throw new CatError('ERR_INVALID_OPTION', `--profile must be one of ${PROFILE_NAMES.join(', ')} (got "${profile}")`);
+  if (!PROFILE_NAMES.includes(profile as FirmwareProfileName)) throw new CatError('ERR_INVALID_OPTION', `--profile must be one of ${PROFILE_NAMES.join(', ')} (got "${profile}")`, { zh: `--profile 必须是 ${PROFILE_NAMES.join('、')} 之一（给的是 "${profile}"）` });
   const port = v['port'] === undefined || v['port'] === '' ? null : String(v['port']);
   const password = readPassword(v['password-file'] === undefined ? undefined : String(v['password-file']), env);
   return {
@@ -180,7 +194,7 @@ export function readPassword(passwordFile: string | undefined, env: NodeJS.Proce
     try {
       return readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/)[0] ?? '';
     } catch (err) {
-      throw new CatError('ERR_INPUT', `password file ${passwordFile}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new CatError('ERR_INPUT', `password file ${passwordFile}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { zh: `密码文件 ${passwordFile}：无法读取（${(err as NodeJS.ErrnoException).code ?? 'error'}）` });
     }
   }
   const e = env['CAT1_PASSWORD'];

@@ -225,8 +225,8 @@ export function printingTap(out: Out, opts: { quiet: boolean; mask: boolean }): 
   );
 }
 
-export function itemLines(item: TimelineItem, out: Out, withClock: boolean, time: number = Date.now()): string[] {
-  const lines = formatItem(item, out);
+export function itemLines(item: TimelineItem, out: Out, withClock: boolean, time: number = Date.now(), opts: { passive?: boolean } = {}): string[] {
+  const lines = formatItem(item, out, opts);
   if (!withClock) return lines;
   const clock = out.p.dim(clockTime(time));
   return lines.map((l, i) => (i === 0 ? `${clock} ${l}` : `${' '.repeat(13)}${l}`));

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { TimelineItem } from '../at/types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { explain } from '../urc/codes.js';
@@ -39,6 +40,7 @@ function isFailure(ev: ModemEvent): boolean {
     case 'ecmt-conn':
       return ev.result !== 0 || (ev.retCode ?? 0) !== 0;
     case 'ecmt-sub':
+      return ev.result !== 0 || ev.value === 128;
     case 'ecmt-uns':
     case 'ecmt-pub':
       return ev.result !== 0;
@@ -51,7 +53,7 @@ function isFailure(ev: ModemEvent): boolean {
 }
 
 /** One item of the timeline as human lines: time, direction, the raw line, what it means. */
-export function formatItem(item: TimelineItem, out: Out): string[] {
+export function formatItem(item: TimelineItem, out: Out, opts: { passive?: boolean } = {}): string[] {
   const p = out.p;
   const ev = item.event;
   const arrow = item.dir === 'tx' ? '→' : item.dir === 'rx' ? '←' : '·';
@@ -102,6 +104,9 @@ export function formatItem(item: TimelineItem, out: Out): string[] {
       shown = isFailure(ev as ModemEvent) ? p.red(raw) : p.green(raw);
       break;
     case 'stray':
+      // a passive monitor does not see the host's commands: a result without one is normal there
+      // (said once in its header)
+      if (opts.passive) break;
       tag = p.yellow(`  (${out.t(text('no command was waiting for this', '没有命令在等待它'))})`);
       break;
     case 'late':
@@ -111,7 +116,8 @@ export function formatItem(item: TimelineItem, out: Out): string[] {
       break;
   }
   const m = meaning ? `  ${isFailure(ev as ModemEvent) ? p.red(meaning) : p.dim(meaning)}` : '';
-  const pad = raw.length < WIDTH && meaning ? ' '.repeat(WIDTH - raw.length) : '';
+  const w = stringWidth(raw);
+  const pad = w < WIDTH && meaning ? ' '.repeat(WIDTH - w) : '';
   return [`${head} ${shown}${pad}${m}${tag}`, ...lines];
 }
 

@@ -171,6 +171,8 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
   #rx(chunk: Buffer): void {
     if (this.#closed) return;
     this.#recorder?.host(chunk);
+    // before anything it answers (an unknown command's ERROR is written at once)
+    this.emit('input', chunk);
     this.#queue.push(chunk);
     this.#pump();
   }

@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { PacketCmd } from 'mqtt-packet';
 import { CatError } from '../util/errors.js';
@@ -266,10 +267,9 @@ function oneOf<T extends string>(option: string, v: unknown, values: readonly T[
   return v as T;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
+/** A dotted-quad IPv4 address (Node's own test: no leading zeros, each part 0–255). */
 export function isIpv4(s: string): boolean {
-  return IPV4.test(s);
+  return isIPv4(s);
 }
 
 function digits(option: string, v: unknown, min: number, max: number): string {

@@ -89,6 +89,8 @@ export type CommandHandler = (command: AtCommand, ctx: ModuleContext) => Reply |
 
 /** Events the emulator emits for tests and tools. */
 export type EcmtEmulatorEvents = {
+  /** Bytes the host wrote, as read from the port, before the emulator acts on them. */
+  input: [bytes: Buffer];
   /** A command line was received (before it runs). */
   command: [command: AtCommand];
   /** A command (or a data-mode payload) got its final result; `final` is the line printed (OK, ERROR, +CME ERROR: 3…). */

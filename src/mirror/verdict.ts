@@ -133,8 +133,8 @@ const rules: Rule[] = [
       return cause(
         'broker-credentials',
         0.9,
-        `the broker refuses these credentials for everyone, the module is not at fault: CONNACK ${String(d)} (${d === 5 ? 'not authorized' : 'bad user name or password'}). Mosquitto answers a wrong password with 5, not 4: check the user name and password (and the broker's password file / ACL)`,
-        `服务器对所有人都拒绝这组凭据，不是模组的问题：CONNACK ${String(d)}（${d === 5 ? '未授权' : '用户名或密码错误'}）。Mosquitto 对错误密码回 5 而不是 4：请检查用户名和密码（以及服务器的密码文件/ACL）`,
+        `the broker refuses these credentials for everyone, the module is not at fault: CONNACK ${String(d)} (${d === 5 ? 'not authorized' : 'bad user name or password'}). A wrong password usually gets 5, not 4 (mosquitto and aedes both answer 5): check the user name and password (and the broker's password file / ACL)`,
+        `服务器对所有人都拒绝这组凭据，不是模组的问题：CONNACK ${String(d)}（${d === 5 ? '未授权' : '用户名或密码错误'}）。密码错误时服务器通常回 5 而不是 4（mosquitto 和 aedes 都回 5）：请检查用户名和密码（以及服务器的密码文件/ACL）`,
         ev,
       );
     }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { text, type Text } from '../util/i18n.js';
 import { TypedEmitter } from '../util/emitter.js';
 import { CatError } from '../util/errors.js';
 import type { ModemPort, ModemPortEvents } from './types.js';
@@ -37,11 +38,31 @@ function validate(opts: SerialOptions): Required<SerialOptions> {
 
 /** Explain an open failure in words a bench user can act on. */
 export function explainOpenError(path: string, err: unknown): string {
+  return explainOpenErrorText(path, err).en;
+}
+
+/**
+ * Why a device could not be opened, in both languages. A path that is not a serial device (a
+ * regular file, /dev/null: the terminal ioctls fail with ENOTTY, "Inappropriate ioctl for
+ * device") is said so in one line, without the driver's words about baud rates.
+ */
+export function explainOpenErrorText(path: string, err: unknown): Text {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/ENOENT|No such file/i.test(msg)) return `cannot open ${path}: no such device (is the module plugged in? try "cat1 ports")`;
-  if (/EACCES|Permission denied/i.test(msg)) return `cannot open ${path}: permission denied (add yourself to the "dialout" group, or run with sudo)`;
-  if (/EBUSY|Resource busy|Cannot lock port|lock/i.test(msg)) return `cannot open ${path}: the port is in use by another program (ModemManager? a terminal? see "cat1 ports")`;
-  return `cannot open ${path}: ${msg}`;
+  if (/ENOENT|No such file/i.test(msg)) return text(`cannot open ${path}: no such device (is the module plugged in? try "cat1 ports")`, `无法打开 ${path}：设备不存在（模组插好了吗？试试 "cat1 ports"）`);
+  if (/EACCES|Permission denied/i.test(msg)) return text(`cannot open ${path}: permission denied (add yourself to the "dialout" group, or run with sudo)`, `无法打开 ${path}：权限不足（把自己加入 "dialout" 组，或用 sudo 运行）`);
+  if (/EBUSY|Resource busy|Cannot lock port|lock/i.test(msg)) return text(`cannot open ${path}: the port is in use by another program (ModemManager? a terminal? see "cat1 ports")`, `无法打开 ${path}：端口被其他程序占用（ModemManager？串口终端？见 "cat1 ports"）`);
+  if (/ENOTTY|Inappropriate ioctl/i.test(msg) || notATerminal(path)) return text(`cannot open ${path}: not a serial device (a file or a device without a serial line; run "cat1 ports" to list candidates)`, `无法打开 ${path}：这不是串口设备（是普通文件或不带串口线路的设备；运行 "cat1 ports" 列出候选串口）`);
+  return text(`cannot open ${path}: ${msg}`, `无法打开 ${path}：${msg}`);
+}
+
+/** A path that exists and is neither a character device nor a socket (a regular file, a directory). */
+function notATerminal(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isCharacterDevice() && !st.isSocket();
+  } catch {
+    return false;
+  }
 }
 
 /** The real serial port, through the `serialport` package (loaded lazily). */
@@ -80,7 +101,8 @@ export class SerialModemPort extends TypedEmitter<ModemPortEvents> implements Mo
       );
       sp.open((err) => {
         if (err) {
-          reject(new CatError('ERR_PORT_OPEN', explainOpenError(o.path, err), { cause: err, context: { path: o.path } }));
+          const why = explainOpenErrorText(o.path, err);
+          reject(new CatError('ERR_PORT_OPEN', why.en, { cause: err, context: { path: o.path }, zh: why.zh }));
           return;
         }
         self.#port = sp;

@@ -4,43 +4,43 @@ import { EventEmitter } from 'node:events';
 export type EventMap = { [event: string]: unknown[] };
 
 /**
- * A typed facade over Node's EventEmitter: `on('message', (m) => …)` is checked
- * against the event map, and `emit` cannot send the wrong payload.
+ * Node's own EventEmitter with its listener methods typed by an event map: `on('message', (m) =>
+ * …)` is checked against the map and `emit` cannot send the wrong payload. Being a real
+ * EventEmitter, it works with Node's helpers: `await once(port, 'close', { signal })`,
+ * `for await (const [chunk] of on(port, 'data', { signal }))`.
+ *
+ * The map types the methods rather than `EventEmitter<E>` itself: with the generic base, a port
+ * with one more event (FollowingPort's 'follow') would no longer be a ModemPort (its typed
+ * `eventNames()` and `this`-returning methods make the map invariant).
+ *
+ * Two differences from a bare EventEmitter: up to 100 listeners per event before Node warns
+ * (engines, recorders and taps share a port), and an 'error' event with no listener is dropped
+ * instead of thrown from emit() (the library never wants that).
  */
-export class TypedEmitter<E extends EventMap> {
-  readonly #ee = new EventEmitter();
-
+export class TypedEmitter<E extends EventMap> extends EventEmitter {
   constructor() {
-    this.#ee.setMaxListeners(100);
+    super();
+    this.setMaxListeners(100);
   }
 
-  on<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#ee.on(event, listener as (...args: unknown[]) => void);
-    return this;
+  override on<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
   }
 
-  once<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#ee.once(event, listener as (...args: unknown[]) => void);
-    return this;
+  override once<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
+    return super.once(event, listener as (...args: unknown[]) => void);
   }
 
-  off<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#ee.off(event, listener as (...args: unknown[]) => void);
-    return this;
+  override off<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
+    return super.off(event, listener as (...args: unknown[]) => void);
   }
 
-  listenerCount<K extends keyof E & string>(event: K): number {
-    return this.#ee.listenerCount(event);
+  override listenerCount<K extends keyof E & string>(event: K): number {
+    return super.listenerCount(event);
   }
 
-  protected emit<K extends keyof E & string>(event: K, ...args: E[K]): boolean {
-    // An 'error' event with no listener would throw from emit(); the library never wants that.
-    if (event === 'error' && this.#ee.listenerCount('error') === 0) return false;
-    return this.#ee.emit(event, ...args);
-  }
-
-  removeAllListeners(): this {
-    this.#ee.removeAllListeners();
-    return this;
+  override emit<K extends keyof E & string>(event: K, ...args: E[K]): boolean {
+    if (event === 'error' && super.listenerCount('error') === 0) return false;
+    return super.emit(event, ...args);
   }
 }

@@ -28,12 +28,15 @@ export class CatError extends Error {
   readonly code: CatErrorCode;
   /** Extra context a user needs: the command, what was waited for, the file and line... */
   readonly context: Record<string, unknown>;
+  /** The message in Chinese, where the thrower wrote it (the CLI prints it under --lang zh). */
+  readonly zh: string | undefined;
 
-  constructor(code: CatErrorCode, message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
+  constructor(code: CatErrorCode, message: string, options: { cause?: unknown; context?: Record<string, unknown>; zh?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CatError';
     this.code = code;
     this.context = options.context ?? {};
+    this.zh = options.zh;
   }
 }
 

@@ -1,6 +1,7 @@
 // Every log in this file is invented for the test. Their layouts imitate what the named terminals
 // print (SSCOM, VS Code serial monitor, Arduino IDE, minicom, PuTTY, printf logs); the module lines
 // follow the ECMT formats in shared/protocol/ecmt.md and shared/field-logs/observed.md.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { importTextLog, looksLikeAtLog, TextLogImporter, type ImportOptions } from '../../src/transcript/import.js';
 import type { TranscriptEntry } from '../../src/transcript/types.js';
@@ -563,36 +564,30 @@ describe('garbage and robustness', () => {
   });
 
   it('never throws on random input and reports warnings within the line range', () => {
-    let seed = 12345;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    // log-like characters: brackets and times, arrows, the SSCOM 发/收 marks, control bytes
     const alphabet = ['[', ']', ':', '.', '_', '-', '>', '<', ' ', '\t', '"', '#', '/', '(', ')', 'A', 'T', '+', '0', '1', '2', '9', 'x', '→', '发', '收', '□', '\u0000', '\uFFFD', '\r', 'Z', '^', 'E', 'C', 'M', 'R', 'S', 'X', 'H'];
-    for (let round = 0; round < 50; round++) {
-      const text: string[] = [];
-      const n = 1 + rnd(60);
-      for (let l = 0; l < n; l++) {
-        let line = '';
-        const len = rnd(40);
-        for (let c = 0; c < len; c++) line += alphabet[rnd(alphabet.length)];
-        text.push(line);
-      }
-      const imp = new TextLogImporter();
-      const out: TranscriptEntry[] = [];
-      for (const line of text) out.push(...imp.push(line));
-      out.push(...imp.end());
-      for (const w of imp.warnings) {
-        expect(w.line).toBeGreaterThanOrEqual(1);
-        expect(w.line).toBeLessThanOrEqual(n);
-      }
-      for (const e of out) {
-        expect(['tx', 'rx', 'note']).toContain(e.dir);
-        if (e.t !== null) expect(e.t).toBeGreaterThanOrEqual(0);
-      }
-      const ts = out.map((e) => e.t).filter((t): t is number => t !== null);
-      expect([...ts].sort((a, b) => a - b)).toEqual(ts);
-    }
+    const line = fc.array(fc.constantFrom(...alphabet), { maxLength: 39 }).map((cs) => cs.join(''));
+    // fast-check shrinks a failing log to the fewest, shortest lines that still fail
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), (text) => {
+        const n = text.length;
+        const imp = new TextLogImporter();
+        const out: TranscriptEntry[] = [];
+        for (const l of text) out.push(...imp.push(l));
+        out.push(...imp.end());
+        for (const w of imp.warnings) {
+          expect(w.line).toBeGreaterThanOrEqual(1);
+          expect(w.line).toBeLessThanOrEqual(n);
+        }
+        for (const e of out) {
+          expect(['tx', 'rx', 'note']).toContain(e.dir);
+          if (e.t !== null) expect(e.t).toBeGreaterThanOrEqual(0);
+        }
+        const ts = out.map((e) => e.t).filter((t): t is number => t !== null);
+        expect([...ts].sort((a, b) => a - b)).toEqual(ts);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('caps the warning list', () => {

@@ -5,6 +5,7 @@ import { createRedactor } from '../../transcript/redact.js';
 import type { AtOutcome } from '../../at/types.js';
 import { commandName, commandForm } from '../../at/profiles.js';
 import type { ModemEvent } from '../../urc/types.js';
+import { resultFailure, type ResultUrc } from '../../urc/failure.js';
 import { tr, text } from '../../util/i18n.js';
 import { CatError } from '../../util/errors.js';
 import { Out, note, wantColor } from '../io.js';
@@ -15,7 +16,7 @@ import { EXIT } from '../exit.js';
 import { AT_OPTIONS, type AtArgs } from './at.js';
 
 /** ECMT action commands answer OK at once and the outcome later as this URC. */
-const TWO_PHASE: Record<string, ModemEvent['type']> = {
+const TWO_PHASE: Record<string, ResultUrc['type']> = {
   '+ECMTOPEN': 'ecmt-open',
   '+ECMTCONN': 'ecmt-conn',
   '+ECMTSUB': 'ecmt-sub',
@@ -41,14 +42,15 @@ export async function runAt(args: AtArgs): Promise<number> {
   const s = modemSettings(args, AT_OPTIONS);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const commands = args.commands.map(String);
-  if (commands.length === 0) throw new CatError('ERR_INVALID_OPTION', 'name at least one AT command, e.g. cat1 at AT+CSQ');
+  if (commands.length === 0) throw new CatError('ERR_INVALID_OPTION', 'name at least one AT command, e.g. cat1 at AT+CSQ', { zh: '请至少给出一条 AT 命令，例如 cat1 at AT+CSQ' });
   // checked before the port is opened; the messages name the command, never its values (a password)
   commands.forEach((c, i) => {
     const name = `argument ${i + 1} ("${c.trim().split(/[=\r\n]/)[0]!.slice(0, 24)}…")`;
-    if (!/^AT/i.test(c.trim())) throw new CatError('ERR_INVALID_OPTION', `${name} is not an AT command (it must start with AT)`);
-    if (/[\r\n\0\x1a\x1b]/.test(c)) throw new CatError('ERR_INVALID_OPTION', `${name} contains CR, LF, NUL, Ctrl-Z or ESC, which would end or corrupt the command`);
+    const zhName = `第 ${i + 1} 个参数（"${c.trim().split(/[=\r\n]/)[0]!.slice(0, 24)}…"）`;
+    if (!/^AT/i.test(c.trim())) throw new CatError('ERR_INVALID_OPTION', `${name} is not an AT command (it must start with AT)`, { zh: `${zhName} 不是 AT 命令（必须以 AT 开头）` });
+    if (/[\r\n\0\x1a\x1b]/.test(c)) throw new CatError('ERR_INVALID_OPTION', `${name} contains CR, LF, NUL, Ctrl-Z or ESC, which would end or corrupt the command`, { zh: `${zhName} 含有 CR、LF、NUL、Ctrl-Z 或 ESC，会提前结束或破坏这条命令` });
   });
-  if (args.wait !== undefined && !(args.wait >= 0)) throw new CatError('ERR_INVALID_OPTION', `--wait must be a number of seconds >= 0 (got ${String(args.wait)})`);
+  if (args.wait !== undefined && !(args.wait >= 0)) throw new CatError('ERR_INVALID_OPTION', `--wait must be a number of seconds >= 0 (got ${String(args.wait)})`, { zh: `--wait 必须是不小于 0 的秒数（给的是 ${String(args.wait)}）` });
   const m = await openModem(s, { verb: 'at', probe: false });
   const display = createRedactor(undefined, [...m.secrets]);
   const mask = (t: string, dir: 'tx' | 'rx' = 'tx'): string => (s.logSecrets ? t : display.line(Buffer.from(t, 'utf8'), dir).data.toString('utf8'));
@@ -90,14 +92,18 @@ export async function runAt(args: AtArgs): Promise<number> {
   };
   try {
     await withModem(m, async () => {
+      const afterWait: { seen: ReturnType<typeof waitUrc>; name: string; command: string }[] = [];
       for (const [i, command] of commands.entries()) {
         const last = i === commands.length - 1;
         const name = commandName(command);
         const urcType = commandForm(command) === 'set' || commandForm(command) === 'action' ? TWO_PHASE[name] : undefined;
-        const seen = urcType ? waitUrc(m.engine, urcType) : null;
+        const seen = urcType ? waitUrc(m.engine, urcType, resultIds(command)) : null;
         const o = await m.engine.send(command, last && args.data !== undefined ? { data: args.data } : {});
         const d = o.status === 'timeout' ? diagnose(i) : null;
-        if (s.json) out.obj({ ...outcomeJson(o, out.lang), command: mask(o.command), lines: o.lines.map((l) => mask(l.raw, 'rx')), ...(d ? { diagnosis: { kind: d.kind, bytes: d.bytes, explain: tr(d.summary, out.lang), hint: d.hint ? tr(d.hint, out.lang) : null } } : {}) });
+        const outcomeObj = (): Record<string, unknown> => ({ ...outcomeJson(o, out.lang), command: mask(o.command), lines: o.lines.map((l) => mask(l.raw, 'rx')), ...(d ? { diagnosis: { kind: d.kind, bytes: d.bytes, explain: tr(d.summary, out.lang), hint: d.hint ? tr(d.hint, out.lang) : null } } : {}) });
+        // a two-phase command's outcome is known once its result URC is in: printed then
+        const deferred = s.json && o.status === 'ok' && seen !== null && args.wait === undefined;
+        if (s.json && !deferred) out.obj(outcomeObj());
         else if (o.status === 'timeout' && d) {
           out.line(out.p.red(`          ${tr(text(`no final result within ${o.timeoutMs} ms: ${d.summary.en}`, `${o.timeoutMs} ms 内没有最终结果：${d.summary.zh}`), out.lang)}`));
           if (d.hint) out.line(out.p.red(`          → ${tr(d.hint, out.lang)}`));
@@ -107,16 +113,31 @@ export async function runAt(args: AtArgs): Promise<number> {
         if (o.status === 'ok' && seen && args.wait === undefined) {
           const budget = name === '+ECMTOPEN' || name === '+ECMTCONN' ? 30_000 : Math.max(s.timeoutMs, 10_000);
           if (!s.json) note(tr(text(`cat1: waiting up to ${budget / 1000} s for ${name}…`, `cat1: 最多等待 ${budget / 1000} 秒 ${name}…`), out.lang));
-          const got = await untilGone(seen.wait(budget), false);
+          const got = await untilGone(seen.wait(budget), null);
           if (gone) seen.cancel();
           checkGone();
           if (!got) {
             code = EXIT.PROBLEM;
+            if (deferred) out.obj(outcomeObj());
             const msg = text(`no ${name} URC within ${budget / 1000} s: the module reports no timeout, the broker's answer never came`, `${budget / 1000} 秒内没有 ${name} URC：模组不会报告超时，服务器的应答没有到达`);
             if (s.json) out.obj({ type: 'missing-urc', command: mask(command), waitedMs: budget, explain: tr(msg, out.lang) });
             else out.line(out.p.red(`          ${tr(msg, out.lang)}`));
+          } else {
+            // the command answered OK, its result URC says whether it did what was asked
+            const failure = resultFailure(got);
+            if (failure) code = EXIT.PROBLEM;
+            if (s.json) {
+              const urc = mask(got.raw, 'rx');
+              out.obj(failure ? { ...outcomeObj(), status: 'failed', urc, reason: tr(failure, out.lang) } : { ...outcomeObj(), urc });
+            } else if (failure) out.line(out.p.red(`          ${tr(text(`${name} failed: ${failure.en}`, `${name} 失败：${failure.zh}`), out.lang)}`));
           }
-        } else seen?.cancel();
+        } else if (seen && o.status === 'ok' && args.wait !== undefined) {
+          // --wait: the result URC, if it comes while listening, is judged at the end
+          afterWait.push({ seen, name, command });
+        } else {
+          seen?.cancel();
+          if (deferred) out.obj(outcomeObj());
+        }
         await out.drain();
       }
       if (args.wait) {
@@ -124,6 +145,15 @@ export async function runAt(args: AtArgs): Promise<number> {
         await untilGone(new Promise<void>((r) => (timer = setTimeout(r, args.wait! * 1000))), undefined);
         if (timer) clearTimeout(timer);
         checkGone();
+      }
+      for (const { seen, name, command } of afterWait) {
+        const got = seen.peek();
+        seen.cancel();
+        const failure = got ? resultFailure(got) : null;
+        if (!got || !failure) continue;
+        code = EXIT.PROBLEM;
+        if (s.json) out.obj({ type: 'result', command: mask(command), status: 'failed', urc: mask(got.raw, 'rx'), reason: tr(failure, out.lang) });
+        else out.line(out.p.red(`${tr(text(`${name} failed: ${failure.en}`, `${name} 失败：${failure.zh}`), out.lang)}`));
       }
     });
   } finally {
@@ -148,41 +178,60 @@ function splitLines(b: Buffer): Buffer[] {
   return out;
 }
 
-function waitUrc(engine: import('../../at/engine.js').AtEngine, type: ModemEvent['type']): { wait(ms: number): Promise<boolean>; cancel(): void } {
-  let got = false;
+/**
+ * The connect ID (and msgID for SUB/UNS/PUB) a two-phase command names, to tell its result URC
+ * from another context's; null where the command's values cannot be read.
+ */
+function resultIds(command: string): { connectId: number | null; msgId: number | null } {
+  const eq = command.indexOf('=');
+  if (eq < 0) return { connectId: null, msgId: null };
+  const parts = command.slice(eq + 1).split(',');
+  const num = (s: string | undefined): number | null => (s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : null);
+  const name = commandName(command);
+  const withMsgId = name === '+ECMTSUB' || name === '+ECMTUNS' || name === '+ECMTPUB';
+  return { connectId: num(parts[0]), msgId: withMsgId ? num(parts[1]) : null };
+}
+
+function waitUrc(engine: import('../../at/engine.js').AtEngine, type: ResultUrc['type'], ids: { connectId: number | null; msgId: number | null }): { wait(ms: number): Promise<ResultUrc | null>; peek(): ResultUrc | null; cancel(): void } {
+  let got: ResultUrc | null = null;
   let wake: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
-  let settle: ((v: boolean) => void) | null = null;
+  let settle: ((v: ResultUrc | null) => void) | null = null;
   const on = (ev: ModemEvent): void => {
-    if (ev.type === type) {
-      got = true;
-      wake?.();
-    }
+    if (got || ev.type !== type) return;
+    const r = ev as ResultUrc;
+    if (ids.connectId !== null && r.connectId !== ids.connectId) return;
+    if (ids.msgId !== null && 'msgId' in r && r.msgId !== ids.msgId) return;
+    got = r;
+    wake?.();
   };
   engine.on('urc', on);
   return {
     wait(ms) {
-      return new Promise<boolean>((resolve) => {
+      return new Promise<ResultUrc | null>((resolve) => {
         if (got) {
           engine.off('urc', on);
-          return resolve(true);
+          return resolve(got);
         }
         settle = resolve;
         timer = setTimeout(() => {
           engine.off('urc', on);
-          resolve(false);
+          resolve(null);
         }, ms);
         wake = () => {
           if (timer) clearTimeout(timer);
           engine.off('urc', on);
-          resolve(true);
+          resolve(got);
         };
       });
+    },
+    peek() {
+      return got;
     },
     cancel() {
       engine.off('urc', on);
       if (timer) clearTimeout(timer);
-      settle?.(false);
+      settle?.(null);
     },
   };
 }

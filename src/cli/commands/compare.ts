@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
+import { h } from '../lang.js';
 import { addOptions, MODEM_OPTIONS } from '../options.js';
 import { MQTT_OPTIONS } from '../mqtt-options.js';
 import { REPORT_OPTIONS } from '../report-options.js';
@@ -12,11 +13,11 @@ export const BROKER_KIND_OPTIONS: readonly OptionSpec[] = [{ name: 'broker-kind'
 export function compareCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {
   return {
     command: 'compare',
-    describe: "run the module's MQTT session beside a direct connection from this host, step by step, and explain the difference",
+    describe: h("run the module's MQTT session beside a direct connection from this host, step by step, and explain the difference"),
     builder: (y) =>
       addOptions(addOptions(addOptions(addOptions(y, MODEM_OPTIONS), MQTT_OPTIONS), REPORT_OPTIONS), BROKER_KIND_OPTIONS)
-        .example('CAT1_PASSWORD=… cat1 compare -p /dev/ttyUSB2 --broker mqtt://broker.example.com:1883 --client-id dev1 --username dev1', 'why does the module fail where the laptop works?')
-        .example('cat1 compare -p /dev/ttyUSB2 --broker mqtt://10.0.0.5 --client-id dev1 --username u --password-file pw.txt --broker-log /var/log/mosquitto/mosquitto.log --json', 'JSON report, with the broker\'s own log as evidence'),
+        .example('CAT1_PASSWORD=… cat1 compare -p /dev/ttyUSB2 --broker mqtt://broker.example.com:1883 --client-id dev1 --username dev1', h('why does the module fail where the laptop works?'))
+        .example('cat1 compare -p /dev/ttyUSB2 --broker mqtt://10.0.0.5 --client-id dev1 --username u --password-file pw.txt --broker-log /var/log/mosquitto/mosquitto.log --json', h('JSON report, with the broker\'s own log as evidence')),
     handler: async (args) => {
       const { runCompare } = await import('./compare-run.js');
       ctx.exit(await runCompare(args));

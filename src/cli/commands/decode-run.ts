@@ -14,7 +14,7 @@ import type { DecodeArgs } from './decode.js';
 
 export async function runDecode(args: DecodeArgs): Promise<number> {
   const quietMs = args['quiet-ms'] ?? 100;
-  if (!Number.isFinite(quietMs) || quietMs <= 0) throw new CatError('ERR_INVALID_OPTION', `--quiet-ms must be a positive number of milliseconds (got ${String(args['quiet-ms'])})`);
+  if (!Number.isFinite(quietMs) || quietMs <= 0) throw new CatError('ERR_INVALID_OPTION', `--quiet-ms must be a positive number of milliseconds (got ${String(args['quiet-ms'])})`, { zh: `--quiet-ms 必须是正的毫秒数（给的是 ${String(args['quiet-ms'])}）` });
   const out = new Out({ json: args.json === true, lang: langFromEnv(process.env, args.lang), color: wantColor(args.color) });
   const input = await openSessionInput(fileArg(args.file));
   const summary = new SummaryBuilder();

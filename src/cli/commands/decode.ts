@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
+import { h } from '../lang.js';
 
 interface DecodeArgs {
   file: string;
@@ -13,16 +14,16 @@ interface DecodeArgs {
 export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArgs> {
   return {
     command: 'decode <file>',
-    describe: 'decode a transcript or a log pasted from a serial terminal into a typed timeline',
+    describe: h('decode a transcript or a log pasted from a serial terminal into a typed timeline'),
     builder: (y) =>
       y
-        .positional('file', { type: 'string', demandOption: true, describe: 'a cat1 transcript (.jsonl) or a text log; - reads stdin' })
-        .option('json', { type: 'boolean', describe: 'JSON Lines: one object per event, then a summary object' })
-        .option('log-secrets', { type: 'boolean', describe: 'show passwords, keys, IMSI/ICCID instead of masking them' })
-        .option('quiet-ms', { type: 'number', default: 100, requiresArg: true, describe: 'a gap in module output that ends a raw +ECMTRECV payload (ms)' })
-        .example('cat1 decode session.jsonl', 'the timeline of a recorded session, with meanings')
-        .example('cat1 decode sscom.log --lang zh', 'a log pasted from SSCOM, explained in Chinese')
-        .example('cat1 decode - --json < log.txt', 'JSON Lines for scripts'),
+        .positional('file', { type: 'string', demandOption: true, describe: h('a cat1 transcript (.jsonl) or a text log; - reads stdin') })
+        .option('json', { type: 'boolean', describe: h('JSON Lines: one object per event, then a summary object') })
+        .option('log-secrets', { type: 'boolean', describe: h('show passwords, keys, IMSI/ICCID instead of masking them') })
+        .option('quiet-ms', { type: 'number', default: 100, requiresArg: true, describe: h('a gap in module output that ends a raw +ECMTRECV payload (ms)') })
+        .example('cat1 decode session.jsonl', h('the timeline of a recorded session, with meanings'))
+        .example('cat1 decode sscom.log --lang zh', h('a log pasted from SSCOM, explained in Chinese'))
+        .example('cat1 decode - --json < log.txt', h('JSON Lines for scripts')),
     handler: async (args) => {
       const { runDecode } = await import('./decode-run.js');
       ctx.exit(await runDecode(args));

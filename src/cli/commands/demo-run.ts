@@ -43,7 +43,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     id: 'wrong-password',
-    title: text('a wrong password', '密码错误'),
+    title: text('a wrong password, refused by the embedded aedes broker', '密码错误，被内置的 aedes 服务器拒绝'),
     credentials: { clientId: 'demo-dev-3', username: USER, password: 'tr0ub4dor&3' },
     expect: (r) => r.agree && r.verdict.causes[0]?.id === 'broker-credentials',
   },
@@ -57,7 +57,7 @@ export async function runDemo(args: Record<string, unknown>): Promise<number> {
   let code: number = EXIT.OK;
   try {
     if (!json) {
-      out.line(out.p.bold(out.t(text(`cat1 demo: an embedded MQTT broker on ${broker.url} (user "${USER}", and the device token "${TOKEN}" as a user name), the module emulator (profile ${profile}), three comparisons`, `cat1 演示：内置 MQTT 服务器 ${broker.url}（用户 "${USER}"，以及作为用户名的设备令牌 "${TOKEN}"），模组仿真器（固件配置 ${profile}），三次比较`))));
+      out.line(out.p.bold(out.t(text(`cat1 demo: the embedded MQTT broker (aedes) on ${broker.url} (user "${USER}", and the device token "${TOKEN}" as a user name), the module emulator (profile ${profile}), three comparisons`, `cat1 演示：内置 MQTT 服务器（aedes）${broker.url}（用户 "${USER}"，以及作为用户名的设备令牌 "${TOKEN}"），模组仿真器（固件配置 ${profile}），三次比较`))));
       out.line('');
     }
     for (const [i, sc] of SCENARIOS.entries()) {

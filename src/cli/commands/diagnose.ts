@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
+import { h } from '../lang.js';
 import { addOptions, MODEM_OPTIONS, type OptionSpec } from '../options.js';
 import { MQTT_OPTIONS } from '../mqtt-options.js';
 import { REPORT_OPTIONS } from '../report-options.js';
@@ -14,13 +15,13 @@ export const DIAGNOSE_OPTIONS: readonly OptionSpec[] = [
 export function diagnoseCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {
   return {
     command: 'diagnose',
-    describe: 'the staged checklist: serial link, identity, SIM, signal, registration, PDP, DNS, (ping), MQTT, and the comparison with a direct connection — each with what was seen and what to check next',
+    describe: h('the staged checklist: serial link, identity, SIM, signal, registration, PDP, DNS, (ping), MQTT, and the comparison with a direct connection — each with what was seen and what to check next'),
     builder: (y) =>
       addOptions(addOptions(addOptions(addOptions(y, MODEM_OPTIONS), MQTT_OPTIONS), DIAGNOSE_OPTIONS), REPORT_OPTIONS)
-        .example('CAT1_PASSWORD=… cat1 diagnose -p /dev/ttyUSB2 --broker mqtt://broker.example.com:1883 --client-id dev1 --username dev1', 'why does this device not get online?')
-        .example('cat1 diagnose -p /dev/ttyUSB2 --broker mqtt://10.0.0.5 --keep-going --ping --timeout 60', 'run every stage; wait up to 60 s for registration; ping the broker')
-        .example('cat1 diagnose -p COM5 --broker mqtt://broker.example.com --no-compare --json', 'JSON Lines: one object per stage, then the diagnosis')
-        .epilogue('--timeout also bounds the wait for network registration while the module searches.\nExit codes: 0 every stage passed (warnings allowed), 1 a stage failed, 2 usage, 3 the port did not answer AT.'),
+        .example('CAT1_PASSWORD=… cat1 diagnose -p /dev/ttyUSB2 --broker mqtt://broker.example.com:1883 --client-id dev1 --username dev1', h('why does this device not get online?'))
+        .example('cat1 diagnose -p /dev/ttyUSB2 --broker mqtt://10.0.0.5 --keep-going --ping --timeout 60', h('run every stage; wait up to 60 s for registration; ping the broker'))
+        .example('cat1 diagnose -p COM5 --broker mqtt://broker.example.com --no-compare --json', h('JSON Lines: one object per stage, then the diagnosis'))
+        .epilogue(h('--timeout also bounds the wait for network registration while the module searches.\nExit codes: 0 every stage passed (warnings allowed), 1 a stage failed, 2 usage, 3 the port did not answer AT.')),
     handler: async (args) => {
       const { runDiagnose } = await import('./diagnose-run.js');
       ctx.exit(await runDiagnose(args));

@@ -138,7 +138,8 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
   const em = pty.emulator;
   const port = em.port;
   if (tap) {
-    port.on('data', (b) => tap.tx(b));
+    // the host's bytes as the emulator reads them, so a command shows before its answer
+    em.on('input', (b) => tap.tx(b));
     em.on('output', (b) => tap.rx(b));
     em.on('fault', (kind, detail) => tap.note(`fault ${kind}: ${detail}`));
     em.on('link', (e) => tap.note(`broker link ${e.type}: ${e.detail}`));

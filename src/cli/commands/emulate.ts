@@ -1,12 +1,13 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
+import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
 import { PROFILE_NAMES } from '../../ecmt/firmware.js';
 
 /** Options of `cat1 emulate` (flags, CAT1_* variables or --config, like the module-facing verbs). */
 export const EMULATE_OPTIONS: readonly OptionSpec[] = [
   { name: 'link', type: 'string', describe: 'create the device as this symlink (to /dev/pts/N) [default: a path in a new temp directory]' },
-  { name: 'profile', type: 'string', describe: `firmware profile played: limits and quirks (${PROFILE_NAMES.join(', ')})`, default: 'ec616s', choices: PROFILE_NAMES },
+  { name: 'profile', type: 'string', describe: `firmware profile played: limits and quirks (${PROFILE_NAMES.join(', ')})`, zh: `仿真的固件配置：长度限制和固件特性（${PROFILE_NAMES.join('、')}）`, default: 'ec616s', choices: PROFILE_NAMES },
   { name: 'sim', type: 'string', describe: 'SIM condition', default: 'ready', choices: ['ready', 'absent', 'pin-required'] },
   { name: 'registration', type: 'string', describe: 'network registration', default: 'home', choices: ['home', 'roaming', 'searching', 'denied', 'not-registered'] },
   { name: 'pdp', type: 'boolean', describe: 'the default bearer (PDN) is active; --no-pdp: no IP address, AT+ECMTOPEN answers +CME ERROR: 3', default: true },
@@ -29,29 +30,30 @@ export interface EmulateArgs {
 export function emulateCommand(ctx: VerbContext): CommandModule<object, EmulateArgs> {
   return {
     command: 'emulate',
-    describe: 'run the software ECMT module on a pseudo-terminal: a device path any program can open like a real module',
+    describe: h('run the software ECMT module on a pseudo-terminal: a device path any program can open like a real module'),
     builder: (y) =>
       addOptions(
         y.option('fault', {
           type: 'string',
           array: true,
-          describe:
+          describe: h(
             'inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=+ECMTPUB[,+ECMTRECV…], ' +
             'garble=<probability per byte>, chunk=<max bytes per write>, broker-silence or broker-silence=connack[,suback…] (broker packets ignored: no ack, no URC), ' +
             'drop-incoming=<n> (every n-th received PUBLISH acked but never printed)',
+          ),
         }),
         EMULATE_OPTIONS,
       )
-        .example('cat1 emulate', 'start it and print the device path ("emulator ready: /tmp/…/host"); Ctrl-C stops it')
-        .example('cat1 emulate --link /tmp/ttyEMU --profile ec626-tls &  cat1 term --port /tmp/ttyEMU', 'a fixed path, then talk to it')
-        .example('cat1 emulate --registration searching --no-pdp', 'a module that is not attached: what does your firmware do?')
-        .example('cat1 emulate --fault delay=100-500 --fault drop-urc=0.1 --fault chunk=3 --seed 7', 'slow answers, lost URCs, output in small pieces (reproducible with the seed)')
-        .example('cat1 emulate --fault broker-silence=suback --record emu.jsonl', 'SUBACK never comes (no +ECMTSUB), the session recorded')
-        .epilogue(
+        .example('cat1 emulate', h('start it and print the device path ("emulator ready: /tmp/…/host"); Ctrl-C stops it'))
+        .example('cat1 emulate --link /tmp/ttyEMU --profile ec626-tls &  cat1 term --port /tmp/ttyEMU', h('a fixed path, then talk to it'))
+        .example('cat1 emulate --registration searching --no-pdp', h('a module that is not attached: what does your firmware do?'))
+        .example('cat1 emulate --fault delay=100-500 --fault drop-urc=0.1 --fault chunk=3 --seed 7', h('slow answers, lost URCs, output in small pieces (reproducible with the seed)'))
+        .example('cat1 emulate --fault broker-silence=suback --record emu.jsonl', h('SUBACK never comes (no +ECMTSUB), the session recorded'))
+        .epilogue(h(
           'The module answers like an EC616S/EC626 with the ECMT firmware and opens real TCP/MQTT connections to the broker you name in AT+ECMTOPEN (README of src/emulator). ' +
             'socat must be installed (it makes the pseudo-terminal pair). SIGINT/SIGTERM (Ctrl-C) stop it cleanly.\n' +
             'Exit codes: 0 stopped by Ctrl-C/SIGTERM, 2 bad option or socat missing (ERR_TOOL_MISSING: an environment problem, not an unreachable device), 3 the pseudo-terminal went away.',
-        ),
+        )),
     handler: async (args) => {
       const { runEmulate } = await import('./emulate-run.js');
       ctx.exit(await runEmulate(args));

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
+import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
 
 export const MIRROR_OPTIONS: readonly OptionSpec[] = [
@@ -27,12 +28,12 @@ export const MIRROR_OPTIONS: readonly OptionSpec[] = [
 export function mirrorCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {
   return {
     command: 'mirror',
-    describe: "shadow a module's session — driven by cat1, typed by a person, run by a microcontroller seen through a UART tap, or read from a transcript — with a host-side MQTT client, flagging divergences as they happen",
+    describe: h("shadow a module's session — driven by cat1, typed by a person, run by a microcontroller seen through a UART tap, or read from a transcript — with a host-side MQTT client, flagging divergences as they happen"),
     builder: (y) =>
       addOptions(y, MIRROR_OPTIONS)
-        .example('cat1 mirror --tap-tx /dev/ttyUSB0 --tap-rx /dev/ttyUSB1', 'follow the product\'s own microcontroller through a two-adapter UART tap')
-        .example('cat1 mirror --transcript customer.log --broker mqtt://broker.example.com --username dev1 --password-file pw.txt', 're-run a customer\'s log against the broker now')
-        .example('cat1 mirror --port /dev/ttyUSB2', 'type AT commands; the shadow follows'),
+        .example('cat1 mirror --tap-tx /dev/ttyUSB0 --tap-rx /dev/ttyUSB1', h('follow the product\'s own microcontroller through a two-adapter UART tap'))
+        .example('cat1 mirror --transcript customer.log --broker mqtt://broker.example.com --username dev1 --password-file pw.txt', h('re-run a customer\'s log against the broker now'))
+        .example('cat1 mirror --port /dev/ttyUSB2', h('type AT commands; the shadow follows')),
     handler: async (args) => {
       const { runMirror } = await import('./mirror-run.js');
       ctx.exit(await runMirror(args));

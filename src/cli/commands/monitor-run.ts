@@ -14,9 +14,9 @@ type EndReason = { why: 'interrupted' } | { why: 'duration' } | { why: 'port-los
 export async function runMonitor(args: MonitorArgs): Promise<number> {
   const s = modemSettings(args, MONITOR_OPTIONS);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
-  if (s.baud === 'auto') throw new CatError('ERR_INVALID_OPTION', '--baud auto probes with AT, but monitor never writes to the port: give the rate (e.g. --baud 115200)');
+  if (s.baud === 'auto') throw new CatError('ERR_INVALID_OPTION', '--baud auto probes with AT, but monitor never writes to the port: give the rate (e.g. --baud 115200)', { zh: '--baud auto 要发 AT 来探测，而 monitor 从不向串口写入：请直接给出波特率（例如 --baud 115200）' });
   const duration = args.duration;
-  if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new CatError('ERR_INVALID_OPTION', `--duration must be a number of seconds > 0 (got ${String(duration)})`);
+  if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new CatError('ERR_INVALID_OPTION', `--duration must be a number of seconds > 0 (got ${String(duration)})`, { zh: `--duration 必须是大于 0 的秒数（给的是 ${String(duration)}）` });
   const withHex = args.hex === true;
   const reportTo = reportSettings(s.all);
 
@@ -42,7 +42,7 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
     (item) => {
       report?.send('event', itemJson(item, out));
       if (out.json) out.obj(itemJson(item, out));
-      else for (const l of itemLines(item, out, true)) out.line(l);
+      else for (const l of itemLines(item, out, true, Date.now(), { passive: true })) out.line(l);
       void out.flush(); // items can also come from a quiet timer (the end of a raw payload)
     },
     { grammar: defaultGrammar(), mask: !s.logSecrets, secrets: m.secrets, echoStartsCommand: true },
@@ -78,6 +78,8 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   if (out.json) out.obj({ type: 'start', time: new Date(start).toISOString(), port: m.port.description, baud: m.baud, record: s.record });
   else {
     note(out.t(text(`cat1: monitoring ${m.port.description} at ${m.baud} baud (passive, nothing is sent); Ctrl-C to stop`, `cat1: 正在监听 ${m.port.description}，${m.baud} 波特（只听不发）；Ctrl-C 停止`)));
+    // said once here rather than on every OK: the host's commands are not on this line
+    note(out.t(text('cat1: the host\'s commands are not visible to a monitor (unless the module echoes them): OK and ERROR lines are shown without the command they answer', 'cat1: 监听看不到主机发出的命令（除非模组回显）：OK 和 ERROR 行显示时不带它们应答的命令')));
     out.line(out.p.dim(out.t(text('wall clock       since  dir  line, meaning', '时钟           相对秒  方向 行、含义'))));
   }
   await out.flush();

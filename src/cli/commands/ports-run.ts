@@ -1,8 +1,9 @@
+import stringWidth from 'string-width';
 import { basename } from 'node:path';
 import { AtEngine } from '../../at/engine.js';
 import { defaultGrammar } from '../../grammar.js';
 import { listPorts, PORT_GRABBERS, type PortHolder, type PortInfo } from '../../port/list.js';
-import { explainOpenError, SerialModemPort } from '../../port/serial.js';
+import { explainOpenErrorText, SerialModemPort } from '../../port/serial.js';
 import { isCatError } from '../../util/errors.js';
 import { text, type Text } from '../../util/i18n.js';
 import { EXIT } from '../exit.js';
@@ -23,12 +24,8 @@ export type ProbeResult =
 /** Why a port could not be opened, in both languages (the English one is explainOpenError's). */
 function openFailure(path: string, err: unknown): Text {
   const cause = isCatError(err) && err.cause !== undefined ? err.cause : err;
-  const en = isCatError(err, 'ERR_PORT_OPEN') ? err.message : explainOpenError(path, cause);
-  const msg = cause instanceof Error ? cause.message : String(cause);
-  if (/ENOENT|No such file/i.test(msg)) return text(en, `无法打开 ${path}：设备不存在（模组插好了吗？试试 "cat1 ports"）`);
-  if (/EACCES|Permission denied/i.test(msg)) return text(en, `无法打开 ${path}：权限不足（把自己加入 "dialout" 组，或用 sudo 运行）`);
-  if (/EBUSY|Resource busy|Cannot lock port|lock/i.test(msg)) return text(en, `无法打开 ${path}：端口被其他程序占用（ModemManager？串口终端？见 "cat1 ports"）`);
-  return text(en, `无法打开 ${path}：${msg}`);
+  const why = explainOpenErrorText(path, cause);
+  return isCatError(err, 'ERR_PORT_OPEN') ? text(err.message, err.zh ?? why.zh) : why;
 }
 
 async function tryAt(engine: AtEngine): Promise<boolean> {
@@ -121,14 +118,8 @@ function portNotes(p: PortInfo, r: ProbeResult | undefined): Array<{ level: 'inf
 }
 
 /** Display width: CJK characters take two columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ? 2 : 1;
-  }
-  return w;
-}
+/** Columns a cell takes on a terminal (CJK counts two, colour codes none). */
+const width = (s: string): number => stringWidth(s);
 
 const pad = (s: string, w: number): string => s + ' '.repeat(Math.max(0, w - width(s)));
 

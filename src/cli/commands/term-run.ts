@@ -151,6 +151,7 @@ export async function runTerm(args: TermArgs): Promise<number> {
   let timeoutMs = s.timeoutMs;
   let inFlight = 0;
   let inputEnded = false;
+  let quitRequested = false;
   const settled = (): void => {
     if (inputEnded && inFlight === 0) finish(EXIT.OK);
   };
@@ -211,7 +212,13 @@ export async function runTerm(args: TermArgs): Promise<number> {
       case 'quit':
       case 'q':
       case 'exit':
-        finish(EXIT.OK);
+        if (interactive) finish(EXIT.OK);
+        else {
+          // piped input is a script: the commands before :quit are answered first, nothing after it runs
+          quitRequested = true;
+          inputEnded = true;
+          settled();
+        }
         return;
       case 'raw':
         if (arg !== 'on' && arg !== 'off') return say('usage: :raw on|off', '用法：:raw on|off');
@@ -241,7 +248,7 @@ export async function runTerm(args: TermArgs): Promise<number> {
 
   let awaitingPayload: string | null = null;
   rl.on('line', (input) => {
-    if (closing) return;
+    if (closing || quitRequested) return;
     if (awaitingPayload !== null) {
       const command = awaitingPayload;
       awaitingPayload = null;
