@@ -203,14 +203,14 @@ export function checkPastedCommand(line: string): PasteCheck | null {
     const at = m[1]!;
     let name = m[2]!;
     let rest = m[3]!;
-    const fix = nearMiss(name);
+    const glued = /^(\+[A-Za-z]+?)(\d.*)$/s.exec(name);
+    const fix = glued && KNOWN.has(glued[1]!.toUpperCase()) ? null : nearMiss(name);
     if (fix) {
       valueOnly = false;
       findings.push({ code: 'near-miss', message: text(`unknown command AT${name.toUpperCase()}: did you mean AT${fix}?`, `未知命令 AT${name.toUpperCase()}：是否应为 AT${fix}？`) });
       name = fix;
     } else if (!KNOWN.has(name.toUpperCase())) {
       // a known name with a parameter glued to it: AT+ECMTOPEN0,"h",1883
-      const glued = /^(\+[A-Za-z]+?)(\d.*)$/s.exec(name);
       if (glued && KNOWN.has(glued[1]!.toUpperCase()) && /[,"]/.test(rest)) {
         name = glued[1]!;
         rest = glued[2]! + rest;

@@ -938,18 +938,26 @@ export class TextLogImporter {
   #cat1Line(s: string): boolean {
     const c = parseCat1Line(s);
     if (!c) {
+      // the column header cat1 monitor prints once
+      if (/^(?:wall clock +since +dir|时钟 +相对秒 +方向)/.test(s)) return true;
       if (!this.#cat1) return false;
       const u = s.trim();
-      if (u === 'Summary' || u === '概要') this.#cat1Summary = true;
-      else if (!(this.#cat1Summary && s.startsWith('  ')) && !u.startsWith('cat1: ')) {
-        this.#cat1Summary = false;
-        return false;
+      if (u === 'Summary' || u === '概要') {
+        // cat1's own conclusions: recomputed from the timeline, not read back
+        this.#cat1Summary = true;
+        this.#warn("cat1's own summary block: skipped (the summary is recomputed from the timeline)");
+        return true;
       }
-      if (u.length === 0) return true;
-      // cat1's summary and messages: what it concluded, not traffic
-      this.#close();
-      this.#emit({ t: this.#hasTimes ? this.#lastUs / US_PER_S : null, dir: 'note', text: u });
-      return true;
+      if (this.#cat1Summary && (u.length === 0 || s.startsWith('  '))) return true;
+      this.#cat1Summary = false;
+      // the copy-paste findings cat1 printed under a command: recomputed too
+      if (/^ {13}(?:⚠ | {2}\S)/.test(s)) return true;
+      if (u.startsWith('cat1: ')) {
+        this.#close();
+        this.#emit({ t: this.#hasTimes ? this.#lastUs / US_PER_S : null, dir: 'note', text: u });
+        return true;
+      }
+      return false;
     }
     this.#cat1 = true;
     this.#cat1Summary = false;
@@ -977,6 +985,17 @@ export class TextLogImporter {
         const body = (data[1] ?? '').replace(/(⟨ESC⟩) \S+$/, '$1');
         this.#explicit('tx', unvisible(body.endsWith('⟨^Z⟩') || body.endsWith('⟨ESC⟩') ? body : `${body}⟨^Z⟩`), t, stampUs, false);
       } else this.#explicit('tx', unvisible(c.body), t, stampUs, false);
+      return true;
+    }
+    const junk = /^(?:[0-9a-f]{2} )*[0-9a-f]{2}(?: …)?  (?:garbage: (\d+) bytes|乱码：(\d+) 字节)(.*)$/.exec(c.body);
+    if (junk) {
+      // a garbage item as cat1 showed it: its byte count and diagnosis, the bytes themselves are gone
+      const n = Number(junk[1] ?? junk[2]);
+      const powerUp = /power-up|上电/.test(junk[3] ?? '');
+      const seen = this.#seenAt;
+      this.#seenAt = !powerUp;
+      this.#addGarbage('\ufffd'.repeat(Math.min(n, MAX_ENTRY)), '', t, stampUs);
+      this.#seenAt = seen;
       return true;
     }
     const rx = cat1RxText(c.body);

@@ -29,6 +29,8 @@ export function isAllBlank(s: string, from: number): boolean {
 export function isAtCommandLine(s: string): boolean {
   const a = s.charCodeAt(0);
   const t = s.charCodeAt(1);
+  // "ＡＴ+…" in full-width letters (pasted from a Chinese document): the host's line all the same
+  if ((a === 0xff21 || a === 0xff41) && (t === 0xff34 || t === 0xff54 || t === 84 || t === 116)) return true;
   if ((a !== 65 && a !== 97) || (t !== 84 && t !== 116)) return false;
   if (s.length === 2) return true;
   const c = s.charCodeAt(2);

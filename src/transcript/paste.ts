@@ -14,8 +14,9 @@
  * - after whitespace, with a comment marker: `//` `#` `<--` `<-` `←` `→` `--` `;;`;
  * - with `←`, `→` or a full-width `（` even without whitespace (a person typed it, never a module);
  * - after whitespace with a parenthesised group that runs to the end of the line (`(掉线)`);
- * - after two or more spaces (or one space before a CJK character) with text that does not fit
- *   the grammar: the whole line does not read as a known frame, the part before does.
+ * - after whitespace with CJK text (a module prints none in these frames outside quotes);
+ * - after two or more spaces with text that does not fit the grammar: the whole line does not
+ *   read as a known frame, the part before does.
  * Never inside double quotes. The part before must itself read as one of the frames above.
  *
  * Limits: `+ECMTRECV` lines are never cut, and nor are lines inside an open raw payload unless
@@ -131,7 +132,9 @@ export function splitModuleNote(line: string): NoteSplit | null {
     if (gap > 0 && startsMarker(line, i)) strong = true;
     else if (c === 0x2190 || c === 0x2192 || c === 0xff08) strong = true;
     else if (gap > 0 && c === 0x28 && trailingParen) strong = true;
-    else if (gap >= 2 || (gap >= 1 && isCjk(c))) weak = true;
+    // a module never prints CJK text in these frames (only inside quotes or a payload)
+    else if (gap > 0 && isCjk(c)) strong = true;
+    else if (gap >= 2) weak = true;
     if (!strong && !weak) continue;
     if (++tries > NOTE_MAX_TRIES) return null;
     const head = line.slice(0, i - gap).trimEnd();
