@@ -123,14 +123,21 @@ export function checkPastedCommand(line: string): PasteCheck | null {
   // a full-width "ＡＴ" start is itself a mistake: normalise first, then look
   let out = '';
   let inQuote = false;
+  /** the value was opened by a plain `"`: only a plain `"` ends it, typographic quotes are its text */
+  let plainQuote = false;
   let typo = 0;
   let wide = 0;
   let invisible = 0;
   let invisibleInValue = false;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
+    if (inQuote && plainQuote && c !== 0x22 && (QUOTES_DOUBLE.has(c) || QUOTES_SINGLE.has(c))) {
+      out += line.charAt(i);
+      continue;
+    }
     if (c === 0x22 || QUOTES_DOUBLE.has(c)) {
       if (c !== 0x22) typo++;
+      if (!inQuote) plainQuote = c === 0x22;
       inQuote = !inQuote;
       out += '"';
       continue;
@@ -141,6 +148,7 @@ export function checkPastedCommand(line: string): PasteCheck | null {
       const delimits = inQuote ? next === '' || next === ',' || next === ';' : prev === '=' || prev === ',' || prev === '';
       if (delimits) {
         typo++;
+        if (!inQuote) plainQuote = false;
         inQuote = !inQuote;
         out += '"';
         continue;
