@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectGutter, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter } from '../../src/transcript/paste.js';
 import { importTextLog, looksLikeAtLog } from '../../src/transcript/import.js';
 import { readLogLines } from '../../src/transcript/log-lines.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import type { DataEntry, TranscriptEntry } from '../../src/transcript/types.js';
 
 describe('splitModuleNote: a note after a line the module printed', () => {
   const cut: Array<[string, string, string]> = [
@@ -42,7 +42,7 @@ describe('splitModuleNote: a note after a line the module printed', () => {
 
   it('never cuts a raw +ECMTRECV payload in an imported log, even on lines that look like finals', () => {
     const r = importTextLog(['AT', 'OK', '+ECMTRECV: 0,0,"t",line one  // not a note', 'OK <-- still payload?', '+ECMTSTAT: 0,1  ← 掉线'].join('\n'));
-    const rx = r.entries.filter((e): e is Extract<TranscriptEntry, { dir: 'rx' }> => e.dir === 'rx');
+    const rx = r.entries.filter((e): e is DataEntry => e.dir === 'rx');
     const all = Buffer.concat(rx.map((e) => e.data)).toString('utf8');
     expect(all).toContain('line one  // not a note\r\nOK <-- still payload?\r\n');
     // the URC that ends the payload is cut (it ends the payload either way)
