@@ -68,15 +68,33 @@
  * (SSCOM prints one). An empty line right after a tx line opens an rx entry (the module's leading
  * CRLF). Each tx line is its own entry.
  *
- * **Comments** (never looked for on rx lines): on a tx line, after balanced double quotes,
+ * **Notes after module lines** (paste.ts has the rule and its limits): a final result or a URC
+ * whose grammar is known loses what a person wrote after it (`+ECMTCONN: 0,0,5  ← 认证失败`);
+ * the rx entry keeps the module's text and lists the note in `notes` (byte offset of the line's
+ * end), which the decoder attaches to the item of that line. Never in a +ECMTRECV line, nor in
+ * an open payload's lines unless one starts a known `+…:` URC.
+ *
+ * **Comments** on a tx line, after balanced double quotes,
  * `→`/`←` after ≥ 1 space, `->`/`=>`/`<-`/`//`/`# ` after ≥ 2 spaces, or a trailing `(…)` group
  * after ≥ 2 spaces start a comment (`AT+ECMTOPEN=0,"host",1883            → +ECMTOPEN: 0,0`): the
  * command keeps the part before the spaces, and the comment becomes a NoteEntry right after the
  * tx entry (it is the author's expectation, not module output). Whole lines starting with `//`
  * or `# ` become notes too, except inside an explicit rx chunk or a +ECMTRECV payload.
  *
- * **Garbage** never throws: lines with control characters or U+FFFD are kept as they are, with a
- * warning naming the line; warnings stop being listed after 1000.
+ * **Garbage** never throws. Junk that a line starts with before text that reads as AT traffic
+ * (`ÿÿ\0RDY`), and lines that are mostly junk, become garbage spans of the rx entry (`garbage`:
+ * offset, length, junk bytes, diagnosis `power-up` before the first AT line or right before a
+ * boot banner, else `baud-rate`); consecutive junk lines are one span; one warning per run.
+ * Other lines with a few control characters or U+FFFD are kept as they are, with a warning
+ * naming the line; warnings stop being listed after 1000.
+ *
+ * **Pasted forms.** ANSI colour codes are removed from every line. Line numbers and editor
+ * gutters (`1  AT`, `   1: AT`, `12| …`, `  7 │ …`) are detected from the first (up to 3)
+ * non-empty lines — held back until then — and removed from every line of that shape. Lines as
+ * cat1 itself prints them (decode, monitor with its wall clock, at: `   0.125  →  AT`,
+ * `       -  ←  OK   meaning`) are read as the log they show: the `t` column is a relative stamp,
+ * the arrow the direction, cat1's explanations, findings and summary are dropped (recomputed).
+ * A line end is CRLF, LF or a lone CR (see log-lines.ts for files).
  *
  * **Terminal noise** becomes a NoteEntry, never module output: port open/close banners (`Open
  * port COM3…`, `打开串口…`, VS Code `---- … ----`, minicom, PuTTY `=~=~=`, miniterm/PlatformIO `--- … ---`) and
