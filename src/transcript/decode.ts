@@ -62,7 +62,7 @@ export class SessionDecoder {
   push(entry: TranscriptEntry): void {
     if (entry.dir === 'note') {
       this.#stream.flush();
-      this.#tracker.note(entry.text, entry.t);
+      this.#tracker.note(this.#maskNote(entry.text), entry.t);
       return;
     }
     if (entry.dir === 'rx' && entry.t !== null && this.#lastRxT !== null && entry.t - this.#lastRxT > this.#quiet) {
@@ -107,8 +107,9 @@ export class SessionDecoder {
             break;
           }
         }
-        if (target) target.note = m.note;
-        else this.#tracker.note(m.note, t);
+        const note = this.#maskNote(m.note);
+        if (target) target.note = note;
+        else this.#tracker.note(note, t);
         mark = this.#held.length;
       }
       if (pos < data.length) this.#stream.push('rx', data.subarray(pos), t);
@@ -117,6 +118,14 @@ export class SessionDecoder {
       this.#held = null;
       for (const it of held) this.#onItem(it);
     }
+  }
+
+  /** A person's note may quote a command with its credentials: masked by the same rules. */
+  #maskNote(text: string): string {
+    const d = this.#display;
+    if (!d) return text;
+    const r = d.line(Buffer.from(text, 'utf8'), 'tx');
+    return r.redact.length > 0 ? r.data.toString('utf8') : text;
   }
 
   #item(item: TimelineItem): void {

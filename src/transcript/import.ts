@@ -970,6 +970,12 @@ export class TextLogImporter {
       this.#cat1Summary = false;
       // the copy-paste findings cat1 printed under a command: recomputed too
       if (/^ {13}(?:⚠ | {2}\S)/.test(s)) return true;
+      // what cat1 at says of an outcome (a timeout, a reboot): its words, not traffic
+      if (/^ {10}\S/.test(s)) {
+        this.#close();
+        this.#emit({ t: this.#hasTimes ? this.#lastUs / US_PER_S : null, dir: 'note', text: s.trim() });
+        return true;
+      }
       if (u.startsWith('cat1: ')) {
         this.#close();
         this.#emit({ t: this.#hasTimes ? this.#lastUs / US_PER_S : null, dir: 'note', text: u });

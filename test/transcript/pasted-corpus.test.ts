@@ -7,6 +7,7 @@ import { defaultGrammar } from '../../src/grammar.js';
 import { SummaryBuilder, type SessionSummary } from '../../src/ecmt/summary.js';
 import { checkPastedCommand } from '../../src/ecmt/paste-lint.js';
 import type { TimelineItem } from '../../src/at/types.js';
+import { itemToJson } from '../../src/at/json.js';
 
 /**
  * The pasted-log corpus (test/transcript/pasted/, see make-corpus.py there): each variant is a
@@ -120,6 +121,8 @@ describe('the pasted-log corpus', () => {
         const found = items.filter((i) => i.role === 'command').map((i) => (i.paste ? { codes: i.paste.findings.map((f) => f.code), corrected: i.paste.corrected } : null));
         expect(found).toEqual(twinSide.paste);
       }
+      // secrets stay masked whatever was done to the log
+      expect(JSON.stringify(items.map((i) => itemToJson(i)))).not.toMatch(/pw-\d{6}|"user1"/);
       // the differential check: the clean twin gives the same typed items, notes aside
       const twin = await decodeFile(join(DIR, 'twins', `${side.twin}.log`));
       expect(typed(items)).toEqual(typed(twin.items));
