@@ -44,6 +44,8 @@ export { ecmtProfiles, pubUsesPrompt, splitParams } from './ecmt/profiles.js';
 export { SummaryBuilder, type SessionSummary } from './ecmt/summary.js';
 export { ecmtCmd, publishMode, CFG_TYPES, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from './ecmt/commands.js';
 export { lintOpen, lintConnect, lintSubscribe, lintUnsubscribe, lintPublish, lintCfg, hasErrors, type LintFinding, type LintSeverity } from './ecmt/lint.js';
+export { checkPastedCommand, nearMiss, type PasteCheck, type PasteFinding } from './ecmt/paste-lint.js';
+export { splitModuleNote, detectGutter, splitGarbage } from './transcript/paste.js';
 export { EcmtSession, type SessionOptions, type SessionState, type StepResult, type StepFailure, type SessionStep, type MessageEvent, type EcmtSessionEvents } from './ecmt/session.js';
 export { hostCommands, type HostCommand } from './transcript/commands.js';
 export { maskItem } from './at/mask.js';

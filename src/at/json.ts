@@ -3,8 +3,9 @@ import type { ModemEvent } from '../urc/types.js';
 import { explain } from '../urc/codes.js';
 import { isUtf8 } from '../transcript/format.js';
 import { tr, type Lang } from '../util/i18n.js';
+import { garbageMeaning } from './meaning.js';
 
-const NOT_EVENTS = new Set(['command', 'data', 'prompt', 'echo', 'overlong', 'note']);
+const NOT_EVENTS = new Set(['command', 'data', 'prompt', 'echo', 'overlong', 'note', 'garbage']);
 
 /**
  * One timeline item as a flat JSON object: `seq`, `t`, `dir`, `role`, `type`, `raw`, the
@@ -24,6 +25,15 @@ export function itemToJson(item: TimelineItem, lang: Lang = 'en'): Record<string
       if (isUtf8(v)) o[k] = v.toString('utf8');
       else o[`${k}Base64`] = v.toString('base64');
     } else o[k] = v;
+  }
+  if (ev.type === 'garbage') o['explain'] = tr(garbageMeaning(ev.length, ev.diagnosis), lang);
+  if (item.note !== undefined) o['note'] = item.note;
+  if (item.paste) {
+    o['paste'] = {
+      findings: item.paste.findings.map((f) => ({ code: f.code, message: tr(f.message, lang) })),
+      answer: tr(item.paste.answer, lang),
+      corrected: item.paste.corrected,
+    };
   }
   if (!NOT_EVENTS.has(ev.type)) {
     const x = explain(ev as ModemEvent);

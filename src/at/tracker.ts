@@ -153,6 +153,12 @@ export class AtTracker {
     this.#emit(t, null, 'note', { type: 'note', raw: text });
   }
 
+  /** A run of junk bytes that a pasted log showed between its lines (never fed to the framer). */
+  garbage(bytes: Buffer, length: number, diagnosis: 'power-up' | 'baud-rate', t: number | null = null): void {
+    const raw = bytes.subarray(0, 8).toString('hex').replace(/(..)(?!$)/g, '$1 ') + (bytes.length > 8 ? ' …' : '');
+    this.#emit(t, 'rx', 'garbage', { type: 'garbage', raw, length, diagnosis });
+  }
+
   /** Bytes from the host. */
   tx(chunk: Uint8Array, t: number | null = null): void {
     this.#t = t;

@@ -12,7 +12,12 @@ export type FrameEvent =
   | { type: 'prompt'; raw: string }
   | { type: 'echo'; raw: string }
   | { type: 'overlong'; raw: string; length: number; head: Buffer; complete: boolean }
-  | { type: 'note'; raw: string };
+  | { type: 'note'; raw: string }
+  /**
+   * A run of binary junk found in a pasted log (power-up noise, a wrong baud rate): `length`
+   * bytes, `raw` their first bytes in hex; `diagnosis` says which the log suggests.
+   */
+  | { type: 'garbage'; raw: string; length: number; diagnosis: 'power-up' | 'baud-rate' };
 
 export type TimelineEvent = ModemEvent | HostEvent | FrameEvent;
 
@@ -54,6 +59,19 @@ export interface TimelineItem {
   event: TimelineEvent;
   /** The command the item belongs to (echo, answer, final, prompt, late). */
   command?: string;
+  /** A note a person wrote after this line in a pasted log (`← 认证失败`); not module output. */
+  note?: string;
+  /** Copy-paste mistakes found in a command the host wrote (typographic quotes, full-width punctuation…). */
+  paste?: PasteMistakes;
+}
+
+/** Copy-paste mistakes in a command line, what the module will answer, and the line corrected. */
+export interface PasteMistakes {
+  findings: Array<{ code: string; message: Text }>;
+  /** what the module will answer to the line as written */
+  answer: Text;
+  /** the command with every mistake corrected (masked like the command when it holds secrets) */
+  corrected: string;
 }
 
 export type FinalError = EventOf<'error' | 'cme-error' | 'cms-error'>;

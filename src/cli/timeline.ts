@@ -4,6 +4,7 @@ import type { ModemEvent } from '../urc/types.js';
 import { explain } from '../urc/codes.js';
 import type { SessionSummary } from '../ecmt/summary.js';
 import { text } from '../util/i18n.js';
+import { garbageMeaning } from '../at/meaning.js';
 import type { Out } from './io.js';
 
 /** Make control bytes visible without changing printable text (CJK stays as is). */
@@ -52,8 +53,26 @@ function isFailure(ev: ModemEvent): boolean {
   }
 }
 
-/** One item of the timeline as human lines: time, direction, the raw line, what it means. */
+/**
+ * One item of the timeline as human lines: time, direction, the raw line, what it means; a note
+ * a person wrote after the line (pasted logs) dimmed after it, and copy-paste mistakes in a
+ * command under it.
+ */
 export function formatItem(item: TimelineItem, out: Out, opts: { passive?: boolean } = {}): string[] {
+  const lines = itemLines(item, out, opts);
+  if (lines.length === 0) return lines;
+  const p = out.p;
+  if (item.note !== undefined) lines[0] = `${lines[0]!}  ${p.dim(item.note)}`;
+  if (item.paste) {
+    const pad = ' '.repeat(13);
+    for (const f of item.paste.findings) lines.push(`${pad}${p.yellow('⚠ ' + out.t(text('copy-paste', '复制粘贴')) + ': ' + out.t(f.message))}`);
+    lines.push(`${pad}${p.yellow('  ' + out.t(item.paste.answer))}`);
+    lines.push(`${pad}${p.yellow('  ' + out.t(text('corrected', '应为')) + ':')} ${visible(item.paste.corrected)}`);
+  }
+  return lines;
+}
+
+function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): string[] {
   const p = out.p;
   const ev = item.event;
   const arrow = item.dir === 'tx' ? '→' : item.dir === 'rx' ? '←' : '·';
@@ -67,7 +86,9 @@ export function formatItem(item: TimelineItem, out: Out, opts: { passive?: boole
     case 'data':
       return [`${head} ${p.dim(out.t(text('data', '数据')) + ':')} ${visible(ev.raw)}${ev.end === 'ctrl-z' ? p.dim('⟨^Z⟩') : p.dim(ev.end === 'esc' ? '⟨ESC⟩ ' + out.t(text('cancelled', '已取消')) : '')}`];
     case 'note':
-      return [`${head} ${p.magenta('# ' + ev.raw)}`];
+      return [`${head} ${p.magenta(/^(?:#|\/\/)/.test(ev.raw) ? ev.raw : '# ' + ev.raw)}`];
+    case 'garbage':
+      return [`${head} ${p.red(ev.raw)}  ${p.red(out.t(garbageMeaning(ev.length, ev.diagnosis)))}`];
     case 'prompt':
       raw = '> ';
       meaning = item.role === 'prompt' ? out.t(text('data prompt: the module waits for the payload', '数据提示符：模组等待数据')) : out.t(text('unexpected data prompt (no command asked for it)', '意外的数据提示符（没有命令需要它）'));
@@ -134,10 +155,12 @@ export function formatSummary(s: SessionSummary, out: Out): string[] {
     const where = s.open.host !== null ? `${s.open.host}:${s.open.port ?? '?'}` : '?';
     mq.push(`${t('open', '打开')} ${where} ${s.open.result === null ? t('(no result seen)', '（未见结果）') : s.open.result === 0 ? '✓' : '✗'}`);
   }
-  if (s.connects.length > 0) {
-    const last = s.connects[s.connects.length - 1]!;
+  const last = s.lastConnect ?? s.connects[s.connects.length - 1] ?? null;
+  const connects = s.connectCount ?? s.connects.length;
+  if (last && connects > 0) {
     const ok = last.result === 0 && (last.retCode ?? 0) === 0;
-    mq.push(`${t('connect', '连接')} ${ok ? '✓' : `✗ (${last.result},${last.retCode ?? '-'})`}${s.connects.length > 1 ? ` ×${s.connects.length}` : ''}`);
+    const failed = s.connectFailed ?? 0;
+    mq.push(`${t('connect', '连接')} ${ok ? '✓' : `✗ (${last.result},${last.retCode ?? '-'})`}${connects > 1 ? ` ×${connects}${failed > 0 ? ` (${failed} ${t('failed', '失败')})` : ''}` : ''}`);
   }
   if (s.subscribes.ok + s.subscribes.failed > 0) mq.push(`${t('subscribed', '订阅')} ${s.subscribes.ok}${s.subscribes.failed ? `, ${s.subscribes.failed} ${t('failed', '失败')}` : ''}`);
   if (s.publishes.sent > 0) mq.push(`${t('published', '发布')} ${s.publishes.sent} (${s.publishes.ok} ✓${s.publishes.failed ? `, ${s.publishes.failed} ✗` : ''})`);
@@ -151,10 +174,23 @@ export function formatSummary(s: SessionSummary, out: Out): string[] {
   if (s.received.inferred || s.received.truncated) {
     L.push(`  ${p.yellow(t(`payloads: ${s.received.inferred} with an inferred end, ${s.received.truncated} truncated`, `消息体：${s.received.inferred} 条结尾为推断，${s.received.truncated} 条被截断`))}`);
   }
-  if (s.garbageBytes) L.push(`  ${p.red(t(`${s.garbageBytes} bytes of garbage (no line ends): check the baud rate and that this is the AT port`, `${s.garbageBytes} 字节乱码（没有换行）：检查波特率以及是否为 AT 口`))}`);
+  if (s.garbageBytes) {
+    L.push(
+      s.garbageRuns
+        ? `  ${p.red(t(`${s.garbageBytes} bytes of garbage in ${s.garbageRuns} run${s.garbageRuns === 1 ? '' : 's'} (power-up noise, or a wrong baud rate)`, `${s.garbageBytes} 字节乱码，共 ${s.garbageRuns} 段（上电噪声或波特率不对）`))}`
+        : `  ${p.red(t(`${s.garbageBytes} bytes of garbage (no line ends): check the baud rate and that this is the AT port`, `${s.garbageBytes} 字节乱码（没有换行）：检查波特率以及是否为 AT 口`))}`,
+    );
+  }
+  if (s.topicsTruncated) L.push(`  ${p.dim(t('topics: only the first 20 are listed', '主题：只列出前 20 个'))}`);
   if (s.firstFailure) {
     const f = s.firstFailure;
-    L.push(`  ${p.red(t('first failure', '首个失败'))}${f.t !== null ? ` ${t('at', '于')} ${f.t.toFixed(3)}s` : ''}: ${visible(f.raw)}${f.command ? ` (${f.command})` : ''} — ${out.t(f.why)}`);
+    const at = (x: number | null): string => (x !== null ? ` ${t('at', '于')} ${x.toFixed(3)}s` : '');
+    if (s.failures > 1) L.push(`  ${p.red(t(`${s.failures} failures`, `共 ${s.failures} 处失败`))}`);
+    L.push(`  ${p.red(t('first failure', '首个失败'))}${at(f.t)}: ${visible(f.raw)}${f.command ? ` (${f.command})` : ''} — ${out.t(f.why)}`);
+    const r = s.connectRetried;
+    if (r) L.push(`    ${p.yellow(t('then', '随后'))}${at(r.recovered.t)}: ${visible(r.recovered.raw)} — ${out.t(text('connected after the module retried by itself', '模组自行重试后已连接'))}`);
+    const l = s.lastFailure;
+    if (l && s.failures > 1) L.push(`  ${p.red(t('last failure', '最后失败'))}${at(l.t)}: ${visible(l.raw)}${l.command ? ` (${l.command})` : ''} — ${out.t(l.why)}`);
   } else {
     L.push(`  ${p.green(t('no failure seen', '未发现失败'))}`);
   }

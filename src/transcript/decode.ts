@@ -1,8 +1,8 @@
 import { AtTracker } from '../at/tracker.js';
-import type { LineGrammar, TimelineItem } from '../at/types.js';
+import type { LineGrammar, PasteMistakes, TimelineItem } from '../at/types.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { StreamRedactor } from './stream-redactor.js';
-import type { TranscriptEntry } from './types.js';
+import type { DataEntry, TranscriptEntry } from './types.js';
 
 export interface DecoderOptions {
   grammar: LineGrammar;
@@ -15,6 +15,12 @@ export interface DecoderOptions {
   echoStartsCommand?: boolean;
   maxLine?: number;
   maxBlock?: number;
+  /**
+   * Check each command the host wrote for copy-paste mistakes (e.g. `checkPastedCommand` from
+   * ecmt/paste-lint.ts); a finding is attached to the command item as `paste`, its corrected
+   * line masked like the command. Default: none.
+   */
+  checkCommand?: (command: string) => PasteMistakes | null;
 }
 
 /**
@@ -25,11 +31,21 @@ export class SessionDecoder {
   readonly #tracker: AtTracker;
   readonly #stream: StreamRedactor;
   readonly #quiet: number;
+  readonly #onItem: (item: TimelineItem) => void;
+  readonly #check: ((command: string) => PasteMistakes | null) | null;
+  readonly #display: Redactor | null;
   #lastRxT: number | null = null;
+  /** items held while an entry with notes is fed (so a note reaches its item before it is out) */
+  #held: TimelineItem[] | null = null;
+  /** commands masked by the paste check, for the items that name them later (final, echo) */
+  readonly #remask = new Map<string, string>();
 
   constructor(onItem: (item: TimelineItem) => void, opts: DecoderOptions) {
     this.#quiet = (opts.quietMs ?? 100) / 1000;
-    this.#tracker = new AtTracker(onItem, {
+    this.#onItem = onItem;
+    this.#check = opts.checkCommand ?? null;
+    this.#display = opts.redact === false ? null : createRedactor();
+    this.#tracker = new AtTracker((item) => this.#item(item), {
       grammar: opts.grammar,
       echoStartsCommand: opts.echoStartsCommand ?? true,
       ...(opts.maxLine !== undefined ? { maxLine: opts.maxLine } : {}),
@@ -46,7 +62,7 @@ export class SessionDecoder {
   push(entry: TranscriptEntry): void {
     if (entry.dir === 'note') {
       this.#stream.flush();
-      this.#tracker.note(entry.text, entry.t);
+      this.#tracker.note(this.#maskNote(entry.text), entry.t);
       return;
     }
     if (entry.dir === 'rx' && entry.t !== null && this.#lastRxT !== null && entry.t - this.#lastRxT > this.#quiet) {
@@ -56,7 +72,92 @@ export class SessionDecoder {
         this.#tracker.quiet(this.#lastRxT);
       } else this.#stream.flush('rx');
     }
-    this.#stream.push(entry.dir, entry.data, entry.t);
+    if (entry.dir === 'rx' && (entry.notes !== undefined || entry.garbage !== undefined)) this.#pushMarked(entry);
+    else this.#stream.push(entry.dir, entry.data, entry.t);
+  }
+
+  /** An rx entry of an imported log with notes after some of its lines and runs of junk in it. */
+  #pushMarked(entry: DataEntry): void {
+    const marks: Array<{ at: number; end: number; note: string | null; bytes: number; diagnosis: 'power-up' | 'baud-rate' }> = [];
+    for (const n of entry.notes ?? []) marks.push({ at: n.at, end: n.at, note: n.text, bytes: 0, diagnosis: 'baud-rate' });
+    for (const g of entry.garbage ?? []) marks.push({ at: g.at, end: g.at + g.len, note: null, bytes: g.bytes, diagnosis: g.diagnosis });
+    marks.sort((a, b) => a.at - b.at || a.end - b.end);
+    const data = entry.data;
+    const t = entry.t;
+    this.#held ??= [];
+    let pos = 0;
+    let mark = this.#held.length;
+    try {
+      for (const m of marks) {
+        if (m.at > pos) this.#stream.push('rx', data.subarray(pos, m.at), t);
+        pos = Math.max(pos, m.at);
+        this.#stream.flush('rx');
+        if (m.note === null) {
+          this.#tracker.garbage(data.subarray(m.at, m.end), m.bytes, m.diagnosis, t);
+          pos = Math.max(pos, m.end);
+          mark = this.#held.length;
+          continue;
+        }
+        // the note belongs to the module line that ends here: the last rx item since the last mark
+        let target: TimelineItem | null = null;
+        for (let i = this.#held.length - 1; i >= mark; i--) {
+          const it = this.#held[i]!;
+          if (it.dir === 'rx' && it.note === undefined) {
+            target = it;
+            break;
+          }
+        }
+        const note = this.#maskNote(m.note);
+        if (target) target.note = note;
+        else this.#tracker.note(note, t);
+        mark = this.#held.length;
+      }
+      if (pos < data.length) this.#stream.push('rx', data.subarray(pos), t);
+    } finally {
+      const held = this.#held;
+      this.#held = null;
+      for (const it of held) this.#onItem(it);
+    }
+  }
+
+  /** A person's note may quote a command with its credentials: masked by the same rules. */
+  #maskNote(text: string): string {
+    const d = this.#display;
+    if (!d) return text;
+    const r = d.line(Buffer.from(text, 'utf8'), 'tx');
+    return r.redact.length > 0 ? r.data.toString('utf8') : text;
+  }
+
+  #item(item: TimelineItem): void {
+    if (this.#check && item.role === 'command' && item.event.type === 'command') this.#pasteCheck(item, item.event);
+    else if (item.command !== undefined && this.#remask.size > 0) item.command = this.#remask.get(item.command) ?? item.command;
+    if (this.#held) this.#held.push(item);
+    else this.#onItem(item);
+  }
+
+  #pasteCheck(item: TimelineItem, ev: { raw: string; command: string }): void {
+    const found = this.#check!(ev.command);
+    if (!found) return;
+    const d = this.#display;
+    if (d) {
+      const fixed = d.line(Buffer.from(found.corrected, 'utf8'), 'tx');
+      if (fixed.redact.length > 0) {
+        found.corrected = fixed.data.toString('utf8');
+        // the mistakes hid a secret from the rules (an unknown name, odd separators): the line as
+        // written is masked from its first parameter on
+        if (d.line(Buffer.from(ev.command, 'utf8'), 'tx').redact.length === 0) {
+          const eq = ev.command.search(/[=＝:：\s]/u);
+          const from = eq < 0 ? ev.command.length : eq + 1;
+          const masked = ev.command.slice(0, from) + '*'.repeat(Math.max(0, ev.command.length - from));
+          if (this.#remask.size >= 64) this.#remask.clear();
+          this.#remask.set(ev.command, masked);
+          ev.command = masked;
+          ev.raw = masked;
+          if (item.command !== undefined) item.command = masked;
+        }
+      }
+    }
+    item.paste = found;
   }
 
   end(): void {

@@ -68,15 +68,33 @@
  * (SSCOM prints one). An empty line right after a tx line opens an rx entry (the module's leading
  * CRLF). Each tx line is its own entry.
  *
- * **Comments** (never looked for on rx lines): on a tx line, after balanced double quotes,
+ * **Notes after module lines** (paste.ts has the rule and its limits): a final result or a URC
+ * whose grammar is known loses what a person wrote after it (`+ECMTCONN: 0,0,5  ← 认证失败`);
+ * the rx entry keeps the module's text and lists the note in `notes` (byte offset of the line's
+ * end), which the decoder attaches to the item of that line. Never in a +ECMTRECV line, nor in
+ * an open payload's lines unless one starts a known `+…:` URC.
+ *
+ * **Comments** on a tx line, after balanced double quotes,
  * `→`/`←` after ≥ 1 space, `->`/`=>`/`<-`/`//`/`# ` after ≥ 2 spaces, or a trailing `(…)` group
  * after ≥ 2 spaces start a comment (`AT+ECMTOPEN=0,"host",1883            → +ECMTOPEN: 0,0`): the
  * command keeps the part before the spaces, and the comment becomes a NoteEntry right after the
  * tx entry (it is the author's expectation, not module output). Whole lines starting with `//`
  * or `# ` become notes too, except inside an explicit rx chunk or a +ECMTRECV payload.
  *
- * **Garbage** never throws: lines with control characters or U+FFFD are kept as they are, with a
- * warning naming the line; warnings stop being listed after 1000.
+ * **Garbage** never throws. Junk that a line starts with before text that reads as AT traffic
+ * (`ÿÿ\0RDY`), and lines that are mostly junk, become garbage spans of the rx entry (`garbage`:
+ * offset, length, junk bytes, diagnosis `power-up` before the first AT line or right before a
+ * boot banner, else `baud-rate`); consecutive junk lines are one span; one warning per run.
+ * Other lines with a few control characters or U+FFFD are kept as they are, with a warning
+ * naming the line; warnings stop being listed after 1000.
+ *
+ * **Pasted forms.** ANSI colour codes are removed from every line. Line numbers and editor
+ * gutters (`1  AT`, `   1: AT`, `12| …`, `  7 │ …`) are detected from the first (up to 3)
+ * non-empty lines — held back until then — and removed from every line of that shape. Lines as
+ * cat1 itself prints them (decode, monitor with its wall clock, at: `   0.125  →  AT`,
+ * `       -  ←  OK   meaning`) are read as the log they show: the `t` column is a relative stamp,
+ * the arrow the direction, cat1's explanations, findings and summary are dropped (recomputed).
+ * A line end is CRLF, LF or a lone CR (see log-lines.ts for files).
  *
  * **Terminal noise** becomes a NoteEntry, never module output: port open/close banners (`Open
  * port COM3…`, `打开串口…`, VS Code `---- … ----`, minicom, PuTTY `=~=~=`, miniterm/PlatformIO `--- … ---`) and
@@ -89,7 +107,10 @@
  * (warning; that line and later ones are text). Everywhere else hex-looking lines are text.
  */
 import { CatError, oneLine } from '../util/errors.js';
-import type { NoteEntry, TranscriptEntry } from './types.js';
+import type { EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from './types.js';
+import { isKnownFrameStart } from '../urc/index.js';
+import { cat1RxText, knownFrameType, detectGutter, garbageByteCount, garbageBytes, isAtShaped, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter, unvisible, type Gutter } from './paste.js';
+import { hexPairs, isAllBlank, isAtCommandLine, isBlank, isDigit, isLetter, isModuleFrame, isPromptLine } from './line-shape.js';
 
 export interface ImportOptions {
   /** Assume lines without a direction marker starting with an AT command are tx (host → module). Default true. */
@@ -121,22 +142,6 @@ const PROMPT = Buffer.from('> ');
 // ---------------------------------------------------------------------------------------------
 // Character helpers
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function isHexDigit(c: number): boolean {
-  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-}
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
-}
-
 /** Control characters other than TAB, Ctrl-Z, ESC, and U+FFFD (bytes a decoder could not read). */
 function nonTextChars(s: string): number {
   let n = 0;
@@ -145,11 +150,6 @@ function nonTextChars(s: string): number {
     if ((c < 32 && c !== 9 && c !== 0x1a && c !== 0x1b) || c === 0x7f || c === 0xfffd) n++;
   }
   return n;
-}
-
-function isAllBlank(s: string, from: number): boolean {
-  for (let i = from; i < s.length; i++) if (!isBlank(s.charCodeAt(i))) return false;
-  return true;
 }
 
 /** Digits at `i`: at least `min`, at most `max`, and not followed by another digit. */
@@ -425,65 +425,6 @@ function parsePrefix(s: string): Prefix {
 // ---------------------------------------------------------------------------------------------
 // Content classification
 
-/** AT command at the start of `s` (see the module doc). */
-function isAtCommandLine(s: string): boolean {
-  const a = s.charCodeAt(0);
-  const t = s.charCodeAt(1);
-  if ((a !== 65 && a !== 97) || (t !== 84 && t !== 116)) return false;
-  if (s.length === 2) return true;
-  const c = s.charCodeAt(2);
-  // + & ? = ^ $ % * # \
-  if (c === 43 || c === 38 || c === 63 || c === 61 || c === 94 || c === 36 || c === 37 || c === 42 || c === 35 || c === 92) return true;
-  if (c === 13 || c === 10) return true; // decoded hex: "AT\r"
-  if (isBlank(c)) return isAllBlank(s, 2);
-  if (!isLetter(c)) return false;
-  if (c === 68 || c === 100) {
-    // ATD<dial string>
-    const d = s.charCodeAt(3);
-    return Number.isNaN(d) || isDigit(d) || '*#+;>"TtPpLlWw,'.includes(String.fromCharCode(d));
-  }
-  // basic commands: letters in runs of at most two, each optionally followed by digits
-  let run = 0;
-  for (let j = 2; j < s.length && j < 64; j++) {
-    const ch = s.charCodeAt(j);
-    if (isLetter(ch)) {
-      if (++run > 2) return false;
-    } else if (isDigit(ch)) run = 0;
-    else if (ch === 61 || ch === 63 || ch === 59 || ch === 38) return true;
-    else if (isBlank(ch)) return isAllBlank(s, j);
-    else return false;
-  }
-  return s.length < 64;
-}
-
-/** The start of a module frame: a final result, a URC, a prompt. */
-function isModuleFrame(s: string): boolean {
-  const head = s.length > 48 ? s.slice(0, 48) : s;
-  return /^(?:OK|ERROR|RDY|NO CARRIER|BUSY|NO ANSWER|NO DIALTONE|CONNECT|SEND OK|SEND FAIL)(?:\s|$|:)|^\+[A-Za-z][A-Za-z0-9_]*(?:[:\s]|$)|^\^[A-Z]|^>\s*$/.test(head);
-}
-
-function isPromptLine(s: string): boolean {
-  return s.charCodeAt(0) === 62 && isAllBlank(s, 1);
-}
-
-/** Space-separated byte pairs → bytes, else null. */
-function hexPairs(s: string, minPairs: number): Buffer | null {
-  let i = 0;
-  const n = s.length;
-  while (i < n && isBlank(s.charCodeAt(i))) i++;
-  const bytes: number[] = [];
-  while (i < n) {
-    const a = s.charCodeAt(i);
-    const b = s.charCodeAt(i + 1);
-    if (!isHexDigit(a) || !isHexDigit(b)) return null;
-    bytes.push(parseInt(s.slice(i, i + 2), 16));
-    i += 2;
-    if (i < n && !isBlank(s.charCodeAt(i))) return null;
-    while (i < n && isBlank(s.charCodeAt(i))) i++;
-  }
-  return bytes.length >= minPairs ? Buffer.from(bytes) : null;
-}
-
 const SEPARATOR_CHARS = '-=*~_#';
 
 /** A terminal's own banner or a separator line (never module output). */
@@ -657,6 +598,8 @@ interface OpenRx {
   parts: Buffer[];
   size: number;
   blanks: number;
+  notes: EntryNote[];
+  garbage: GarbageSpan[];
 }
 
 interface OpenTx {
@@ -681,6 +624,16 @@ export class TextLogImporter {
   readonly #warnings: ImportWarning[] = [];
   #warningsDropped = 0;
   #lineNo = 0;
+  /** the first lines, held until it is known whether they carry a line-number gutter (null: decided) */
+  #probe: string[] | null = [];
+  #gutter: Gutter | null = null;
+  /** a line of AT traffic was seen (garbage before it is power-up noise) */
+  #seenAt = false;
+  /** the line before was garbage (one warning per run) */
+  #inGarbage = false;
+  /** cat1's own text output was recognised; its summary block follows the timeline */
+  #cat1 = false;
+  #cat1Summary = false;
   #open: Open | null = null;
   #out: TranscriptEntry[] = [];
   #held: TranscriptEntry[] = [];
@@ -724,20 +677,47 @@ export class TextLogImporter {
 
   /** Feed one line of the log (without its line terminator). Returns the entries completed so far. */
   push(line: string): TranscriptEntry[] {
+    const l = typeof line === 'string' ? line : String(line);
+    const probe = this.#probe;
+    if (probe !== null) {
+      // hold the first lines while they all carry a number: they may be an editor's gutter
+      probe.push(l);
+      const first = probe.length === 1 && l.charCodeAt(0) === 0xfeff ? l.slice(1) : l;
+      const numbered = first.trim().length === 0 || numberPrefix(first) !== null;
+      const filled = probe.filter((x) => x.trim().length > 0).length >= 3 || probe.length >= 16;
+      if (numbered && !filled) return [];
+      this.#release();
+      return this.#take();
+    }
+    this.#one(l);
+    return this.#take();
+  }
+
+  /** Decide on the gutter from the held lines, then import them. */
+  #release(): void {
+    const probe = this.#probe;
+    if (probe === null) return;
+    this.#probe = null;
+    const first = probe.map((x, i) => (i === 0 && x.charCodeAt(0) === 0xfeff ? x.slice(1) : x));
+    this.#gutter = detectGutter(first.map(stripAnsi));
+    for (const x of probe) this.#one(x);
+  }
+
+  #one(line: string): void {
     this.#lineNo++;
     try {
-      this.#line(typeof line === 'string' ? line : String(line));
+      this.#line(line);
     } catch (err) {
       // Never throw on input: report and go on with the next line.
       this.#open = null;
       this.#warn(`internal error while importing this line, skipped: ${oneLine(err)}`);
     }
-    return this.#take();
   }
 
   /** End of input: returns the remaining entries. */
   end(): TranscriptEntry[] {
     try {
+      this.#release();
       this.#close();
       for (const e of this.#held) this.#out.push(e);
       this.#held = [];
@@ -770,10 +750,31 @@ export class TextLogImporter {
     let e = s.length;
     while (e > 0 && (s.charCodeAt(e - 1) === 13 || s.charCodeAt(e - 1) === 10)) e--;
     if (e !== s.length) s = s.slice(0, e);
-    const junk = nonTextChars(s);
-    if (junk > 0) this.#warn(`${junk} control or undecodable character${junk === 1 ? '' : 's'} in this line (binary data or a wrong text encoding?); kept as they are`);
+    s = stripAnsi(s);
+    if (this.#gutter) s = stripGutter(s, this.#gutter);
+    if (this.#cat1Line(s)) return;
 
     let p = parsePrefix(s);
+    let stampUs: number | null = null;
+    let stamped = false;
+    const g = splitGarbage(p.rest);
+    if (g) {
+      if (!this.#inGarbage) this.#warn(`${garbageByteCount(g.garbage)} bytes of binary junk (control or undecodable characters): a garbage item (power-up noise or a wrong baud rate?)`);
+      this.#inGarbage = true;
+      if (p.stamp) {
+        stampUs = this.#time(p.stamp);
+        stamped = true;
+      }
+      this.#addGarbage(g.garbage, g.text, this.#hasTimes ? this.#lastUs / US_PER_S : null, stampUs);
+      if (g.text.length === 0) return;
+      p = { ...p, rest: g.text };
+      if (!p.headed) s = g.text;
+    } else {
+      this.#inGarbage = false;
+      const junk = nonTextChars(s);
+      if (junk > 0) this.#warn(`${junk} control or undecodable character${junk === 1 ? '' : 's'} in this line (binary data or a wrong text encoding?); kept as they are`);
+    }
+    if (!this.#seenAt && isAtShaped(p.rest)) this.#seenAt = true;
     // Inside a received chunk or a +ECMTRECV payload, in a log whose prefixes always carry a time,
     // a marker without one is payload text.
     if (p.headed && !p.stamp && this.#prefixedAllStamped === true && this.#inChunk()) {
@@ -781,8 +782,7 @@ export class TextLogImporter {
     }
     if (p.headed) this.#prefixedAllStamped = (this.#prefixedAllStamped ?? true) && p.stamp !== null;
 
-    let stampUs: number | null = null;
-    if (p.stamp) stampUs = this.#time(p.stamp);
+    if (p.stamp && !stamped) stampUs = this.#time(p.stamp);
     const t = this.#hasTimes ? this.#lastUs / US_PER_S : null;
 
     if (p.dir) this.#explicit(p.dir, p.rest, t, stampUs, p.hex);
@@ -929,6 +929,105 @@ export class TextLogImporter {
     this.#rxText(joinable ? this.#splitIfFull(joinable) : this.#openRx(t, stampUs, false), text);
   }
 
+  // ----- garbage -----
+
+  /** A run of junk: into the open rx entry (a run across lines stays one span), else a new one. */
+  #addGarbage(garbage: string, after: string, t: number | null, stampUs: number | null): void {
+    const o = this.#open;
+    const rx = o !== null && o.dir === 'rx' && (stampUs === null || stampUs === o.stampUs) ? this.#splitIfFull(o) : this.#openRx(t, stampUs, false);
+    this.#flushBlanks(rx, rx.blanks);
+    const whole = after.length === 0;
+    const data = whole ? Buffer.concat([garbageBytes(garbage), CRLF]) : garbageBytes(garbage);
+    const bytes = garbageByteCount(garbage);
+    const last = rx.garbage[rx.garbage.length - 1];
+    const diagnosis = !this.#seenAt || /^(?:RDY|\^SYSSTART)/.test(after) ? 'power-up' : 'baud-rate';
+    if (last && last.at + last.len === rx.size) {
+      last.len += data.length;
+      last.bytes += bytes;
+      if (diagnosis === 'power-up') last.diagnosis = diagnosis;
+    } else rx.garbage.push({ at: rx.size, len: data.length, bytes, diagnosis });
+    this.#push(rx, data);
+    this.#lastDir = 'rx';
+  }
+
+  // ----- cat1's own text output -----
+
+  /** A line as cat1 prints it (decode, monitor, at): imported as what it shows. True when handled. */
+  #cat1Line(s: string): boolean {
+    const c = parseCat1Line(s);
+    if (!c) {
+      // the column header cat1 monitor prints once
+      if (/^(?:wall clock +since +dir|时钟 +相对秒 +方向)/.test(s)) return true;
+      if (!this.#cat1) return false;
+      const u = s.trim();
+      if (u === 'Summary' || u === '概要') {
+        // cat1's own conclusions: recomputed from the timeline, not read back
+        this.#cat1Summary = true;
+        this.#warn("cat1's own summary block: skipped (the summary is recomputed from the timeline)");
+        return true;
+      }
+      if (this.#cat1Summary && (u.length === 0 || s.startsWith('  '))) return true;
+      this.#cat1Summary = false;
+      // the copy-paste findings cat1 printed under a command: recomputed too
+      if (/^ {13}(?:⚠ | {2}\S)/.test(s)) return true;
+      // what cat1 at says of an outcome (a timeout, a reboot): its words, not traffic
+      if (/^ {10}\S/.test(s)) {
+        this.#close();
+        this.#emit({ t: this.#hasTimes ? this.#lastUs / US_PER_S : null, dir: 'note', text: s.trim() });
+        return true;
+      }
+      if (u.startsWith('cat1: ')) {
+        this.#close();
+        this.#emit({ t: this.#hasTimes ? this.#lastUs / US_PER_S : null, dir: 'note', text: u });
+        return true;
+      }
+      return false;
+    }
+    this.#cat1 = true;
+    this.#cat1Summary = false;
+    if (c.kind === 'more') {
+      const o = this.#open;
+      const text = unvisible(c.body);
+      if (o && o.dir === 'rx') this.#rxLine(this.#splitIfFull(o), text);
+      else this.#bare(text, this.#hasTimes ? this.#lastUs / US_PER_S : null);
+      return true;
+    }
+    let stampUs: number | null = null;
+    if (c.t !== null) stampUs = this.#time({ wall: false, day: null, us: Math.round(c.t * US_PER_S) });
+    const t = this.#hasTimes ? this.#lastUs / US_PER_S : null;
+    if (c.kind === 'note') {
+      this.#close();
+      const body = c.body.startsWith('# ') ? c.body.slice(2) : c.body;
+      this.#emit({ t, dir: 'note', text: body });
+      return true;
+    }
+    if (c.kind === 'tx') {
+      const data = /^(?:data|数据): (.*)$/.exec(c.body);
+      this.#seenAt = true;
+      if (data) {
+        // the payload written after the prompt, its end shown as ⟨^Z⟩ / ⟨ESC⟩ (and a word)
+        const body = (data[1] ?? '').replace(/(⟨ESC⟩) \S+$/, '$1');
+        this.#explicit('tx', unvisible(body.endsWith('⟨^Z⟩') || body.endsWith('⟨ESC⟩') ? body : `${body}⟨^Z⟩`), t, stampUs, false);
+      } else this.#explicit('tx', unvisible(c.body), t, stampUs, false);
+      return true;
+    }
+    const junk = /^(?:[0-9a-f]{2} )*[0-9a-f]{2}(?: …)?  (?:garbage: (\d+) bytes|乱码：(\d+) 字节)(.*)$/.exec(c.body);
+    if (junk) {
+      // a garbage item as cat1 showed it: its byte count and diagnosis, the bytes themselves are gone
+      const n = Number(junk[1] ?? junk[2]);
+      const powerUp = /power-up|上电/.test(junk[3] ?? '');
+      const seen = this.#seenAt;
+      this.#seenAt = !powerUp;
+      this.#addGarbage('\ufffd'.repeat(Math.min(n, MAX_ENTRY)), '', t, stampUs);
+      this.#seenAt = seen;
+      return true;
+    }
+    const rx = cat1RxText(c.body);
+    if (isAtShaped(rx.text)) this.#seenAt = true;
+    this.#explicit('rx', rx.text, t, stampUs, false);
+    return true;
+  }
+
   // ----- hex -----
 
   #hexOf(text: string, tagged: boolean): Buffer | null {
@@ -956,7 +1055,7 @@ export class TextLogImporter {
 
   #openRx(t: number | null, stampUs: number | null, explicit: boolean): OpenRx {
     this.#close();
-    const rx: OpenRx = { dir: 'rx', t, explicit, stampUs, parts: [], size: 0, blanks: 0 };
+    const rx: OpenRx = { dir: 'rx', t, explicit, stampUs, parts: [], size: 0, blanks: 0, notes: [], garbage: [] };
     this.#open = rx;
     return rx;
   }
@@ -967,7 +1066,7 @@ export class TextLogImporter {
     const { blanks } = o;
     o.blanks = 0;
     this.#close();
-    const next: OpenRx = { ...o, parts: [], size: 0, blanks };
+    const next: OpenRx = { ...o, parts: [], size: 0, blanks, notes: [], garbage: [] };
     this.#open = next;
     return next;
   }
@@ -982,8 +1081,27 @@ export class TextLogImporter {
     rx.blanks = 0;
   }
 
-  #rxText(rx: OpenRx, text: string): void {
+  #rxText(rx: OpenRx, line: string): void {
     this.#flushBlanks(rx, rx.blanks);
+    let text = line;
+    let note: string | null = null;
+    const split = splitModuleNote(line);
+    // inside an open +ECMTRECV payload only a line that starts a known URC is cut (it ends the
+    // payload whatever follows it); any other line may be payload text
+    if (split && (!this.#inRecvPayload || (split.text.startsWith('+') && isKnownFrameStart(split.text)))) {
+      text = split.text;
+      note = split.note;
+    }
+    this.#rxLine(rx, text);
+    if (note !== null) rx.notes.push({ at: rx.size, text: note });
+  }
+
+  #rxLine(rx: OpenRx, text: string): void {
+    if (/^(?:RDY|\^SYSSTART)/.test(text) && rx.garbage.length > 0) {
+      // junk right before a boot banner is the module powering up
+      const last = rx.garbage[rx.garbage.length - 1]!;
+      if (last.at + last.len === rx.size) last.diagnosis = 'power-up';
+    }
     this.#lastDir = 'rx';
     if (isPromptLine(text)) {
       this.#push(rx, PROMPT);
@@ -1073,7 +1191,12 @@ export class TextLogImporter {
       // break before the next marker; elsewhere an empty line is a line the module sent.
       const keep = o.explicit ? o.blanks - 1 : o.blanks;
       if (keep > 0) this.#flushBlanks(o, keep);
-      if (o.size > 0) this.#emit({ t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) });
+      if (o.size > 0) {
+        const entry: TranscriptEntry = { t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) };
+        if (o.notes.length > 0) entry.notes = o.notes;
+        if (o.garbage.length > 0) entry.garbage = o.garbage;
+        this.#emit(entry);
+      }
       return;
     }
     let data: Buffer;
@@ -1213,42 +1336,47 @@ export function importTextLog(
 }
 
 /**
- * Cheap sniff: does this look like a terminal log of AT traffic (vs binary junk or an unrelated
- * file)? Looks at the first 64 KiB: mostly printable text, and at least one AT command line with
- * a module answer (or two commands), or answers next to direction markers; hex dumps are decoded.
+ * Cheap sniff: does this look like a log of AT traffic (vs binary junk or an unrelated file)?
+ * Looks at the first 64 KiB, read as the importer reads it (line numbers, colour codes and
+ * cat1's own layout removed, junk split off): at least one line is an AT command, a final
+ * result (`OK`, `ERROR`, `+CME ERROR: …`) or a URC of a family cat1 knows, a note after it
+ * allowed; or, without such a line, two `+XXX:` lines next to direction markers; hex dumps are
+ * decoded first. One line is enough: a single command, or only the module's side, is a log.
  */
 export function looksLikeAtLog(sample: string): boolean {
   if (typeof sample !== 'string' || sample.length === 0) return false;
-  const s = sample.length > 65_536 ? sample.slice(0, 65_536) : sample;
-  let junk = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0x1a && c !== 0x1b) || c === 0xfffd) junk++;
-  }
-  if (junk > 2 + s.length * 0.02) return false;
-  let commands = 0;
+  const s = (sample.length > 65_536 ? sample.slice(0, 65_536) : sample).replace(/^\uFEFF/, '');
   let answers = 0;
   let markers = 0;
   let lines = 0;
   const hexBytes: Buffer[] = [];
+  const all: string[] = [];
   for (const raw of splitLines(s)) {
     if (++lines > 4000) break;
-    const line = raw.length > 512 ? raw.slice(0, 512) : raw;
-    const p = parsePrefix(line);
+    all.push(stripAnsi(raw.length > 512 ? raw.slice(0, 512) : raw));
+  }
+  const gutter = detectGutter(all.slice(0, 3));
+  for (const l of all) {
+    const line = gutter ? stripGutter(l, gutter) : l;
+    const cat1 = parseCat1Line(line);
+    const p = parsePrefix(cat1 ? (cat1.kind === 'rx' ? cat1RxText(cat1.body).text : cat1.body) : line);
     if (p.dir) markers++;
-    const text = p.rest;
+    const g = splitGarbage(p.rest);
+    const text = g ? g.text : p.rest;
+    if (text.length === 0) continue;
     const hex = hexPairs(text, 2);
     if (hex) {
       if (hexBytes.length < 256) hexBytes.push(hex);
       continue;
     }
-    if (isAtCommandLine(text)) commands++;
-    else if (isModuleFrame(text)) answers++;
+    if (isAtCommandLine(text)) return true;
+    const frame = splitModuleNote(text)?.text ?? text;
+    if (isKnownFrameStart(frame.trimEnd()) || knownFrameType(frame) !== null) return true;
+    if (isModuleFrame(text)) answers++;
   }
-  if (hexBytes.length > 0 && commands === 0 && answers === 0) {
+  if (hexBytes.length > 0) {
     const decoded = Buffer.concat(hexBytes).toString('latin1');
     return /AT[+&A-Z?]/i.test(decoded) && /\r\n(?:OK|ERROR|\+[A-Z])/.test(decoded);
   }
-  return (commands >= 1 && (answers >= 1 || commands >= 2)) || (answers >= 2 && markers >= 1);
+  return answers >= 2 && markers >= 1;
 }
-

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { CatError } from '../util/errors.js';
 import { decodeEntry, decodeHeader } from './format.js';
 import { readLines, textDecoderLine, type RawLine } from './reader.js';
+import { readLogLines } from './log-lines.js';
 import { looksLikeAtLog, TextLogImporter } from './import.js';
 import type { TranscriptEntry, TranscriptHeader } from './types.js';
 
@@ -15,6 +16,10 @@ export interface SessionInput {
   warnings: Array<{ line: number; message: string }>;
   /** whether entries carry times */
   timed(): boolean;
+  /** bytes read from the file so far (for a progress bar) */
+  bytesRead(): number;
+  /** the file's size in bytes, or null for stdin */
+  size: number | null;
 }
 
 const SNIFF = 64 * 1024;
@@ -30,17 +35,43 @@ function countBad(text: string): number {
  * UTF-8 but reads cleanly as GBK, that is the encoding.
  */
 export function sniffEncoding(sample: Buffer): 'utf8' | 'gbk' {
-  // cut at the last LF so a character split at the end of the sample does not count
-  const lf = sample.lastIndexOf(0x0a);
-  const s = lf > 0 ? sample.subarray(0, lf + 1) : sample;
-  if (countBad(s.toString('utf8')) === 0) return 'utf8';
+  // cut at the last line end so a character split at the end of the sample does not count
+  const lf = Math.max(sample.lastIndexOf(0x0a), sample.lastIndexOf(0x0d));
+  const cut = lf > 0 ? sample.subarray(0, lf + 1) : sample;
+  if (countBad(cut.toString('utf8')) === 0) return 'utf8';
+  // lines with binary junk (power-up noise) read badly in any encoding: judge by the others
+  const s = textLines(cut);
+  if (s.length === 0) return 'utf8';
+  const u = countBad(s.toString('utf8'));
+  if (u === 0) return 'utf8';
   try {
-    const g = new TextDecoder('gbk').decode(s);
-    if (countBad(g) === 0) return 'gbk';
+    const g = countBad(new TextDecoder('gbk').decode(s));
+    if (g === 0 || g * 4 < u) return 'gbk';
   } catch {
     // no ICU data for GBK in this Node build
   }
   return 'utf8';
+}
+
+/** The lines of a sample without control bytes or 0xFF (junk), joined with LF. */
+function textLines(sample: Buffer): Buffer {
+  const keep: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i <= sample.length; i++) {
+    const b = i < sample.length ? sample[i]! : 0x0a;
+    if (b !== 0x0a && b !== 0x0d) continue;
+    const line = sample.subarray(start, i);
+    start = i + 1;
+    let junk = false;
+    for (const x of line) {
+      if ((x < 0x20 && x !== 0x09 && x !== 0x1a && x !== 0x1b) || x === 0x7f || x === 0xff) {
+        junk = true;
+        break;
+      }
+    }
+    if (!junk && line.length > 0) keep.push(line, Buffer.from([0x0a]));
+  }
+  return Buffer.concat(keep);
 }
 
 /** Why a sample is not text: null when it is. */
@@ -62,7 +93,7 @@ export function binaryReason(sample: Buffer, encoding: 'utf8' | 'gbk' = 'utf8'):
 }
 
 /** Read a stream's first bytes and give back a stream that still yields them. */
-async function peek(stream: AsyncIterable<Buffer | string>): Promise<{ head: Buffer; rest: AsyncGenerator<Buffer> }> {
+async function peek(stream: AsyncIterable<Buffer | string>, counter: { read: number } = { read: 0 }): Promise<{ head: Buffer; rest: AsyncGenerator<Buffer> }> {
   const it = stream[Symbol.asyncIterator]();
   const got: Buffer[] = [];
   let size = 0;
@@ -79,12 +110,17 @@ async function peek(stream: AsyncIterable<Buffer | string>): Promise<{ head: Buf
   }
   const head = Buffer.concat(got);
   async function* rest(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
+    if (head.length > 0) {
+      counter.read += head.length;
+      yield head;
+    }
     if (finished) return;
     for (;;) {
       const r = await it.next();
       if (r.done) return;
-      yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      counter.read += b.length;
+      yield b;
     }
   }
   return { head, rest: rest() };
@@ -97,6 +133,8 @@ async function peek(stream: AsyncIterable<Buffer | string>): Promise<{ head: Buf
 export async function openSessionInput(path: string, stdin: Readable = process.stdin): Promise<SessionInput> {
   const name = path === '-' ? 'stdin' : path;
   let stream: AsyncIterable<Buffer | string>;
+  let size: number | null = null;
+  const counter = { read: 0 };
   if (path === '-') stream = stdin;
   else {
     let st;
@@ -106,30 +144,38 @@ export async function openSessionInput(path: string, stdin: Readable = process.s
       throw new CatError('ERR_INPUT', `${name}: no such file`);
     }
     if (st.isDirectory()) throw new CatError('ERR_INPUT', `${name}: is a directory, not a file`);
+    size = st.size;
     stream = createReadStream(path, { highWaterMark: 1 << 20 });
   }
   let head: Buffer;
   let rest: AsyncGenerator<Buffer>;
   try {
-    ({ head, rest } = await peek(stream));
+    ({ head, rest } = await peek(stream, counter));
   } catch (err) {
     throw new CatError('ERR_INPUT', `${name}: cannot read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   if (head.toString('utf8').trim().length === 0) throw new CatError('ERR_INPUT', `${name}: empty, nothing to decode`);
   const encoding = sniffEncoding(head);
-  const bin = binaryReason(head, encoding);
-  if (bin) throw new CatError('ERR_INPUT', `${name}: ${bin}`);
   const headText = encoding === 'gbk' ? new TextDecoder('gbk').decode(head) : head.toString('utf8');
   const first = headText.replace(/^\uFEFF/, '').trimStart();
-  if (first.startsWith('{')) return transcriptInput(name, readLines(rest));
-  const lines = encoding === 'gbk' ? readLines(rest, undefined, textDecoderLine('gbk')) : readLines(rest);
-  if (!looksLikeAtLog(headText)) {
-    throw new CatError('ERR_INPUT', `${name}: this does not look like an AT log or a cat1 transcript (no AT command, final result or URC in its first lines)`);
+  const progress = { bytesRead: () => counter.read, size };
+  if (first.startsWith('{')) {
+    const bin = binaryReason(head, encoding);
+    if (bin) throw new CatError('ERR_INPUT', `${name}: ${bin}`);
+    return { ...(await transcriptInput(name, readLines(rest))), ...progress };
   }
-  return textLogInput(lines);
+  // binary junk inside a text log is garbage to report, not a reason to refuse: a file is
+  // binary only when no line of it reads as AT traffic
+  if (!looksLikeAtLog(headText)) {
+    const bin = binaryReason(head, encoding);
+    if (bin) throw new CatError('ERR_INPUT', `${name}: ${bin} (and no line of it reads as an AT command, a final result or a URC)`);
+    throw new CatError('ERR_INPUT', `${name}: this does not look like an AT log or a cat1 transcript (no line in its first 64 KiB reads as an AT command, a final result or a URC)`);
+  }
+  const lines = readLogLines(rest, encoding === 'gbk' ? textDecoderLine('gbk') : undefined);
+  return { ...textLogInput(lines), ...progress };
 }
 
-async function transcriptInput(name: string, lines: AsyncGenerator<RawLine>): Promise<SessionInput> {
+async function transcriptInput(name: string, lines: AsyncGenerator<RawLine>): Promise<Omit<SessionInput, 'bytesRead' | 'size'>> {
   let header: TranscriptHeader | null = null;
   for (;;) {
     const r = await lines.next();
@@ -160,7 +206,7 @@ async function transcriptInput(name: string, lines: AsyncGenerator<RawLine>): Pr
   return { format: 'transcript', header, entries: entries(), warnings, timed: () => timed };
 }
 
-function textLogInput(lines: AsyncGenerator<RawLine>): SessionInput {
+function textLogInput(lines: AsyncGenerator<RawLine>): Omit<SessionInput, 'bytesRead' | 'size'> {
   const importer = new TextLogImporter();
   const warnings: SessionInput['warnings'] = [];
   async function* entries(): AsyncGenerator<TranscriptEntry> {

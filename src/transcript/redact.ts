@@ -54,20 +54,27 @@ export function paramSpans(line: string, start: number): Array<{ at: number; len
       out.push({ at: i + 1, len: end - (i + 1), quoted: true });
       i = close < 0 ? n : close + 1;
       // after the closing quote: the next separator
-      while (i < n && line[i] !== ',' && line[i] !== ';') i++;
+      while (i < n && line[i] !== ',' && line[i] !== ';' && !fullWidthComma(line, i)) i++;
       if (i >= n || line[i] === ';') break;
-      i++;
+      i += fullWidthComma(line, i) ? FW_COMMA.length : 1;
     } else {
       let end = i;
-      while (end < n && line[end] !== ',' && line[end] !== ';') end++;
+      while (end < n && line[end] !== ',' && line[end] !== ';' && !fullWidthComma(line, end)) end++;
       let e = end;
       while (e > i && (line[e - 1] === ' ' || line[e - 1] === '\r' || line[e - 1] === '\n')) e--;
       out.push({ at: i, len: e - i, quoted: false });
       if (end >= n || line[end] === ';') break;
-      i = end + 1;
+      i = end + (fullWidthComma(line, end) ? FW_COMMA.length : 1);
     }
   }
   return out;
+}
+
+/** A full-width comma `，` (U+FF0C) as its UTF-8 bytes read as latin1: commands pasted from a Chinese document carry it. */
+const FW_COMMA = '\u00ef\u00bc\u008c';
+
+function fullWidthComma(line: string, i: number): boolean {
+  return line.charCodeAt(i) === 0xef && line.startsWith(FW_COMMA, i);
 }
 
 /** Every place in `line` where `keyword` (upper case) starts, case-insensitively. */
@@ -115,7 +122,7 @@ const ASSIGN = /\s*=\s*/y;
 const ASSIGN_OR_ANSWER = /\s*(?:=|:)\s*/y;
 
 /** `AT+ECMTCONN=0,"id","user","pass"` (and Quectel's `AT+QMTCONN=`): user name and password, also in the module's echo. */
-const mqttConn = paramRule('mqtt-conn-credentials', ['+ECMTCONN', '+QMTCONN'], ASSIGN, (i) => (i === 2 ? 'username' : i === 3 ? 'password' : null));
+const mqttConn = paramRule('mqtt-conn-credentials', ['+ECMTCONN', '+QMTCONN', '+ECMTCON'], ASSIGN, (i) => (i === 2 ? 'username' : i === 3 ? 'password' : null));
 
 /**
  * `AT+ECMTCFG="ssl"|"aliauth",…` and the query answers `+ECMTCFG: "aliauth",…` (and Quectel's

@@ -66,6 +66,35 @@ export interface DataEntry {
   dir: 'tx' | 'rx';
   data: Buffer;
   redact?: Redaction[];
+  /**
+   * Imported logs only (never written to a transcript file): notes a person wrote after a line
+   * of this entry (`+ECMTCONN: 0,0,5  ← 认证失败`). `at` is the byte offset where the annotated
+   * line ends (after its line end); the note is not part of `data`.
+   */
+  notes?: EntryNote[];
+  /** Imported logs only: runs of binary junk inside `data` (power-up noise, a wrong baud rate). */
+  garbage?: GarbageSpan[];
+}
+
+export interface EntryNote {
+  at: number;
+  text: string;
+}
+
+/** Why a run of junk is there, as far as the log shows it. */
+export type GarbageDiagnosis =
+  /** before the first line of AT traffic, or right before a boot banner */
+  | 'power-up'
+  /** between lines of AT traffic */
+  | 'baud-rate';
+
+export interface GarbageSpan {
+  /** byte offset and length in the entry's data */
+  at: number;
+  len: number;
+  /** junk bytes as read from the log (an undecodable byte counts one; line breaks do not count) */
+  bytes: number;
+  diagnosis: GarbageDiagnosis;
 }
 
 export interface NoteEntry {

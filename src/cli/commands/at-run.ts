@@ -7,6 +7,7 @@ import { commandName, commandForm } from '../../at/profiles.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { resultFailure, type ResultUrc } from '../../urc/failure.js';
 import { tr, text } from '../../util/i18n.js';
+import { checkPastedCommand } from '../../ecmt/paste-lint.js';
 import { CatError } from '../../util/errors.js';
 import { Out, note, wantColor } from '../io.js';
 import { modemSettings } from '../options.js';
@@ -38,11 +39,29 @@ function outcomeJson(o: AtOutcome, lang: 'en' | 'zh'): Record<string, unknown> {
   return base;
 }
 
+/** One stderr line per copy-paste mistake found in the commands, then what the module will answer and the corrected line. */
+export function pasteWarnings(commands: readonly string[], mask: (line: string) => string, lang: 'en' | 'zh'): string[] {
+  const out: string[] = [];
+  commands.forEach((c, i) => {
+    const r = checkPastedCommand(c);
+    if (!r) return;
+    for (const f of r.findings) out.push(tr(text(`cat1: warning: argument ${i + 1}: copy-paste mistake: ${f.message.en}`, `cat1: 警告：参数 ${i + 1}：复制粘贴错误：${f.message.zh}`), lang));
+    out.push(tr(text(`cat1: warning: argument ${i + 1}: ${r.answer.en}; corrected: ${mask(r.corrected)}`, `cat1: 警告：参数 ${i + 1}：${r.answer.zh}；应为：${mask(r.corrected)}`), lang));
+  });
+  return out;
+}
+
 export async function runAt(args: AtArgs): Promise<number> {
   const s = modemSettings(args, AT_OPTIONS);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const commands = args.commands.map(String);
   if (commands.length === 0) throw new CatError('ERR_INVALID_OPTION', 'name at least one AT command, e.g. cat1 at AT+CSQ', { zh: '请至少给出一条 AT 命令，例如 cat1 at AT+CSQ' });
+  // copy-paste mistakes (typographic quotes, full-width punctuation, near-miss names…): said
+  // before anything is sent, with the corrected line masked like any output
+  if (!s.logSecrets) {
+    const masker = createRedactor();
+    pasteWarnings(commands, (line) => masker.line(Buffer.from(line, 'utf8'), 'tx').data.toString('utf8'), out.lang).forEach((w) => note(w));
+  } else pasteWarnings(commands, (line) => line, out.lang).forEach((w) => note(w));
   // checked before the port is opened; the messages name the command, never its values (a password)
   commands.forEach((c, i) => {
     const name = `argument ${i + 1} ("${c.trim().split(/[=\r\n]/)[0]!.slice(0, 24)}…")`;

@@ -3,6 +3,8 @@ import { SessionDecoder } from '../../transcript/decode.js';
 import { defaultGrammar } from '../../grammar.js';
 import { itemToJson } from '../../at/json.js';
 import { SummaryBuilder } from '../../ecmt/summary.js';
+import { checkPastedCommand } from '../../ecmt/paste-lint.js';
+import { Progress } from '../progress.js';
 import { langFromEnv } from '../../util/i18n.js';
 import { CatError } from '../../util/errors.js';
 import type { TimelineItem } from '../../at/types.js';
@@ -23,7 +25,10 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
     grammar: defaultGrammar(),
     quietMs,
     redact: args['log-secrets'] !== true,
+    checkCommand: checkPastedCommand,
   });
+  // a one-line bar on stderr for big files, only on a terminal and never with --json
+  const progress = Progress.forInput(input.size, { json: out.json, stream: process.stderr });
   if (!out.json && input.header) {
     const h = input.header;
     out.line(out.p.dim(`# ${h.kind}${h.source ? ` — ${h.source}` : ''}${h.module?.model ? ` — ${h.module.model}` : ''}`));
@@ -42,8 +47,12 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
     flush();
     // let a slow reader of stdout catch up (every 64 entries: memory stays bounded, and an
     // await per entry would cost more than the entry)
-    if ((++n & 63) === 0) await out.drain();
+    if ((++n & 63) === 0) {
+      await out.drain();
+      progress?.update(input.bytesRead());
+    }
   }
+  progress?.done();
   decoder.end();
   flush();
   const s = summary.summary;
@@ -53,7 +62,15 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
     note('cat1: nothing to decode (no AT traffic found)');
     return EXIT.USAGE;
   }
-  if (out.json) out.obj({ type: 'summary', format: input.format, ...s, firstFailure: s.firstFailure ? { ...s.firstFailure, why: out.t(s.firstFailure.why) } : null });
+  if (out.json) {
+    out.obj({
+      type: 'summary',
+      format: input.format,
+      ...s,
+      firstFailure: s.firstFailure ? { ...s.firstFailure, why: out.t(s.firstFailure.why) } : null,
+      lastFailure: s.lastFailure ? { ...s.lastFailure, why: out.t(s.lastFailure.why) } : null,
+    });
+  }
   else for (const l of formatSummary(s, out)) out.line(l);
   await out.flush();
   for (const w of input.warnings) note(`cat1: warning: line ${w.line}: ${w.message}`);
