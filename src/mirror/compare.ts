@@ -367,8 +367,9 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   // user names by their form (the client ID stays: the verdict needs it), the password wherever it is
   const brokerLog = o.logSecrets ? logLines : logLines.map((l) => maskLogLine(l, creds.password ? [creds.password] : []));
   const logIdentity: LogIdentity | null = o.brokerLog !== undefined || o.brokerLogLines !== undefined ? moduleIdentityFromLog(brokerLog, { clientId: creds.clientId, directPorts, directOnlyIds: [trafficId] }) : null;
+  // a step only when the identities differ; an agreement shows in report.identity (observed, probe)
   const identityStep = identityComparison(creds.clientId, moduleConnect, logIdentity, takeover);
-  if (identityStep) steps.splice(steps.findIndex((s) => s.step === 'connect') + 1, 0, identityStep);
+  if (identityStep && !identityStep.same) steps.splice(steps.findIndex((s) => s.step === 'connect') + 1, 0, identityStep);
   const credentialCheck = lintCredentialsAcrossProfiles(creds);
   const verdict = explainComparison({
     profile,
