@@ -33,6 +33,10 @@ export function formatReport(r: CompareReport, out: Out): string[] {
     const restored = { untouched: t('the module\'s session was not touched', '模组会话未受影响'), 'module-reconnected': t('the module reconnected by itself', '模组已自行重连'), 'reconnected-by-cat1': t('cat1 connected the module again', 'cat1 已重新连接模组'), failed: t('the module\'s session could NOT be restored', '模组会话未能恢复') }[pr.restored];
     L.push(p.dim(t(`identity probe (--probe-identity): a direct connect as "${pr.clientId}" → ${verdict}; ${restored}`, `身份探测（--probe-identity）：以“${pr.clientId}”直连 → ${verdict}；${restored}`)));
   }
+  // the values against every known build: which would refuse or cut them (lengths only)
+  for (const k of r.credentialCheck) {
+    L.push(p.dim(k.effect === 'truncate' ? t(`other builds: ${k.profile} would cut the ${k.field} (${k.valueLength} bytes) to ${k.limit} bytes`, `其他固件：${k.profile} 会把${k.field}（${k.valueLength} 字节）截断为 ${k.limit} 字节`) : t(`other builds: ${k.profile} would refuse the ${k.field} (${k.valueLength} bytes, limit ${k.limit})`, `其他固件：${k.profile} 会拒绝${k.field}（${k.valueLength} 字节，上限 ${k.limit}）`)));
+  }
   for (const f of r.lint) {
     const sev = f.severity === 'error' ? p.red(t('lint error', '检查错误')) : f.severity === 'warning' ? p.yellow(t('lint warning', '检查警告')) : p.dim(t('lint', '检查'));
     L.push(`${sev}: ${out.t(f.message)}`);

@@ -90,7 +90,7 @@ function moduleObservations(r: StepResult): Text[] {
   return out;
 }
 
-const skipped = (why: Text): SideOutcome => ({ ok: false, code: null, detail: why, latencyMs: null, skipped: true });
+const skipped = (why: Text): SideOutcome => ({ ok: false, code: null, detail: why, latencyMs: null, skipped: true, observed: [text(`nothing sent: ${why.en}`, `未发送：${why.zh}`)] });
 
 /** The module's side of a step, with a comparable code. */
 function fromModule(r: StepResult): SideOutcome {
