@@ -1,6 +1,7 @@
 import type { CompareReport, SideOutcome } from '../mirror/report.js';
 import { text } from '../util/i18n.js';
 import type { Out } from './io.js';
+import { fieldLabel } from '../ecmt/lint.js';
 
 function cell(s: SideOutcome, out: Out): string {
   if (s.skipped) return out.p.dim(`– ${out.t(s.detail)}`);
@@ -35,7 +36,8 @@ export function formatReport(r: CompareReport, out: Out): string[] {
   }
   // the values against every known build: which would refuse or cut them (lengths only)
   for (const k of r.credentialCheck) {
-    L.push(p.dim(k.effect === 'truncate' ? t(`other builds: ${k.profile} would cut the ${k.field} (${k.valueLength} bytes) to ${k.limit} bytes`, `其他固件：${k.profile} 会把${k.field}（${k.valueLength} 字节）截断为 ${k.limit} 字节`) : t(`other builds: ${k.profile} would refuse the ${k.field} (${k.valueLength} bytes, limit ${k.limit})`, `其他固件：${k.profile} 会拒绝${k.field}（${k.valueLength} 字节，上限 ${k.limit}）`)));
+    const f = fieldLabel(k.field);
+    L.push(p.dim(k.effect === 'truncate' ? t(`other builds: ${k.profile} would cut the ${f.en} (${k.valueLength} bytes) to ${k.limit} bytes`, `其他固件：${k.profile} 会把${f.zh}（${k.valueLength} 字节）截断为 ${k.limit} 字节`) : t(`other builds: ${k.profile} would refuse the ${f.en} (${k.valueLength} bytes, limit ${k.limit})`, `其他固件：${k.profile} 会拒绝${f.zh}（${k.valueLength} 字节，上限 ${k.limit}）`)));
   }
   for (const f of r.lint) {
     const sev = f.severity === 'error' ? p.red(t('lint error', '检查错误')) : f.severity === 'warning' ? p.yellow(t('lint warning', '检查警告')) : p.dim(t('lint', '检查'));

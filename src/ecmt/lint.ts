@@ -97,6 +97,11 @@ const LABELS: Record<string, Text> = {
   'ssl.keyFile': text('TLS key file name', 'TLS 密钥文件名'),
 };
 
+/** A field's name for people ("user name" / "用户名"). */
+export function fieldLabel(field: string): Text {
+  return label(field);
+}
+
 function label(field: string): Text {
   return LABELS[field] ?? text(field, field);
 }

@@ -1,6 +1,6 @@
 import { text, type Text } from '../util/i18n.js';
 import type { FirmwareProfile } from '../ecmt/firmware.js';
-import type { LintFinding, ProfileCredentialCheck } from '../ecmt/lint.js';
+import { fieldLabel, type LintFinding, type ProfileCredentialCheck } from '../ecmt/lint.js';
 import type { Cause, CompareStep, CompareStepName, DeliveryFacts, SideOutcome, Verdict } from './report.js';
 import type { IdentityProbe, LogIdentity } from './identity.js';
 
@@ -185,10 +185,11 @@ const rules: Rule[] = [
     if (refusal) ev.push(logged(refusal));
     const checks = e.credentialCheck ?? [];
     for (const k of checks) {
+      const f = fieldLabel(k.field);
       ev.push(
         k.effect === 'truncate'
-          ? text(`profile ${k.profile} would CUT the ${k.field} (${k.valueLength} bytes) to ${k.limit} bytes and send that`, `固件配置 ${k.profile} 会把${k.field}（${k.valueLength} 字节）截断为 ${k.limit} 字节后发送`)
-          : text(`profile ${k.profile} would refuse the ${k.field} (${k.valueLength} bytes, limit ${k.limit}) with +CME ERROR: 3`, `固件配置 ${k.profile} 会以 +CME ERROR: 3 拒绝${k.field}（${k.valueLength} 字节，上限 ${k.limit}）`),
+          ? text(`profile ${k.profile} would CUT the ${f.en} (${k.valueLength} bytes) to ${k.limit} bytes and send that`, `固件配置 ${k.profile} 会把${f.zh}（${k.valueLength} 字节）截断为 ${k.limit} 字节后发送`)
+          : text(`profile ${k.profile} would refuse the ${f.en} (${k.valueLength} bytes, limit ${k.limit}) with +CME ERROR: 3`, `固件配置 ${k.profile} 会以 +CME ERROR: 3 拒绝${f.zh}（${k.valueLength} 字节，上限 ${k.limit}）`),
       );
     }
     // the quirk (anonymous CONNECT) explains the same outcome unless an observation ruled it out
@@ -197,8 +198,8 @@ const rules: Rule[] = [
     return cause(
       'credentials-altered',
       quirkOpen ? 0.5 : cuts ? 0.9 : 0.85,
-      `the module altered the credentials on the way: with the same client ID, user name and password the broker accepted this host and refused the module (CONNACK ${String(m)}). A firmware that cuts (truncates), quotes or re-encodes a value does this — an older build than the profile ${e.profile.name} you named may have a shorter limit.${cuts ? ` Known profiles that cut: ${[...new Set(checks.filter((k) => k.effect === 'truncate').map((k) => `${k.profile} (${k.field} ${k.limit} bytes)`))].join(', ')}.` : ''} Bisect the length: set a test password of half the length on the broker and on the module, then halve again or grow it; the longest one the module gets accepted with is its real limit (use plain ASCII letters and digits while testing)`,
-      `模组在发送途中改变了凭据：客户端 ID、用户名、密码都相同，服务器接受了本机却拒绝了模组（CONNACK ${String(m)}）。会截断、加引号或重新编码某个值的固件就会这样——比你指定的 ${e.profile.name} 更旧的固件可能限制更短。${cuts ? `已知会截断的固件配置：${[...new Set(checks.filter((k) => k.effect === 'truncate').map((k) => `${k.profile}（${k.field} ${k.limit} 字节）`))].join('、')}。` : ''}请用二分法找长度：在服务器和模组上设置一个长度减半的测试密码，再继续减半或加长；模组能被接受的最长密码就是它的真实上限（测试时只用 ASCII 字母和数字）`,
+      `the module altered the credentials on the way: with the same client ID, user name and password the broker accepted this host and refused the module (CONNACK ${String(m)}). A firmware that cuts (truncates), quotes or re-encodes a value does this — an older build than the profile ${e.profile.name} you named may have a shorter limit.${cuts ? ` Known profiles that cut: ${[...new Set(checks.filter((k) => k.effect === 'truncate').map((k) => `${k.profile} (${fieldLabel(k.field).en} ${k.limit} bytes)`))].join(', ')}.` : ''} Bisect the length: set a test password of half the length on the broker and on the module, then halve again or grow it; the longest one the module gets accepted with is its real limit (use plain ASCII letters and digits while testing)`,
+      `模组在发送途中改变了凭据：客户端 ID、用户名、密码都相同，服务器接受了本机却拒绝了模组（CONNACK ${String(m)}）。会截断、加引号或重新编码某个值的固件就会这样——比你指定的 ${e.profile.name} 更旧的固件可能限制更短。${cuts ? `已知会截断的固件配置：${[...new Set(checks.filter((k) => k.effect === 'truncate').map((k) => `${k.profile}（${fieldLabel(k.field).zh} ${k.limit} 字节）`))].join('、')}。` : ''}请用二分法找长度：在服务器和模组上设置一个长度减半的测试密码，再继续减半或加长；模组能被接受的最长密码就是它的真实上限（测试时只用 ASCII 字母和数字）`,
       ev,
     );
   },
