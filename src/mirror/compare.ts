@@ -47,8 +47,10 @@ export interface CompareOptions {
    * connects it again) and the report says which. Default false.
    */
   probeIdentity?: boolean;
-  /** how long the probe watches the module for a drop, and then for its own reconnect, ms. Default 3000. */
+  /** how long the probe watches the module for a drop, ms. Default 3000. */
   probeWindowMs?: number;
+  /** after a drop, how long to wait for the module's own reconnect before cat1 connects it again, ms. Default 15000. */
+  probeRestoreMs?: number;
   /** progress while waiting (stderr in the CLI) */
   onProgress?: (t: Text) => void;
 }
@@ -511,7 +513,7 @@ async function takeoverProbe(session: EcmtSession, d: DirectSession, o: CompareO
     await d.end().catch(() => undefined);
     if (!dropped) return { ...base, moduleDropped: false, dropMs: null, restored: 'untouched' };
     const dropMs = Math.max(0, Math.round((lostAt ?? t0) - t0));
-    if (await until(session, ['reconnected'], () => back, windowMs)) return { ...base, moduleDropped: true, dropMs, restored: 'module-reconnected' };
+    if (await until(session, ['reconnected'], () => back, o.probeRestoreMs ?? 15_000)) return { ...base, moduleDropped: true, dropMs, restored: 'module-reconnected' };
     // the module did not come back by itself: close what is left and connect it again
     await session.close().catch(() => undefined);
     const op = await session.open(o.broker.host, o.broker.port).catch(() => null);
