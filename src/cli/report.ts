@@ -2,6 +2,7 @@ import type { CompareReport, SideOutcome } from '../mirror/report.js';
 import { text } from '../util/i18n.js';
 import type { Out } from './io.js';
 import { fieldLabel } from '../ecmt/lint.js';
+import { probeOutcome, probeRestored } from '../mirror/identity.js';
 
 function cell(s: SideOutcome, out: Out): string {
   if (s.skipped) return out.p.dim(`– ${out.t(s.detail)}`);
@@ -30,9 +31,7 @@ export function formatReport(r: CompareReport, out: Out): string[] {
   }
   const pr = r.identity.probe;
   if (pr) {
-    const verdict = pr.connack !== 0 ? t(`not accepted (${String(pr.connack)}): nothing learnt`, `未被接受（${String(pr.connack)}）：无结论`) : pr.moduleDropped ? t(`the broker dropped the module after ${pr.dropMs ?? '?'} ms: the module is "${pr.clientId}"`, `服务器在 ${pr.dropMs ?? '?'} ms 后断开了模组：模组就是“${pr.clientId}”`) : t(`the module was not dropped within ${pr.windowMs} ms: it is not "${pr.clientId}" on the broker`, `${pr.windowMs} ms 内模组未被断开：它在服务器上不是“${pr.clientId}”`);
-    const restored = { untouched: t('the module\'s session was not touched', '模组会话未受影响'), 'module-reconnected': t('the module reconnected by itself', '模组已自行重连'), 'reconnected-by-cat1': t('cat1 connected the module again', 'cat1 已重新连接模组'), failed: t('the module\'s session could NOT be restored', '模组会话未能恢复') }[pr.restored];
-    L.push(p.dim(t(`identity probe (--probe-identity): a direct connect as "${pr.clientId}" → ${verdict}; ${restored}`, `身份探测（--probe-identity）：以“${pr.clientId}”直连 → ${verdict}；${restored}`)));
+    L.push(p.dim(`${out.t(probeOutcome(pr))}${t('; ', '；')}${out.t(probeRestored(pr))}`));
   }
   // the values against every known build: which would refuse or cut them (lengths only)
   for (const k of r.credentialCheck) {

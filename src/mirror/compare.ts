@@ -9,7 +9,7 @@ import type { AtOutcome } from '../at/types.js';
 import { DirectSession, type DirectStep } from './direct.js';
 import type { CompareReport, CompareStep, DeliveryFacts, SideOutcome } from './report.js';
 import { explainComparison } from './verdict.js';
-import { moduleIdentityFromLog, type IdentityProbe, type LogIdentity } from './identity.js';
+import { moduleIdentityFromLog, probeOutcome, type IdentityProbe, type LogIdentity } from './identity.js';
 import { maskLogLine } from '../transcript/redact.js';
 
 export interface CompareOptions {
@@ -445,11 +445,7 @@ function identityComparison(clientId: string, conn: StepResult | null, log: LogI
     observed.push(text(`broker log: ${log.line}`, `服务器日志：${log.line}`));
   }
   if (probe && probe.connack === 0) {
-    observed.push(
-      probe.moduleDropped
-        ? text(`probe: a direct connect as "${clientId}" made the broker drop the module after ${probe.dropMs ?? '?'} ms`, `探测：以“${clientId}”直连后 ${probe.dropMs ?? '?'} ms 服务器断开了模组`)
-        : text(`probe: a direct connect as "${clientId}" did not drop the module within ${probe.windowMs} ms`, `探测：以“${clientId}”直连后 ${probe.windowMs} ms 内模组未被断开`),
-    );
+    observed.push(probeOutcome(probe));
     if (seenAs === null) seenAs = probe.moduleDropped ? clientId : '';
   }
   if (seenAs === null) return null;

@@ -18,6 +18,7 @@
  * The lines arrive already masked (`maskLogLine`): a user name is a row of `*`, so what is
  * judged is the FACT that one was present, never its value.
  */
+import { text, type Text } from '../util/i18n.js';
 
 export interface BrokerConnectLine {
   broker: 'mosquitto' | 'rabbitmq' | 'nats';
@@ -101,3 +102,27 @@ export interface IdentityProbe {
   /** the module's session afterwards */
   restored: 'untouched' | 'module-reconnected' | 'reconnected-by-cat1' | 'failed';
 }
+
+/** The probe's outcome as an observation (report, verdict evidence, diagnose). */
+export function probeOutcome(p: IdentityProbe): Text {
+  if (p.connack !== 0) return text(`identity probe: the direct connect as "${p.clientId}" was not accepted (${String(p.connack)}): nothing learnt`, `身份探测：以“${p.clientId}”直连未被接受（${String(p.connack)}）：无结论`);
+  return p.moduleDropped
+    ? text(`identity probe: a direct connect as "${p.clientId}" made the broker drop the module (+ECMTSTAT after ${p.dropMs ?? '?'} ms): the module uses that client ID`, `身份探测：以“${p.clientId}”直连后服务器断开了模组（${p.dropMs ?? '?'} ms 后 +ECMTSTAT）：模组使用的就是该客户端 ID`)
+    : text(`identity probe: a direct connect as "${p.clientId}" did NOT drop the module within ${p.windowMs} ms: the module is not that client on the broker`, `身份探测：以“${p.clientId}”直连后 ${p.windowMs} ms 内模组没有被断开：模组在服务器上不是这个客户端`);
+}
+
+/** What became of the module's session after the probe. */
+export function probeRestored(p: IdentityProbe): Text {
+  switch (p.restored) {
+    case 'untouched':
+      return text("the module's session was not touched", '模组会话未受影响');
+    case 'module-reconnected':
+      return text("the module's session came back by itself (its own reconnect, +ECMTCONN)", '模组会话已自行恢复（模组自身重连，+ECMTCONN）');
+    case 'reconnected-by-cat1':
+      return text("the module's session was restored by cat1 (AT+ECMTCONN again)", '模组会话已由 cat1 恢复（重新 AT+ECMTCONN）');
+    case 'failed':
+      return text("the module's session could NOT be restored after the probe", '探测之后模组会话未能恢复');
+  }
+}
+
+const codeOf = (s: { code: number | string | null }): string => (s.code === null ? '-' : String(s.code));

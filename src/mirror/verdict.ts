@@ -2,7 +2,7 @@ import { text, type Text } from '../util/i18n.js';
 import type { FirmwareProfile } from '../ecmt/firmware.js';
 import { fieldLabel, type LintFinding, type ProfileCredentialCheck } from '../ecmt/lint.js';
 import type { Cause, CompareStep, CompareStepName, DeliveryFacts, SideOutcome, Verdict } from './report.js';
-import type { IdentityProbe, LogIdentity } from './identity.js';
+import { probeOutcome as probeFact, probeRestored, type IdentityProbe, type LogIdentity } from './identity.js';
 
 /**
  * The verdict: causes ranked by evidence, from what the protocol reference knows. Pure: it
@@ -65,29 +65,6 @@ export function fact(st: CompareStep, who: 'module' | 'direct'): Text {
 
 const both = (st: CompareStep | undefined): Text[] => (st ? [fact(st, 'module'), fact(st, 'direct')] : []);
 const logged = (line: string): Text => text(`broker log: ${line}`, `服务器日志：${line}`);
-
-/** The probe as an observation. */
-function probeFact(p: IdentityProbe): Text {
-  if (p.connack !== 0) return text(`identity probe: the direct connect as "${p.clientId}" was not accepted (${String(p.connack)}): nothing learnt`, `身份探测：以“${p.clientId}”直连未被接受（${String(p.connack)}）：无结论`);
-  return p.moduleDropped
-    ? text(`identity probe: a direct connect as "${p.clientId}" made the broker drop the module (+ECMTSTAT after ${p.dropMs ?? '?'} ms): the module uses that client ID`, `身份探测：以“${p.clientId}”直连后服务器断开了模组（${p.dropMs ?? '?'} ms 后 +ECMTSTAT）：模组使用的就是该客户端 ID`)
-    : text(`identity probe: a direct connect as "${p.clientId}" did NOT drop the module within ${p.windowMs} ms: the module is not that client on the broker`, `身份探测：以“${p.clientId}”直连后 ${p.windowMs} ms 内模组没有被断开：模组在服务器上不是这个客户端`);
-}
-
-function restoredFact(p: IdentityProbe): Text | null {
-  switch (p.restored) {
-    case 'untouched':
-      return null;
-    case 'module-reconnected':
-      return text("the module's session came back by itself (its own reconnect, +ECMTCONN)", '模组会话已自行恢复（模组自身重连，+ECMTCONN）');
-    case 'reconnected-by-cat1':
-      return text("the module's session was restored by cat1 (AT+ECMTCONN again)", '模组会话已由 cat1 恢复（重新 AT+ECMTCONN）');
-    case 'failed':
-      return text("the module's session could NOT be restored after the probe", '探测之后模组会话未能恢复');
-  }
-}
-
-const codeOf = (s: { code: number | string | null }): string => (s.code === null ? '-' : String(s.code));
 
 const rules: Rule[] = [
   // the module sent an anonymous CONNECT with an empty client ID: observed, or only what the profile says
@@ -152,8 +129,7 @@ const rules: Rule[] = [
     if (probed) ev.push(probeFact(probe));
     if (!other && !probed) return null;
     if (probe) {
-      const r = restoredFact(probe);
-      if (r) ev.push(r);
+      if (probe.restored !== 'untouched') ev.push(probeRestored(probe));
     }
     const who = other ? `"${other.clientId}"${other.assigned ? ' (an ID the broker made up: the module sent an EMPTY client ID)' : ''}` : 'another client';
     const whoZh = other ? `“${other.clientId}”${other.assigned ? '（服务器自行分配的 ID：模组发送的客户端 ID 为空）' : ''}` : '另一个客户端';

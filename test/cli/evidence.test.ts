@@ -67,7 +67,7 @@ describe.skipIf(missing !== null)('cat1 compare / diagnose: identity and altered
   it('compare --probe-identity, a module without the quirk: the broker drops it, it reconnects, the text report says so, exit 0', async () => {
     const r = await withPty({ profile: 'no-quirk' }, (pty) => cat1(['compare', '-p', pty.path, '--broker', anon.url, '--client-id', 'dev2', '--username', 'user1', '--probe-identity']));
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/identity probe \(--probe-identity\): a direct connect as "dev2" → the broker dropped the module after \d+ ms: the module is "dev2"; the module reconnected by itself/);
+    expect(r.stdout).toMatch(/identity probe: a direct connect as "dev2" made the broker drop the module \(\+ECMTSTAT after \d+ ms\): the module uses that client ID; the module's session came back by itself/);
     expect(r.stdout).not.toMatch(/credential-quirk/);
   });
 
@@ -77,7 +77,7 @@ describe.skipIf(missing !== null)('cat1 compare / diagnose: identity and altered
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const stage = lines.find((l) => l['stage'] === 'compare' || l['id'] === 'compare');
     expect(JSON.stringify(stage)).toMatch(/identity-mismatch/);
-    expect(JSON.stringify(stage)).toMatch(/identity probe as \\"dev3\\": the module was not dropped/);
+    expect(JSON.stringify(stage)).toMatch(/identity probe: a direct connect as \\"dev3\\" did NOT drop the module within 3000 ms.*the module's session was not touched/);
   });
 
   it('compare, a firmware that cuts the password (old-truncating) while the user named ec616s: credentials-altered, exit 1', async () => {

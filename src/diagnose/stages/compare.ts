@@ -1,5 +1,6 @@
 import { EcmtSession } from '../../ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
+import { probeOutcome, probeRestored } from '../../mirror/identity.js';
 import type { SideOutcome } from '../../mirror/report.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
@@ -39,9 +40,9 @@ export const compareStage: Stage = {
     });
     const pr = report.identity.probe;
     if (pr) {
-      const what = pr.connack !== 0 ? text(`not accepted (${String(pr.connack)})`, `未被接受（${String(pr.connack)}）`) : pr.moduleDropped ? text('the broker dropped the module: it uses that ID', '服务器断开了模组：它使用的就是该 ID') : text('the module was not dropped: it is another client on the broker', '模组未被断开：它在服务器上是另一个客户端');
-      const back = { untouched: text('its session was not touched', '会话未受影响'), 'module-reconnected': text('it reconnected by itself', '已自行重连'), 'reconnected-by-cat1': text('cat1 connected it again', 'cat1 已重新连接'), failed: text('its session could NOT be restored', '会话未能恢复') }[pr.restored];
-      seen.push(text(`identity probe as "${pr.clientId}": ${what.en}; ${back.en}`, `以“${pr.clientId}”身份探测：${what.zh}；${back.zh}`));
+      const what = probeOutcome(pr);
+      const back = probeRestored(pr);
+      seen.push(text(`${what.en}; ${back.en}`, `${what.zh}；${back.zh}`));
     }
     const top = report.verdict.causes[0];
     const data = {
