@@ -25,6 +25,16 @@ export const MQTT_OPTIONS: readonly OptionSpec[] = [
   { name: 'identity', type: 'string', describe: 'order of the identical client ID connect comparison', default: 'direct-first', choices: ['direct-first', 'module-first'] },
 ];
 
+/** The identity probe of compare and diagnose (not of mirror, which never connects as the module). */
+export const PROBE_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'probe-identity',
+    type: 'boolean',
+    describe: "once the module is connected, connect directly with the module's client ID: the broker drops the module only if it really uses that ID (+ECMTSTAT). The module's session is restored afterwards (its own reconnect, or cat1 connects it again) and the report says so",
+    default: false,
+  },
+];
+
 export interface MqttSettings {
   broker: { host: string; port: number; tls: boolean; ca?: string; insecure: boolean };
   clientId: string;

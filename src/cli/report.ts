@@ -1,6 +1,8 @@
 import type { CompareReport, SideOutcome } from '../mirror/report.js';
 import { text } from '../util/i18n.js';
 import type { Out } from './io.js';
+import { fieldLabel } from '../ecmt/lint.js';
+import { probeOutcome, probeRestored } from '../mirror/identity.js';
 
 function cell(s: SideOutcome, out: Out): string {
   if (s.skipped) return out.p.dim(`– ${out.t(s.detail)}`);
@@ -17,6 +19,25 @@ export function formatReport(r: CompareReport, out: Out): string[] {
   const L: string[] = [];
   L.push(p.bold(`${t('Module vs direct connection', '模组 vs 直连')} — ${r.broker.tls ? 'mqtts' : 'mqtt'}://${r.broker.host}:${r.broker.port} (${t('profile', '固件配置')} ${r.profile})`));
   L.push(p.dim(t(`client ID for connect: ${r.identity.connectClientId} (${r.identity.mode === 'direct-first' ? 'direct first, then the module' : 'module first, then direct'}); traffic from the host as ${r.identity.trafficClientId}`, `连接比较使用客户端 ID：${r.identity.connectClientId}（${r.identity.mode === 'direct-first' ? '先直连，后模组' : '先模组，后直连'}）；主机流量使用 ${r.identity.trafficClientId}`)));
+  const id = r.identity.observed;
+  if (id) {
+    const seen =
+      id.status === 'as-given' || id.status === 'other'
+        ? t(`the module on the broker (its log): "${id.clientId}"${id.user === 'present' ? ', with a user name' : id.user === 'absent' ? ', no user name' : ''}`, `模组在服务器上（服务器日志）：“${id.clientId}”${id.user === 'present' ? '，带用户名' : id.user === 'absent' ? '，无用户名' : ''}`)
+        : id.status === 'ambiguous'
+          ? t(`the broker's log shows ${id.lines.length} other clients connecting: which one is the module cannot be told`, `服务器日志显示 ${id.lines.length} 个其他客户端连接：无法判断哪个是模组`)
+          : t("the broker's log shows no connect of the module", '服务器日志中没有模组的连接');
+    L.push(p.dim(seen));
+  }
+  const pr = r.identity.probe;
+  if (pr) {
+    L.push(p.dim(`${out.t(probeOutcome(pr))}${t('; ', '；')}${out.t(probeRestored(pr))}`));
+  }
+  // the values against every known build: which would refuse or cut them (lengths only)
+  for (const k of r.credentialCheck) {
+    const f = fieldLabel(k.field);
+    L.push(p.dim(k.effect === 'truncate' ? t(`other builds: ${k.profile} would cut the ${f.en} (${k.valueLength} bytes) to ${k.limit} bytes`, `其他固件：${k.profile} 会把${f.zh}（${k.valueLength} 字节）截断为 ${k.limit} 字节`) : t(`other builds: ${k.profile} would refuse the ${f.en} (${k.valueLength} bytes, limit ${k.limit})`, `其他固件：${k.profile} 会拒绝${f.zh}（${k.valueLength} 字节，上限 ${k.limit}）`)));
+  }
   for (const f of r.lint) {
     const sev = f.severity === 'error' ? p.red(t('lint error', '检查错误')) : f.severity === 'warning' ? p.yellow(t('lint warning', '检查警告')) : p.dim(t('lint', '检查'));
     L.push(`${sev}: ${out.t(f.message)}`);
@@ -28,12 +49,14 @@ export function formatReport(r: CompareReport, out: Out): string[] {
     L.push(`   ${t('module', '模组')}: ${cell(s.module, out)}`);
     L.push(`   ${t('direct', '直连')}: ${cell(s.direct, out)}`);
     if (s.note) L.push(`   ${p.dim(out.t(s.note))}`);
+    // what was seen, where the sides differ (the JSON report has it for every step)
+    if (!s.same) for (const o of [...(s.module.observed ?? []), ...(s.direct.observed ?? [])]) L.push(`   ${p.dim('· ' + out.t(o))}`);
   }
   L.push('');
   L.push(`${p.bold(t('Verdict', '结论'))}: ${r.agree ? p.green(t('the two sides agree', '两边一致')) : p.red(t('the two sides differ', '两边不同'))}`);
   L.push(`  ${out.t(r.verdict.summary)}`);
   r.verdict.causes.forEach((c, i) => {
-    L.push(`  ${i + 1}. [${c.id}, ${Math.round(c.confidence * 100)}%] ${out.t(c.text)}`);
+    L.push(`  ${i + 1}. [${c.id}, ${Math.round(c.confidence * 100)}%${c.hypothesis ? `, ${t('hypothesis', '假设')}` : ''}] ${out.t(c.text)}`);
     for (const e of c.evidence) L.push(`       ${p.dim('· ' + out.t(e))}`);
   });
   if (r.brokerLog.length > 0) {

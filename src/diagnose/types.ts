@@ -64,7 +64,7 @@ export interface DiagnoseFacts {
 }
 
 /** Comparison settings the caller may tune (the rest comes from the diagnosis options). */
-export type CompareExtras = Pick<CompareOptions, 'topic' | 'qos' | 'payload' | 'identity' | 'mirrorSuffix' | 'deliveryTimeoutMs' | 'brokerLog' | 'brokerLogLines' | 'traffic'>;
+export type CompareExtras = Pick<CompareOptions, 'topic' | 'qos' | 'payload' | 'identity' | 'mirrorSuffix' | 'deliveryTimeoutMs' | 'brokerLog' | 'brokerLogLines' | 'traffic' | 'probeIdentity' | 'probeWindowMs' | 'probeRestoreMs'>;
 
 export interface DiagnoseOptions {
   /** the module's AT engine (the caller owns the port) */

@@ -4,9 +4,9 @@ import { CatError } from '../util/errors.js';
  * the quirks the emulator plays and the lint and verdict know about.
  */
 
-export type FirmwareProfileName = 'ec616s' | 'ec616-legacy' | 'manual' | 'ec626-tls';
+export type FirmwareProfileName = 'ec616s' | 'ec616-legacy' | 'manual' | 'ec626-tls' | 'no-quirk' | 'old-truncating';
 
-export const PROFILE_NAMES: readonly FirmwareProfileName[] = ['ec616s', 'ec616-legacy', 'manual', 'ec626-tls'];
+export const PROFILE_NAMES: readonly FirmwareProfileName[] = ['ec616s', 'ec616-legacy', 'manual', 'ec626-tls', 'no-quirk', 'old-truncating'];
 
 export interface FirmwareLimits {
   /** longest broker host name; null when the source does not say */
@@ -42,6 +42,12 @@ export interface FirmwareQuirks {
   sslSyntax: 'ec616s' | 'ec626';
   /** `AT+ECMTCFG="timeout"` is stored but not used */
   timeoutIgnored: boolean;
+  /**
+   * A client ID, user name or password over the limit: refused with `+CME ERROR: 3` (the
+   * EC616S handler), or cut to the limit and sent (an old build: the module says OK and the
+   * broker sees other credentials than the ones given).
+   */
+  overLongCredential: 'refuse' | 'truncate';
 }
 
 export interface FirmwareProfile {
@@ -75,6 +81,7 @@ const EC616S_QUIRKS: FirmwareQuirks = {
   doubleConnUrc: false,
   sslSyntax: 'ec616s',
   timeoutIgnored: true,
+  overLongCredential: 'refuse',
 };
 
 export const FIRMWARE_PROFILES: Readonly<Record<FirmwareProfileName, FirmwareProfile>> = {
@@ -118,6 +125,18 @@ export const FIRMWARE_PROFILES: Readonly<Record<FirmwareProfileName, FirmwarePro
     description: 'EC626-based builds with TLS seen in field logs: `ssl` files syntax, and a CONNECT that may answer +ECMTCONN: 0,2,2 then 0,0,0',
     limits: EC616S_LIMITS,
     quirks: { ...EC616S_QUIRKS, doubleConnUrc: true, sslSyntax: 'ec626' },
+  },
+  'no-quirk': {
+    name: 'no-quirk',
+    description: 'a build WITHOUT the credential quirk (client ID, user name and password sent as given, like a direct client); EC616S limits otherwise. Not a documented firmware: a control for the verdict (inference, ecmt.md §2.2 names the quirk as build-specific)',
+    limits: EC616S_LIMITS,
+    quirks: { ...EC616S_QUIRKS, credentialQuirk: false },
+  },
+  'old-truncating': {
+    name: 'old-truncating',
+    description: 'an old build whose password limit (32 bytes) is below the other profiles\' and which CUTS a longer client ID, user name or password instead of refusing it: the module answers OK and the broker sees altered credentials. Not a documented firmware (inference from "refuses or cuts", ecmt.md §2.1)',
+    limits: { ...EC616S_LIMITS, password: 32 },
+    quirks: { ...EC616S_QUIRKS, credentialQuirk: false, overLongCredential: 'truncate' },
   },
 };
 

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { FirmwareProfile, FirmwareProfileName } from './firmware.js';
+import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from './firmware.js';
 import { classifyPayload, payloadBytes, resolveProfile, unsendableInQuoted, type CfgSetting, type Credentials, type PublishSpec } from './commands.js';
 import { text, type Text } from '../util/i18n.js';
 
@@ -97,6 +97,11 @@ const LABELS: Record<string, Text> = {
   'ssl.keyFile': text('TLS key file name', 'TLS 密钥文件名'),
 };
 
+/** A field's name for people ("user name" / "用户名"). */
+export function fieldLabel(field: string): Text {
+  return label(field);
+}
+
 function label(field: string): Text {
   return LABELS[field] ?? text(field, field);
 }
@@ -115,6 +120,8 @@ function ctxOf(profile: ProfileArg | undefined): Ctx {
 
 // ---------------------------------------------------------------------------------------------
 // generic checks
+
+const CREDENTIAL_FIELDS = new Set(['clientId', 'username', 'password']);
 
 interface StrOpts {
   /** longest accepted length in bytes; null/undefined = no known limit */
@@ -147,16 +154,22 @@ function checkString(ctx: Ctx, field: string, value: unknown, opts: StrOpts = {}
     add(ctx, { code: 'unsendable-char', field, severity: 'error', valueLength: n, limit: null, message: text(en, zh) });
   }
   if (opts.limit !== undefined && opts.limit !== null && n > opts.limit) {
+    const cuts = ctx.p.quirks.overLongCredential === 'truncate' && CREDENTIAL_FIELDS.has(field);
     add(ctx, {
       code: 'too-long',
       field,
       severity: 'error',
       valueLength: n,
       limit: opts.limit,
-      message: text(
-        `${l.en} is ${n} bytes; firmware profile ${ctx.p.name} accepts at most ${opts.limit} (the module answers +CME ERROR: 3)`,
-        `${l.zh}为 ${n} 字节；固件配置 ${ctx.p.name} 最多接受 ${opts.limit} 字节（模组会回复 +CME ERROR: 3）`,
-      ),
+      message: cuts
+        ? text(
+            `${l.en} is ${n} bytes; firmware profile ${ctx.p.name} cuts it to ${opts.limit} and sends that (the module answers OK; the broker sees a different value)`,
+            `${l.zh}为 ${n} 字节；固件配置 ${ctx.p.name} 会截断为 ${opts.limit} 字节后发送（模组回复 OK，服务器收到的是另一个值）`,
+          )
+        : text(
+            `${l.en} is ${n} bytes; firmware profile ${ctx.p.name} accepts at most ${opts.limit} (the module answers +CME ERROR: 3)`,
+            `${l.zh}为 ${n} 字节；固件配置 ${ctx.p.name} 最多接受 ${opts.limit} 字节（模组会回复 +CME ERROR: 3）`,
+          ),
     });
   }
   return true;
@@ -308,6 +321,37 @@ export function lintConnect(c: Credentials, profile?: ProfileArg): LintFinding[]
 }
 
 /** `AT+ECMTSUB=0,<msgID>,"<topic>",<qos>` */
+/** What one known firmware profile would do with a credential over its limit. */
+export interface ProfileCredentialCheck {
+  profile: FirmwareProfileName;
+  field: 'clientId' | 'username' | 'password';
+  /** UTF-8 bytes of the value given (never the value) */
+  valueLength: number;
+  limit: number;
+  /** refused with +CME ERROR: 3, or cut to the limit and sent */
+  effect: 'refuse' | 'truncate';
+}
+
+/**
+ * The given credentials against EVERY known firmware profile, not only the one chosen: which
+ * builds would refuse or cut which value. A module whose build is not the one the user named
+ * (an older firmware) is found this way. Lengths only, never values.
+ */
+export function lintCredentialsAcrossProfiles(c: Credentials): ProfileCredentialCheck[] {
+  const out: ProfileCredentialCheck[] = [];
+  for (const name of PROFILE_NAMES) {
+    const p = FIRMWARE_PROFILES[name];
+    for (const f of ['clientId', 'username', 'password'] as const) {
+      const v = c[f];
+      if (v === undefined) continue;
+      const n = bytesOf(v);
+      const limit = p.limits[f];
+      if (n > limit) out.push({ profile: name, field: f, valueLength: n, limit, effect: p.quirks.overLongCredential });
+    }
+  }
+  return out;
+}
+
 export function lintSubscribe(msgId: number, topic: string, qos: number, profile?: ProfileArg): LintFinding[] {
   const ctx = ctxOf(profile);
   checkInt(ctx, 'msgId', msgId, 1, 65535);

@@ -232,6 +232,9 @@ export function personalityCauses(e: PersonalityEvidence): Cause[] {
   const sub = e.steps.find((s) => s.step === 'subscribe');
   const qos2 = e.delivery?.d2m.qos === 2;
   if (!qos2 || p.qos2 === 'supported') return [];
+  // the personality is what the broker is known to do; an observation that it did otherwise (the
+  // direct SUBACK granted QoS 2) contradicts it for this broker, whatever its kind was said to be
+  if (sub && typeof sub.direct.code === 'number' && sub.direct.code >= 2 && sub.direct.code < 128) return [];
   const ev: Text[] = [said(b, p), text(`personality: ${p.checkedOn}`, `特性来源：${p.checkedOn}`)];
   if (sub && typeof sub.direct.code === 'number') ev.push(text(`the direct SUBACK granted QoS ${sub.direct.code} to a QoS 2 subscription`, `直连 SUBACK 对 QoS 2 订阅授予 QoS ${sub.direct.code}`));
   if (sub && sub.module.code !== null) ev.push(text(`the module's +ECMTSUB value: ${String(sub.module.code)}`, `模组的 +ECMTSUB 值：${String(sub.module.code)}`));

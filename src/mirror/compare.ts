@@ -4,11 +4,13 @@ import { text, type Text } from '../util/i18n.js';
 import { CatError } from '../util/errors.js';
 import type { EcmtSession, MessageEvent, StepResult } from '../ecmt/session.js';
 import type { CfgSetting, Credentials } from '../ecmt/commands.js';
-import { lintConnect, lintOpen, type LintFinding } from '../ecmt/lint.js';
+import { lintConnect, lintCredentialsAcrossProfiles, lintOpen, type LintFinding } from '../ecmt/lint.js';
+import type { AtOutcome } from '../at/types.js';
 import { DirectSession, type DirectStep } from './direct.js';
 import type { CompareReport, CompareStep, DeliveryFacts, SideOutcome } from './report.js';
 import { explainComparison } from './verdict.js';
 import type { BrokerIdentity } from './brokers.js';
+import { moduleIdentityFromLog, probeOutcome, type IdentityProbe, type LogIdentity } from './identity.js';
 import { maskLogLine } from '../transcript/redact.js';
 
 export interface CompareOptions {
@@ -39,6 +41,17 @@ export interface CompareOptions {
   logSecrets?: boolean;
   /** run the traffic steps (subscribe, publish, deliveries). Default true. */
   traffic?: boolean;
+  /**
+   * The takeover probe (--probe-identity): once the module is connected, a direct connect with
+   * the module's client ID; the broker drops the module (+ECMTSTAT) only if the module really
+   * is that client. The module's session is restored afterwards (its own reconnect, or cat1
+   * connects it again) and the report says which. Default false.
+   */
+  probeIdentity?: boolean;
+  /** how long the probe watches the module for a drop, ms. Default 3000. */
+  probeWindowMs?: number;
+  /** after a drop, how long to wait for the module's own reconnect before cat1 connects it again, ms. Default 15000. */
+  probeRestoreMs?: number;
   /** progress while waiting (stderr in the CLI) */
   onProgress?: (t: Text) => void;
   /** the broker's kind, for the verdict's wording of its personality (brokers.ts: identifyBroker or --broker-kind). Default unknown. */
@@ -46,10 +59,43 @@ export interface CompareOptions {
 }
 
 function fromDirect(s: DirectStep): SideOutcome {
-  return { ok: s.ok, code: s.code, detail: s.detail, latencyMs: Math.round(s.latencyMs) };
+  const ms = Math.round(s.latencyMs);
+  const port = typeof s.data?.['localPort'] === 'number' ? s.data['localPort'] : null;
+  const what = s.step === 'connect' ? (typeof s.code === 'number' ? `CONNACK ${s.code}` : `no CONNACK (${String(s.code)})`) : s.code === null ? (s.ok ? 'done' : 'failed') : `${s.ok ? 'done' : 'failed'} [${String(s.code)}]`;
+  const whatZh = s.step === 'connect' ? (typeof s.code === 'number' ? `CONNACK ${s.code}` : `没有 CONNACK（${String(s.code)}）`) : s.code === null ? (s.ok ? '完成' : '失败') : `${s.ok ? '完成' : '失败'} [${String(s.code)}]`;
+  const observed = [text(`${s.step}: ${what} after ${ms} ms${port !== null ? ` (from local port ${port})` : ''}`, `${s.step}：${whatZh}，用时 ${ms} ms${port !== null ? `（本地端口 ${port}）` : ''}`)];
+  return { ok: s.ok, code: s.code, detail: s.detail, latencyMs: ms, observed };
 }
 
-const skipped = (why: Text): SideOutcome => ({ ok: false, code: null, detail: why, latencyMs: null, skipped: true });
+/** What the module answered, as an observation. */
+function answerOf(o: AtOutcome): Text {
+  switch (o.status) {
+    case 'ok':
+      return text(`answer OK after ${Math.round(o.elapsedMs)} ms`, `回复 OK，用时 ${Math.round(o.elapsedMs)} ms`);
+    case 'error': {
+      const last = o.lines.at(-1)?.raw ?? 'ERROR';
+      return text(`answer ${last} after ${Math.round(o.elapsedMs)} ms`, `回复 ${last}，用时 ${Math.round(o.elapsedMs)} ms`);
+    }
+    case 'timeout':
+      return text(`no answer within ${o.timeoutMs} ms`, `${o.timeoutMs} ms 内没有回复`);
+    case 'aborted':
+      return text(`aborted: ${o.reason}`, `已中止：${o.reason}`);
+    case 'reset':
+      return text(`the module rebooted (${o.banner})`, `模组重启了（${o.banner}）`);
+  }
+}
+
+/** The module's side of a step as observations: sent or not, the answer, the URCs, with times. */
+function moduleObservations(r: StepResult): Text[] {
+  const out: Text[] = [r.command ? text(`sent ${r.command}`, `发送 ${r.command}`) : text(`nothing sent${r.failure ? ` (${r.failure})` : ''}`, `未发送${r.failure ? `（${r.failure}）` : ''}`)];
+  if (r.outcome) out.push(answerOf(r.outcome));
+  for (const u of r.extraUrcs) out.push(text(`URC ${u.raw}`, `URC ${u.raw}`));
+  if (r.urc) out.push(text(`URC ${r.urc.raw} after ${Math.round(r.latencyMs)} ms`, `URC ${r.urc.raw}，用时 ${Math.round(r.latencyMs)} ms`));
+  else if (r.failure === 'no-urc') out.push(text(`no URC after ${Math.round(r.latencyMs)} ms`, `${Math.round(r.latencyMs)} ms 后仍没有 URC`));
+  return out;
+}
+
+const skipped = (why: Text): SideOutcome => ({ ok: false, code: null, detail: why, latencyMs: null, skipped: true, observed: [text(`nothing sent: ${why.en}`, `未发送：${why.zh}`)] });
 
 /** The module's side of a step, with a comparable code. */
 function fromModule(r: StepResult): SideOutcome {
@@ -78,7 +124,7 @@ function fromModule(r: StepResult): SideOutcome {
   } else if (r.ok) code = 0;
   const detail = r.explain ?? r.note ?? (r.ok ? text('ok', '成功') : text(`failed (${r.failure ?? '?'})`, `失败（${r.failure ?? '?'}）`));
   const withNote = r.note && r.explain ? text(`${r.explain.en}; ${r.note.en}`, `${r.explain.zh}；${r.note.zh}`) : detail;
-  return { ok: r.ok, code, detail: withNote, latencyMs: Math.round(r.latencyMs) };
+  return { ok: r.ok, code, detail: withNote, latencyMs: Math.round(r.latencyMs), observed: moduleObservations(r) };
 }
 
 function sameStep(m: SideOutcome, d: SideOutcome): boolean {
@@ -192,9 +238,16 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   const resolved = await probe.resolve();
   const tcp = resolved.ok ? await probe.tcp() : resolved;
   let directConnect: DirectStep | null = null;
+  // the host's own source ports: its lines in the broker's log are not the module's
+  const directPorts: number[] = [];
+  const noted = (r: DirectStep): DirectStep => {
+    const port = r.data?.['localPort'];
+    if (typeof port === 'number') directPorts.push(port);
+    return r;
+  };
   const identicalConnect = async (): Promise<DirectStep> => {
     const s = directFor(creds.clientId);
-    const r = tcp.ok ? await s.connect() : { ...tcp, step: 'connect' as const };
+    const r = tcp.ok ? noted(await s.connect()) : { ...tcp, step: 'connect' as const };
     await s.end();
     return r;
   };
@@ -213,7 +266,15 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     progress(text('module: connecting (AT+ECMTCONN)…', '模组：连接中（AT+ECMTCONN）…'));
     moduleConnect = await session.connect(creds);
   }
-  const moduleUp = moduleConnect?.ok === true;
+  let moduleUp = moduleConnect?.ok === true;
+
+  // 2b. the takeover probe (opt-in): does the broker know the module by the client ID given?
+  let takeover: IdentityProbe | null = null;
+  if (moduleUp && o.probeIdentity === true) {
+    progress(text(`identity probe: connecting directly as "${creds.clientId}" while the module is connected…`, `身份探测：在模组已连接时以“${creds.clientId}”直连…`));
+    takeover = await takeoverProbe(session, directFor(creds.clientId), o, noted);
+    if (takeover.restored === 'failed') moduleUp = false;
+  }
 
   // 3. traffic, with a derived client ID so the module's session is never taken over
   let delivery: DeliveryFacts | null = null;
@@ -232,7 +293,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     }
   };
   const traffic = async (d: DirectSession): Promise<void> => {
-    const dc = await d.connect();
+    const dc = noted(await d.connect());
     if (!dc.ok) {
       push('subscribe', skipped(text('not run', '未运行')), skipped(text(`the traffic client (${trafficId}) could not connect: ${dc.detail.en}`, `流量客户端（${trafficId}）无法连接：${dc.detail.zh}`)));
       return;
@@ -310,6 +371,11 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   const logLines = o.brokerLog ? readLogSince(o.brokerLog, logStart) : (o.brokerLogLines?.() ?? []);
   // user names by their form (the client ID stays: the verdict needs it), the password wherever it is
   const brokerLog = o.logSecrets ? logLines : logLines.map((l) => maskLogLine(l, creds.password ? [creds.password] : []));
+  const logIdentity: LogIdentity | null = o.brokerLog !== undefined || o.brokerLogLines !== undefined ? moduleIdentityFromLog(brokerLog, { clientId: creds.clientId, directPorts, directOnlyIds: [trafficId] }) : null;
+  // a step only when the identities differ; an agreement shows in report.identity (observed, probe)
+  const identityStep = identityComparison(creds.clientId, moduleConnect, logIdentity, takeover);
+  if (identityStep && !identityStep.same) steps.splice(steps.findIndex((s) => s.step === 'connect') + 1, 0, identityStep);
+  const credentialCheck = lintCredentialsAcrossProfiles(creds);
   const verdict = explainComparison({
     profile,
     credentials: creds,
@@ -323,12 +389,15 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     brokerLog,
     doubleConnUrc: (moduleConnect?.extraUrcs.length ?? 0) > 0,
     broker: o.brokerIdentity ?? null,
+    identity: { log: logIdentity, probe: takeover },
+    credentialCheck,
   });
   return {
     agree: steps.every((s) => s.same),
     broker: { host: o.broker.host, port: o.broker.port, tls: o.broker.tls },
     profile: profile.name,
-    identity: { mode, connectClientId: creds.clientId, trafficClientId: trafficId },
+    identity: { mode, connectClientId: creds.clientId, trafficClientId: trafficId, observed: logIdentity, probe: takeover },
+    credentialCheck,
     steps,
     verdict,
     lint,
@@ -364,4 +433,94 @@ function waitModule(session: EcmtSession, seen: MessageEvent[], topic: string, m
     };
     session.on('message', on);
   });
+}
+
+/**
+ * The "identity" step: the client ID the module has on the broker (observed in the broker's
+ * log or by the takeover probe) beside the one given. Null when nothing was observed.
+ */
+function identityComparison(clientId: string, conn: StepResult | null, log: LogIdentity | null, probe: IdentityProbe | null): CompareStep | null {
+  if (!conn?.ok) return null;
+  const given: SideOutcome = { ok: true, code: null, detail: text(`the client ID given: "${clientId}"`, `给出的客户端 ID：“${clientId}”`), latencyMs: null };
+  const observed: Text[] = [];
+  let seenAs: string | null = null;
+  if (log?.status === 'as-given' || log?.status === 'other') {
+    seenAs = log.clientId;
+    observed.push(text(`broker log: ${log.line}`, `服务器日志：${log.line}`));
+  }
+  if (probe && probe.connack === 0) {
+    observed.push(probeOutcome(probe));
+    if (seenAs === null) seenAs = probe.moduleDropped ? clientId : '';
+  }
+  if (seenAs === null) return null;
+  const same = seenAs === clientId;
+  const module: SideOutcome = {
+    ok: same,
+    code: null,
+    detail: same ? text(`on the broker as "${clientId}"`, `在服务器上为“${clientId}”`) : seenAs ? text(`on the broker as "${seenAs}"`, `在服务器上为“${seenAs}”`) : text(`not "${clientId}" on the broker`, `在服务器上不是“${clientId}”`),
+    latencyMs: null,
+    observed,
+  };
+  return { step: 'identity', module, direct: given, same };
+}
+
+/** Resolves true when `ready()` holds, checked now and on each of the session's events; false after ms. */
+function until(session: EcmtSession, events: Array<'linkLost' | 'reconnected'>, ready: () => boolean, ms: number): Promise<boolean> {
+  if (ready()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!ready()) return;
+      finish(true);
+    };
+    const finish = (v: boolean): void => {
+      clearTimeout(timer);
+      for (const e of events) session.off(e, check);
+      resolve(v);
+    };
+    const timer = setTimeout(() => finish(ready()), ms);
+    for (const e of events) session.on(e, check);
+  });
+}
+
+/**
+ * The takeover probe: a direct connect with the module's client ID while the module is
+ * connected. A broker drops the older of two sessions with one client ID (MQTT 3.1.1 §3.1.4),
+ * so the module's link loss (+ECMTSTAT) shows that the module is that client; no loss within
+ * the window shows it is not. Then the module's session is restored: its own reconnect
+ * (ecmt.md: +ECMTSTAT, then the module reconnects by itself), or cat1 connects it again.
+ */
+async function takeoverProbe(session: EcmtSession, d: DirectSession, o: CompareOptions, noted: (r: DirectStep) => DirectStep): Promise<IdentityProbe> {
+  const windowMs = o.probeWindowMs ?? 3000;
+  let lostAt: number | null = null;
+  let back = false;
+  const onLost = (): void => {
+    lostAt ??= performance.now();
+  };
+  const onBack = (e: { ok: boolean }): void => {
+    if (e.ok) back = true;
+  };
+  session.on('linkLost', onLost);
+  session.on('reconnected', onBack);
+  try {
+    const c = noted(await d.connect());
+    const t0 = performance.now();
+    const base = { clientId: o.credentials.clientId, connack: c.code, windowMs };
+    if (!c.ok) {
+      await d.end().catch(() => undefined);
+      return { ...base, moduleDropped: false, dropMs: null, restored: 'untouched' };
+    }
+    const dropped = await until(session, ['linkLost'], () => lostAt !== null, windowMs);
+    await d.end().catch(() => undefined);
+    if (!dropped) return { ...base, moduleDropped: false, dropMs: null, restored: 'untouched' };
+    const dropMs = Math.max(0, Math.round((lostAt ?? t0) - t0));
+    if (await until(session, ['reconnected'], () => back, o.probeRestoreMs ?? 15_000)) return { ...base, moduleDropped: true, dropMs, restored: 'module-reconnected' };
+    // the module did not come back by itself: close what is left and connect it again
+    await session.close().catch(() => undefined);
+    const op = await session.open(o.broker.host, o.broker.port).catch(() => null);
+    const cn = op?.ok ? await session.connect(o.credentials).catch(() => null) : null;
+    return { ...base, moduleDropped: true, dropMs, restored: cn?.ok ? 'reconnected-by-cat1' : 'failed' };
+  } finally {
+    session.off('linkLost', onLost);
+    session.off('reconnected', onBack);
+  }
 }

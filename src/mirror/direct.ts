@@ -163,7 +163,9 @@ export class DirectSession {
           if (this.#ending) return;
           for (const l of this.#closeListeners) l('the connection closed');
         });
-        done({ step: 'connect', ok: true, code: 0, detail: connackMeaning(0) ?? text('accepted', '已接受'), latencyMs: now() - t });
+        // the source port: the broker's log names each client by it (the host's own lines are told apart)
+        const localPort = (client.stream as unknown as { localPort?: number } | undefined)?.localPort;
+        done({ step: 'connect', ok: true, code: 0, detail: connackMeaning(0) ?? text('accepted', '已接受'), latencyMs: now() - t, ...(localPort !== undefined ? { data: { localPort } } : {}) });
       };
       const onError = (err: Error & { code?: number | string }): void => {
         const code = typeof err.code === 'number' ? err.code : (err.code ?? 'ERROR');

@@ -2,7 +2,7 @@ import { tr, type Lang } from '../util/i18n.js';
 import type { CompareReport, SideOutcome } from './report.js';
 
 function side(s: SideOutcome, lang: Lang): Record<string, unknown> {
-  return { ok: s.ok, code: s.code, detail: tr(s.detail, lang), latencyMs: s.latencyMs, ...(s.skipped ? { skipped: true } : {}) };
+  return { ok: s.ok, code: s.code, detail: tr(s.detail, lang), latencyMs: s.latencyMs, ...(s.skipped ? { skipped: true } : {}), ...(s.observed ? { observed: s.observed.map((o) => tr(o, lang)) } : {}) };
 }
 
 /**
@@ -17,10 +17,11 @@ export function reportToJson(r: CompareReport, lang: Lang = 'en'): Record<string
     broker: r.broker,
     profile: r.profile,
     identity: r.identity,
+    credentialCheck: r.credentialCheck,
     steps: r.steps.map((s) => ({ step: s.step, module: side(s.module, lang), direct: side(s.direct, lang), same: s.same, ...(s.note ? { note: tr(s.note, lang) } : {}) })),
     verdict: {
       summary: tr(r.verdict.summary, lang),
-      causes: r.verdict.causes.map((c) => ({ id: c.id, text: tr(c.text, lang), confidence: Math.round(c.confidence * 100) / 100, evidence: c.evidence.map((e) => tr(e, lang)) })),
+      causes: r.verdict.causes.map((c) => ({ id: c.id, text: tr(c.text, lang), confidence: Math.round(c.confidence * 100) / 100, basis: c.hypothesis ? 'assumed' : 'observed', evidence: c.evidence.map((e) => tr(e, lang)) })),
     },
     lint: r.lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity, profile: f.profile, ...(f.valueLength !== undefined ? { valueLength: f.valueLength } : {}), ...(f.limit !== undefined ? { limit: f.limit } : {}), message: tr(f.message, lang) })),
     delivery: r.delivery

@@ -1,9 +1,11 @@
 import type { Text } from '../util/i18n.js';
 import type { LintFinding } from '../ecmt/lint.js';
 import type { FirmwareProfileName } from '../ecmt/firmware.js';
+import type { ProfileCredentialCheck } from '../ecmt/lint.js';
+import type { IdentityProbe, LogIdentity } from './identity.js';
 
 /** The steps a comparison can hold, in order. */
-export type CompareStepName = 'open' | 'connect' | 'subscribe' | 'unsubscribe' | 'publish' | 'deliver-module-to-direct' | 'deliver-direct-to-module' | 'message' | 'link' | 'disconnect' | 'close';
+export type CompareStepName = 'open' | 'connect' | 'identity' | 'subscribe' | 'unsubscribe' | 'publish' | 'deliver-module-to-direct' | 'deliver-direct-to-module' | 'message' | 'link' | 'disconnect' | 'close';
 
 export interface SideOutcome {
   ok: boolean;
@@ -13,6 +15,8 @@ export interface SideOutcome {
   latencyMs: number | null;
   /** the step did not run on this side (an earlier step failed) */
   skipped?: boolean;
+  /** what was observed, in order: the command sent (secrets masked) or that nothing was sent, the answer, the URC, the packet, with times */
+  observed?: Text[];
 }
 
 export interface CompareStep {
@@ -46,6 +50,8 @@ export type CauseId =
   | 'double-connack'
   | 'broker-qos2-downgraded'
   | 'broker-qos2-refused'
+  | 'identity-mismatch'
+  | 'credentials-altered'
   | 'unexplained';
 
 export interface Cause {
@@ -53,8 +59,10 @@ export interface Cause {
   text: Text;
   /** 0..1: how strongly the evidence points at it */
   confidence: number;
-  /** the facts it rests on */
+  /** the facts it rests on: observations of this run, and (marked as such) what a profile assumes */
   evidence: Text[];
+  /** rests on an assumption (a firmware profile's quirk) that the run did not observe */
+  hypothesis?: boolean;
 }
 
 export interface Verdict {
@@ -80,7 +88,13 @@ export interface CompareReport {
     connectClientId: string;
     /** the derived ID the direct side used for traffic */
     trafficClientId: string;
+    /** the module's identity as the broker's log shows it; null without a log */
+    observed: LogIdentity | null;
+    /** the takeover probe (--probe-identity); null when not run */
+    probe: IdentityProbe | null;
   };
+  /** the given credentials against every known firmware profile (lengths only) */
+  credentialCheck: ProfileCredentialCheck[];
   steps: CompareStep[];
   verdict: Verdict;
   lint: LintFinding[];

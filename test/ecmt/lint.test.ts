@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CfgSetting, Credentials } from '../../src/ecmt/commands.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareLimits, type FirmwareProfile, type FirmwareProfileName } from '../../src/ecmt/firmware.js';
-import { hasErrors, lintCfg, lintConnect, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, type LintFinding } from '../../src/ecmt/lint.js';
+import { hasErrors, lintCfg, lintConnect, lintCredentialsAcrossProfiles, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, type LintFinding } from '../../src/ecmt/lint.js';
 
 const s = (n: number): string => 'a'.repeat(n);
 const ALL_SET: Credentials = { clientId: 'c', username: 'u', password: 'p' };
@@ -93,7 +93,8 @@ describe('the credential quirk', () => {
     const creds: Credentials = { clientId: c ? 'dev-42' : empty, username: u ? 'user' : empty, password: p ? 'pw' : empty };
     for (const profile of PROFILE_NAMES) {
       const f = pick(lintConnect(creds, profile), 'credential-quirk', 'credentials');
-      if (c && u && p) {
+      // all three given, or a build without the quirk (no-quirk, old-truncating): nothing to warn about
+      if ((c && u && p) || !FIRMWARE_PROFILES[profile].quirks.credentialQuirk) {
         expect(f).toEqual([]);
         continue;
       }
@@ -321,5 +322,23 @@ describe('hasErrors', () => {
 
   it('rejects an unknown profile name', () => {
     expect(() => lintOpen('h', 1883, 'nope' as FirmwareProfileName)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+  });
+});
+
+describe('credentials against every known profile', () => {
+  it('names each build that would refuse or cut a value, by length only', () => {
+    const pw = 'q'.repeat(70); // over old-truncating (32, cuts) and ec616-legacy (63, refuses); under manual (96) and ec616s (128)
+    const found = lintCredentialsAcrossProfiles({ clientId: 'dev1', username: 'user', password: pw });
+    expect(found).toEqual([
+      { profile: 'ec616-legacy', field: 'password', valueLength: 70, limit: 63, effect: 'refuse' },
+      { profile: 'old-truncating', field: 'password', valueLength: 70, limit: 32, effect: 'truncate' },
+    ]);
+    expect(JSON.stringify(found)).not.toContain(pw);
+  });
+
+  it('a truncating build says it cuts and sends, not that it refuses', () => {
+    const [f] = lintConnect({ clientId: 'dev1', username: 'user', password: 'q'.repeat(40) }, 'old-truncating').filter((x) => x.code === 'too-long');
+    expect(f?.message.en).toMatch(/cuts it to 32 and sends that/);
+    expect(f?.message.zh).toMatch(/截断为 32 字节/);
   });
 });

@@ -4,7 +4,7 @@ import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
 import { Out, note, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
+import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
@@ -19,7 +19,7 @@ export function exitForReport(r: CompareReport): number {
 }
 
 export async function runCompare(args: Record<string, unknown>): Promise<number> {
-  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...REPORT_OPTIONS, ...BROKER_KIND_OPTIONS];
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...REPORT_OPTIONS, ...BROKER_KIND_OPTIONS, ...PROBE_OPTIONS];
   const s = modemSettings(args, specs);
   const v = layer(args, specs);
   const password = readPassword(v['password-file'] as string | undefined);
@@ -44,6 +44,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
       ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
       ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
       logSecrets: s.logSecrets,
+      probeIdentity: v['probe-identity'] === true,
       onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
     });
   }, ecmtTidy(m, s.json)).catch(async (err: unknown) => {

@@ -7,7 +7,7 @@ import { CatError } from '../../util/errors.js';
 import { text } from '../../util/i18n.js';
 import { Out, note, wantColor } from '../io.js';
 import { modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
+import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
@@ -96,7 +96,7 @@ export function exitForDiagnosis(d: Diagnosis): number {
 }
 
 export async function runDiagnose(args: Record<string, unknown>): Promise<number> {
-  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...DIAGNOSE_OPTIONS, ...REPORT_OPTIONS];
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...DIAGNOSE_OPTIONS, ...REPORT_OPTIONS, ...PROBE_OPTIONS];
   const s = modemSettings(args, specs);
   const v = s.all;
   const password = readPassword(v['password-file'] as string | undefined);
@@ -129,6 +129,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
                 ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
                 ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
                 ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
+                probeIdentity: v['probe-identity'] === true,
               },
         logSecrets: s.logSecrets,
         registrationBudgetMs: s.timeoutMs,

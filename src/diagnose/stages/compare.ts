@@ -1,5 +1,6 @@
 import { EcmtSession } from '../../ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
+import { probeOutcome, probeRestored } from '../../mirror/identity.js';
 import type { SideOutcome } from '../../mirror/report.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
@@ -37,6 +38,12 @@ export const compareStage: Stage = {
       const d = side(s.direct);
       return text(`${s.step}: module ${m.en}, direct ${d.en}${s.same ? '' : ' — DIFFERS'}`, `${s.step}：模组${m.zh}，直连${d.zh}${s.same ? '' : ' —— 不同'}`);
     });
+    const pr = report.identity.probe;
+    if (pr) {
+      const what = probeOutcome(pr);
+      const back = probeRestored(pr);
+      seen.push(text(`${what.en}; ${back.en}`, `${what.zh}；${back.zh}`));
+    }
     const top = report.verdict.causes[0];
     const data = {
       agree: report.agree,

@@ -246,9 +246,11 @@ const ecmtConn: CommandHandler = (command, ctx) => {
   if (!ps) return SYNTAX;
   if (!connectIdOk(ps[0])) return CME3;
   const lim = ctx.profile.limits;
+  const cut = ctx.profile.quirks.overLongCredential === 'truncate';
   const value = (p: Param | undefined, max: number): string | null | false => {
     if (!present(p) || p.text.length === 0) return null; // an empty string is "not given"
-    return p.text.length > max ? false : utf8Of(p.text);
+    if (p.text.length <= max) return utf8Of(p.text);
+    return cut ? utf8Of(p.text.slice(0, max)) : false; // an old build cuts instead of refusing
   };
   const clientId = value(ps[1], lim.clientId);
   const username = value(ps[2], lim.username);
