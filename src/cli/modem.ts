@@ -279,12 +279,18 @@ export async function withModem<T>(m: OpenedModem, fn: () => Promise<T>, o: With
  * on the module (AT+ECMTDISC / AT+ECMTCLOSE, see EcmtTidy), saying so on stderr and in the
  * --record transcript.
  */
-export function ecmtTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<WithModemOptions['tidy']> } {
+export function ecmtTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<WithModemOptions['tidy']>; actions: Array<{ what: string; ok: boolean }> } {
   const debt = new EcmtTidy(m.engine);
+  /** what the tidy did, for the report (printed after it) */
+  const actions: Array<{ what: string; ok: boolean }> = [];
   return {
+    actions,
     async tidy({ send, interrupted }) {
       const owed = debt.owed;
-      if (owed === 'none') return;
+      if (owed === 'none') {
+        debt.detach();
+        return;
+      }
       const what = owed === 'disc' ? "the module's MQTT connection" : "the module's MQTT link";
       const first = owed === 'disc' ? 'AT+ECMTDISC=0' : 'AT+ECMTCLOSE=0';
       const msg = `${interrupted ? 'interrupted' : 'the run stopped'} with ${what} still up: ${first} to leave the module as it was found`;
@@ -296,6 +302,7 @@ export function ecmtTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<Wi
       const result = done ? `${last.command}: OK${last.urc ? `, ${last.urc.raw.trim()}` : ' (no confirming URC within 3 s)'}` : `could not tidy the module (${last?.error?.message ?? last?.outcome?.status ?? 'nothing sent'}): send AT+ECMTDISC=0 by hand or reset it`;
       if (!quiet || !done) note(`cat1: ${result}`);
       m.recorder?.note(`cat1: ${result}`);
+      actions.push({ what: `${what} this run opened was still up: ${result}`, ok: done === true });
       debt.detach();
     },
   };

@@ -48,6 +48,7 @@ export function resolveDiagnoseOptions(o: DiagnoseOptions): ResolvedDiagnoseOpti
     ping,
     compare,
     logSecrets: o.logSecrets ?? false,
+    reconnect: o.reconnect ?? false,
     registrationBudgetMs: ms('registrationBudgetMs', o.registrationBudgetMs, 30_000, 0),
     pollMs: ms('pollMs', o.pollMs, 1000, 1),
     probeTimeoutMs: ms('probeTimeoutMs', o.probeTimeoutMs, 2000, 1),
@@ -146,7 +147,8 @@ export async function runDiagnosis(opts: DiagnoseOptions, onStage?: (r: StageRep
   }
   const failed = reports.filter((r) => r.status === 'fail');
   const warned = reports.filter((r) => r.status === 'warn');
-  const outcome: DiagnosisOutcome = reports.some((r) => r.unreachable) ? 'unreachable' : failed.length > 0 ? 'fail' : warned.length > 0 ? 'warn' : 'pass';
-  const hint = failed.find((r) => r.hint !== null)?.hint ?? warned.find((r) => r.hint !== null)?.hint ?? null;
+  const unverified = reports.filter((r) => r.status === 'not-run');
+  const outcome: DiagnosisOutcome = reports.some((r) => r.unreachable) ? 'unreachable' : failed.length > 0 ? 'fail' : unverified.length > 0 ? 'incomplete' : warned.length > 0 ? 'warn' : 'pass';
+  const hint = failed.find((r) => r.hint !== null)?.hint ?? unverified.find((r) => r.hint !== null)?.hint ?? warned.find((r) => r.hint !== null)?.hint ?? null;
   return { outcome, stages: reports, stoppedAt: notRun.length > 0 ? stoppedAt : null, notRun, hint, facts, elapsedMs: Math.round(clock.now() - t0) };
 }

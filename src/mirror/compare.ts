@@ -359,11 +359,13 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     /** a direct step that cannot throw: a client the broker dropped is a failed step, not a crash */
     const direct = async (step: DirectStep['step'], f: () => Promise<DirectStep>): Promise<DirectStep> => {
       const t0 = performance.now();
-      try {
-        return await f();
-      } catch (err) {
-        return { step, ok: false, code: 'ERROR', detail: text(`${step} failed: ${(err as Error).message}`, `${step} 失败：${(err as Error).message}`), latencyMs: performance.now() - t0 };
-      }
+      const pending = f().catch((err: unknown): DirectStep => ({ step, ok: false, code: 'ERROR', detail: text(`${step} failed: ${(err as Error).message}`, `${step} 失败：${(err as Error).message}`), latencyMs: performance.now() - t0 }));
+      if (!bwatch) return pending;
+      // mqtt.js keeps a QoS 1 publish waiting for its PUBACK on a dead connection: do not wait with it
+      const r = await Promise.race([pending, bwatch.lost.then(() => null)]);
+      if (r !== null) return r;
+      run.brokerLost = bwatch.loss;
+      return { step, ok: false, code: run.brokerLost?.code ?? 'broker-lost', detail: text('interrupted: the broker went away', '已中断：服务器不可用了'), latencyMs: performance.now() - t0 };
     };
     const stopped = (): boolean => run.brokerLost !== null || run.moduleSilent !== null;
     const traffic = async (d: DirectSession): Promise<void> => {
@@ -371,6 +373,16 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       const dc = await d.connect();
       if (!dc.ok) {
         if (typeof dc.code !== 'number') await brokerGone(text(`the traffic client could not connect (${String(dc.code)})`, `流量客户端无法连接（${String(dc.code)}）`));
+        if (observe && !run.brokerLost) {
+          // nothing of the session found can be observed without a host-side client: not a difference
+          notRunStep(
+            'subscribe',
+            text(`the host's traffic client (${trafficId}) could not connect with the credentials given (${dc.detail.en}), so the traffic of the session found on the module could not be observed`, `主机的流量客户端（${trafficId}）无法用给出的凭据连接（${dc.detail.zh}），因此无法观察模组上已有会话的流量`),
+            text('check the credentials, or run with --reconnect', '检查凭据，或加 --reconnect 运行'),
+            fromDirect(dc),
+          );
+          return;
+        }
         push('subscribe', skipped(text('not run', '未运行')), skipped(text(`the traffic client (${trafficId}) could not connect: ${dc.detail.en}`, `流量客户端（${trafficId}）无法连接：${dc.detail.zh}`)));
         return;
       }
@@ -484,7 +496,13 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       steps.splice(1, 0, { step: 'connect', module: conn, direct: directConn, same: sameStep(conn, directConn) });
     } else {
       // the module never connected: still show the direct side's answer
-      steps.splice(1, 0, { step: 'connect', module: skipped(text(run.moduleSilent ? 'not run: the module stopped answering' : 'not run: the link did not open', run.moduleSilent ? '未运行：模组停止应答' : '未运行：链路未打开')), direct: directConn, same: false });
+      steps.splice(1, 0, {
+        step: 'connect',
+        module: skipped(text(run.moduleSilent ? 'not run: the module stopped answering' : 'not run: the link did not open', run.moduleSilent ? '未运行：模组停止应答' : '未运行：链路未打开')),
+        direct: directConn,
+        same: false,
+        ...(run.moduleSilent ? { notRun: text('the module stopped answering', '模组停止应答') } : {}),
+      });
     }
     if (why) {
       // a partial report: say which steps never ran
@@ -515,7 +533,12 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       doubleConnUrc: (moduleConnect?.extraUrcs.length ?? 0) > 0,
       run,
     });
-    if (run.notRun.length > 0 && !run.brokerLost && !run.moduleSilent) {
+    const stop = verdict.causes.find((c) => c.id === 'broker-lost' || c.id === 'module-silent');
+    if (stop) {
+      // a partial report: the summary says why the run ended, not which step differed first
+      const at = run.brokerLost?.step ?? run.moduleSilent?.step ?? current;
+      verdict.summary = text(`the run stopped during "${at}": ${stop.text.en}`, `运行在“${at}”步骤中止：${stop.text.zh}`);
+    } else if (run.notRun.length > 0) {
       const names = [...new Set(run.notRun.map((n) => n.step))].join(', ');
       const first = run.notRun[0]!;
       verdict.summary = text(

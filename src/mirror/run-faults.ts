@@ -40,7 +40,7 @@ export function runFaultCauses(e: RunFaultEvidence): Cause[] {
   const silent = e.run?.moduleSilent;
   if (silent) {
     const last = silent.lastLine === null ? null : silent.lastLine.length > 80 ? `${silent.lastLine.slice(0, 77)}...` : silent.lastLine;
-    const at = silent.lastByteAt === null ? text('the module never answered in this run', '本次运行中模组从未应答') : text(`the module stopped answering at ${secs(silent.lastByteAt)} (last line "${last ?? ''}")`, `模组在 ${secs(silent.lastByteAt)} 停止应答（最后一行 "${last ?? ''}"）`);
+    const at = silent.lastByteAt === null ? text('the module answered nothing since the comparison started', '对比开始后模组没有任何应答') : text(`the module stopped answering at ${secs(silent.lastByteAt)} (last line "${last ?? ''}")`, `模组在 ${secs(silent.lastByteAt)} 停止应答（最后一行 "${last ?? ''}"）`);
     out.push(
       cause(
         'module-silent',
@@ -48,7 +48,7 @@ export function runFaultCauses(e: RunFaultEvidence): Cause[] {
         `${at.en}: ${silent.command} got no answer and not a single byte came within ${silent.waitedMs} ms. The firmware hangs, the module reset or lost power, or the serial link broke — the broker is not involved; power-cycle the module, check its supply and its debug UART log`,
         `${at.zh}：${silent.command} 没有应答，${silent.waitedMs} ms 内没有收到任何字节。固件卡死、模组复位或掉电，或串口断开——与服务器无关；请给模组重新上电，检查供电和调试串口日志`,
         [
-          silent.lastByteAt === null ? text('no byte from the module during the run', '运行期间没有收到模组的任何字节') : text(`last byte from the module at ${secs(silent.lastByteAt)}: "${last ?? ''}"`, `模组最后一个字节在 ${secs(silent.lastByteAt)}："${last ?? ''}"`),
+          silent.lastByteAt === null ? text('no byte from the module since the comparison started', '对比开始后没有收到模组的任何字节') : text(`last byte from the module at ${secs(silent.lastByteAt)}: "${last ?? ''}"`, `模组最后一个字节在 ${secs(silent.lastByteAt)}："${last ?? ''}"`),
           text(`${silent.command} written at ${secs(silent.sentAt)} (step "${silent.step}"): nothing back within ${silent.waitedMs} ms`, `${silent.command} 于 ${secs(silent.sentAt)} 写出（“${silent.step}”步骤）：${silent.waitedMs} ms 内无任何返回`),
         ],
       ),

@@ -22,15 +22,24 @@ export class ModuleWatch {
   readonly #redactor;
   readonly #onItem = (item: TimelineItem): void => {
     if (item.dir !== 'rx') return;
-    this.lastByteAt = item.t ?? this.engine.elapsed();
-    const raw = item.event.raw.trim();
-    if (raw !== '') this.lastLine = this.#redactor.line(Buffer.from(raw, 'utf8'), 'rx').data.toString('utf8');
+    this.#seen(item.t ?? this.engine.elapsed(), item.event.raw);
   };
 
   constructor(engine: AtEngine, secrets: string[] = []) {
     this.engine = engine;
     this.#redactor = createRedactor(undefined, secrets);
+    // what the module said before this watch began (earlier stages, earlier commands) counts too
+    const before = engine.lastRx;
+    if (before) this.#seen(before.t, before.line);
     engine.on('item', this.#onItem);
+  }
+
+  #seen(t: number, raw: string): void {
+    this.lastByteAt = t;
+    const line = raw.trim();
+    if (line === '') return;
+    // a bare run of digits is an identity answer (IMSI, ICCID, IMEI): never shown
+    this.lastLine = /^\d{6,}$/.test(line) ? '*'.repeat(line.length) : this.#redactor.line(Buffer.from(line, 'utf8'), 'rx').data.toString('utf8');
   }
 
   /**

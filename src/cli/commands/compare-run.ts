@@ -4,19 +4,31 @@ import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
 import { Out, note, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
+import { MQTT_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnsendable } from '../mqtt-options.js';
+import { runStoppedBy } from '../../mirror/run-faults.js';
+import { text } from '../../util/i18n.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 
-/** 0 when the sides agree, 1 when they differ, 3 when the broker is unreachable from both. */
+/**
+ * 0 when the sides agree, 1 when they differ or a step did not run (a module found connected),
+ * 3 when the broker is unreachable from both, went away mid-run (broker-lost), or the module
+ * stopped answering (module-silent).
+ */
 export function exitForReport(r: CompareReport): number {
   if (r.verdict.causes[0]?.id === 'broker-unreachable') return EXIT.UNREACHABLE;
+  if (runStoppedBy(r.verdict.causes) !== null) return EXIT.UNREACHABLE;
   return r.agree ? EXIT.OK : EXIT.PROBLEM;
 }
 
+/** What the tidy did after the run (it runs once the report is built): into the report. */
+export function addTidyActions(r: CompareReport, actions: ReadonlyArray<{ what: string; ok: boolean }>): void {
+  for (const a of actions) r.run?.changes.push({ what: text(a.what, a.what), restored: a.ok });
+}
+
 export async function runCompare(args: Record<string, unknown>): Promise<number> {
-  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS];
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, RECONNECT_OPTION];
   const s = modemSettings(args, specs);
   const v = layer(args, specs);
   const password = readPassword(v['password-file'] as string | undefined);
@@ -24,6 +36,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   refuseUnsendable(mq, s.profile, true);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}) });
+  const tidy = ecmtTidy(m, s.json);
   const report = await withModem(m, async () => {
     const session = new EcmtSession(m.engine, { profile: s.profile });
     return compare({
@@ -37,9 +50,11 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
       ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
       ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
       logSecrets: s.logSecrets,
+      reconnect: v['reconnect'] === true,
       onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
     });
-  }, ecmtTidy(m, s.json));
+  }, tidy);
+  addTidyActions(report, tidy.actions);
   if (s.json) out.obj(reportToJson(report, out.lang));
   else for (const l of formatReport(report, out)) out.line(l);
   await out.flush();

@@ -1,5 +1,6 @@
 import { EcmtSession, type StepResult } from '../../ecmt/session.js';
 import type { LintFinding } from '../../ecmt/lint.js';
+import type { AtOutcome } from '../../at/types.js';
 import { connackMeaning } from '../../urc/codes.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
@@ -21,6 +22,13 @@ function stepSeen(ctx: StageContext, r: StepResult): Text {
       ? text(`(${r.step}: no command sent)`, `（${r.step}：未发送命令）`)
       : joinText([same(`${ctx.mask(r.command, 'tx')} →`), parts.length > 0 ? joinText(parts, ', ', '，') : same('…')], ' ', ' ');
   return r.note ? joinText([base, r.note], ' — ', ' —— ') : base;
+}
+
+/** A plain query as seen: `AT+ECMTOPEN? → +ECMTOPEN:0,"host",1883`. */
+function sendSeen(ctx: StageContext, o: AtOutcome): Text {
+  const lines = o.lines.map((l) => ctx.mask(l.raw, 'rx').trim()).filter((l) => l !== '');
+  const end = o.status === 'ok' ? (lines.length > 0 ? lines.join(' | ') : 'OK') : o.status === 'error' ? [...lines, o.error.raw.trim()].join(' | ') : o.status;
+  return same(`${o.command} → ${end}`);
 }
 
 const firstOf = (lint: readonly LintFinding[], severity: LintFinding['severity']): LintFinding | undefined => lint.find((f) => f.severity === severity);
@@ -110,6 +118,33 @@ export const mqttStage: Stage = {
     const seen: Text[] = [];
     const session = new EcmtSession(ctx.engine, { profile: o.profile, ...o.session, clock: ctx.clock });
     const warnings: Text[] = [];
+    // a session already on the module is someone else's: left alone unless --reconnect
+    const q = await session.query();
+    for (const x of q.outcomes) seen.push(sendSeen(ctx, x));
+    let ended: Text | null = null;
+    if (q.open) {
+      const where = `${q.open.host}:${q.open.port}`;
+      const connected = q.connState === 3;
+      const state = connected ? text(`already connected to ${where}`, `已连接到 ${where}`) : text(`already open to ${where} (AT+ECMTCONN? ${String(q.connState ?? '-')})`, `已打开到 ${where}（AT+ECMTCONN? ${String(q.connState ?? '-')}）`);
+      const found = { open: q.open, connState: q.connState };
+      if (!o.reconnect) {
+        ctx.facts.mqttConnected = null;
+        return result(
+          'not-run',
+          text(`the module is ${state.en} — a session this run did not open, left as found: the open and the credentials were not checked`, `模组${state.zh}——不是本次运行打开的会话，保持原样：未检查打开链路和凭据`),
+          seen,
+          text('run with --reconnect: cat1 ends that session (AT+ECMTDISC) and checks the open and these credentials itself (the session is not restored afterwards)', '加 --reconnect 运行：cat1 会结束该会话（AT+ECMTDISC），自己检查打开链路和这些凭据（之后不会恢复该会话）'),
+          { host, port, tls: o.broker.tls, found, open: null, connect: null, lint: [], tidy: null, changes: [] },
+        );
+      }
+      ctx.progress(text(`ending the session found ${state.en} (--reconnect)…`, `结束已发现的会话（${state.zh}）（--reconnect）…`));
+      const end = connected ? await session.disconnect() : await session.close();
+      seen.push(stepSeen(ctx, end));
+      ended = text(
+        `the session the module had (${state.en}) was ended first with ${connected ? 'AT+ECMTDISC' : 'AT+ECMTCLOSE'} (--reconnect) and is not restored`,
+        `模组原有的会话（${state.zh}）已先用 ${connected ? 'AT+ECMTDISC' : 'AT+ECMTCLOSE'} 结束（--reconnect），不会恢复`,
+      );
+    }
     for (const s of o.settings) {
       const r = await session.configure(s);
       seen.push(stepSeen(ctx, r));
@@ -126,7 +161,10 @@ export const mqttStage: Stage = {
       connect: null,
       lint: open.lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity })),
       tidy: null,
+      changes: ended ? [ended.en] : [],
     };
+    if (ended) warnings.push(ended);
+    const withEnded = (t: Text): Text => (ended ? joinText([t, ended]) : t);
     if (!open.ok) {
       ctx.facts.mqttConnected = false;
       if (open.failure === 'no-urc') {
@@ -135,7 +173,7 @@ export const mqttStage: Stage = {
         data['tidy'] = 'closed';
       }
       const summary = open.explain ?? open.note ?? text(`AT+ECMTOPEN failed (${open.failure ?? '?'})`, `AT+ECMTOPEN 失败（${open.failure ?? '?'}）`);
-      return result('fail', summary, seen, openHint(open, host, port, open.lint), data);
+      return result('fail', withEnded(summary), seen, openHint(open, host, port, open.lint), data);
     }
     ctx.progress(text('connecting (AT+ECMTCONN)…', '连接中（AT+ECMTCONN）…'));
     const conn = await session.connect(o.credentials);
@@ -155,9 +193,9 @@ export const mqttStage: Stage = {
     data['tidy'] = tidy.ok ? (conn.ok ? 'disconnected' : 'closed') : null;
     if (!conn.ok) {
       const summary = conn.explain ?? conn.note ?? text(`AT+ECMTCONN failed (${conn.failure ?? '?'})`, `AT+ECMTCONN 失败（${conn.failure ?? '?'}）`);
-      return result('fail', summary, seen, connectHint(conn, lint), data);
+      return result('fail', withEnded(summary), seen, connectHint(conn, lint), data);
     }
-    const summary = text(`connected to ${host}:${port} as "${o.credentials.clientId}" (CONNACK 0), then disconnected`, `已以 "${o.credentials.clientId}" 连接到 ${host}:${port}（CONNACK 0），随后已断开`);
+    const summary = withEnded(text(`connected to ${host}:${port} as "${o.credentials.clientId}" (CONNACK 0), then disconnected`, `已以 "${o.credentials.clientId}" 连接到 ${host}:${port}（CONNACK 0），随后已断开`));
     const warning = firstOf(lint, 'warning');
     if (warning) return result('warn', summary, seen, warning.message, data);
     if (warnings.length > 0) return result('warn', summary, seen, warnings[0]!, data);
