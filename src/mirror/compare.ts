@@ -250,11 +250,12 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   try {
     // 0. what the module is doing now: a session the run did not open is never torn down unasked
     const q = await session.query();
-    const qTimedOut = q.outcomes.every((x) => x.status === 'timeout');
-    if (qTimedOut) {
-      const first = q.outcomes[0]!;
-      const sentAt = engine.elapsed() - first.elapsedMs / 1000 - (q.outcomes[1]?.elapsedMs ?? 0) / 1000;
-      run.moduleSilent = mwatch.silence(first.command, sentAt, first.status === 'timeout' ? first.timeoutMs : 0, 'open');
+    const qi = q.outcomes.findIndex((x) => x.status === 'timeout');
+    const unanswered = q.outcomes[qi];
+    if (unanswered && unanswered.status === 'timeout') {
+      // written when it and the commands after it had not started waiting yet
+      const sentAt = engine.elapsed() - q.outcomes.slice(qi).reduce((n, x) => n + x.elapsedMs, 0) / 1000;
+      run.moduleSilent = mwatch.silence(unanswered.command, sentAt, unanswered.timeoutMs, 'open');
     }
     if (q.open) run.found = { open: q.open, connState: q.connState };
     let observe = false;

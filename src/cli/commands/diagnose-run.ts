@@ -90,7 +90,7 @@ export function formatDiagnosis(d: Diagnosis, out: Out): string[] {
  * away (broker-lost) or the module stopped answering (module-silent).
  */
 export function exitForDiagnosis(d: Diagnosis): number {
-  if (d.stages.some((r) => r.report && runStoppedBy(r.report.verdict.causes) !== null)) return EXIT.UNREACHABLE;
+  if (d.stages.some((r) => (r.report && runStoppedBy(r.report.verdict.causes) !== null) || r.data['stoppedBy'] === 'broker-lost' || r.data['stoppedBy'] === 'module-silent')) return EXIT.UNREACHABLE;
   switch (d.outcome) {
     case 'pass':
     case 'warn':
