@@ -6,7 +6,7 @@ import { Out, note, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
 import { MQTT_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnsendable } from '../mqtt-options.js';
 import { runStoppedBy } from '../../mirror/run-faults.js';
-import { text } from '../../util/i18n.js';
+import type { Text } from '../../util/i18n.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
@@ -23,8 +23,8 @@ export function exitForReport(r: CompareReport): number {
 }
 
 /** What the tidy did after the run (it runs once the report is built): into the report. */
-export function addTidyActions(r: CompareReport, actions: ReadonlyArray<{ what: string; ok: boolean }>): void {
-  for (const a of actions) r.run?.changes.push({ what: text(a.what, a.what), restored: a.ok });
+export function addTidyActions(r: CompareReport, actions: ReadonlyArray<{ what: Text; ok: boolean }>): void {
+  for (const a of actions) r.run?.changes.push({ what: a.what, restored: a.ok });
 }
 
 export async function runCompare(args: Record<string, unknown>): Promise<number> {

@@ -162,7 +162,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
     tidy,
   );
   // what the tidy did after the last stage (it runs once the stages are over): said in the result
-  if (s.json) out.obj({ ...diagnosisToJson(d, out.lang), tidy: tidy.actions });
+  if (s.json) out.obj({ ...diagnosisToJson(d, out.lang), tidy: tidy.actions.map((a) => ({ what: out.t(a.what), ok: a.ok })) });
   else if (d.outcome === 'unreachable') {
     // one line, like every verb that finds no module behind the port
     const link = d.stages[0]!;
@@ -170,7 +170,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
     throw new CatError('ERR_AT_TIMEOUT', `${out.t(link.summary)} on ${s.port ?? '?'} at ${m.baud} baud: ${link.hint ? out.t(link.hint) : ''}`, { context: { path: s.port } });
   } else {
     for (const l of formatDiagnosis(d, out)) out.line(l);
-    for (const a of tidy.actions) out.line(out.t(text(`Module: ${a.what}`, `模组：${a.what}`)));
+    for (const a of tidy.actions) out.line(`${out.t(text('Module: ', '模组：'))}${out.t(a.what)}`);
   }
   await out.flush();
   return exitForDiagnosis(d);
