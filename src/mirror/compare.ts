@@ -298,7 +298,8 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       return r;
     };
     current = 'connect';
-    if (mode === 'direct-first') {
+    // a connect with the module's own ID would take over a session the module already has (one session per client ID)
+    if (mode === 'direct-first' && !observe) {
       directConnect = await identicalConnect();
       if (!directConnect.ok && typeof directConnect.code !== 'number') await brokerGone(text(`the direct connect failed (${String(directConnect.code)})`, `直连连接失败（${String(directConnect.code)}）`));
     }
@@ -479,12 +480,21 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       session.off('message', onMessage);
       session.off('linkLost', onLinkLost);
     }
-    if (mode === 'module-first') {
+    if (mode === 'module-first' && !observe) {
       current = 'connect';
       directConnect = stopped() ? null : await identicalConnect();
     }
     const why = stopWhy();
-    const directConn = directConnect ? fromDirect(directConnect) : skipped(text(`not run: ${why?.en ?? '?'}`, `未运行：${why?.zh ?? '?'}`));
+    const directConn = directConnect
+      ? fromDirect(directConnect)
+      : observe
+        ? skipped(
+            text(
+              `not run: a connect with the module's own client ID (${creds.clientId}) would take over the session the module has (a broker keeps one session per client ID); the values given are tried by the traffic client (${trafficId}) instead`,
+              `未运行：用模组自己的客户端 ID（${creds.clientId}）连接会顶掉模组已有的会话（服务器对每个客户端 ID 只保留一个会话）；给出的参数改由流量客户端（${trafficId}）尝试`,
+            ),
+          )
+        : skipped(text(`not run: ${why?.en ?? '?'}`, `未运行：${why?.zh ?? '?'}`));
     if (observe) {
       const f = run.found!;
       const how = text('run with --reconnect: cat1 ends that session (AT+ECMTDISC), connects with these credentials, and says so', '加 --reconnect 运行：cat1 会结束该会话（AT+ECMTDISC），用这些凭据连接，并在报告中说明');
@@ -512,6 +522,8 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
         if (!ran.has(step) && o.traffic !== false && !run.notRun.some((n) => n.step === step)) run.notRun.push({ step, why, how: stopHow() });
       }
     }
+    const ORDER: readonly CompareStepName[] = ['open', 'connect', 'subscribe', 'unsubscribe', 'publish', 'deliver-module-to-direct', 'deliver-direct-to-module', 'message', 'link', 'disconnect', 'close'];
+    run.notRun.sort((a, b) => ORDER.indexOf(a.step) - ORDER.indexOf(b.step));
     // leave the module tidy: a link that is open but not connected (the module keeps retrying a refused CONNECT)
     if (open?.ok && !moduleUp && !run.moduleSilent && !run.brokerLost) await session.close().catch(() => undefined);
 
@@ -540,11 +552,11 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       const at = run.brokerLost?.step ?? run.moduleSilent?.step ?? current;
       verdict.summary = text(`the run stopped during "${at}": ${stop.text.en}`, `运行在“${at}”步骤中止：${stop.text.zh}`);
     } else if (run.notRun.length > 0) {
-      const names = [...new Set(run.notRun.map((n) => n.step))].join(', ');
-      const first = run.notRun[0]!;
+      const names = [...new Set(run.notRun.map((n) => n.step))];
+      const first = run.notRun.find((n) => n.step === 'connect') ?? run.notRun[0]!;
       verdict.summary = text(
-        `not verified: ${names} did not run — ${first.why.en}; ${first.how.en}. What was observed: ${verdict.summary.en}`,
-        `未验证：${names} 没有运行——${first.why.zh}；${first.how.zh}。已观察到的：${verdict.summary.zh}`,
+        `not verified: ${names.join(', ')} did not run — ${first.why.en}; ${first.how.en}. What was observed: ${verdict.summary.en}`,
+        `未验证：${names.join('、')} 没有运行——${first.why.zh}；${first.how.zh}。已观察到的：${verdict.summary.zh}`,
       );
     }
     return {

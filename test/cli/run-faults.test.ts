@@ -105,11 +105,13 @@ describe.skipIf(missing !== null)('compare / diagnose: a module already connecte
       expect(rep.agree).toBe(false);
       expect(rep.run.mode).toBe('observed');
       expect(rep.run.found).toEqual({ open: { host: '127.0.0.1', port: broker.port }, connState: 3 });
-      // the credential step did not run on the module; the direct side still says what the broker thinks of them
+      // the credential step did not run on the module, and no connect with the module's own ID was made
+      // (it would take its session over); the traffic client (derived ID) says what the broker thinks of the values
       const conn = rep.steps.find((s) => s.step === 'connect')!;
       expect(conn.notRun).toMatch(/already connected/);
       expect(conn.module.skipped).toBe(true);
-      expect(conn.direct).toMatchObject({ ok: false, code: 5 });
+      expect(conn.direct.detail).toMatch(/would take over the session the module has/);
+      expect(rep.steps.find((s) => s.step === 'subscribe')!.direct).toMatchObject({ ok: false, code: 5 });
       expect(rep.run.notRun.map((n) => n.step)).toEqual(expect.arrayContaining(['open', 'connect']));
       expect(rep.run.notRun.find((n) => n.step === 'connect')!.how).toMatch(/--reconnect/);
       expect(rep.verdict.summary).toMatch(/^not verified: .*connect.* did not run/);
@@ -131,6 +133,9 @@ describe.skipIf(missing !== null)('compare / diagnose: a module already connecte
     await withRig({}, async (pty, broker) => {
       await connectModule(pty, broker, 'dev-ac5');
       const seen = commandsSeen(pty);
+      // the module's own session must never be taken over (a direct connect with its client ID would drop it)
+      const linkEvents: string[] = [];
+      pty.emulator.on('link', (e) => linkEvents.push(e.type));
       const r = await cat1(compareArgs(pty, broker, 'dev-ac5', good));
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toMatch(/^connect\s+NOT RUN$/m);
@@ -141,6 +146,8 @@ describe.skipIf(missing !== null)('compare / diagnose: a module already connecte
       expect(r.stdout).toMatch(/changed on the module: subscribed to cat1\/compare\/[0-9a-f]+\/d2m on the session the module already had; unsubscribed again \(AT\+ECMTUNS\) \(restored\)/);
       expect(seen.filter((c) => /^AT\+ECMT(DISC|CLOSE|CONN|OPEN)=/.test(c))).toEqual([]);
       expect(seen.filter((c) => /^AT\+ECMT(SUB|UNS)=/.test(c)).map((c) => c.replace(/=.*/, ''))).toEqual(['AT+ECMTSUB', 'AT+ECMTUNS']);
+      expect(linkEvents).toEqual([]);
+      expect(broker.log()).not.toMatch(/Client dev-ac5 already connected, closing old connection/);
       expect(pty.emulator.state).toBe('connected');
     });
   });
