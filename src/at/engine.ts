@@ -267,7 +267,19 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
 
   // ---- internals ----
 
+  /**
+   * The module's last line and when it came (seconds on the engine's clock), or null before it
+   * said anything: what a caller needs to say when a module stopped answering. As received:
+   * mask it before showing it.
+   */
+  get lastRx(): { t: number; line: string } | null {
+    return this.#lastRx;
+  }
+
+  #lastRx: { t: number; line: string } | null = null;
+
   #item(item: TimelineItem): void {
+    if (item.dir === 'rx') this.#lastRx = { t: item.t ?? this.elapsed(), line: item.event.raw };
     // (emit() with nobody listening costs more than asking: every line of every answer comes here)
     if (this.listenerCount('item') > 0) this.emit('item', item);
     if (item.role === 'urc' && this.listenerCount('urc') > 0) this.emit('urc', item.event as ModemEvent, item);

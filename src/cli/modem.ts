@@ -14,6 +14,7 @@ import { CatError } from '../util/errors.js';
 import { classifyRx, RxSampler, type RxDiagnosis } from '../at/diagnosis.js';
 import type { ModemSettings } from './options.js';
 import { note, onStopSignal } from './io.js';
+import { text, type Text } from '../util/i18n.js';
 
 export const AUTO_BAUDS = [115200, 921600, 460800, 230400, 57600, 9600] as const;
 
@@ -279,12 +280,18 @@ export async function withModem<T>(m: OpenedModem, fn: () => Promise<T>, o: With
  * on the module (AT+ECMTDISC / AT+ECMTCLOSE, see EcmtTidy), saying so on stderr and in the
  * --record transcript.
  */
-export function ecmtTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<WithModemOptions['tidy']> } {
+export function ecmtTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<WithModemOptions['tidy']>; actions: Array<{ what: Text; ok: boolean }> } {
   const debt = new EcmtTidy(m.engine);
+  /** what the tidy did, for the report (printed after it) */
+  const actions: Array<{ what: Text; ok: boolean }> = [];
   return {
+    actions,
     async tidy({ send, interrupted }) {
       const owed = debt.owed;
-      if (owed === 'none') return;
+      if (owed === 'none') {
+        debt.detach();
+        return;
+      }
       const what = owed === 'disc' ? "the module's MQTT connection" : "the module's MQTT link";
       const first = owed === 'disc' ? 'AT+ECMTDISC=0' : 'AT+ECMTCLOSE=0';
       const msg = `${interrupted ? 'interrupted' : 'the run stopped'} with ${what} still up: ${first} to leave the module as it was found`;
@@ -296,6 +303,9 @@ export function ecmtTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<Wi
       const result = done ? `${last.command}: OK${last.urc ? `, ${last.urc.raw.trim()}` : ' (no confirming URC within 3 s)'}` : `could not tidy the module (${last?.error?.message ?? last?.outcome?.status ?? 'nothing sent'}): send AT+ECMTDISC=0 by hand or reset it`;
       if (!quiet || !done) note(`cat1: ${result}`);
       m.recorder?.note(`cat1: ${result}`);
+      const whatZh = owed === 'disc' ? '本次运行建立的模组 MQTT 连接' : '本次运行打开的模组 MQTT 链路';
+      const resultZh = done ? `${last.command}：OK${last.urc ? `，${last.urc.raw.trim()}` : '（3 秒内没有确认的 URC）'}` : `无法恢复模组（${last?.error?.message ?? last?.outcome?.status ?? '未发送'}）：请手动发送 AT+ECMTDISC=0 或复位模组`;
+      actions.push({ what: text(`${what} this run opened was still up: ${result}`, `${whatZh}仍在：${resultZh}`), ok: done === true });
       debt.detach();
     },
   };

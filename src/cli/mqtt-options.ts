@@ -34,6 +34,13 @@ export const PROBE_OPTIONS: readonly OptionSpec[] = [
     default: false,
   },
 ];
+/** `--reconnect` (compare, diagnose): a session found on the module is ended first instead of only observed. */
+export const RECONNECT_OPTION: OptionSpec = {
+  name: 'reconnect',
+  type: 'boolean',
+  describe: 'when the module is already open or connected, end that session (AT+ECMTDISC/AT+ECMTCLOSE) and run every step; by default it is left as found and only observed (credential checks "not run")',
+  default: false,
+};
 
 export interface MqttSettings {
   broker: { host: string; port: number; tls: boolean; ca?: string; insecure: boolean };

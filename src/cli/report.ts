@@ -1,4 +1,4 @@
-import type { CompareReport, SideOutcome } from '../mirror/report.js';
+import type { CompareReport, RunFacts, SideOutcome } from '../mirror/report.js';
 import { text } from '../util/i18n.js';
 import type { Out } from './io.js';
 import { fieldLabel } from '../ecmt/lint.js';
@@ -44,7 +44,7 @@ export function formatReport(r: CompareReport, out: Out): string[] {
   }
   L.push('');
   for (const s of r.steps) {
-    const mark = s.same ? p.green(t('same', '一致')) : p.red(t('DIFFERS', '不同'));
+    const mark = s.notRun ? p.yellow(t('NOT RUN', '未运行')) : s.same ? p.green(t('same', '一致')) : p.red(t('DIFFERS', '不同'));
     L.push(`${p.bold(s.step.padEnd(25))} ${mark}`);
     L.push(`   ${t('module', '模组')}: ${cell(s.module, out)}`);
     L.push(`   ${t('direct', '直连')}: ${cell(s.direct, out)}`);
@@ -53,15 +53,35 @@ export function formatReport(r: CompareReport, out: Out): string[] {
     if (!s.same) for (const o of [...(s.module.observed ?? []), ...(s.direct.observed ?? [])]) L.push(`   ${p.dim('· ' + out.t(o))}`);
   }
   L.push('');
-  L.push(`${p.bold(t('Verdict', '结论'))}: ${r.agree ? p.green(t('the two sides agree', '两边一致')) : p.red(t('the two sides differ', '两边不同'))}`);
+  const stopped = r.run?.brokerLost ? t('stopped early: the broker went away (partial report)', '提前结束：服务器不可用了（部分报告）') : r.run?.moduleSilent ? t('stopped early: the module stopped answering (partial report)', '提前结束：模组停止应答（部分报告）') : null;
+  const verdictWord = stopped ? p.red(stopped) : r.agree ? p.green(t('the two sides agree', '两边一致')) : r.run && r.run.notRun.length > 0 && r.steps.every((s) => s.notRun || s.same) ? p.yellow(t('not verified: some steps did not run', '未验证：有步骤没有运行')) : p.red(t('the two sides differ', '两边不同'));
+  L.push(`${p.bold(t('Verdict', '结论'))}: ${verdictWord}`);
   L.push(`  ${out.t(r.verdict.summary)}`);
   r.verdict.causes.forEach((c, i) => {
     L.push(`  ${i + 1}. [${c.id}, ${Math.round(c.confidence * 100)}%${c.hypothesis ? `, ${t('hypothesis', '假设')}` : ''}] ${out.t(c.text)}`);
     for (const e of c.evidence) L.push(`       ${p.dim('· ' + out.t(e))}`);
   });
+  if (r.run) L.push(...formatRun(r.run, out));
   if (r.brokerLog.length > 0) {
     L.push(p.dim(t(`broker log during the run (${r.brokerLog.length} lines, last 8):`, `运行期间的服务器日志（${r.brokerLog.length} 行，最后 8 行）：`)));
     for (const l of r.brokerLog.slice(-8)) L.push(p.dim(`  | ${l}`));
   }
+  return L;
+}
+
+/** What the run found on the module, what it changed (and put back), what did not run. */
+export function formatRun(run: RunFacts, out: Out): string[] {
+  const p = out.p;
+  const t = (en: string, zh: string): string => out.t(text(en, zh));
+  const L: string[] = [];
+  if (run.found) {
+    const f = run.found;
+    const state = f.connState === 3 ? t('connected', '已连接') : t(`link open (AT+ECMTCONN? ${String(f.connState ?? '-')})`, `链路已打开（AT+ECMTCONN? ${String(f.connState ?? '-')}）`);
+    const kept = run.mode === 'reconnected' ? t('ended first (--reconnect)', '先结束了它（--reconnect）') : t('left as found and only observed', '保持原样，仅观察');
+    L.push(`${p.bold(t('Module', '模组'))}: ${t(`found ${state} to ${f.open.host}:${f.open.port} when the run started — ${kept}`, `运行开始时发现${state}到 ${f.open.host}:${f.open.port}——${kept}`)}`);
+  }
+  for (const n of run.notRun) L.push(`  ${p.yellow(t('not run', '未运行'))} ${n.step}: ${out.t(n.why)} → ${out.t(n.how)}`);
+  for (const c of run.changes) L.push(`  ${t('changed on the module', '对模组的改动')}: ${out.t(c.what)} ${c.restored ? p.green(t('(restored)', '（已恢复）')) : p.yellow(t('(not restored)', '（未恢复）'))}`);
+  if (run.found && run.changes.length === 0) L.push(`  ${t('changed on the module: nothing', '对模组的改动：无')}`);
   return L;
 }

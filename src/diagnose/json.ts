@@ -26,7 +26,11 @@ export function stageToJson(r: StageReport, lang: Lang = 'en'): Record<string, u
   };
 }
 
-/** The final summary line: `{ type: 'diagnosis', outcome, passed, warned, failed, skipped, stoppedAt, notRun, hint, elapsedMs }`. */
+/**
+ * The final summary line: `{ type: 'diagnosis', outcome, passed, warned, failed, skipped,
+ * notVerified, stoppedAt, notRun, hint, elapsedMs }` (`outcome` 'incomplete' and `notVerified`:
+ * stages with status 'not-run'; the CLI adds `tidy`, what the clean-up after the run sent).
+ */
 export function diagnosisToJson(d: Diagnosis, lang: Lang = 'en'): Record<string, unknown> {
   const ids = (status: StageReport['status']): string[] => d.stages.filter((s) => s.status === status).map((s) => s.stage);
   return {
@@ -36,6 +40,7 @@ export function diagnosisToJson(d: Diagnosis, lang: Lang = 'en'): Record<string,
     warned: ids('warn'),
     failed: ids('fail'),
     skipped: ids('skip'),
+    notVerified: ids('not-run'),
     stoppedAt: d.stoppedAt,
     notRun: d.notRun,
     hint: d.hint === null ? null : tr(d.hint, lang),

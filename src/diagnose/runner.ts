@@ -7,6 +7,7 @@ import { text, type Text } from '../util/i18n.js';
 import { STAGES } from './stages/index.js';
 import type { DiagnoseFacts, DiagnoseOptions, Diagnosis, DiagnosisOutcome, ResolvedDiagnoseOptions, StageContext, StageReport, StageResult } from './types.js';
 import { same } from './util.js';
+import { SilenceWatch } from './silence.js';
 
 function bad(option: string, message: string): never {
   throw new CatError('ERR_INVALID_OPTION', `diagnose option ${option}: ${message}`, { context: { option } });
@@ -48,6 +49,7 @@ export function resolveDiagnoseOptions(o: DiagnoseOptions): ResolvedDiagnoseOpti
     ping,
     compare,
     logSecrets: o.logSecrets ?? false,
+    reconnect: o.reconnect ?? false,
     registrationBudgetMs: ms('registrationBudgetMs', o.registrationBudgetMs, 30_000, 0),
     pollMs: ms('pollMs', o.pollMs, 1000, 1),
     probeTimeoutMs: ms('probeTimeoutMs', o.probeTimeoutMs, 2000, 1),
@@ -126,6 +128,7 @@ export async function runDiagnosis(opts: DiagnoseOptions, onStage?: (r: StageRep
   const reports: StageReport[] = [];
   const notRun: StageReport['stage'][] = [];
   let stoppedAt: StageReport['stage'] | null = null;
+  const silence = new SilenceWatch(opts.engine);
   for (const [i, stage] of stages.entries()) {
     if (stoppedAt !== null) {
       notRun.push(stage.id);
@@ -136,17 +139,25 @@ export async function runDiagnosis(opts: DiagnoseOptions, onStage?: (r: StageRep
     try {
       r = await stage.run(ctx);
     } catch (err) {
-      if (!isCatError(err, 'ERR_MODULE_REBOOTED')) throw err;
+      if (!isCatError(err, 'ERR_MODULE_REBOOTED')) {
+        silence.detach();
+        throw err;
+      }
       r = rebooted(err);
     }
+    // a module that went silent ends the run: every later command would only time out
+    const silent = await silence.check(r, o.probeTimeoutMs, mask);
+    if (silent) r = silent;
     const report: StageReport = { ...r, stage: stage.id, index: i + 1, title: stage.title, elapsedMs: Math.round(clock.now() - started) };
     reports.push(report);
     onStage?.(report);
-    if (r.status === 'fail' && (r.unreachable === true || !o.keepGoing)) stoppedAt = stage.id;
+    if (r.status === 'fail' && (r.unreachable === true || !o.keepGoing || Boolean(r.data['stoppedBy']))) stoppedAt = stage.id;
   }
+  silence.detach();
   const failed = reports.filter((r) => r.status === 'fail');
   const warned = reports.filter((r) => r.status === 'warn');
-  const outcome: DiagnosisOutcome = reports.some((r) => r.unreachable) ? 'unreachable' : failed.length > 0 ? 'fail' : warned.length > 0 ? 'warn' : 'pass';
-  const hint = failed.find((r) => r.hint !== null)?.hint ?? warned.find((r) => r.hint !== null)?.hint ?? null;
+  const unverified = reports.filter((r) => r.status === 'not-run');
+  const outcome: DiagnosisOutcome = reports.some((r) => r.unreachable) ? 'unreachable' : failed.length > 0 ? 'fail' : unverified.length > 0 ? 'incomplete' : warned.length > 0 ? 'warn' : 'pass';
+  const hint = failed.find((r) => r.hint !== null)?.hint ?? unverified.find((r) => r.hint !== null)?.hint ?? warned.find((r) => r.hint !== null)?.hint ?? null;
   return { outcome, stages: reports, stoppedAt: notRun.length > 0 ? stoppedAt : null, notRun, hint, facts, elapsedMs: Math.round(clock.now() - t0) };
 }

@@ -16,7 +16,11 @@ import type { Text } from '../util/i18n.js';
 /** The stages, in the order they run. */
 export type StageId = 'link' | 'identity' | 'sim' | 'signal' | 'registration' | 'pdp' | 'dns' | 'ping' | 'mqtt' | 'compare';
 
-export type StageStatus = 'pass' | 'warn' | 'fail' | 'skip';
+/**
+ * `not-run`: the check could not be made without changing what the user has (a session found
+ * on the module): neither a pass nor a failure, and the result is never PASS with one.
+ */
+export type StageStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'not-run';
 
 export interface StageResult {
   status: StageStatus;
@@ -85,6 +89,12 @@ export interface DiagnoseOptions {
   compare?: boolean | CompareExtras;
   /** show IMSI, ICCID and passwords in clear in `seen` and `data`. Default false. */
   logSecrets?: boolean;
+  /**
+   * A session found on the module (already open/connected): false (default) leaves it and marks
+   * the checks that need it "not run"; true ends it first (AT+ECMTDISC/AT+ECMTCLOSE, said in the
+   * stage) and runs every check.
+   */
+  reconnect?: boolean;
   /** more values to mask wherever they appear (the password is always masked). Default none. */
   secrets?: string[];
   /** how long to wait for network registration while the module searches, ms. Default 30000. */
@@ -112,6 +122,7 @@ export interface ResolvedDiagnoseOptions {
   ping: { count: number; timeoutMs: number } | null;
   compare: CompareExtras | null;
   logSecrets: boolean;
+  reconnect: boolean;
   registrationBudgetMs: number;
   pollMs: number;
   probeTimeoutMs: number;
@@ -148,6 +159,8 @@ export type DiagnosisOutcome =
   | 'warn'
   /** a stage failed */
   | 'fail'
+  /** no failure, but a check did not run (a session found on the module was left alone): never PASS */
+  | 'incomplete'
   /** the port did not answer AT at all */
   | 'unreachable';
 

@@ -372,6 +372,16 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
     });
   }
 
+  /**
+   * Stop waiting for every pending URC (the run gave up on the module: the broker went away,
+   * the module is silent): the steps waiting fail at once with ERR_ECMT_STATE instead of at
+   * their host timers. Nothing is sent.
+   */
+  cancelWaits(reason: string): void {
+    const err = new CatError('ERR_ECMT_STATE', `stopped waiting: ${reason}`);
+    for (const w of this.#waiters.splice(0)) w.fail(err);
+  }
+
   // ---- internals ----
 
   /** Steps run one after another (the module has one MQTT client). */

@@ -16,6 +16,12 @@ import { ecmtCmd } from './commands.js';
  *     context) or a reboot banner → nothing owed any more.
  * An unsolicited `+ECMTDISC` (the module gave up reconnecting) does NOT settle the debt: the
  * context stays on the module until the host frees it.
+ *
+ * A session the run did not open is never owed: when the module answers `AT+ECMTOPEN?` with an
+ * open link (or `AT+ECMTCONN?` with a connection) while nothing is owed, that session is
+ * someone else's (`foreign`), and commands sent over it create no debt — so the tidy never
+ * tears it down. Only an explicit `AT+ECMTDISC`/`AT+ECMTCLOSE` of the run (--reconnect) ends it;
+ * what the run opens after that is owed again.
  */
 export type Owed = 'none' | 'close' | 'disc';
 
@@ -52,11 +58,13 @@ function kindOf(command: string): Kind | null {
 export class EcmtTidy {
   readonly engine: AtEngine;
   #owed: Owed = 'none';
+  #foreign = false;
   /** the ECMT command waiting for its final result, and the debt before it */
   #pending: { kind: Kind; command: string; before: Owed } | null = null;
   readonly #onItem = (item: TimelineItem): void => this.#item(item);
   readonly #onBoot = (): void => {
     this.#owed = 'none';
+    this.#foreign = false;
     this.#pending = null;
   };
 
@@ -71,6 +79,11 @@ export class EcmtTidy {
     return this.#owed;
   }
 
+  /** The module had a session the run did not open (seen in AT+ECMTOPEN?/AT+ECMTCONN? answers); the tidy leaves it alone. */
+  get foreign(): boolean {
+    return this.#foreign;
+  }
+
   /** Stop watching the engine. */
   detach(): void {
     this.engine.off('item', this.#onItem);
@@ -79,10 +92,16 @@ export class EcmtTidy {
 
   #item(item: TimelineItem): void {
     const ev = item.event;
+    if (item.role === 'answer' && this.#owed === 'none' && ((ev.type === 'ecmt-open-state' && ev.host !== '') || (ev.type === 'ecmt-conn-state' && (ev.state === 2 || ev.state === 3)))) {
+      this.#foreign = true;
+      return;
+    }
     if (item.role === 'command' && ev.type === 'command') {
       const kind = kindOf(ev.command);
       if (!kind) return;
       this.#pending = { kind, command: ev.command.trim(), before: this.#owed };
+      // a session someone else opened is not the run's to undo
+      if (this.#foreign && (kind === 'open' || kind === 'conn')) return;
       // owed from the moment it is written: an interruption before the answer must still undo it
       if (kind === 'conn') this.#owed = 'disc';
       else if (kind === 'open' && this.#owed === 'none') this.#owed = 'close';
@@ -94,8 +113,14 @@ export class EcmtTidy {
       const ok = ev.type === 'ok';
       if ((p.kind === 'open' || p.kind === 'conn') && !ok) this.#owed = p.before;
       // DISC frees the context whatever state it was in; a refused DISC means there is none
-      if (p.kind === 'disc') this.#owed = 'none';
-      if (p.kind === 'close' && ok) this.#owed = 'none';
+      if (p.kind === 'disc') {
+        this.#owed = 'none';
+        this.#foreign = false;
+      }
+      if (p.kind === 'close' && ok) {
+        this.#owed = 'none';
+        this.#foreign = false;
+      }
       return;
     }
     if (item.role === 'urc' && ev.type === 'ecmt-open' && ev.result !== 0 && this.#owed === 'close') this.#owed = 'none';

@@ -65,6 +65,10 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
   #epoch = 0;
   #closed = false;
   #lastStat: number;
+  /** commands received since start (the hang fault counts them) */
+  #commands = 0;
+  /** the hang fault fired: nothing is printed or executed until reboot() or setFaults() */
+  #hung = false;
 
   constructor(port: ModemPort, options: EcmtEmulatorOptions = {}) {
     super();
@@ -124,6 +128,12 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
   /** Replace the faults (validated like the constructor's `faults`), e.g. switch broker silence on. */
   setFaults(faults: FaultOptions): void {
     this.#faults.set(checkFaults(faults, 'setFaults'));
+    if (!faults.hang) this.#hung = false;
+  }
+
+  /** The hang fault fired: the module prints nothing and executes nothing. */
+  get hung(): boolean {
+    return this.#hung;
   }
 
   /**
@@ -136,6 +146,8 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
     this.#epoch++;
     this.#session.destroy();
     this.#session = this.#newSession();
+    this.#hung = false;
+    this.#commands = 0;
     this.#asm.reset();
     this.#queue = [];
     this.#queuePos = 0;
@@ -173,6 +185,7 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
     this.#recorder?.host(chunk);
     // before anything it answers (an unknown command's ERROR is written at once)
     this.emit('input', chunk);
+    if (this.#hung) return; // a hung firmware reads nothing (and echoes nothing)
     this.#queue.push(chunk);
     this.#pump();
   }
@@ -236,6 +249,14 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
     }
     const command = parsed.command;
     this.emit('command', command);
+    if (this.#faults.hangsAt(command.line, ++this.#commands)) {
+      this.#hung = true;
+      this.#queue = [];
+      this.#queuePos = 0;
+      this.emit('fault', 'hang', `the firmware hangs at ${command.line.slice(0, 40)}: no answer, no URC from now on`);
+      this.#recorder?.note(`emulator fault: hang at command ${this.#commands}`);
+      return;
+    }
     const delay = this.#faults.commandDelay();
     if (delay > 0) {
       this.emit('fault', 'delay', `${delay} ms before ${command.line.slice(0, 40)}`);
@@ -300,7 +321,7 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
   }
 
   #write(bytes: Buffer): void {
-    if (this.#closed || bytes.length === 0) return;
+    if (this.#closed || this.#hung || bytes.length === 0) return;
     const { pieces, garbled } = this.#faults.transform(bytes);
     if (garbled > 0) this.emit('fault', 'garble', `${garbled} byte(s) garbled`);
     const all = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);

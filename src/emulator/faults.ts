@@ -73,6 +73,22 @@ export class FaultInjector {
     return { pieces, garbled };
   }
 
+  /**
+   * Does the firmware hang on this command? `index` counts the commands received since the
+   * emulator started (1 for the first). Pure: the emulator keeps the hung state.
+   */
+  hangsAt(line: string, index: number): boolean {
+    const h = this.#f.hang;
+    if (!h) return false;
+    if (h.afterCommands !== undefined) return index > h.afterCommands;
+    if (h.atCommand !== undefined) {
+      const name = line.trim().toUpperCase();
+      const want = h.atCommand.toUpperCase();
+      return name.startsWith(want) && !/[A-Z0-9]/.test(name.charAt(want.length));
+    }
+    return false;
+  }
+
   /** Does the emulator ignore this packet from the broker? */
   brokerSilent(cmd: PacketCmd): boolean {
     const s = this.#f.brokerSilence;

@@ -152,6 +152,14 @@ export interface FaultOptions {
    * `match` drops the ones it returns true for.
    */
   dropIncoming?: { every?: number; match?: (m: IncomingMessage) => boolean };
+  /**
+   * The firmware hangs (a stopped process, a dead-locked task): from the trigger on the module
+   * prints nothing at all — no answer, no echo, no URC — and executes nothing, until reboot() or
+   * setFaults() without it. `afterCommands: n` answers the first n commands, then hangs on the
+   * next; `atCommand: 'AT+ECMTSUB'` hangs on the first command with that name (prefix, case
+   * insensitive). Default none.
+   */
+  hang?: { afterCommands?: number; atCommand?: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +371,7 @@ export function mergeConditions(base: EmulatorConditions, input: ConditionsInput
 export function checkFaults(f: FaultOptions | undefined, option = 'faults'): FaultOptions {
   if (f === undefined) return {};
   if (!isObj(f)) bad(option, 'must be an object');
-  checkKeys(option, f as Record<string, unknown>, ['delayMs', 'dropUrc', 'garble', 'chunk', 'brokerSilence', 'dropIncoming']);
+  checkKeys(option, f as Record<string, unknown>, ['delayMs', 'dropUrc', 'garble', 'chunk', 'brokerSilence', 'dropIncoming', 'hang']);
   if (f.delayMs !== undefined) {
     const d = f.delayMs;
     if (typeof d === 'number') intIn(`${option}.delayMs`, d, 0, 600_000);
@@ -396,6 +404,14 @@ export function checkFaults(f: FaultOptions | undefined, option = 'faults'): Fau
     checkKeys(`${option}.dropIncoming`, d as Record<string, unknown>, ['every', 'match']);
     if (d.every !== undefined) intIn(`${option}.dropIncoming.every`, d.every, 1, 1_000_000);
     if (d.match !== undefined && typeof d.match !== 'function') bad(`${option}.dropIncoming.match`, 'must be a function');
+  }
+  if (f.hang !== undefined) {
+    const h = f.hang;
+    if (!isObj(h)) bad(`${option}.hang`, 'must be { afterCommands } or { atCommand }');
+    checkKeys(`${option}.hang`, h as Record<string, unknown>, ['afterCommands', 'atCommand']);
+    if ((h.afterCommands === undefined) === (h.atCommand === undefined)) bad(`${option}.hang`, 'give exactly one of afterCommands (a count) or atCommand (a command name such as AT+ECMTSUB)');
+    if (h.afterCommands !== undefined) intIn(`${option}.hang.afterCommands`, h.afterCommands, 0, 1_000_000);
+    if (h.atCommand !== undefined && (typeof h.atCommand !== 'string' || !/^AT[+&]?[A-Z0-9]*$/i.test(h.atCommand))) bad(`${option}.hang.atCommand`, `must be a command name such as AT+ECMTSUB (got ${String(h.atCommand)})`);
   }
   return { ...f };
 }

@@ -18,7 +18,7 @@ export function reportToJson(r: CompareReport, lang: Lang = 'en'): Record<string
     profile: r.profile,
     identity: r.identity,
     credentialCheck: r.credentialCheck,
-    steps: r.steps.map((s) => ({ step: s.step, module: side(s.module, lang), direct: side(s.direct, lang), same: s.same, ...(s.note ? { note: tr(s.note, lang) } : {}) })),
+    steps: r.steps.map((s) => ({ step: s.step, module: side(s.module, lang), direct: side(s.direct, lang), same: s.same, ...(s.note ? { note: tr(s.note, lang) } : {}), ...(s.notRun ? { notRun: tr(s.notRun, lang) } : {}) })),
     verdict: {
       summary: tr(r.verdict.summary, lang),
       causes: r.verdict.causes.map((c) => ({ id: c.id, text: tr(c.text, lang), confidence: Math.round(c.confidence * 100) / 100, basis: c.hypothesis ? 'assumed' : 'observed', evidence: c.evidence.map((e) => tr(e, lang)) })),
@@ -32,5 +32,17 @@ export function reportToJson(r: CompareReport, lang: Lang = 'en'): Record<string
       : null,
     parameters: r.parameters,
     brokerLog: r.brokerLog,
+    ...(r.run
+      ? {
+          run: {
+            found: r.run.found,
+            mode: r.run.mode,
+            notRun: r.run.notRun.map((n) => ({ step: n.step, why: tr(n.why, lang), how: tr(n.how, lang) })),
+            changes: r.run.changes.map((c) => ({ what: tr(c.what, lang), restored: c.restored })),
+            brokerLost: r.run.brokerLost ? { ...r.run.brokerLost, seenBy: tr(r.run.brokerLost.seenBy, lang) } : null,
+            moduleSilent: r.run.moduleSilent,
+          },
+        }
+      : {}),
   };
 }

@@ -25,6 +25,8 @@ export interface CompareStep {
   direct: SideOutcome;
   same: boolean;
   note?: Text;
+  /** the step did not run (the module was already connected, or the run stopped early): why; never counted as agreeing */
+  notRun?: Text;
 }
 
 export type CauseId =
@@ -52,6 +54,8 @@ export type CauseId =
   | 'broker-qos2-refused'
   | 'identity-mismatch'
   | 'credentials-altered'
+  | 'broker-lost'
+  | 'module-silent'
   | 'unexplained';
 
 export interface Cause {
@@ -75,6 +79,49 @@ export interface DeliveryFacts {
   m2d: { sent: boolean; received: boolean; exact: boolean; expected: Buffer; got: Buffer | null };
   /** direct → module; `brokerDelivered` when the direct client's own subscription got the message */
   d2m: { sent: boolean; received: boolean; exact: boolean; brokerDelivered: boolean; expected: Buffer; got: Buffer | null; inferred: boolean; topic: string; qos: 0 | 1 | 2 };
+}
+
+/** The broker went away during the run: what the direct side saw, and when. */
+export interface BrokerLoss {
+  /** seconds since the port was opened (the module's timeline) */
+  at: number;
+  /** the step running when it was seen */
+  step: CompareStepName;
+  /** the direct client's error (ECONNREFUSED, ETIMEDOUT, …) */
+  code: string;
+  /** what noticed it first (the watch connection closed, the module's step failed, …) */
+  seenBy: Text;
+  /** when the direct side last reached the broker, seconds, or null */
+  lastOkAt: number | null;
+}
+
+/** The module stopped answering: its last byte, its last line, and the command left unanswered. */
+export interface ModuleSilence {
+  /** seconds since the port was opened of the module's last byte, or null when it never said anything */
+  lastByteAt: number | null;
+  /** the last line it printed (secrets masked), or null */
+  lastLine: string | null;
+  /** the command that got no answer at all (secrets masked) */
+  command: string;
+  /** seconds since the port was opened when that command was written */
+  sentAt: number;
+  /** how long the host waited, ms */
+  waitedMs: number;
+  step: CompareStepName;
+}
+
+/** What the run found on the module, what it changed, and why it stopped early, if it did. */
+export interface RunFacts {
+  /** the module's MQTT state when the run started (AT+ECMTOPEN? / AT+ECMTCONN?), null when nothing was open */
+  found: { open: { host: string; port: number }; connState: number | null } | null;
+  /** the session found was kept and only observed (default), or ended first (--reconnect) */
+  mode: 'fresh' | 'observed' | 'reconnected';
+  /** steps that did not run: why, and how to run them */
+  notRun: Array<{ step: CompareStepName; why: Text; how: Text }>;
+  /** what the run changed on the module, and whether it was put back */
+  changes: Array<{ what: Text; restored: boolean }>;
+  brokerLost: BrokerLoss | null;
+  moduleSilent: ModuleSilence | null;
 }
 
 export interface CompareReport {
@@ -101,6 +148,8 @@ export interface CompareReport {
   delivery: DeliveryFacts | null;
   /** lines the broker wrote during the run (--broker-log) */
   brokerLog: string[];
+  /** compare: the module's state found, changes made, steps not run, an early stop (absent in mirror reports) */
+  run?: RunFacts;
   /** MQTT parameters used on both sides (no secrets) */
   parameters: { protocolLevel: 3 | 4; keepalive: number; clean: boolean; will: boolean; tls: boolean; clientIdLength: number; usernameLength: number | null; passwordLength: number | null };
 }

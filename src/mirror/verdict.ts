@@ -4,13 +4,14 @@ import { fieldLabel, type LintFinding, type ProfileCredentialCheck } from '../ec
 import type { Cause, CompareStep, CompareStepName, DeliveryFacts, SideOutcome, Verdict } from './report.js';
 import { probeOutcome as probeFact, probeRestored, type IdentityProbe, type LogIdentity } from './identity.js';
 import { personalityCauses, type BrokerIdentity } from './brokers.js';
+import { runFaultCauses, withoutMootCauses, type RunFaultEvidence } from './run-faults.js';
 
 /**
  * The verdict: causes ranked by evidence, from what the protocol reference knows. Pure: it
  * reads the recorded outcomes of a comparison, so every rule is unit-tested without a broker.
  */
 
-export interface Evidence {
+export interface Evidence extends RunFaultEvidence {
   profile: FirmwareProfile;
   credentials: { clientId: string; username?: string | undefined; password?: string | undefined };
   protocolLevel: 3 | 4;
@@ -46,7 +47,7 @@ export function publishPacketSize(topic: string, payloadLength: number, qos: 0 |
   return 1 + lenBytes + rest;
 }
 
-function cause(id: Cause['id'], confidence: number, en: string, zh: string, evidence: Text[] = []): Cause {
+export function cause(id: Cause['id'], confidence: number, en: string, zh: string, evidence: Text[] = []): Cause {
   return { id, confidence, text: text(en, zh), evidence };
 }
 
@@ -70,6 +71,8 @@ const both = (st: CompareStep | undefined): Text[] => (st ? [fact(st, 'module'),
 const logged = (line: string): Text => text(`broker log: ${line}`, `服务器日志：${line}`);
 
 const rules: Rule[] = [
+  // how the run went: the broker lost mid-run, the module silent (src/mirror/run-faults.ts)
+  (e) => runFaultCauses(e),
   // the module sent an anonymous CONNECT with an empty client ID: observed, or only what the profile says
   (e) => {
     if (!e.profile.quirks.credentialQuirk) return null;
@@ -359,7 +362,7 @@ export function explainComparison(e: Evidence): Verdict {
     else causes.push(c);
   }
   // strongest first; on a tie the order of the rules (most specific first)
-  const ranked = causes.map((c, i) => ({ c, i })).sort((a, b) => b.c.confidence - a.c.confidence || a.i - b.i).map((x) => x.c);
+  const ranked = withoutMootCauses(causes).map((c, i) => ({ c, i })).sort((a, b) => b.c.confidence - a.c.confidence || a.i - b.i).map((x) => x.c);
   const firstDiff = e.steps.find((s) => !s.same);
   const significant = ranked.filter((c) => c.confidence >= 0.5);
   if (firstDiff && significant.length === 0) {

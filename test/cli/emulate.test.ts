@@ -94,7 +94,7 @@ describe.skipIf(reason !== null)('cat1 emulate on a pseudo-terminal', () => {
 
 describe('cat1 emulate usage errors (one line, exit 2)', () => {
   it.each([
-    [['--fault', 'bogus'], /--fault bogus: unknown fault "bogus" \(known: delay, drop-urc, garble, chunk, broker-silence, drop-incoming\)/],
+    [['--fault', 'bogus'], /--fault bogus: unknown fault "bogus" \(known: delay, drop-urc, garble, chunk, broker-silence, drop-incoming, hang\)/],
     [['--fault', 'garble=2'], /--fault garble=2: a probability between 0 and 1/],
     [['--fault', 'delay=500-100'], /--fault delay=500-100: the range is <min>-<max>/],
     [['--fault', 'broker-silence=connak'], /unknown packet type connak/],

@@ -43,6 +43,8 @@ export interface RunningMosquitto {
   waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
   /** Kill the broker at once (SIGKILL, as a crash would): its port refuses connections from now on. */
   kill(): void;
+  /** Resolves once the broker process has exited (after kill() or stop()). */
+  exited(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Runni
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let exited = false;
+  const gone = new Promise<void>((r) => proc.once('exit', () => r()));
   proc.once('exit', () => (exited = true));
   const up = await poll(async () => exited || (await tryConnect(port)), 100, 50);
   if (!up || exited) {
@@ -150,6 +153,9 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Runni
     },
     kill() {
       if (!exited) proc.kill('SIGKILL');
+    },
+    exited() {
+      return gone;
     },
     stop() {
       stopping ??= (async () => {

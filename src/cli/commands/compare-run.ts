@@ -4,7 +4,9 @@ import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
 import { Out, note, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
+import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnsendable } from '../mqtt-options.js';
+import { runStoppedBy } from '../../mirror/run-faults.js';
+import type { Text } from '../../util/i18n.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
@@ -12,14 +14,24 @@ import { REPORT_OPTIONS, reportSettings, singleReport } from '../report-options.
 import { BROKER_KIND_OPTIONS } from './compare.js';
 import { brokerIdentityFor } from './broker-kind.js';
 
-/** 0 when the sides agree, 1 when they differ, 3 when the broker is unreachable from both. */
+/**
+ * 0 when the sides agree, 1 when they differ or a step did not run (a module found connected),
+ * 3 when the broker is unreachable from both, went away mid-run (broker-lost), or the module
+ * stopped answering (module-silent).
+ */
 export function exitForReport(r: CompareReport): number {
   if (r.verdict.causes[0]?.id === 'broker-unreachable') return EXIT.UNREACHABLE;
+  if (runStoppedBy(r.verdict.causes) !== null) return EXIT.UNREACHABLE;
   return r.agree ? EXIT.OK : EXIT.PROBLEM;
 }
 
+/** What the tidy did after the run (it runs once the report is built): into the report. */
+export function addTidyActions(r: CompareReport, actions: ReadonlyArray<{ what: Text; ok: boolean }>): void {
+  for (const a of actions) r.run?.changes.push({ what: a.what, restored: a.ok });
+}
+
 export async function runCompare(args: Record<string, unknown>): Promise<number> {
-  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...REPORT_OPTIONS, ...BROKER_KIND_OPTIONS, ...PROBE_OPTIONS];
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...REPORT_OPTIONS, ...BROKER_KIND_OPTIONS, ...PROBE_OPTIONS, RECONNECT_OPTION];
   const s = modemSettings(args, specs);
   const v = layer(args, specs);
   const password = readPassword(v['password-file'] as string | undefined);
@@ -29,6 +41,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   const reportTo = reportSettings(v);
   const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}) });
   const rep = singleReport(reportTo, s.port, s.json);
+  const tidy = ecmtTidy(m, s.json);
   const report = await withModem(m, async () => {
     const session = new EcmtSession(m.engine, { profile: s.profile });
     const brokerIdentity = await brokerIdentityFor(v['broker-kind'], mq);
@@ -45,12 +58,14 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
       ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
       logSecrets: s.logSecrets,
       probeIdentity: v['probe-identity'] === true,
+      reconnect: v['reconnect'] === true,
       onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
     });
-  }, ecmtTidy(m, s.json)).catch(async (err: unknown) => {
+  }, tidy).catch(async (err: unknown) => {
     await rep?.close(true);
     throw err;
   });
+  addTidyActions(report, tidy.actions);
   if (rep) {
     rep.verdict({ type: 'module', action: 'compare', outcome: report.agree ? 'pass' : 'fail', summary: out.t(report.verdict.summary), report: reportToJson(report, out.lang) });
     await rep.close(s.json);

@@ -11,6 +11,7 @@ import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable } from '../
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
+import { runStoppedBy } from '../../mirror/run-faults.js';
 import { DIAGNOSE_OPTIONS } from './diagnose.js';
 import { REPORT_OPTIONS, reportSettings, singleReport } from '../report-options.js';
 
@@ -27,6 +28,8 @@ function statusLabel(status: StageStatus, out: Out): string {
       return p.red(out.t(text('FAIL', '失败')));
     case 'skip':
       return p.dim(out.t(text('SKIP', '跳过')));
+    case 'not-run':
+      return p.yellow(out.t(text('NOT RUN', '未运行')));
     default: {
       const never: never = status;
       return never;
@@ -62,13 +65,16 @@ export function formatDiagnosis(d: Diagnosis, out: Out): string[] {
   const result = `${p.bold(t('Result', '结果'))}${t(': ', '：')}`;
   const L: string[] = [''];
   const counts = t(
-    `${count('pass')} passed, ${count('warn')} with warnings, ${count('fail')} failed, ${count('skip')} skipped, in ${(d.elapsedMs / 1000).toFixed(1)} s`,
-    `通过 ${count('pass')}，警告 ${count('warn')}，失败 ${count('fail')}，跳过 ${count('skip')}，用时 ${(d.elapsedMs / 1000).toFixed(1)} 秒`,
+    `${count('pass')} passed, ${count('warn')} with warnings, ${count('fail')} failed, ${count('skip')} skipped${count('not-run') > 0 ? `, ${count('not-run')} not run` : ''}, in ${(d.elapsedMs / 1000).toFixed(1)} s`,
+    `通过 ${count('pass')}，警告 ${count('warn')}，失败 ${count('fail')}，跳过 ${count('skip')}${count('not-run') > 0 ? `，未运行 ${count('not-run')}` : ''}，用时 ${(d.elapsedMs / 1000).toFixed(1)} 秒`,
   );
   if (d.outcome === 'fail') {
     const first = failed[0]!;
     const where = d.stoppedAt !== null ? t(`stopped at stage ${first.index} (${out.t(first.title)})`, `停在第 ${first.index} 阶段（${out.t(first.title)}）`) : t(`failed: ${failed.map((r) => out.t(r.title)).join(', ')}`, `失败：${failed.map((r) => out.t(r.title)).join('、')}`);
     L.push(`${result}${p.red(t('FAIL', '失败'))} — ${where}${t('; ', '；')}${counts}`);
+  } else if (d.outcome === 'incomplete') {
+    const nr = d.stages.filter((r) => r.status === 'not-run').map((r) => out.t(r.title));
+    L.push(`${result}${p.yellow(t('NOT VERIFIED', '未验证'))} — ${t(`not run: ${nr.join(', ')}`, `未运行：${nr.join('、')}`)}${t('; ', '；')}${counts}`);
   } else if (d.outcome === 'warn') L.push(`${result}${p.yellow(t('PASS with warnings', '通过（有警告）'))} — ${counts}`);
   else L.push(`${result}${p.green(t('PASS', '通过'))} — ${counts}`);
   if (d.notRun.length > 0) {
@@ -79,12 +85,19 @@ export function formatDiagnosis(d: Diagnosis, out: Out): string[] {
   return L;
 }
 
+/**
+ * 0 passed (warnings allowed); 1 a stage failed, or a check did not run (a session found on the
+ * module, left alone); 3 the port did not answer, or the run stopped because the broker went
+ * away (broker-lost) or the module stopped answering (module-silent).
+ */
 export function exitForDiagnosis(d: Diagnosis): number {
+  if (d.stages.some((r) => (r.report && runStoppedBy(r.report.verdict.causes) !== null) || r.data['stoppedBy'] === 'broker-lost' || r.data['stoppedBy'] === 'module-silent')) return EXIT.UNREACHABLE;
   switch (d.outcome) {
     case 'pass':
     case 'warn':
       return EXIT.OK;
     case 'fail':
+    case 'incomplete':
       return EXIT.PROBLEM;
     case 'unreachable':
       return EXIT.UNREACHABLE;
@@ -110,6 +123,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
   const report = singleReport(reportTo, s.port, s.json);
   const total = STAGES.length;
   let headed = false;
+  const tidy = ecmtTidy(m, s.json);
   const d = await withModem(m, () =>
     runDiagnosis(
       {
@@ -132,6 +146,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
                 probeIdentity: v['probe-identity'] === true,
               },
         logSecrets: s.logSecrets,
+        reconnect: v['reconnect'] === true,
         registrationBudgetMs: s.timeoutMs,
         probeTimeoutMs: Math.min(s.timeoutMs, 2000),
         onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
@@ -150,7 +165,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
         void out.flush();
       },
     ),
-    ecmtTidy(m, s.json),
+    tidy,
   ).catch(async (err: unknown) => {
     await report?.close(true);
     throw err;
@@ -159,13 +174,17 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
     report.verdict({ type: 'module', action: 'diagnose', outcome: d.outcome, diagnosis: diagnosisToJson(d, out.lang) });
     await report.close(s.json);
   }
-  if (s.json) out.obj(diagnosisToJson(d, out.lang));
+  // what the tidy did after the last stage (it runs once the stages are over): said in the result
+  if (s.json) out.obj({ ...diagnosisToJson(d, out.lang), tidy: tidy.actions.map((a) => ({ what: out.t(a.what), ok: a.ok })) });
   else if (d.outcome === 'unreachable') {
     // one line, like every verb that finds no module behind the port
     const link = d.stages[0]!;
     await out.flush();
     throw new CatError('ERR_AT_TIMEOUT', `${out.t(link.summary)} on ${s.port ?? '?'} at ${m.baud} baud: ${link.hint ? out.t(link.hint) : ''}`, { context: { path: s.port } });
-  } else for (const l of formatDiagnosis(d, out)) out.line(l);
+  } else {
+    for (const l of formatDiagnosis(d, out)) out.line(l);
+    for (const a of tidy.actions) out.line(`${out.t(text('Module: ', '模组：'))}${out.t(a.what)}`);
+  }
   await out.flush();
   return exitForDiagnosis(d);
 }

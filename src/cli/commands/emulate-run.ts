@@ -13,7 +13,7 @@ import { EXIT } from '../exit.js';
 import { checkLinkPath, printingTap, watchDevice } from '../pty-serve.js';
 import { EMULATE_OPTIONS, type EmulateArgs } from './emulate.js';
 
-const FAULT_KINDS = 'delay, drop-urc, garble, chunk, broker-silence, drop-incoming';
+const FAULT_KINDS = 'delay, drop-urc, garble, chunk, broker-silence, drop-incoming, hang';
 const SILENCE = ['connack', 'suback', 'unsuback', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'publish', 'pingresp', 'disconnect'];
 
 /** `--fault kind[=value]` flags → the emulator's FaultOptions (syntax in `cat1 emulate --help`). */
@@ -25,6 +25,7 @@ export function parseFaults(specs: readonly string[]): FaultOptions {
     chunk?: number;
     brokerSilence?: boolean | PacketCmd[];
     dropIncoming?: { every: number };
+    hang?: { afterCommands: number } | { atCommand: string };
   } = {};
   for (const spec of specs) {
     const eq = spec.indexOf('=');
@@ -33,7 +34,7 @@ export function parseFaults(specs: readonly string[]): FaultOptions {
     const bad = (why: string): never => {
       throw new CatError('ERR_INVALID_OPTION', `--fault ${spec}: ${why}`);
     };
-    const need = (): string => value ?? bad(`give a value, e.g. --fault ${kind}=${kind === 'delay' ? '100-500' : kind === 'chunk' ? '3' : kind === 'drop-incoming' ? '2' : '0.1'}`);
+    const need = (): string => value ?? bad(`give a value, e.g. --fault ${kind}=${kind === 'delay' ? '100-500' : kind === 'chunk' ? '3' : kind === 'drop-incoming' ? '2' : kind === 'hang' ? 'AT+ECMTSUB' : '0.1'}`);
     const prob = (v: string): number => {
       const n = Number(v);
       if (v === '' || !(n >= 0 && n <= 1)) bad('a probability between 0 and 1 is expected, e.g. 0.1');
@@ -86,6 +87,14 @@ export function parseFaults(specs: readonly string[]): FaultOptions {
       case 'drop-incoming':
         f.dropIncoming = { every: int(need(), 1) };
         break;
+      case 'hang': {
+        // hang=<n>: answer n commands, then nothing; hang=AT+ECMTSUB: nothing from that command on
+        const v = need();
+        if (/^\d+$/.test(v)) f.hang = { afterCommands: int(v, 0) };
+        else if (/^AT[+&]?[A-Z0-9]+$/i.test(v)) f.hang = { atCommand: v.toUpperCase() };
+        else bad('give a number of commands answered first (hang=5) or a command name (hang=AT+ECMTSUB)');
+        break;
+      }
       default:
         bad(`unknown fault "${kind}" (known: ${FAULT_KINDS})`);
     }

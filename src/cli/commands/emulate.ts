@@ -39,7 +39,8 @@ export function emulateCommand(ctx: VerbContext): CommandModule<object, EmulateA
           describe: h(
             'inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=+ECMTPUB[,+ECMTRECV…], ' +
             'garble=<probability per byte>, chunk=<max bytes per write>, broker-silence or broker-silence=connack[,suback…] (broker packets ignored: no ack, no URC), ' +
-            'drop-incoming=<n> (every n-th received PUBLISH acked but never printed)',
+            'drop-incoming=<n> (every n-th received PUBLISH acked but never printed), ' +
+            'hang=<n> or hang=AT+ECMTSUB (the firmware hangs after n answered commands, or at that command: no answer, no URC from then on)',
           ),
         }),
         EMULATE_OPTIONS,
@@ -49,6 +50,7 @@ export function emulateCommand(ctx: VerbContext): CommandModule<object, EmulateA
         .example('cat1 emulate --registration searching --no-pdp', h('a module that is not attached: what does your firmware do?'))
         .example('cat1 emulate --fault delay=100-500 --fault drop-urc=0.1 --fault chunk=3 --seed 7', h('slow answers, lost URCs, output in small pieces (reproducible with the seed)'))
         .example('cat1 emulate --fault broker-silence=suback --record emu.jsonl', h('SUBACK never comes (no +ECMTSUB), the session recorded'))
+        .example('cat1 emulate --fault hang=AT+ECMTSUB', h('the firmware stops answering at the first AT+ECMTSUB (a hung module)'))
         .epilogue(h(
           'The module answers like an EC616S/EC626 with the ECMT firmware and opens real TCP/MQTT connections to the broker you name in AT+ECMTOPEN (README of src/emulator). ' +
             'socat must be installed (it makes the pseudo-terminal pair). SIGINT/SIGTERM (Ctrl-C) stop it cleanly.\n' +

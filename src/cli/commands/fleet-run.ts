@@ -242,7 +242,7 @@ export async function runFleet(args: FleetArgs): Promise<number> {
         const j = stageToJson(r, out.lang);
         emit(m, j);
         reporter?.publish(m.name, 'event', { ...j, port: m.port });
-        m.cases.push({ module: caseName(m), step: `${r.index} ${r.stage}`, status: r.status, time: r.elapsedMs / 1000, message: tr(r.summary, 'en'), detail: r.seen.map((x) => tr(x, 'en')).join('\n') });
+        m.cases.push({ module: caseName(m), step: `${r.index} ${r.stage}`, status: r.status === 'not-run' ? 'skip' : r.status, time: r.elapsedMs / 1000, message: tr(r.summary, 'en'), detail: r.seen.map((x) => tr(x, 'en')).join('\n') });
         setStep(m, r.stage);
       },
     );
@@ -250,7 +250,10 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     emit(m, j);
     const failed = d.stages.filter((r) => r.status === 'fail');
     const summary = d.outcome === 'pass' ? `${d.stages.filter((r) => r.status === 'pass').length} stages passed` : d.outcome === 'warn' ? `passed with warnings: ${d.stages.filter((r) => r.status === 'warn').map((r) => r.stage).join(', ')}` : `${failed.map((r) => r.stage).join(', ')}: ${failed[0] ? tr(failed[0].summary, 'en') : ''}`;
-    finish(m, d.outcome, summary, { diagnosis: j });
+    // a check that did not run (a module found connected) is not a pass: the module counts as failed, saying why
+    const notRun = d.stages.filter((r) => r.status === 'not-run');
+    if (d.outcome === 'incomplete') finish(m, 'fail', `not verified: ${notRun.map((r) => r.stage).join(', ')} did not run${notRun[0] ? ` — ${tr(notRun[0].summary, 'en')}` : ''}`, { diagnosis: j });
+    else finish(m, d.outcome, summary, { diagnosis: j });
   }
 
   async function compareOne(m: FleetModule, opened: OpenedModem): Promise<void> {

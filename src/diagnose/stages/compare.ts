@@ -31,6 +31,7 @@ export const compareStage: Stage = {
       credentials: o.credentials,
       settings: o.settings,
       logSecrets: o.logSecrets,
+      reconnect: o.reconnect,
       onProgress: (t) => ctx.progress(t),
     });
     const seen: Text[] = report.steps.map((s) => {
@@ -52,7 +53,13 @@ export const compareStage: Stage = {
     };
     // a cause is the next thing to check when something failed; after a clean run it is only a remark
     const moduleFailed = report.steps.some((s) => !s.module.ok && !s.module.skipped);
-    const r = result(report.agree ? 'pass' : 'fail', report.verdict.summary, seen, top && (!report.agree || moduleFailed) ? top.text : null, data);
+    const run = report.run;
+    const stopped = run !== undefined && (run.brokerLost !== null || run.moduleSilent !== null);
+    // a session found on the module was only observed: what ran may agree, but the rest is not verified
+    const unverified = !stopped && run !== undefined && run.notRun.length > 0 && report.steps.every((s) => s.notRun || s.same);
+    const status = report.agree ? 'pass' : unverified ? 'not-run' : 'fail';
+    const hint = unverified ? run.notRun[0]!.how : top && (!report.agree || moduleFailed) ? top.text : null;
+    const r = result(status, report.verdict.summary, seen, hint, { ...data, ...(run ? { notRun: run.notRun.map((n) => n.step), stoppedBy: run.brokerLost ? 'broker-lost' : run.moduleSilent ? 'module-silent' : null } : {}) });
     r.report = report;
     return r;
   },

@@ -1,5 +1,8 @@
 import { EcmtSession, type StepResult } from '../../ecmt/session.js';
 import type { LintFinding } from '../../ecmt/lint.js';
+import type { AtOutcome } from '../../at/types.js';
+import { BrokerWatch, tcpProbe } from '../../mirror/run-watch.js';
+import type { BrokerLoss, CompareStepName } from '../../mirror/report.js';
 import { connackMeaning } from '../../urc/codes.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
@@ -21,6 +24,13 @@ function stepSeen(ctx: StageContext, r: StepResult): Text {
       ? text(`(${r.step}: no command sent)`, `（${r.step}：未发送命令）`)
       : joinText([same(`${ctx.mask(r.command, 'tx')} →`), parts.length > 0 ? joinText(parts, ', ', '，') : same('…')], ' ', ' ');
   return r.note ? joinText([base, r.note], ' — ', ' —— ') : base;
+}
+
+/** A plain query as seen: `AT+ECMTOPEN? → +ECMTOPEN:0,"host",1883`. */
+function sendSeen(ctx: StageContext, o: AtOutcome): Text {
+  const lines = o.lines.map((l) => ctx.mask(l.raw, 'rx').trim()).filter((l) => l !== '');
+  const end = o.status === 'ok' ? (lines.length > 0 ? lines.join(' | ') : 'OK') : o.status === 'error' ? [...lines, o.error.raw.trim()].join(' | ') : o.status;
+  return same(`${o.command} → ${end}`);
 }
 
 const firstOf = (lint: readonly LintFinding[], severity: LintFinding['severity']): LintFinding | undefined => lint.find((f) => f.severity === severity);
@@ -110,57 +120,149 @@ export const mqttStage: Stage = {
     const seen: Text[] = [];
     const session = new EcmtSession(ctx.engine, { profile: o.profile, ...o.session, clock: ctx.clock });
     const warnings: Text[] = [];
+    // a session already on the module is someone else's: left alone unless --reconnect
+    const q = await session.query();
+    for (const x of q.outcomes) seen.push(sendSeen(ctx, x));
+    let ended: Text | null = null;
+    const unanswered = q.outcomes.find((x) => x.status === 'timeout');
+    if (unanswered) {
+      // a module that does not answer a read form answers nothing else: no point waiting on each step
+      return result('fail', text(`${unanswered.command} got no answer`, `${unanswered.command} 没有应答`), seen, notAnswered(unanswered, unanswered.command)?.hint ?? null, { host, port, tls: o.broker.tls, open: null, connect: null, lint: [], tidy: null });
+    }
+    if (q.open) {
+      const where = `${q.open.host}:${q.open.port}`;
+      const connected = q.connState === 3;
+      const state = connected ? text(`already connected to ${where}`, `已连接到 ${where}`) : text(`already open to ${where} (AT+ECMTCONN? ${String(q.connState ?? '-')})`, `已打开到 ${where}（AT+ECMTCONN? ${String(q.connState ?? '-')}）`);
+      const found = { open: q.open, connState: q.connState };
+      if (!o.reconnect) {
+        ctx.facts.mqttConnected = null;
+        return result(
+          'not-run',
+          text(`the module is ${state.en} — a session this run did not open, left as found: the open and the credentials were not checked`, `模组${state.zh}——不是本次运行打开的会话，保持原样：未检查打开链路和凭据`),
+          seen,
+          text('run with --reconnect: cat1 ends that session (AT+ECMTDISC) and checks the open and these credentials itself (the session is not restored afterwards)', '加 --reconnect 运行：cat1 会结束该会话（AT+ECMTDISC），自己检查打开链路和这些凭据（之后不会恢复该会话）'),
+          { host, port, tls: o.broker.tls, found, open: null, connect: null, lint: [], tidy: null, changes: [] },
+        );
+      }
+      ctx.progress(text(`ending the session found ${state.en} (--reconnect)…`, `结束已发现的会话（${state.zh}）（--reconnect）…`));
+      const end = connected ? await session.disconnect() : await session.close();
+      seen.push(stepSeen(ctx, end));
+      ended = text(
+        `the session the module had (${state.en}) was ended first with ${connected ? 'AT+ECMTDISC' : 'AT+ECMTCLOSE'} (--reconnect) and is not restored`,
+        `模组原有的会话（${state.zh}）已先用 ${connected ? 'AT+ECMTDISC' : 'AT+ECMTCLOSE'} 结束（--reconnect），不会恢复`,
+      );
+    }
     for (const s of o.settings) {
       const r = await session.configure(s);
       seen.push(stepSeen(ctx, r));
       if (!r.ok) warnings.push(text(`the module refused AT+ECMTCFG "${s.type}" (${r.failure ?? '?'})`, `模组拒绝了 AT+ECMTCFG "${s.type}"（${r.failure ?? '?'}）`));
     }
-    ctx.progress(text(`opening the MQTT link to ${host}:${port} (AT+ECMTOPEN)…`, `打开到 ${host}:${port} 的 MQTT 链路（AT+ECMTOPEN）…`));
-    const open = await session.open(host, port);
-    seen.push(stepSeen(ctx, open));
-    const data: Record<string, unknown> = {
-      host,
-      port,
-      tls: o.broker.tls,
-      open: { ok: open.ok, failure: open.failure, result: open.urc?.type === 'ecmt-open' ? open.urc.result : null },
-      connect: null,
-      lint: open.lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity })),
-      tidy: null,
-    };
-    if (!open.ok) {
+    // this host's view of the broker while the module works: a broker that dies mid-stage is not the module's fault
+    const reach = await tcpProbe(host, port, 3000);
+    let current: CompareStepName = 'open';
+    const watch = reach === null ? new BrokerWatch({ host, port, now: () => ctx.engine.elapsed(), step: () => current }) : null;
+    if (watch) {
+      watch.lastOkAt = ctx.engine.elapsed();
+      await watch.start();
+    }
+    try {
+      return await openAndConnect();
+    } finally {
+      watch?.stop();
+    }
+
+    /** A module step, given up on as soon as the broker is found gone (the module reports no timeout). */
+    async function guarded(step: CompareStepName, f: () => Promise<StepResult>): Promise<StepResult | null> {
+      current = step;
+      const pending = f();
+      if (!watch) return pending;
+      const r = await Promise.race([pending, watch.lost.then(() => null)]);
+      if (r === null) {
+        pending.catch(() => undefined);
+        session.cancelWaits('the broker went away');
+      }
+      return r;
+    }
+
+    function brokerLost(loss: BrokerLoss, data: Record<string, unknown>): StageResult {
       ctx.facts.mqttConnected = false;
-      if (open.failure === 'no-urc') {
+      seen.push(text(`direct TCP connect to ${host}:${port} at ${loss.at.toFixed(1)} s: ${loss.code} (it was accepted at ${(loss.lastOkAt ?? 0).toFixed(1)} s)`, `${loss.at.toFixed(1)} 秒直接 TCP 连接 ${host}:${port}：${loss.code}（${(loss.lastOkAt ?? 0).toFixed(1)} 秒时可以连接）`));
+      return result(
+        'fail',
+        text(
+          `the broker went away during "${loss.step}": at ${loss.at.toFixed(1)} s this host could no longer connect to ${host}:${port} either (${loss.code})`,
+          `服务器在“${loss.step}”步骤中不可用了：在 ${loss.at.toFixed(1)} 秒本机也连不上 ${host}:${port}（${loss.code}）`,
+        ),
+        seen,
+        text('the broker stopped, restarted or became unreachable for everyone — nothing points at the module or its network: run again when the broker is back', '服务器停止、重启或对所有人都不可达——与模组及其网络无关：请在服务器恢复后重新运行'),
+        { ...data, stoppedBy: 'broker-lost', brokerLost: { at: loss.at, step: loss.step, code: loss.code, lastOkAt: loss.lastOkAt } },
+      );
+    }
+
+    async function openAndConnect(): Promise<StageResult> {
+      ctx.progress(text(`opening the MQTT link to ${host}:${port} (AT+ECMTOPEN)…`, `打开到 ${host}:${port} 的 MQTT 链路（AT+ECMTOPEN）…`));
+      const opened = await guarded('open', () => session.open(host, port));
+      if (!opened) return brokerLost(watch!.loss!, { host, port, tls: o.broker.tls, open: null, connect: null, lint: [], tidy: null });
+      const open = opened;
+      seen.push(stepSeen(ctx, open));
+      const data: Record<string, unknown> = {
+        host,
+        port,
+        tls: o.broker.tls,
+        open: { ok: open.ok, failure: open.failure, result: open.urc?.type === 'ecmt-open' ? open.urc.result : null },
+        connect: null,
+        lint: open.lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity })),
+        tidy: null,
+        changes: ended ? [ended.en] : [],
+      };
+      if (ended) warnings.push(ended);
+      const withEnded = (t: Text): Text => (ended ? joinText([t, ended]) : t);
+      if (!open.ok) {
+        ctx.facts.mqttConnected = false;
+        const loss = open.failure === 'urc' || open.failure === 'no-urc' ? await watch?.check(text("the module's open failed", '模组打开链路失败')) : null;
+        if (loss) return brokerLost(loss, data);
+        if (open.failure === 'no-urc') {
+          const c = await session.close().catch(() => null);
+          if (c) seen.push(stepSeen(ctx, c));
+          data['tidy'] = 'closed';
+        }
+        const summary = open.explain ?? open.note ?? text(`AT+ECMTOPEN failed (${open.failure ?? '?'})`, `AT+ECMTOPEN 失败（${open.failure ?? '?'}）`);
+        return result('fail', withEnded(summary), seen, openHint(open, host, port, open.lint), data);
+      }
+      ctx.progress(text('connecting (AT+ECMTCONN)…', '连接中（AT+ECMTCONN）…'));
+      const connected = await guarded('connect', () => session.connect(o.credentials));
+      if (!connected) {
+        // the link the run opened is still there on the module
         const c = await session.close().catch(() => null);
         if (c) seen.push(stepSeen(ctx, c));
-        data['tidy'] = 'closed';
+        return brokerLost(watch!.loss!, { ...data, tidy: c?.ok ? 'closed' : null });
       }
-      const summary = open.explain ?? open.note ?? text(`AT+ECMTOPEN failed (${open.failure ?? '?'})`, `AT+ECMTOPEN 失败（${open.failure ?? '?'}）`);
-      return result('fail', summary, seen, openHint(open, host, port, open.lint), data);
+      const conn = connected;
+      seen.push(stepSeen(ctx, conn));
+      const lint = [...open.lint, ...conn.lint];
+      data['lint'] = lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity }));
+      data['connect'] = {
+        ok: conn.ok,
+        failure: conn.failure,
+        result: conn.urc?.type === 'ecmt-conn' ? conn.urc.result : null,
+        retCode: conn.urc?.type === 'ecmt-conn' ? conn.urc.retCode : null,
+      };
+      ctx.facts.mqttConnected = conn.ok;
+      // leave the module tidy: disconnect, or close a link whose CONNECT was refused (the module keeps retrying it)
+      const tidy = conn.ok ? await session.disconnect() : await session.close();
+      seen.push(stepSeen(ctx, tidy));
+      data['tidy'] = tidy.ok ? (conn.ok ? 'disconnected' : 'closed') : null;
+      if (!conn.ok) {
+        const loss = conn.failure === 'urc' || conn.failure === 'no-urc' ? await watch?.check(text("the module's connect failed", '模组连接失败')) : null;
+        if (loss) return brokerLost(loss, data);
+        const summary = conn.explain ?? conn.note ?? text(`AT+ECMTCONN failed (${conn.failure ?? '?'})`, `AT+ECMTCONN 失败（${conn.failure ?? '?'}）`);
+        return result('fail', withEnded(summary), seen, connectHint(conn, lint), data);
+      }
+      const summary = withEnded(text(`connected to ${host}:${port} as "${o.credentials.clientId}" (CONNACK 0), then disconnected`, `已以 "${o.credentials.clientId}" 连接到 ${host}:${port}（CONNACK 0），随后已断开`));
+      const warning = firstOf(lint, 'warning');
+      if (warning) return result('warn', summary, seen, warning.message, data);
+      if (warnings.length > 0) return result('warn', summary, seen, warnings[0]!, data);
+      return result('pass', summary, seen, null, data);
     }
-    ctx.progress(text('connecting (AT+ECMTCONN)…', '连接中（AT+ECMTCONN）…'));
-    const conn = await session.connect(o.credentials);
-    seen.push(stepSeen(ctx, conn));
-    const lint = [...open.lint, ...conn.lint];
-    data['lint'] = lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity }));
-    data['connect'] = {
-      ok: conn.ok,
-      failure: conn.failure,
-      result: conn.urc?.type === 'ecmt-conn' ? conn.urc.result : null,
-      retCode: conn.urc?.type === 'ecmt-conn' ? conn.urc.retCode : null,
-    };
-    ctx.facts.mqttConnected = conn.ok;
-    // leave the module tidy: disconnect, or close a link whose CONNECT was refused (the module keeps retrying it)
-    const tidy = conn.ok ? await session.disconnect() : await session.close();
-    seen.push(stepSeen(ctx, tidy));
-    data['tidy'] = tidy.ok ? (conn.ok ? 'disconnected' : 'closed') : null;
-    if (!conn.ok) {
-      const summary = conn.explain ?? conn.note ?? text(`AT+ECMTCONN failed (${conn.failure ?? '?'})`, `AT+ECMTCONN 失败（${conn.failure ?? '?'}）`);
-      return result('fail', summary, seen, connectHint(conn, lint), data);
-    }
-    const summary = text(`connected to ${host}:${port} as "${o.credentials.clientId}" (CONNACK 0), then disconnected`, `已以 "${o.credentials.clientId}" 连接到 ${host}:${port}（CONNACK 0），随后已断开`);
-    const warning = firstOf(lint, 'warning');
-    if (warning) return result('warn', summary, seen, warning.message, data);
-    if (warnings.length > 0) return result('warn', summary, seen, warnings[0]!, data);
-    return result('pass', summary, seen, null, data);
   },
 };
