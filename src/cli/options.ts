@@ -94,7 +94,11 @@ export function readConfig(path: string, specs: readonly OptionSpec[]): Record<s
     const key = camel(k);
     if (key === 'password') throw new CatError('ERR_INPUT', `config file ${path}: "password" is not read from a config file; use "password-file" or the CAT1_PASSWORD variable`, { zh: `配置文件 ${path}：密码不从配置文件读取；请用 "password-file" 或 CAT1_PASSWORD 环境变量` });
     const spec = known.get(key);
-    if (!spec || spec.name === 'config') throw new CatError('ERR_INPUT', `config file ${path}: unknown option "${k}" (known: ${specs.filter((s) => s.name !== 'config').map((s) => s.name).join(', ')})`, { zh: `配置文件 ${path}：没有 "${k}" 这个选项（可用的有：${specs.filter((s) => s.name !== 'config').map((s) => s.name).join('、')}）` });
+    if (!spec || spec.name === 'config') {
+      // the list of every option no longer fits on one line: name the nearest, point to --help
+      const near = nearest(k, specs.filter((s) => s.name !== 'config').map((s) => s.name));
+      throw new CatError('ERR_INPUT', `config file ${path}: unknown option "${k}"${near ? ` (did you mean "${near}"?)` : ''}; a config file takes the options that --help lists for this command`, { zh: `配置文件 ${path}：没有 "${k}" 这个选项${near ? `（是不是 "${near}"？）` : ''}；配置文件可用的选项见该命令的 --help` });
+    }
     out[spec.name] = checkType(spec, val, `config file ${path}: "${k}"`);
   }
   return out;
@@ -199,4 +203,25 @@ export function readPassword(passwordFile: string | undefined, env: NodeJS.Proce
   }
   const e = env['CAT1_PASSWORD'];
   return e === undefined ? undefined : e;
+}
+
+/** The known name closest to `typed` (edit distance ≤ 2, or a prefix), or null. */
+function nearest(typed: string, names: string[]): string | null {
+  const t = typed.toLowerCase();
+  let best: { name: string; d: number } | null = null;
+  for (const name of names) {
+    const d = name.startsWith(t) || t.startsWith(name) ? 1 : editDistance(t, name);
+    if (d <= 2 && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name ?? null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }

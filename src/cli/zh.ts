@@ -142,8 +142,8 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
     '提供模式：程序写入的每个字节都与录制的主机一侧逐字节比对（"****" 这样的遮盖段接受同样长度的任意字节）；模组一侧分成小块写回。一旦不符，打印 "replay mismatch" 及期望和实际收到的字节，退出码 1；整段录制放完后打印 "replay complete"，等 --linger 后以 0 退出。第一次主机写入之前录下的模组输出会立即送出：晚打开设备的程序看不到它。结束前按 Ctrl-C 退出码为 1（录制内容没有放完）。需要安装 socat。\n--verify：每次主机写入都吻合且没有剩余时退出码为 0（录制中原本就是错误的应答也算吻合），否则为 1。\n退出码：0 吻合，1 不符或没有放完，2 选项错误、记录文件无法读取或格式错误、或缺少 socat，3 伪终端已消失。',
   // ---- emulate ----
   'run the software ECMT module on a pseudo-terminal: a device path any program can open like a real module': '在伪终端上运行软件 ECMT 模组：得到一个设备路径，任何程序都能像打开真模组一样打开它',
-  'inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=+ECMTPUB[,+ECMTRECV…], garble=<probability per byte>, chunk=<max bytes per write>, broker-silence or broker-silence=connack[,suback…] (broker packets ignored: no ack, no URC), drop-incoming=<n> (every n-th received PUBLISH acked but never printed)':
-    '注入故障（可重复）：delay=<毫秒> 或 delay=<最小>-<最大>（每次应答前延迟），drop-urc=<概率> 或 drop-urc=+ECMTPUB[,+ECMTRECV…]，garble=<每字节的概率>，chunk=<每次写入的最大字节数>，broker-silence 或 broker-silence=connack[,suback…]（忽略服务器报文：没有确认，也没有 URC），drop-incoming=<n>（每收到 n 条 PUBLISH 就有一条只确认不打印）',
+  'inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=+ECMTPUB[,+ECMTRECV…], garble=<probability per byte>, chunk=<max bytes per write>, broker-silence or broker-silence=connack[,suback…] (broker packets ignored: no ack, no URC), drop-incoming=<n> (every n-th received PUBLISH acked but never printed), hang=<n> or hang=AT+ECMTSUB (the firmware hangs after n answered commands, or at that command: no answer, no URC from then on)':
+    '注入故障（可重复）：delay=<毫秒> 或 delay=<最小>-<最大>（每次应答前延迟），drop-urc=<概率> 或 drop-urc=+ECMTPUB[,+ECMTRECV…]，garble=<每字节的概率>，chunk=<每次写入的最大字节数>，broker-silence 或 broker-silence=connack[,suback…]（忽略服务器报文：没有确认，也没有 URC），drop-incoming=<n>（每收到 n 条 PUBLISH 就有一条只确认不打印），hang=<n> 或 hang=AT+ECMTSUB（固件在应答 n 条命令后、或在该命令处卡死：此后不再应答，也没有 URC）',
   'SIM condition': 'SIM 卡状态',
   'network registration': '网络注册状态',
   'the default bearer (PDN) is active; --no-pdp: no IP address, AT+ECMTOPEN answers +CME ERROR: 3': '默认承载（PDN）已激活；--no-pdp：没有 IP 地址，AT+ECMTOPEN 回 +CME ERROR: 3',
@@ -161,6 +161,48 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   'SUBACK never comes (no +ECMTSUB), the session recorded': 'SUBACK 始终不来（没有 +ECMTSUB），会话被录下',
   'The module answers like an EC616S/EC626 with the ECMT firmware and opens real TCP/MQTT connections to the broker you name in AT+ECMTOPEN (README of src/emulator). socat must be installed (it makes the pseudo-terminal pair). SIGINT/SIGTERM (Ctrl-C) stop it cleanly.\nExit codes: 0 stopped by Ctrl-C/SIGTERM, 2 bad option or socat missing (ERR_TOOL_MISSING: an environment problem, not an unreachable device), 3 the pseudo-terminal went away.':
     '该模组像装了 ECMT 固件的 EC616S/EC626 一样应答，并向你在 AT+ECMTOPEN 中指定的服务器建立真实的 TCP/MQTT 连接（见 src/emulator 的 README）。需要安装 socat（用它创建伪终端对）。SIGINT/SIGTERM（Ctrl-C）会让它干净地停止。\n退出码：0 被 Ctrl-C/SIGTERM 停止，2 选项错误或缺少 socat（ERR_TOOL_MISSING：环境问题，不是设备不可达），3 伪终端已消失。',
+  // ---- issue 12: already-connected, broker-lost, module-silent, identity probe ----
+  'QoS of the traffic test: 0, 1 or 2 (checked when the run starts)': '收发测试的 QoS：0、1 或 2（运行开始时检查）',
+  'when the module is already open or connected, end that session (AT+ECMTDISC/AT+ECMTCLOSE) and run every step; by default it is left as found and only observed (credential checks "not run")': '模组已打开链路或已连接时，先结束该会话（AT+ECMTDISC/AT+ECMTCLOSE）再运行全部步骤；默认保持原样、只做观察（凭据检查为“未运行”）',
+  "once the module is connected, connect directly with the module's client ID: the broker drops the module only if it really uses that ID (+ECMTSTAT). The module's session is restored afterwards (its own reconnect, or cat1 connects it again) and the report says so": '模组连接后，用模组的客户端 ID 直连一次：只有模组确实在用这个 ID 时，服务器才会把模组踢下线（+ECMTSTAT）。之后会恢复模组的会话（模组自己重连，或由 cat1 重新连接），报告中会说明',
+  "does the broker know the module as dev1? (a takeover probe; the module's session is restored)": '服务器认的模组身份是 dev1 吗？（顶号探测；之后会恢复模组的会话）',
+  'the module is already connected: end that session and check these credentials': '模组已经连上：结束该会话，检查这组凭据',
+  'A module found already connected is left connected: its traffic is compared, the open/connect steps are "not run" and the result is never a pass (--reconnect ends that session and runs them).': '发现模组已连接时保持连接：只比较它的收发，打开/连接两步为“未运行”，结果不会判为通过（--reconnect 会先结束该会话再运行这两步）。',
+  'Exit codes: 0 the sides agree, 1 they differ (also: the module is connected under another identity on the broker) or a step did not run, 2 usage, 3 unreachable: the port did not answer, the broker is unreachable or went away mid-run (broker-lost), or the module stopped answering mid-run (module-silent).': '退出码：0 两边一致；1 两边不同（包括模组在服务器上以另一个身份连接）或有步骤未运行；2 用法错误；3 不可达：串口无应答、服务器不可达或运行中途消失（broker-lost）、模组运行中途停止应答（module-silent）。',
+  '--timeout also bounds the wait for network registration while the module searches.': '--timeout 也限制模组搜网时等待注册的时间。',
+  'A module found already connected is left connected: the MQTT stage is "not run" (credentials not checked) and the result is never a pass; --reconnect ends that session first and runs every check.': '发现模组已连接时保持连接：MQTT 阶段为“未运行”（凭据未检查），结果不会判为通过；--reconnect 会先结束该会话再做全部检查。',
+  'Exit codes: 0 every stage passed (warnings allowed), 1 a stage failed or a check did not run, 2 usage, 3 the port did not answer AT, the broker went away mid-run (broker-lost) or the module stopped answering (module-silent).': '退出码：0 各阶段均通过（允许警告）；1 有阶段失败或有检查未运行；2 用法错误；3 串口不应答 AT、服务器运行中途消失（broker-lost）或模组停止应答（module-silent）。',
+  'the firmware stops answering at the first AT+ECMTSUB (a hung module)': '固件在第一条 AT+ECMTSUB 处停止应答（模拟卡死的模组）',
+  // ---- issue 17: fleet, report-to, watch, broker kinds ----
+  "publish each module's events and verdict to this MQTT broker (mqtt://host:1883); several URLs, comma-separated, are the nodes of one cluster (failover in order)": '把每个模组的事件和结论发布到这个 MQTT 服务器（mqtt://主机:1883）；多个地址用逗号分隔，视为同一集群的节点（按顺序故障切换）',
+  "this station's name in the report topics cat1/<station>/<module>/… [default: the host name]": '本工位在上报主题 cat1/<工位>/<模组>/… 中的名字[默认：主机名]',
+  'user name for --report-to': '--report-to 使用的用户名',
+  'file holding the password for --report-to (or set CAT1_REPORT_PASSWORD); never a plain flag': '存放 --report-to 密码的文件（或设置 CAT1_REPORT_PASSWORD）；密码不能直接写在命令行上',
+  'the same check on many modules at once (diagnose, compare or at), one engine per port; live table, JSON Lines, JUnit; results to a broker cluster with --report-to': '同时对多台模组做同一项检查（diagnose、compare 或 at），每个串口一个引擎；实时表格、JSON Lines、JUnit；用 --report-to 把结果发到服务器集群',
+  'what to run on every module': '在每台模组上运行什么',
+  'fleet at: the AT commands': 'fleet at：要发送的 AT 命令',
+  'the modules\' ports: a comma-separated list, a glob (/dev/ttyUSB*) or "auto" (every port "cat1 ports" knows as a module\'s AT port)': '模组的串口：逗号分隔的列表、通配符（/dev/ttyUSB*）或 "auto"（"cat1 ports" 识别为模组 AT 口的所有串口）',
+  'modules run at once [default: all]': '同时运行的模组台数[默认：全部]',
+  'write a JUnit XML report to this file (one testcase per module and step)': '把 JUnit XML 报告写到这个文件（每台模组的每个步骤一个测试用例）',
+  "compare: the broker's kind (mosquitto, aedes, rabbitmq, nats, emqx) [default: detected]": 'compare：服务器的种类（mosquitto、aedes、rabbitmq、nats、emqx）[默认：自动识别]',
+  'the checklist on every module of the rack at once': '同时对整架模组逐台跑检查清单',
+  'end of line: JUnit for the MES, results to the cluster': '产线末端：JUnit 交给 MES，结果发到集群',
+  'JSON Lines tagged per module, then a summary': '按模组标记的 JSON Lines，最后一条汇总',
+  'one command on every module': '每台模组发同一条命令',
+  "Client-ID templates: {index} (1, 2, …), {port} (the port's name), {imei} (AT+CGSN), {serial} (USB serial number); a template that gives two modules the same ID is refused before anything runs.": '客户端 ID 模板：{index}（1、2、…）、{port}（串口名）、{imei}（AT+CGSN）、{serial}（USB 序列号）；会让两台模组得到同一个 ID 的模板在运行前就会被拒绝。',
+  'A module that does not answer, or disappears during the run, fails alone; the others go on.': '不应答或运行中消失的模组单独判为失败，其他模组继续。',
+  'Exit codes: 0 every module passed, 1 any module failed, 2 usage, 3 no module could be reached.': '退出码：0 所有模组通过，1 有模组失败，2 用法错误，3 没有一台模组可达。',
+  'follow what the stations report (--report-to): every station and module under cat1/#, live, as a table or JSON Lines': '实时查看各工位上报的内容（--report-to）：cat1/# 下的所有工位和模组，以表格或 JSON Lines 显示',
+  'the broker (or one node of the cluster) the stations report to: mqtt://host:1883': '各工位上报到的服务器（或集群中的一个节点）：mqtt://主机:1883',
+  'one JSON object per message received (kind, station, module, payload), nothing else': '每收到一条消息输出一个 JSON 对象（种类、工位、模组、载荷），不输出别的',
+  'only this station': '只看这个工位',
+  'only this module (IMEI or port name)': '只看这台模组（IMEI 或串口名）',
+  'user name at the broker': '服务器上的用户名',
+  'file holding the password (or set CAT1_REPORT_PASSWORD); never a plain flag': '存放密码的文件（或设置 CAT1_REPORT_PASSWORD）；密码不能直接写在命令行上',
+  'stop once this many modules have a verdict': '有这么多台模组得出结论后停止',
+  'the whole fleet, live': '实时查看整个机群',
+  'JSON Lines until the 16 modules of line1 have a verdict': '输出 JSON Lines，直到 line1 的 16 台模组都有结论',
+  'Exit codes: 0 stopped (Ctrl-C, --duration, --count reached), 1 --duration ended before --count was reached, 2 usage, 3 the broker could not be reached.': '退出码：0 已停止（Ctrl-C、到达 --duration 或 --count），1 --duration 结束时仍未达到 --count，2 用法错误，3 无法连接服务器。',
 };
 
 /** yargs' own words in its help screens (its zh_CN locale is machine-like: these read naturally). */
@@ -183,4 +225,5 @@ export const ZH_YARGS: Readonly<Record<string, string>> = {
   command: '命令',
   'Show help': '显示帮助',
   'Show version number': '显示版本号',
+
 };

@@ -177,6 +177,17 @@ describe('bad input: exit 2, one clear line, nothing written half', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a config file key that is close to a known option is named, not the whole list', async () => {
+    writeFileSync(f('typo.json'), JSON.stringify({ brokr: 'mqtt://127.0.0.1:1' }));
+    const r = await cat1(['mirror', '--transcript', GOOD_TRANSCRIPT, '--broker', 'mqtt://127.0.0.1:1', '--config', f('typo.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown option "brokr" (did you mean "broker"?)');
+    writeFileSync(f('far.json'), JSON.stringify({ zzzzzz: 1 }));
+    const far = await cat1(['mirror', '--transcript', GOOD_TRANSCRIPT, '--broker', 'mqtt://127.0.0.1:1', '--config', f('far.json')]);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toMatch(/unknown option "zzzzzz"; a config file takes the options that --help lists/);
+  });
+
   it('nothing was recorded and the module never saw a command: every rejection came before the session', () => {
     for (const p of records) expect(existsSync(p), p).toBe(false);
     expect(commandsSeen).toBe(0);

@@ -8,7 +8,7 @@ import type { OptionSpec } from '../options.js';
 import { BROKER_KINDS } from '../../mirror/brokers.js';
 
 /** --broker-kind: which broker this is, for the verdict's wording of its personality (default: detected). */
-export const BROKER_KIND_OPTIONS: readonly OptionSpec[] = [{ name: 'broker-kind', type: 'string', describe: `the broker's kind, for the verdict's wording of its personality (${BROKER_KINDS.join(', ')}) [default: detected from its answers]`, choices: BROKER_KINDS }];
+export const BROKER_KIND_OPTIONS: readonly OptionSpec[] = [{ name: 'broker-kind', type: 'string', describe: `the broker's kind, for the verdict's wording of its personality (${BROKER_KINDS.join(', ')}) [default: detected from its answers]`, zh: `服务器的种类，结论按其特性措辞（${BROKER_KINDS.join('、')}）[默认：根据服务器的应答识别]`, choices: BROKER_KINDS }];
 
 export function compareCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {
   return {

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
+import { h } from '../lang.js';
 import { addOptions, MODEM_OPTIONS, type OptionSpec } from '../options.js';
 import { MQTT_OPTIONS } from '../mqtt-options.js';
 import { REPORT_OPTIONS } from '../report-options.js';
@@ -27,22 +28,24 @@ export interface FleetArgs {
 export function fleetCommand(ctx: VerbContext): CommandModule<object, FleetArgs> {
   return {
     command: 'fleet <action> [commands..]',
-    describe: 'the same check on many modules at once (diagnose, compare or at), one engine per port; live table, JSON Lines, JUnit; results to a broker cluster with --report-to',
+    describe: h('the same check on many modules at once (diagnose, compare or at), one engine per port; live table, JSON Lines, JUnit; results to a broker cluster with --report-to'),
     builder: (y) =>
       addOptions(
         y
-          .positional('action', { type: 'string', choices: ['diagnose', 'compare', 'at'], describe: 'what to run on every module' })
-          .positional('commands', { type: 'string', array: true, describe: 'fleet at: the AT commands' }),
+          .positional('action', { type: 'string', choices: ['diagnose', 'compare', 'at'], describe: h('what to run on every module') })
+          .positional('commands', { type: 'string', array: true, describe: h('fleet at: the AT commands') }),
         ALL_FLEET_OPTIONS,
       )
-        .example("cat1 fleet diagnose --ports '/dev/ttyUSB*' --broker mqtt://10.0.0.5 --client-id 'line1-{index}'", 'the checklist on every module of the rack at once')
-        .example("cat1 fleet diagnose --ports auto --broker mqtt://10.0.0.5 --client-id 'eol-{imei}' --junit eol.xml --report-to mqtt://emqx-a:1883,mqtt://emqx-b:1883 --station line1", 'end of line: JUnit for the MES, results to the cluster')
-        .example("cat1 fleet compare --ports /dev/ttyUSB2,/dev/ttyUSB6 --broker mqtt://broker --client-id 'dev-{port}' --json", 'JSON Lines tagged per module, then a summary')
-        .example('cat1 fleet at --ports auto AT+CSQ AT+CEREG?', 'one command on every module')
+        .example("cat1 fleet diagnose --ports '/dev/ttyUSB*' --broker mqtt://10.0.0.5 --client-id 'line1-{index}'", h('the checklist on every module of the rack at once'))
+        .example("cat1 fleet diagnose --ports auto --broker mqtt://10.0.0.5 --client-id 'eol-{imei}' --junit eol.xml --report-to mqtt://emqx-a:1883,mqtt://emqx-b:1883 --station line1", h('end of line: JUnit for the MES, results to the cluster'))
+        .example("cat1 fleet compare --ports /dev/ttyUSB2,/dev/ttyUSB6 --broker mqtt://broker --client-id 'dev-{port}' --json", h('JSON Lines tagged per module, then a summary'))
+        .example('cat1 fleet at --ports auto AT+CSQ AT+CEREG?', h('one command on every module'))
         .epilogue(
-          'Client-ID templates: {index} (1, 2, …), {port} (the port\'s name), {imei} (AT+CGSN), {serial} (USB serial number); a template that gives two modules the same ID is refused before anything runs.\n' +
-            'A module that does not answer, or disappears during the run, fails alone; the others go on.\n' +
-            'Exit codes: 0 every module passed, 1 any module failed, 2 usage, 3 no module could be reached.',
+          h('Client-ID templates: {index} (1, 2, …), {port} (the port\'s name), {imei} (AT+CGSN), {serial} (USB serial number); a template that gives two modules the same ID is refused before anything runs.') +
+            '\n' +
+            h('A module that does not answer, or disappears during the run, fails alone; the others go on.') +
+            '\n' +
+            h('Exit codes: 0 every module passed, 1 any module failed, 2 usage, 3 no module could be reached.'),
         ),
     handler: async (args) => {
       const { runFleet } = await import('./fleet-run.js');
