@@ -62,6 +62,12 @@ export interface CompareOptions {
   probeRestoreMs?: number;
   /** progress while waiting (stderr in the CLI) */
   onProgress?: (t: Text) => void;
+  /**
+   * What showed, earlier in the same run, that the broker was up (diagnose: the module's CONNACK 0
+   * in stage 9). A broker this host then cannot reach at all has gone away (broker-lost), not
+   * "neither side reaches the broker". Default: nothing known.
+   */
+  brokerUpEarlier?: Text;
   /** the broker's kind, for the verdict's wording of its personality (brokers.ts: identifyBroker or --broker-kind). Default unknown. */
   brokerIdentity?: BrokerIdentity | null;
 }
@@ -338,6 +344,9 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     if (tcp.ok) {
       bwatch = new BrokerWatch({ host: o.broker.host, port: o.broker.port, now: () => engine.elapsed(), step: () => current });
       await bwatch.start();
+    } else if (o.brokerUpEarlier && typeof tcp.code !== 'number') {
+      const up = o.brokerUpEarlier;
+      run.brokerLost = { at: engine.elapsed(), step: 'open', code: String(tcp.code ?? '?'), seenBy: text(`${up.en}; now this host cannot connect to it`, `${up.zh}；现在本机也连不上它`), lastOkAt: null };
     }
     let directConnect: DirectStep | null = null;
     // the host's own source ports: its lines in the broker's log are not the module's

@@ -175,7 +175,9 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
   }
 
   #diverge(kind: DivergenceKind, step: number | null, t: number | null, evidence: Text[], cause: Cause | null): void {
-    const d: Divergence = { type: 'divergence', kind, step, t, evidence, cause };
+    // a cause rests on what was observed: the divergence's own observations when it names none
+    const c = cause && cause.evidence.length === 0 ? { ...cause, evidence } : cause;
+    const d: Divergence = { type: 'divergence', kind, step, t, evidence, cause: c };
     this.divergences.push(d);
     this.#emit(d);
   }

@@ -2,7 +2,9 @@
  * The comparison end to end: the emulator (through the library's session) beside a direct
  * mqtt.js client, against a real mosquitto with a password file.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { text } from '../../src/util/i18n.js';
 import { AtEngine } from '../../src/at/engine.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { createPortPair } from '../../src/port/memory.js';
@@ -128,5 +130,33 @@ describe.skipIf(missing !== null)('compare: the credential quirk against mosquit
     expect(r.lint.map((f) => f.code)).toContain('credential-quirk');
     expect(r.verdict.causes[0]?.id).toBe('credential-quirk');
     expect(r.verdict.summary.en).toMatch(/differ first at "connect"/);
+  });
+});
+
+describe('compare when the broker was up earlier in the run and is gone at the start', () => {
+  it('a broker seen up before (diagnose stage 9) and unreachable now is broker-lost, not "neither side reaches the broker"', async () => {
+    // a port that was listening and is closed now: the broker "went away"
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as AddressInfo).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+    const pair = createPortPair();
+    const emulator = new EcmtEmulator(pair.module, { profile: 'ec616s' });
+    const engine = new AtEngine(pair.host, { grammar: defaultGrammar() });
+    const session = new EcmtSession(engine, { profile: 'ec616s' });
+    try {
+      const up = text('the broker accepted the module in stage 9 (CONNACK 0)', '服务器在第 9 阶段接受了模组（CONNACK 0）');
+      const r = await compare({ session, broker: { host: '127.0.0.1', port, tls: false }, credentials: { clientId: 'dev-gone' }, brokerUpEarlier: up });
+      expect(r.run?.brokerLost).toMatchObject({ code: 'ECONNREFUSED', step: 'open' });
+      expect(r.verdict.causes[0]?.id).toBe('broker-lost');
+      expect(r.verdict.causes.map((c) => c.id)).not.toContain('network-module');
+      expect(r.verdict.causes[0]?.evidence.map((e) => e.en).join('\n')).toMatch(/ECONNREFUSED/);
+      // without that earlier observation the same run is not called a loss
+      const plain = await compare({ session, broker: { host: '127.0.0.1', port, tls: false }, credentials: { clientId: 'dev-gone' } });
+      expect(plain.run?.brokerLost ?? null).toBeNull();
+      expect(plain.verdict.causes.map((c) => c.id)).not.toContain('broker-lost');
+    } finally {
+      await emulator.close();
+    }
   });
 });

@@ -106,6 +106,8 @@ describe.skipIf(missing !== null)('re-running transcripts against a real mosquit
     expect(missingOnModule.map((d) => d.evidence[0]!.en)).toEqual([expect.stringContaining('9 bytes on fixture/lossy'), expect.stringContaining('9 bytes on fixture/lossy')]);
     expect(r.divergences.filter((d) => d.kind !== 'message-missing-on-module')).toEqual([]);
     expect(missingOnModule[0]!.cause?.id).toBe('loss-on-module');
+    // the cause names the observation it rests on (issue 12): the message the module never printed
+    expect(missingOnModule[0]!.cause?.evidence.map((e) => e.en)).toEqual([expect.stringContaining('9 bytes on fixture/lossy')]);
   });
 
   it('a log that starts mid-session is mirrored from its first step, with a note', async () => {

@@ -32,6 +32,8 @@ export const compareStage: Stage = {
       settings: o.settings,
       logSecrets: o.logSecrets,
       reconnect: o.reconnect,
+      // the broker accepted the module in stage 9: unreachable now means it went away
+      ...(ctx.facts.mqttConnected === true ? { brokerUpEarlier: text('the broker accepted the module in stage 9 (CONNACK 0)', '服务器在第 9 阶段接受了模组（CONNACK 0）') } : {}),
       onProgress: (t) => ctx.progress(t),
     });
     const seen: Text[] = report.steps.map((s) => {
