@@ -12,6 +12,7 @@ import { diagnoseCommand } from './commands/diagnose.js';
 import { replayCommand } from './commands/replay.js';
 import { emulateCommand } from './commands/emulate.js';
 import { demoCommand } from './commands/demo.js';
+import { reportCommand } from './commands/report.js';
 import { STDIN_ARG } from './stdin.js';
 
 /** A usage error found by the argument parser. */
@@ -30,13 +31,14 @@ function tidyUsage(msg: string): string {
   return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
 }
 
-const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate'];
+const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate', 'report'];
 
 /** What each verb's positional argument is, for "needs …" messages. */
 const NEEDS: Record<string, string> = {
   decode: 'a file: a cat1 transcript or a text log (- reads stdin)',
   at: 'at least one AT command, e.g. cat1 at --port /dev/ttyUSB2 AT+CSQ',
   replay: 'a transcript file',
+  report: 'an input: a transcript, a pasted log or a saved --json report, and -o OUT.html',
 };
 
 /** Say usage errors in words a bench user reads at a glance. */
@@ -85,6 +87,7 @@ export async function run(argv: string[], version: string): Promise<number> {
     .command(decodeCommand(ctx))
     .command(replayCommand(ctx))
     .command(emulateCommand(ctx))
+    .command(reportCommand(ctx))
     .demandCommand(1, 'name a command, e.g. "cat1 decode session.log" (cat1 --help lists them)')
     .recommendCommands()
     .strict()

@@ -2,12 +2,14 @@ import { EcmtSession } from '../../ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
 import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
-import { Out, note, wantColor } from '../io.js';
+import { Out, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
 import { MQTT_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
+import { ReportOutputs } from '../report-out.js';
+import { Progress } from '../progress.js';
 
 /** 0 when the sides agree, 1 when they differ, 3 when the broker is unreachable from both. */
 export function exitForReport(r: CompareReport): number {
@@ -23,7 +25,10 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   const mq = mqttSettings(v, password);
   refuseUnsendable(mq, s.profile, true);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
-  const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}) });
+  const outs = ReportOutputs.fromArgs(args, { verb: 'compare', lang: s.lang, logSecrets: s.logSecrets, secrets: [...s.secrets, ...(password ? [password] : [])], scanAlso: mq.username !== undefined && mq.username !== mq.clientId ? [mq.username] : [] });
+  const progress = new Progress({ json: s.json, color: s.color });
+  const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}), capture: outs.wanted });
+  const facts = { profile: s.profile, broker: mq.broker, ...(s.port ? { port: s.port } : {}), baud: m.baud };
   const report = await withModem(m, async () => {
     const session = new EcmtSession(m.engine, { profile: s.profile });
     return compare({
@@ -37,11 +42,13 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
       ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
       ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
       logSecrets: s.logSecrets,
-      onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
+      onProgress: (t) => progress.update(out.t(t)),
     });
-  }, ecmtTidy(m, s.json));
+  }, { ...ecmtTidy(m, s.json), onInterrupt: () => (progress.stop(), outs.write({ ...facts, entries: m.capture?.entries ?? [], header: m.capture?.header ?? null, interrupted: true })) });
+  progress.stop();
   if (s.json) out.obj(reportToJson(report, out.lang));
   else for (const l of formatReport(report, out)) out.line(l);
   await out.flush();
-  return exitForReport(report);
+  const written = await outs.write({ ...facts, report, json: reportToJson(report, out.lang), entries: m.capture?.entries ?? [], header: m.capture?.header ?? null });
+  return Math.max(exitForReport(report), written);
 }

@@ -12,6 +12,8 @@ import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 import { DIAGNOSE_OPTIONS } from './diagnose.js';
+import { ReportOutputs } from '../report-out.js';
+import { Progress } from '../progress.js';
 
 const INDENT = '            ';
 
@@ -104,7 +106,11 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
   const mq = mqttSettings({ ...v, 'client-id': clientId }, password);
   refuseUnsendable(mq, s.profile, v['compare'] !== false);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
-  const m = await openModem(s, { verb: 'diagnose', probe: false, ...(password ? { secrets: [password] } : {}) });
+  const outs = ReportOutputs.fromArgs(args, { verb: 'diagnose', lang: s.lang, logSecrets: s.logSecrets, secrets: [...s.secrets, ...(password ? [password] : [])], scanAlso: mq.username !== undefined && mq.username !== mq.clientId ? [mq.username] : [] });
+  const progress = new Progress({ json: s.json, color: s.color });
+  const m = await openModem(s, { verb: 'diagnose', probe: false, ...(password ? { secrets: [password] } : {}), capture: outs.wanted });
+  const facts = { profile: s.profile, broker: mq.broker, ...(s.port ? { port: s.port } : {}), baud: m.baud };
+  const stageJson: Array<Record<string, unknown>> = [];
   const total = STAGES.length;
   let headed = false;
   const d = await withModem(m, () =>
@@ -130,9 +136,11 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
         logSecrets: s.logSecrets,
         registrationBudgetMs: s.timeoutMs,
         probeTimeoutMs: Math.min(s.timeoutMs, 2000),
-        onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
+        onProgress: (t) => progress.update(out.t(t)),
       },
       (r) => {
+        progress.stop();
+        if (outs.wanted) stageJson.push(stageToJson(r, out.lang));
         if (s.json) out.obj(stageToJson(r, out.lang));
         else if (!r.unreachable) {
           if (!headed) {
@@ -144,8 +152,10 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
         void out.flush();
       },
     ),
-    ecmtTidy(m, s.json),
+    { ...ecmtTidy(m, s.json), onInterrupt: () => (progress.stop(), outs.write({ ...facts, entries: m.capture?.entries ?? [], header: m.capture?.header ?? null, interrupted: true, json: stageJson })) },
   );
+  progress.stop();
+  const written = await outs.write({ ...facts, report: d, json: [...stageJson, diagnosisToJson(d, out.lang)], entries: m.capture?.entries ?? [], header: m.capture?.header ?? null });
   if (s.json) out.obj(diagnosisToJson(d, out.lang));
   else if (d.outcome === 'unreachable') {
     // one line, like every verb that finds no module behind the port
@@ -154,5 +164,5 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
     throw new CatError('ERR_AT_TIMEOUT', `${out.t(link.summary)} on ${s.port ?? '?'} at ${m.baud} baud: ${link.hint ? out.t(link.hint) : ''}`, { context: { path: s.port } });
   } else for (const l of formatDiagnosis(d, out)) out.line(l);
   await out.flush();
-  return exitForDiagnosis(d);
+  return Math.max(exitForDiagnosis(d), written);
 }
