@@ -367,8 +367,12 @@ export function buildModel(input: ReportInput, o: RenderOptions = {}): ReportMod
   if (hm?.model) mod.model = hm.model;
   if (hm?.firmware) mod.firmware = hm.firmware;
   if (hm?.profile) profile ??= hm.profile;
+  let imeiRaw: string | null = null;
   if (!o.logSecrets) {
-    if (mod.imei) mod.imei = maskImei(mod.imei);
+    if (mod.imei) {
+      imeiRaw = mod.imei;
+      mod.imei = maskImei(mod.imei);
+    }
     if (mod.iccid) mod.iccid = maskIccid(mod.iccid);
   }
   if (!broker && items) {
@@ -420,5 +424,17 @@ export function buildModel(input: ReportInput, o: RenderOptions = {}): ReportMod
     firstStepDivergence: firstStep,
     divergenceLabel,
   };
-  return scrub(model, secrets);
+  const masked = scrub(model, secrets);
+  // the IMEI is not a secret to the transcript, but the page shows it masked wherever it is
+  return imeiRaw ? replaceAll(masked, imeiRaw, maskImei(imeiRaw)) : masked;
+}
+
+function replaceAll<T>(v: T, from: string, to: string): T {
+  const walk = (x: unknown): unknown => {
+    if (typeof x === 'string') return x.split(from).join(to);
+    if (Array.isArray(x)) return x.map(walk);
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)]));
+    return x;
+  };
+  return walk(v) as T;
 }

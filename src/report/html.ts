@@ -25,7 +25,7 @@ h1{font-size:20px;margin:0 0 8px}h2{font-size:16px;margin:24px 0 8px;border-bott
 code,.mono,.raw{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono","WenQuanYi Zen Hei Mono",monospace;font-size:12.5px}
 dl.id{display:grid;grid-template-columns:max-content 1fr max-content 1fr;gap:2px 14px;margin:0;font-size:13px}dl.id dt{color:var(--dim)}dl.id dd{margin:0}
 #verdict{border:1px solid var(--line);border-left:6px solid var(--dim);background:var(--panel);padding:10px 14px;border-radius:6px}
-#verdict.ok{border-left-color:var(--ok)}#verdict.bad{border-left-color:var(--bad)}
+#verdict.v-ok{border-left-color:var(--ok)}#verdict.v-bad{border-left-color:var(--bad)}#verdict.v-ok .headline{color:var(--ok)}#verdict.v-bad .headline{color:var(--bad)}
 #verdict .headline{font-weight:600;font-size:16px}
 #verdict ol{margin:8px 0 0;padding-left:22px}#verdict li{margin:6px 0}
 .cause-id{font-family:ui-monospace,monospace;font-size:12px;color:var(--dim)}
@@ -118,7 +118,7 @@ export function modelToHtml(m: ReportModel): string {
   parts.push(`<header><h1>${esc(h.title)}</h1><dl class="id">${idRows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`);
   const v = m.verdict;
   if (v) {
-    const cls = v.ok === true ? 'ok' : v.ok === false ? 'bad' : '';
+    const cls = v.ok === true ? 'v-ok' : v.ok === false ? 'v-bad' : '';
     const causes = v.causes
       .map(
         (c) =>

@@ -78,6 +78,24 @@ describe.skipIf(missing !== null)('cat1 compare --bundle / monitor --html', () =
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   }, 60_000);
 
+  it('at --bundle: the IMEI the module gave is not taken for an IMSI, the IMSI and ICCID are masked, the page shows the IMEI masked', async () => {
+    const bundle = join(dir, 'at.tar.gz');
+    const r = await cat1(['at', '--port', pty.path, 'AT+CGSN', 'AT+CIMI', 'AT+ECICCID', '--bundle', bundle, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = join(dir, 'at');
+    mkdirSync(out);
+    expect(spawnSync('tar', ['-xzf', bundle, '-C', out]).status).toBe(0);
+    const outcomes = readFileSync(join(out, 'report.json'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { command: string; lines: string[] });
+    expect(outcomes.map((o) => o.command)).toEqual(['AT+CGSN', 'AT+CIMI', 'AT+ECICCID']);
+    const imei = /\d{15}/.exec(outcomes[0]!.lines.join(' '))?.[0];
+    expect(imei).toBeDefined();
+    expect(outcomes[1]!.lines.join(' ')).toMatch(/^\*{15}$/);
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(page).toContain(`${imei!.slice(0, 8)}*******`);
+    expect(page).not.toContain(imei!);
+    expect(readFileSync(join(out, 'environment.json'), 'utf8')).not.toContain(imei!);
+  }, 60_000);
+
   it('monitor --html: the page is written when Ctrl-C ends the run', async () => {
     const html = join(dir, 'monitor.html');
     const m = startCat1(['monitor', '--port', pty.path, '--html', html]);
