@@ -3,10 +3,7 @@ import { arch, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { TimelineItem } from '../at/types.js';
 import type { TranscriptEntry, TranscriptHeader } from '../transcript/types.js';
-import { encodeEntry, encodeHeader } from '../transcript/format.js';
-import { buildModel, decodeSession, type RenderOptions, type ReportInput } from '../report/build.js';
-import { modelToHtml } from '../report/html.js';
-import { makeBundle } from '../report/bundle.js';
+import type { RenderOptions, ReportInput } from '../report/build.js';
 import { CatError } from '../util/errors.js';
 import type { Lang } from '../util/i18n.js';
 import type { OptionSpec } from './options.js';
@@ -109,6 +106,8 @@ export class ReportOutputs {
   async write(f: RunFacts): Promise<number> {
     if (this.#done || !this.wanted) return EXIT.OK;
     this.#done = true;
+    // loaded only when a page or a bundle is asked for: the verbs start as fast as before
+    const [{ buildModel, decodeSession }, { modelToHtml }, { makeBundle }, { encodeEntry, encodeHeader }] = await Promise.all([import('../report/build.js'), import('../report/html.js'), import('../report/bundle.js'), import('../transcript/format.js')]);
     const brokerUrl = typeof f.broker === 'string' ? f.broker : f.broker ? `${f.broker.tls ? 'mqtts' : 'mqtt'}://${f.broker.host}:${f.broker.port}` : undefined;
     const items = f.items ?? (f.entries ? decodeSession(f.entries, { logSecrets: this.o.logSecrets, secrets: this.o.secrets }) : null);
     const opts: RenderOptions = {

@@ -151,7 +151,7 @@ export function modelToHtml(m: ReportModel): string {
     host: tr(text('host / MCU', '主机 / MCU'), L),
     module: tr(text('module (AT)', '模组（AT）'), L),
     broker: tr(text('broker', '服务器'), L),
-    direct: tr(text('direct client', '直连客户端'), L),
+    direct: h.kind === 'mirror' ? tr(text('shadow client', '影子客户端'), L) : tr(text('direct client', '直连客户端'), L),
   };
   const groups = findGroups(m.events);
   const kindIdx = new Map(KINDS.map((k, i) => [k, i]));

@@ -111,6 +111,26 @@ describe.skipIf(missing !== null)('cat1 compare --bundle / monitor --html', () =
     expect(page).toContain('RDY');
   }, 60_000);
 
+  it('diagnose --html and mirror --html: the stages / the shadow on the page, the password nowhere', async () => {
+    const dh = join(dir, 'diagnose.html');
+    const d = await cat1(['diagnose', '--port', pty.path, '--broker', broker.url, '--client-id', 'bundle-diag', '--username', USER, '--html', dh, '--json'], { env: { CAT1_PASSWORD: PASSWORD } });
+    expect([0, 1]).toContain(d.code);
+    const stages = d.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; title?: string; status?: string }).filter((o) => o.type === 'stage');
+    const page = readFileSync(dh, 'utf8');
+    expect(page).toContain('<table id="stages">');
+    for (const st of stages) expect(page).toContain(`<td>${st.title!}</td>`);
+    expect(page).not.toContain(PASSWORD);
+    const mh = join(dir, 'mirror.html');
+    const fixture = join(import.meta.dirname, '..', '..', 'hardware-fixtures', 'emulator-healthy-session.jsonl');
+    const m = await cat1(['mirror', '--transcript', fixture, '--broker', broker.url, '--username', USER, '--html', mh, '--window', '2'], { env: { CAT1_PASSWORD: PASSWORD } });
+    expect([0, 1]).toContain(m.code);
+    expect(m.stderr).toContain(`HTML report written to ${mh}`);
+    const mp = readFileSync(mh, 'utf8');
+    expect(mp).toContain('Mirror: module vs shadow client');
+    expect(mp).toContain('<table id="steps">');
+    expect(mp).not.toContain(PASSWORD);
+  }, 90_000);
+
   it('bad output paths are refused before anything runs (exit 2, one line)', async () => {
     const r = await cat1(['compare', '--port', pty.path, '--broker', broker.url, '--client-id', 'x', '--html', join(dir, 'no', 'such', 'dir', 'a.html')]);
     expect(r.code).toBe(2);
