@@ -11,6 +11,7 @@ import { cat1, startCat1 } from '../helpers/cli.js';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
 import { hasSocat } from '../helpers/pty.js';
 import { startPtyEmulator, type PtyEmulator } from '../../src/emulator/pty.js';
+import { createServer, type Server } from 'node:net';
 
 const tarMissing = spawnSync('tar', ['--version'], { stdio: 'ignore' }).error ? 'tar is not installed' : null;
 const missing = mosquittoMissing() ?? (hasSocat() ? null : 'socat is not installed (apt-get install socat)') ?? tarMissing;
@@ -130,6 +131,25 @@ describe.skipIf(missing !== null)('cat1 compare --bundle / monitor --html', () =
     expect(mp).toContain('<table id="steps">');
     expect(mp).not.toContain(PASSWORD);
   }, 90_000);
+
+  it('compare --html: Ctrl-C while the broker never answers still writes the page (exit 130), marked interrupted', async () => {
+    // a "broker" that accepts TCP and never says anything: the direct CONNECT waits
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const html = join(dir, 'interrupted.html');
+      const c = startCat1(['compare', '--port', pty.path, '--broker', `mqtt://127.0.0.1:${port}`, '--client-id', 'bundle-int', '--html', html]);
+      await c.waitFor(/direct: resolving and connecting/, 'stderr', 20_000);
+      c.child.kill('SIGINT');
+      expect(await c.exited).toBe(130);
+      const page = readFileSync(html, 'utf8');
+      expect(page).toContain('the run was interrupted (Ctrl-C)');
+      expect(page).toContain('cat1-bridge emulator'); // what was learned before: the module's identity
+    } finally {
+      silent.close();
+    }
+  }, 60_000);
 
   it('bad output paths are refused before anything runs (exit 2, one line)', async () => {
     const r = await cat1(['compare', '--port', pty.path, '--broker', broker.url, '--client-id', 'x', '--html', join(dir, 'no', 'such', 'dir', 'a.html')]);
