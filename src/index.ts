@@ -66,3 +66,6 @@ export * from './diagnose/index.js';
 export { SessionReconstructor, type ReconStep, type SessionEvent, type StepKind } from './mirror/reconstruct.js';
 export { ShadowMirror, topicMatches, type MirrorOptions, type MirrorReport, type MirrorEvent, type Divergence, type DivergenceKind } from './mirror/shadow.js';
 export { TapMerger, type TapMergerOptions } from './mirror/tap.js';
+
+// report/
+export { renderReport, buildModel, findGroups, type RenderOptions, type ReportInput, type SessionSource, type ReportModel, type DiagramEvent } from './report/index.js';

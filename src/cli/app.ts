@@ -15,6 +15,7 @@ import { emulateCommand } from './commands/emulate.js';
 import { demoCommand } from './commands/demo.js';
 import { fleetCommand } from './commands/fleet.js';
 import { watchCommand } from './commands/watch.js';
+import { reportCommand } from './commands/report.js';
 import { STDIN_ARG } from './stdin.js';
 import { langFromEnv } from '../util/i18n.js';
 import { cliLang, h, langFlag, setCliLang } from './lang.js';
@@ -23,13 +24,14 @@ import { ZH_YARGS } from './zh.js';
 /** A usage error found by the argument parser. */
 class UsageError extends Error {}
 
-const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate', 'fleet', 'watch'];
+const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate', 'fleet', 'watch', 'report'];
 
 /** What each verb's positional argument is, for "needs …" messages. */
 const NEEDS: Record<string, { en: string; zh: string }> = {
   decode: { en: 'a file: a cat1 transcript or a text log (- reads stdin)', zh: '一个文件：cat1 记录文件或文本日志（- 表示读标准输入）' },
   at: { en: 'at least one AT command, e.g. cat1 at --port /dev/ttyUSB2 AT+CSQ', zh: '至少一条 AT 命令，例如 cat1 at --port /dev/ttyUSB2 AT+CSQ' },
   replay: { en: 'a transcript file', zh: '一个记录文件' },
+  report: { en: 'an input: a transcript, a pasted log or a saved --json report, and -o OUT.html', zh: '一个输入：记录文件、粘贴的日志或保存的 --json 报告，以及 -o 输出.html' },
 };
 
 /** Say usage errors in words a bench user reads at a glance, in the CLI's language. */
@@ -124,6 +126,7 @@ export async function run(argv: string[], version: string): Promise<number> {
     .command(emulateCommand(ctx))
     .command(fleetCommand(ctx))
     .command(watchCommand(ctx))
+    .command(reportCommand(ctx))
     .middleware((args) => {
       // a number option that was no number: keep what was typed, so that the check says "got abc"
       for (const [k, v] of Object.entries(args)) {

@@ -8,7 +8,7 @@ import type { ModemPort } from '../port/types.js';
 import { SerialModemPort } from '../port/serial.js';
 import { FollowingPort, type FollowEvent } from '../port/follow.js';
 import { RecordingPort } from '../port/recorder.js';
-import { TranscriptWriter, makeHeader } from '../transcript/writer.js';
+import { TranscriptWriter, MemorySink, makeHeader, type TranscriptSink } from '../transcript/writer.js';
 import { createRedactor, type Redactor } from '../transcript/redact.js';
 import { CatError } from '../util/errors.js';
 import { classifyRx, RxSampler, type RxDiagnosis } from '../at/diagnosis.js';
@@ -22,6 +22,8 @@ export interface OpenedModem {
   engine: AtEngine;
   port: ModemPort;
   recorder: RecordingPort | null;
+  /** the session kept in memory (masked like a --record transcript) when `capture` was asked (--html, --bundle) */
+  capture: MemorySink | null;
   redactor: Redactor;
   /** the values the redactors mask wherever they show (the settings' and the caller's) */
   secrets: readonly string[];
@@ -41,6 +43,8 @@ export interface OpenModemOptions {
   secrets?: string[];
   /** --follow: the device went away or came back */
   onFollow?: (e: FollowEvent) => void;
+  /** keep the session in memory as well, for --html and --bundle (default false) */
+  capture?: boolean;
 }
 
 /** The USB serial number of the device at `path`, to find it again if it comes back under another name. */
@@ -150,7 +154,8 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
   const redactor = createRedactor(undefined, secrets);
   let port: ModemPort = raw;
   let recorder: RecordingPort | null = null;
-  if (s.record) {
+  let capture: MemorySink | null = null;
+  if (s.record || o.capture) {
     const identity = o.probe === false ? null : await probeIdentity(raw, grammar, s.timeoutMs);
     const header = makeHeader({
       kind: identity?.emulator ? 'emulator' : 'hardware',
@@ -160,14 +165,19 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
       port: { path, baudRate: baud },
       ...(identity ? { module: identity.module } : {}),
     });
-    let writer: TranscriptWriter;
-    try {
-      writer = TranscriptWriter.create(s.record, header, { reserve: identity ? 0 : 200 });
-    } catch (err) {
-      await raw.close(); // an open port would keep the process alive after the error
-      throw err;
+    let writer: TranscriptWriter | null = null;
+    if (s.record) {
+      try {
+        writer = TranscriptWriter.create(s.record, header, { reserve: identity ? 0 : 200 });
+      } catch (err) {
+        await raw.close(); // an open port would keep the process alive after the error
+        throw err;
+      }
     }
-    recorder = new RecordingPort(raw, writer, s.logSecrets ? { redact: false } : { redactor });
+    capture = o.capture ? new MemorySink(header) : null;
+    const sinks = [writer, capture].filter((x): x is TranscriptWriter | MemorySink => x !== null);
+    const sink: TranscriptSink = sinks.length === 1 ? sinks[0]! : { write: (e) => sinks.forEach((k) => k.write(e)), close: () => sinks.forEach((k) => k.close()) };
+    recorder = new RecordingPort(raw, sink, s.logSecrets ? { redact: false } : { redactor });
     if (!identity) {
       // passive: nothing may be written to learn who the module is; watch what it says instead
       let tail = '';
@@ -175,7 +185,9 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
         tail = (tail + chunk.toString('latin1')).slice(-256);
         if (!/cat1-bridge emulator/.test(tail)) return;
         (raw as ModemPort).off('data', watch);
-        writer.rewriteHeader({ ...header, kind: 'emulator', source: `cat1 ${o.verb} on ${path} (the module identified itself as the cat1-bridge emulator)` });
+        const next = { ...header, kind: 'emulator' as const, source: `cat1 ${o.verb} on ${path} (the module identified itself as the cat1-bridge emulator)` };
+        writer?.rewriteHeader(next);
+        if (capture) Object.assign(capture.header, next);
       };
       (raw as ModemPort).on('data', watch);
     }
@@ -198,6 +210,7 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
     engine,
     port,
     recorder,
+    capture,
     redactor,
     secrets,
     baud,
@@ -246,6 +259,8 @@ export interface WithModemOptions {
    * else reaches the module any more.
    */
   tidy?: (how: { send: (command: string, opts?: SendOptions) => Promise<AtOutcome>; interrupted: boolean }) => Promise<void>;
+  /** on Ctrl-C, after the module is tidied and the port closed, before the process exits (--html, --bundle) */
+  onInterrupt?: () => Promise<unknown>;
 }
 
 /**
@@ -263,6 +278,7 @@ export async function withModem<T>(m: OpenedModem, fn: () => Promise<T>, o: With
   void stop.signal.then(async () => {
     await tidy(true);
     await m.close().catch(() => undefined);
+    await o.onInterrupt?.().catch(() => undefined);
     process.exit(130);
   });
   try {

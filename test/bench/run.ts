@@ -18,6 +18,7 @@ import { ReadlineParser } from '@serialport/parser-readline';
 import { decodeWire, noCrlf, randomBinary, rxOnlyWire, splitWire } from './decode-bench.js';
 import { roundTrips } from './engine-bench.js';
 import { messagePath } from './message-bench.js';
+import { reportPage } from './report-bench.js';
 import { chunkOf, generateWire, transcriptHeader, type Wire } from './workload.js';
 import { fleetDiagnose, reportThroughput, type FleetRun } from './fleet-bench.js';
 
@@ -316,6 +317,19 @@ function table(): string {
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
 }
 
+/** Item 7 (issue 16): the HTML page of a 100k-item transcript loads in under 3 s in headless chromium. */
+async function item9(dir: string): Promise<void> {
+  const chromium = process.env['CAT1_CHROMIUM'] ?? '/usr/bin/chromium';
+  if (spawnSync(chromium, ['--version'], { stdio: 'ignore' }).error) {
+    log(`  7: skipped: ${chromium} is not installed (apt-get install chromium)`);
+    return;
+  }
+  const items = quick ? 20_000 : 100_000;
+  const r = await reportPage(items, dir, chromium);
+  log(`  7: ${items} items → ${f1(r.bytes / MiB)} MiB page, rendered in ${f2(r.renderS)} s by renderReport; ${r.rows} rows drawn at the top, ${r.scrolledRows} in the middle after a scroll`);
+  row('9', `HTML page of a ${items / 1000}k-item transcript: load in headless chromium (to the page's data-ready)`, `${f2(r.loadS)} s (page ${f1(r.bytes / MiB)} MiB, renderReport ${f2(r.renderS)} s)`, '< 3 s', r.loadS < 3);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'cat1-bench-'));
@@ -330,12 +344,13 @@ async function main(): Promise<void> {
     if (want(4)) await item4();
     if (want(6)) await item6(dir);
     if (want(5)) await item5();
+    if (want(7)) await item7(dir);
     if (want(1) || want(2)) {
       const w = generateWire((quick ? 8 : 64) * MiB);
       if (want(1)) await item1(w);
       if (want(2)) await item2(w);
     }
-    if (want(7)) await item7(dir);
+    if (want(9)) await item9(dir);
     if (want(8)) await item8();
     // last: the largest input, decoded by the CLI in a process of its own
     if (want(3)) await item3(generateWire((quick ? 4 : 16) * MiB), dir);

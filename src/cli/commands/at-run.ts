@@ -15,6 +15,7 @@ import { openModem, withModem } from '../modem.js';
 import { formatItem } from '../timeline.js';
 import { EXIT } from '../exit.js';
 import { AT_OPTIONS, type AtArgs } from './at.js';
+import { ReportOutputs } from '../report-out.js';
 
 /** ECMT action commands answer OK at once and the outcome later as this URC. */
 const TWO_PHASE: Record<string, ResultUrc['type']> = {
@@ -70,7 +71,9 @@ export async function runAt(args: AtArgs): Promise<number> {
     if (/[\r\n\0\x1a\x1b]/.test(c)) throw new CatError('ERR_INVALID_OPTION', `${name} contains CR, LF, NUL, Ctrl-Z or ESC, which would end or corrupt the command`, { zh: `${zhName} 含有 CR、LF、NUL、Ctrl-Z 或 ESC，会提前结束或破坏这条命令` });
   });
   if (args.wait !== undefined && !(args.wait >= 0)) throw new CatError('ERR_INVALID_OPTION', `--wait must be a number of seconds >= 0 (got ${String(args.wait)})`, { zh: `--wait 必须是不小于 0 的秒数（给的是 ${String(args.wait)}）` });
-  const m = await openModem(s, { verb: 'at', probe: false });
+  const outs = ReportOutputs.fromArgs(args, { verb: 'at', lang: s.lang, logSecrets: s.logSecrets, secrets: s.secrets });
+  const outcomes: Array<Record<string, unknown>> = [];
+  const m = await openModem(s, { verb: 'at', probe: false, capture: outs.wanted });
   const display = createRedactor(undefined, [...m.secrets]);
   const mask = (t: string, dir: 'tx' | 'rx' = 'tx'): string => (s.logSecrets ? t : display.line(Buffer.from(t, 'utf8'), dir).data.toString('utf8'));
   // what came back while no command was answered: tells a port that does not speak AT
@@ -122,6 +125,7 @@ export async function runAt(args: AtArgs): Promise<number> {
         const outcomeObj = (): Record<string, unknown> => ({ ...outcomeJson(o, out.lang), command: mask(o.command), lines: o.lines.map((l) => mask(l.raw, 'rx')), ...(d ? { diagnosis: { kind: d.kind, bytes: d.bytes, explain: tr(d.summary, out.lang), hint: d.hint ? tr(d.hint, out.lang) : null } } : {}) });
         // a two-phase command's outcome is known once its result URC is in: printed then
         const deferred = s.json && o.status === 'ok' && seen !== null && args.wait === undefined;
+        if (outs.wanted) outcomes.push(outcomeObj());
         if (s.json && !deferred) out.obj(outcomeObj());
         else if (o.status === 'timeout' && d) {
           out.line(out.p.red(`          ${tr(text(`no final result within ${o.timeoutMs} ms: ${d.summary.en}`, `${o.timeoutMs} ms 内没有最终结果：${d.summary.zh}`), out.lang)}`));
@@ -180,7 +184,8 @@ export async function runAt(args: AtArgs): Promise<number> {
     sampler.detach();
     await out.flush();
   }
-  return code;
+  const written = await outs.write({ json: outcomes, entries: m.capture?.entries ?? [], header: m.capture?.header ?? null, profile: s.profile, ...(s.port ? { port: s.port } : {}), baud: m.baud });
+  return Math.max(code, written);
 }
 
 /** Lines of a sample, each with its terminator (the last may have none). */

@@ -2,7 +2,7 @@ import { EcmtSession } from '../../ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
 import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
-import { Out, note, wantColor } from '../io.js';
+import { Out, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
 import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnsendable } from '../mqtt-options.js';
 import { runStoppedBy } from '../../mirror/run-faults.js';
@@ -13,6 +13,8 @@ import { EXIT } from '../exit.js';
 import { REPORT_OPTIONS, reportSettings, singleReport } from '../report-options.js';
 import { BROKER_KIND_OPTIONS } from './compare.js';
 import { brokerIdentityFor } from './broker-kind.js';
+import { ReportOutputs } from '../report-out.js';
+import { Progress } from '../spinner.js';
 
 /**
  * 0 when the sides agree, 1 when they differ or a step did not run (a module found connected),
@@ -39,7 +41,10 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   refuseUnsendable(mq, s.profile, true);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const reportTo = reportSettings(v);
-  const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}) });
+  const outs = ReportOutputs.fromArgs(args, { verb: 'compare', lang: s.lang, logSecrets: s.logSecrets, secrets: [...s.secrets, ...(password ? [password] : [])], scanAlso: mq.username !== undefined && mq.username !== mq.clientId ? [mq.username] : [] });
+  const progress = new Progress({ json: s.json, color: s.color });
+  const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}), capture: outs.wanted });
+  const facts = { profile: s.profile, broker: mq.broker, ...(s.port ? { port: s.port } : {}), baud: m.baud };
   const rep = singleReport(reportTo, s.port, s.json);
   const tidy = ecmtTidy(m, s.json);
   const report = await withModem(m, async () => {
@@ -59,12 +64,14 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
       logSecrets: s.logSecrets,
       probeIdentity: v['probe-identity'] === true,
       reconnect: v['reconnect'] === true,
-      onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
+      onProgress: (t) => progress.update(out.t(t)),
     });
-  }, tidy).catch(async (err: unknown) => {
+  }, { ...tidy, onInterrupt: () => (progress.stop(), outs.write({ ...facts, entries: m.capture?.entries ?? [], header: m.capture?.header ?? null, interrupted: true })) }).catch(async (err: unknown) => {
+    progress.stop();
     await rep?.close(true);
     throw err;
   });
+  progress.stop();
   addTidyActions(report, tidy.actions);
   if (rep) {
     rep.verdict({ type: 'module', action: 'compare', outcome: report.agree ? 'pass' : 'fail', summary: out.t(report.verdict.summary), report: reportToJson(report, out.lang) });
@@ -73,5 +80,6 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   if (s.json) out.obj(reportToJson(report, out.lang));
   else for (const l of formatReport(report, out)) out.line(l);
   await out.flush();
-  return exitForReport(report);
+  const written = await outs.write({ ...facts, report, json: reportToJson(report, out.lang), entries: m.capture?.entries ?? [], header: m.capture?.header ?? null });
+  return Math.max(exitForReport(report), written);
 }

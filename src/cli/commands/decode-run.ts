@@ -13,11 +13,14 @@ import { formatItem, formatSummary } from '../timeline.js';
 import { EXIT } from '../exit.js';
 import { fileArg } from '../stdin.js';
 import type { DecodeArgs } from './decode.js';
+import { ReportOutputs } from '../report-out.js';
 
 export async function runDecode(args: DecodeArgs): Promise<number> {
   const quietMs = args['quiet-ms'] ?? 100;
   if (!Number.isFinite(quietMs) || quietMs <= 0) throw new CatError('ERR_INVALID_OPTION', `--quiet-ms must be a positive number of milliseconds (got ${String(args['quiet-ms'])})`, { zh: `--quiet-ms 必须是正的毫秒数（给的是 ${String(args['quiet-ms'])}）` });
   const out = new Out({ json: args.json === true, lang: langFromEnv(process.env, args.lang), color: wantColor(args.color) });
+  const outs = ReportOutputs.fromArgs({ html: args.html }, { verb: 'decode', lang: out.lang, logSecrets: args['log-secrets'] === true, secrets: [] });
+  const kept: TimelineItem[] = [];
   const input = await openSessionInput(fileArg(args.file));
   const summary = new SummaryBuilder();
   const items: TimelineItem[] = [];
@@ -36,6 +39,7 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
   const flush = (): void => {
     for (const item of items) {
       summary.add(item);
+      if (outs.wanted) kept.push(item);
       if (out.json) out.obj(itemToJson(item, out.lang));
       else for (const l of formatItem(item, out)) out.line(l);
     }
@@ -74,5 +78,5 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
   else for (const l of formatSummary(s, out)) out.line(l);
   await out.flush();
   for (const w of input.warnings) note(`cat1: warning: line ${w.line}: ${w.message}`);
-  return EXIT.OK;
+  return outs.write({ items: kept, header: input.header });
 }

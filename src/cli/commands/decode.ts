@@ -9,6 +9,7 @@ interface DecodeArgs {
   color?: boolean;
   'log-secrets'?: boolean;
   'quiet-ms'?: number;
+  html?: string;
 }
 
 export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArgs> {
@@ -20,6 +21,7 @@ export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArg
         .positional('file', { type: 'string', demandOption: true, describe: h('a cat1 transcript (.jsonl) or a text log; - reads stdin') })
         .option('json', { type: 'boolean', describe: h('JSON Lines: one object per event, then a summary object') })
         .option('log-secrets', { type: 'boolean', describe: h('show passwords, keys, IMSI/ICCID instead of masking them') })
+        .option('html', { type: 'string', requiresArg: true, describe: h('also write the session as one self-contained HTML page with a sequence diagram (cat1 report does the same without the text output)') })
         .option('quiet-ms', { type: 'number', default: 100, requiresArg: true, describe: h('a gap in module output that ends a raw +ECMTRECV payload (ms)') })
         .example('cat1 decode session.jsonl', h('the timeline of a recorded session, with meanings'))
         .example('cat1 decode sscom.log --lang zh', h('a log pasted from SSCOM, explained in Chinese'))

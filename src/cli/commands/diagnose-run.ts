@@ -14,6 +14,8 @@ import { EXIT } from '../exit.js';
 import { runStoppedBy } from '../../mirror/run-faults.js';
 import { DIAGNOSE_OPTIONS } from './diagnose.js';
 import { REPORT_OPTIONS, reportSettings, singleReport } from '../report-options.js';
+import { ReportOutputs } from '../report-out.js';
+import { Progress } from '../spinner.js';
 
 const INDENT = '            ';
 
@@ -119,7 +121,11 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
   refuseUnsendable(mq, s.profile, v['compare'] !== false);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const reportTo = reportSettings(v);
-  const m = await openModem(s, { verb: 'diagnose', probe: false, ...(password ? { secrets: [password] } : {}) });
+  const outs = ReportOutputs.fromArgs(args, { verb: 'diagnose', lang: s.lang, logSecrets: s.logSecrets, secrets: [...s.secrets, ...(password ? [password] : [])], scanAlso: mq.username !== undefined && mq.username !== mq.clientId ? [mq.username] : [] });
+  const progress = new Progress({ json: s.json, color: s.color });
+  const m = await openModem(s, { verb: 'diagnose', probe: false, ...(password ? { secrets: [password] } : {}), capture: outs.wanted });
+  const facts = { profile: s.profile, broker: mq.broker, ...(s.port ? { port: s.port } : {}), baud: m.baud };
+  const stageJson: Array<Record<string, unknown>> = [];
   const report = singleReport(reportTo, s.port, s.json);
   const total = STAGES.length;
   let headed = false;
@@ -149,11 +155,13 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
         reconnect: v['reconnect'] === true,
         registrationBudgetMs: s.timeoutMs,
         probeTimeoutMs: Math.min(s.timeoutMs, 2000),
-        onProgress: s.json ? () => undefined : (t) => note(`cat1: ${out.t(t)}`),
+        onProgress: (t) => progress.update(out.t(t)),
       },
       (r) => {
         report?.send('event', stageToJson(r, out.lang));
         if (r.stage === 'identity' && typeof r.data['imei'] === 'string') report?.name(r.data['imei']);
+        progress.stop();
+        if (outs.wanted) stageJson.push(stageToJson(r, out.lang));
         if (s.json) out.obj(stageToJson(r, out.lang));
         else if (!r.unreachable) {
           if (!headed) {
@@ -165,15 +173,18 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
         void out.flush();
       },
     ),
-    tidy,
+    { ...tidy, onInterrupt: () => (progress.stop(), outs.write({ ...facts, entries: m.capture?.entries ?? [], header: m.capture?.header ?? null, interrupted: true, json: stageJson })) },
   ).catch(async (err: unknown) => {
+    progress.stop();
     await report?.close(true);
     throw err;
   });
+  progress.stop();
   if (report) {
     report.verdict({ type: 'module', action: 'diagnose', outcome: d.outcome, diagnosis: diagnosisToJson(d, out.lang) });
     await report.close(s.json);
   }
+  const written = await outs.write({ ...facts, report: d, json: [...stageJson, diagnosisToJson(d, out.lang)], entries: m.capture?.entries ?? [], header: m.capture?.header ?? null });
   // what the tidy did after the last stage (it runs once the stages are over): said in the result
   if (s.json) out.obj({ ...diagnosisToJson(d, out.lang), tidy: tidy.actions.map((a) => ({ what: out.t(a.what), ok: a.ok })) });
   else if (d.outcome === 'unreachable') {
@@ -186,5 +197,5 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
     for (const a of tidy.actions) out.line(`${out.t(text('Module: ', '模组：'))}${out.t(a.what)}`);
   }
   await out.flush();
-  return exitForDiagnosis(d);
+  return Math.max(exitForDiagnosis(d), written);
 }

@@ -23,6 +23,7 @@ import { formatItem } from '../timeline.js';
 import { EXIT } from '../exit.js';
 import { fileArg } from '../stdin.js';
 import { MIRROR_OPTIONS } from './mirror.js';
+import { ReportOutputs } from '../report-out.js';
 
 function reportJson(r: MirrorReport, lang: Lang): Record<string, unknown> {
   const side = (s: MirrorReport['steps'][number]['module']) => ({ ok: s.ok, code: s.code, detail: tr(s.detail, lang), latencyMs: s.latencyMs });
@@ -76,6 +77,8 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
   });
   const display = createRedactor();
   if (password) display.addSecret(password);
+  const outs = ReportOutputs.fromArgs(args, { verb: 'mirror', lang, logSecrets, secrets: password ? [password] : [], scanAlso: typeof v['username'] === 'string' && v['username'] !== v['client-id'] ? [v['username']] : [] });
+  const kept: TimelineItem[] = [];
   const t = (x: Text): string => out.t(x);
   mirror.on('event', (e) => {
     if (json) {
@@ -96,6 +99,7 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
   const show = (raw: TimelineItem): void => {
     mirror.push(raw);
     const item = logSecrets ? raw : maskItem(raw, display);
+    if (outs.wanted) kept.push(item);
     if (json) return;
     for (const l of formatItem(item, out)) out.line(l);
   };
@@ -182,5 +186,6 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
     if (report.identity.shadowClientId) out.line(out.p.dim(`  ${t(text(`the shadow connected as ${report.identity.shadowClientId} (${report.identity.mode})`, `影子客户端以 ${report.identity.shadowClientId} 连接（${report.identity.mode}）`))}`));
   }
   await out.flush();
-  return report.agree ? EXIT.OK : EXIT.PROBLEM;
+  const written = await outs.write({ report, json: reportJson(report, lang), items: kept, ...(broker ? { broker } : {}), profile: String(v['profile'] ?? 'ec616s'), ...(typeof v['port'] === 'string' ? { port: v['port'] } : {}) });
+  return Math.max(report.agree ? EXIT.OK : EXIT.PROBLEM, written);
 }

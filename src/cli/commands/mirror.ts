@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
+import { BUNDLE_OPTION, HTML_OPTION } from '../report-out.js';
 
 export const MIRROR_OPTIONS: readonly OptionSpec[] = [
   { name: 'transcript', type: 'string', describe: 're-run a recorded or imported session (transcript or pasted log) against the broker now' },
@@ -30,7 +31,7 @@ export function mirrorCommand(ctx: VerbContext): CommandModule<object, Record<st
     command: 'mirror',
     describe: h("shadow a module's session — driven by cat1, typed by a person, run by a microcontroller seen through a UART tap, or read from a transcript — with a host-side MQTT client, flagging divergences as they happen"),
     builder: (y) =>
-      addOptions(y, MIRROR_OPTIONS)
+      addOptions(y, [...MIRROR_OPTIONS, HTML_OPTION, BUNDLE_OPTION])
         .example('cat1 mirror --tap-tx /dev/ttyUSB0 --tap-rx /dev/ttyUSB1', h('follow the product\'s own microcontroller through a two-adapter UART tap'))
         .example('cat1 mirror --transcript customer.log --broker mqtt://broker.example.com --username dev1 --password-file pw.txt', h('re-run a customer\'s log against the broker now'))
         .example('cat1 mirror --port /dev/ttyUSB2', h('type AT commands; the shadow follows')),

@@ -8,6 +8,9 @@ import { EXIT } from '../exit.js';
 import { ChunkTap, TimelineTap, formatChunk, itemJson, itemLines, watchDevice } from '../pty-serve.js';
 import { MONITOR_OPTIONS, type MonitorArgs } from './monitor.js';
 import { reportSettings, singleReport } from '../report-options.js';
+import { ReportOutputs } from '../report-out.js';
+import { SummaryBuilder } from '../../ecmt/summary.js';
+import type { TimelineItem } from '../../at/types.js';
 
 type EndReason = { why: 'interrupted' } | { why: 'duration' } | { why: 'port-lost'; error: Error | undefined };
 
@@ -20,9 +23,13 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   const withHex = args.hex === true;
   const reportTo = reportSettings(s.all);
 
+  const outs = ReportOutputs.fromArgs(args, { verb: 'monitor', lang: s.lang, logSecrets: s.logSecrets, secrets: s.secrets });
+  const kept: TimelineItem[] = [];
+  const summary = new SummaryBuilder();
   const m = await openModem(s, {
     verb: 'monitor',
     probe: false,
+    capture: outs.wanted,
     // --json: the gap is an event of the stream too (the human form has the note on stderr)
     onFollow: (e) => {
       if (!out.json || e.type !== 'back') return;
@@ -41,6 +48,10 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   const tap = new TimelineTap(
     (item) => {
       report?.send('event', itemJson(item, out));
+      if (outs.wanted) {
+        kept.push(item);
+        summary.add(item);
+      }
       if (out.json) out.obj(itemJson(item, out));
       else for (const l of itemLines(item, out, true, Date.now(), { passive: true })) out.line(l);
       void out.flush(); // items can also come from a quiet timer (the end of a raw payload)
@@ -100,16 +111,19 @@ export async function runMonitor(args: MonitorArgs): Promise<number> {
   }
   const t = Math.round(tap.elapsed() * 1000) / 1000;
   let code: number = EXIT.OK;
+  // the page from the timeline the screen showed (masked the same way), the bundle with the transcript
+  const written = await outs.write({ items: kept, entries: m.capture?.entries ?? [], header: m.capture?.header ?? null, json: { type: 'summary', ...summary.summary, firstFailure: summary.summary.firstFailure ? { ...summary.summary.firstFailure, why: out.t(summary.summary.firstFailure.why) } : null, end: end.why }, ...(s.port ? { port: s.port } : {}), baud: m.baud, interrupted: end.why === 'interrupted' });
   if (end.why === 'port-lost') {
     code = EXIT.UNREACHABLE;
     const why = end.error ? oneLine(end.error) : `${m.port.description} closed`;
     if (out.json) out.obj({ type: 'end', reason: 'port-lost', time: new Date().toISOString(), t, error: why });
     await out.flush();
     note(`cat1: ${why}`);
-    return code;
+    return Math.max(code, written);
   }
   if (out.json) out.obj({ type: 'end', reason: end.why, time: new Date().toISOString(), t });
   await out.flush();
+  code = Math.max(code, written);
   if (!out.json) note(out.t(end.why === 'duration' ? text(`cat1: stopped after ${duration} s`, `cat1: ${duration} 秒后停止`) : text('cat1: stopped', 'cat1: 已停止')) + (s.record ? out.t(text(`; transcript saved to ${s.record}`, `；记录已保存到 ${s.record}`)) : ''));
   return code;
 }

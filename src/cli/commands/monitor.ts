@@ -3,6 +3,7 @@ import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions, MASK_OPTIONS, MODEM_OPTIONS } from '../options.js';
 import { REPORT_OPTIONS } from '../report-options.js';
+import { BUNDLE_OPTION, HTML_OPTION } from '../report-out.js';
 
 /** monitor sends nothing: no per-command timeout, no firmware profile. */
 export const MONITOR_OPTIONS = [...MODEM_OPTIONS.filter((o) => o.name !== 'timeout' && o.name !== 'profile'), ...MASK_OPTIONS, ...REPORT_OPTIONS];
@@ -22,7 +23,7 @@ export function monitorCommand(ctx: VerbContext): CommandModule<object, MonitorA
         y
           .option('hex', { type: 'boolean', describe: h('also show the raw bytes of each chunk as the port delivered it, in hex (with --json: a "chunk" object with a "hex" field)') })
           .option('duration', { type: 'number', describe: h('stop after this many seconds [default: until Ctrl-C]') }),
-        MONITOR_OPTIONS,
+        [...MONITOR_OPTIONS, HTML_OPTION, BUNDLE_OPTION],
       )
         .example('cat1 monitor --port /dev/ttyUSB2', h('watch URCs (+CEREG, +ECMTSTAT, +ECMTRECV…) as they come, explained'))
         .example('cat1 monitor -p /dev/ttyUSB2 --hex --record urc.jsonl', h('raw chunks in hex next to the decoded lines, session saved as a transcript'))
