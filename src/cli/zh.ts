@@ -203,6 +203,20 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   'the whole fleet, live': '实时查看整个机群',
   'JSON Lines until the 16 modules of line1 have a verdict': '输出 JSON Lines，直到 line1 的 16 台模组都有结论',
   'Exit codes: 0 stopped (Ctrl-C, --duration, --count reached), 1 --duration ended before --count was reached, 2 usage, 3 the broker could not be reached.': '退出码：0 已停止（Ctrl-C、到达 --duration 或 --count），1 --duration 结束时仍未达到 --count，2 用法错误，3 无法连接服务器。',
+  // ---- issue 16: HTML report and bundle ----
+  'also write the report as one self-contained HTML page (sequence diagram, verdict with evidence, step table) to this file, when the run ends (also after Ctrl-C)': '运行结束时（按 Ctrl-C 结束也一样）另把报告写成一个自包含的 HTML 页面（时序图、带证据的结论、步骤表）到这个文件',
+  'also write a bug bundle (.tar.gz: transcript, --json report, HTML page, environment.json, README.txt); refused (exit 1) if a secret the run knows, or an IMSI/ICCID, is found in it': '另写一个问题包（.tar.gz：记录文件、--json 报告、HTML 页面、environment.json、README.txt）；若其中发现本次运行已知的敏感信息或 IMSI/ICCID，则拒绝写出（退出码 1）',
+  'also write the session as one self-contained HTML page with a sequence diagram (cat1 report does the same without the text output)': '另把会话写成一个带时序图的自包含 HTML 页面（cat1 report 也能做，但不输出文本）',
+  'turn a transcript, a log pasted from a serial terminal, or a saved --json report into one self-contained HTML page with a sequence diagram': '把记录文件、从串口终端粘贴的日志或保存的 --json 报告做成一个带时序图的自包含 HTML 页面',
+  'a cat1 transcript (.jsonl), a text log, or what compare/diagnose/mirror --json printed; - reads stdin': 'cat1 记录文件（.jsonl）、文本日志，或 compare/diagnose/mirror --json 的输出；- 表示读标准输入',
+  'the HTML file to write': '要写出的 HTML 文件',
+  'with a saved --json report: the session it was made from (a --record transcript), for the diagram': '配合保存的 --json 报告：生成它的那次会话（--record 的记录文件），用于画时序图',
+  'show passwords, keys, IMSI/ICCID and the IMEI instead of masking them': '显示密码、密钥、IMSI/ICCID 和 IMEI，不遮盖',
+  'a password (or CAT1_PASSWORD) to mask wherever it shows': '一个密码（或 CAT1_PASSWORD），出现在任何地方都会被遮盖',
+  'the sequence diagram of a recorded session': '一次已记录会话的时序图',
+  'a log pasted from SSCOM, as a page in Chinese': '从 SSCOM 粘贴的日志，做成中文页面',
+  'a saved comparison with its session': '保存的对比结果及其会话',
+  'a page with the sequence diagram, and a redacted bundle to attach to a ticket': '一个带时序图的页面，以及一个已脱敏、可附到工单上的问题包',
 };
 
 /** yargs' own words in its help screens (its zh_CN locale is machine-like: these read naturally). */

@@ -25,7 +25,7 @@ function englishLeft(out: string): string[] {
   return found;
 }
 
-const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate', 'fleet', 'watch'];
+const VERBS = ['demo', 'ports', 'at', 'term', 'monitor', 'diagnose', 'compare', 'mirror', 'decode', 'replay', 'emulate', 'fleet', 'watch', 'report'];
 
 describe('--lang zh: help texts', () => {
   it.each([[''], ...VERBS.map((v) => [v])])('cat1 %s --help: Chinese, no English sentence left', async (verb) => {
