@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { CatError } from '../util/errors.js';
 import type { OptionSpec } from './options.js';
-import type { CfgSetting } from '../ecmt/commands.js';
+import type { CfgSetting, Credentials } from '../ecmt/commands.js';
 import { parseBrokerUrl } from '../mirror/direct.js';
 import { lintSession, unsendable } from '../ecmt/lint.js';
 import type { FirmwareProfileName } from '../ecmt/firmware.js';
@@ -56,6 +56,11 @@ export interface MqttSettings {
 }
 
 /** Validate the MQTT options (already layered) into settings; the password comes from elsewhere. */
+/** The credentials both sides get, from the settings (a field absent stays absent). */
+export function mqttCredentials(mq: MqttSettings): Credentials & { clientId: string } {
+  return { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) };
+}
+
 export function mqttSettings(v: Record<string, unknown>, password: string | undefined): MqttSettings {
   const url = v['broker'];
   if (typeof url !== 'string' || url === '') throw new CatError('ERR_INVALID_OPTION', '--broker is needed, e.g. --broker mqtt://broker.example.com:1883', { zh: '需要 --broker，例如 --broker mqtt://broker.example.com:1883' });
@@ -137,7 +142,7 @@ export function refuseUnsendable(mq: MqttSettings, profile: FirmwareProfileName,
       {
         host: mq.broker.host,
         port: mq.broker.port,
-        credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
+        credentials: mqttCredentials(mq),
         settings: mq.settings,
         ...(traffic ? { subscribe: [`${base}/d2m`], publish: { topics: [`${base}/m2d`], payload: mq.payload ?? '{}', qos: mq.qos } } : {}),
       },

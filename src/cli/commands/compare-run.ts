@@ -4,7 +4,7 @@ import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
 import { Out, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnsendable } from '../mqtt-options.js';
+import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnsendable, mqttCredentials } from '../mqtt-options.js';
 import { runStoppedBy } from '../../mirror/run-faults.js';
 import type { Text } from '../../util/i18n.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
@@ -54,7 +54,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
       brokerIdentity,
       session,
       broker: mq.broker,
-      credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
+      credentials: mqttCredentials(mq),
       settings: mq.settings,
       qos: mq.qos,
       identity: mq.identity,

@@ -7,7 +7,7 @@ import { CatError } from '../../util/errors.js';
 import { text } from '../../util/i18n.js';
 import { Out, note, wantColor } from '../io.js';
 import { modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
+import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable, mqttCredentials } from '../mqtt-options.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
@@ -135,7 +135,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
       {
         engine: m.engine,
         broker: mq.broker,
-        credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
+        credentials: mqttCredentials(mq),
         settings: mq.settings,
         profile: s.profile,
         keepGoing: v['keep-going'] === true,

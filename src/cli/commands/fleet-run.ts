@@ -15,7 +15,7 @@ import { CatError, isCatError, oneLine } from '../../util/errors.js';
 import { tr } from '../../util/i18n.js';
 import { Out, note, onStopSignal, wantColor } from '../io.js';
 import { layer, modemSettings, readPassword, type ModemSettings } from '../options.js';
-import { mqttSettings, refuseUnsendable, type MqttSettings } from '../mqtt-options.js';
+import { mqttSettings, refuseUnsendable, type MqttSettings, mqttCredentials } from '../mqtt-options.js';
 import { ecmtTidy, openModem, type OpenedModem } from '../modem.js';
 import { watchDevice } from '../pty-serve.js';
 import { EXIT } from '../exit.js';
@@ -228,7 +228,7 @@ export async function runFleet(args: FleetArgs): Promise<number> {
       {
         engine: opened.engine,
         broker: mq.broker,
-        credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
+        credentials: mqttCredentials(mq),
         settings: mq.settings,
         profile: s.profile,
         keepGoing: v['keep-going'] === true,
@@ -237,6 +237,7 @@ export async function runFleet(args: FleetArgs): Promise<number> {
         logSecrets: s.logSecrets,
         registrationBudgetMs: s.timeoutMs,
         probeTimeoutMs: Math.min(s.timeoutMs, 2000),
+        reconnect: v['reconnect'] === true,
       },
       (r: StageReport) => {
         const j = stageToJson(r, out.lang);
@@ -265,13 +266,14 @@ export async function runFleet(args: FleetArgs): Promise<number> {
       brokerIdentity,
       session,
       broker: mq.broker,
-      credentials: { clientId: mq.clientId, ...(mq.username !== undefined ? { username: mq.username } : {}), ...(mq.password !== undefined ? { password: mq.password } : {}) },
+      credentials: mqttCredentials(mq),
       settings: mq.settings,
       qos: mq.qos,
       identity: mq.identity,
       ...(mq.topic !== undefined ? { topic: `${mq.topic}/${m.index}` } : {}),
       ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
       logSecrets: s.logSecrets,
+      reconnect: v['reconnect'] === true,
     });
     const j = reportToJson(r, out.lang);
     emit(m, j);
