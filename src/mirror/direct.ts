@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { connect as tcpConnect, isIP } from 'node:net';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { CatError } from '../util/errors.js';
+import { Waitress } from '../util/waiter.js';
 import { text, type Text } from '../util/i18n.js';
 import { connackMeaning } from '../urc/codes.js';
 
@@ -227,23 +228,19 @@ export class DirectSession {
   }
 
   /** Wait until `n` messages matching `pred` were received, or the timeout; returns them. */
-  waitMessages(pred: (m: DirectMessage) => boolean, n: number, timeoutMs: number): Promise<DirectMessage[]> {
+  async waitMessages(pred: (m: DirectMessage) => boolean, n: number, timeoutMs: number): Promise<DirectMessage[]> {
     const have = (): DirectMessage[] => this.messages.filter(pred);
-    return new Promise((resolve) => {
-      if (have().length >= n) return resolve(have());
-      const timer = setTimeout(() => {
-        this.#listeners = this.#listeners.filter((l) => l !== on);
-        resolve(have());
-      }, timeoutMs);
-      const on = (): void => {
-        if (have().length >= n) {
-          clearTimeout(timer);
-          this.#listeners = this.#listeners.filter((l) => l !== on);
-          resolve(have());
-        }
-      };
-      this.#listeners.push(on);
-    });
+    if (have().length >= n) return have();
+    const arrivals = new Waitress<DirectMessage>();
+    const w = arrivals.wait(() => have().length >= n, { timeoutMs });
+    const on = (m: DirectMessage): void => void arrivals.offer(m);
+    this.#listeners.push(on);
+    try {
+      await w.promise;
+    } finally {
+      this.#listeners = this.#listeners.filter((l) => l !== on);
+    }
+    return have();
   }
 
   async end(): Promise<DirectStep> {
