@@ -14,11 +14,12 @@ import type { BrokerIdentity } from './brokers.js';
 import { moduleIdentityFromLog, probeOutcome, type IdentityProbe, type LogIdentity } from './identity.js';
 import { maskLogLine } from '../transcript/redact.js';
 import { waitForEvent, waitUntil } from '../util/waiter.js';
+import type { BrokerTarget } from './target.js';
 
 export interface CompareOptions {
   /** the module side: an ECMT session on its engine */
   session: EcmtSession;
-  broker: { host: string; port: number; tls: boolean; ca?: string | Buffer; insecure?: boolean };
+  broker: BrokerTarget;
   /** what the user gave; the module and the direct side get the same */
   credentials: Credentials & { clientId: string };
   /** module settings applied first (keepalive, session, version, will, ssl…); the direct side follows them */

@@ -5,21 +5,14 @@ import { CatError } from '../util/errors.js';
 import { Waitress } from '../util/waiter.js';
 import { text, type Text } from '../util/i18n.js';
 import { connackMeaning } from '../urc/codes.js';
+import type { BrokerAddress, BrokerTarget } from './target.js';
 
 /**
  * The host side of the comparison: an mqtt.js client with exactly the module's parameters,
  * running the same steps and timing each.
  */
 
-export interface DirectParams {
-  host: string;
-  port: number;
-  /** mqtts:// (TLS) */
-  tls: boolean;
-  /** CA certificate (PEM) for TLS; default: the system's */
-  ca?: string | Buffer;
-  /** Accept a server certificate that does not verify (as a module without a CA would). Default false. */
-  insecure?: boolean;
+export interface DirectParams extends BrokerTarget {
   /** MQTT protocol level: 3 = 3.1 (MQIsdp), 4 = 3.1.1. From the module's `version` setting. Default 4. */
   protocolLevel?: 3 | 4;
   /** seconds; from the module's `keepalive` setting. Default 120 (the module's effective default). */
@@ -279,7 +272,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Parse mqtt://host:port or mqtts://host:port (default ports 1883 / 8883). */
-export function parseBrokerUrl(url: string): { host: string; port: number; tls: boolean } {
+export function parseBrokerUrl(url: string): BrokerAddress {
   let u: URL;
   try {
     u = new URL(url.includes('://') ? url : `mqtt://${url}`);
