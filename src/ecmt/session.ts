@@ -60,19 +60,13 @@ export interface StepResult {
   setting?: CfgType;
 }
 
-/** The host's view of the module's MQTT state. */
+/**
+ * The host's view of the module's MQTT state: an observation, not a gate. The module is the
+ * authority (it moves on its own: +ECMTSTAT, its own reconnect, an unsolicited +ECMTDISC, a
+ * reboot), so no step is refused for the host's state: the module's answer (`+CME ERROR: 3`,
+ * explained per step) is the verdict. Every change is emitted as 'state' (next, previous).
+ */
 export type SessionState = 'closed' | 'opening' | 'open' | 'connecting' | 'connected' | 'link-lost' | 'disconnecting' | 'closing';
-
-const TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
-  closed: ['opening', 'open', 'connecting', 'connected'],
-  opening: ['open', 'closed'],
-  open: ['connecting', 'connected', 'closing', 'closed', 'disconnecting'],
-  connecting: ['connected', 'open', 'closed', 'link-lost'],
-  connected: ['link-lost', 'disconnecting', 'closed', 'open', 'closing', 'connecting'],
-  'link-lost': ['connected', 'open', 'closed', 'disconnecting', 'closing', 'connecting'],
-  disconnecting: ['closed', 'open', 'connected'],
-  closing: ['closed', 'open'],
-};
 
 export interface MessageEvent {
   topic: string;
@@ -405,12 +399,6 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   #to(next: SessionState): void {
     const prev = this.#state;
     if (prev === next) return;
-    if (!TRANSITIONS[prev].includes(next)) {
-      // the module moved on its own (reboot, unsolicited events): follow it, but never silently
-      this.emit('state', next, prev);
-      this.#state = next;
-      return;
-    }
     this.#state = next;
     this.emit('state', next, prev);
   }
