@@ -29,10 +29,6 @@ import { text, type Text } from '../util/i18n.js';
 
 /** The one MQTT client these builds have (`<tcpconnectID>` range 0..0). */
 export const DEFAULT_CONNECT_ID = 0;
-/** Ends a data-mode (prompt) payload. The AT engine writes it after `data`. */
-export const PROMPT_END = 0x1a;
-/** Cancels data mode: the module answers OK and publishes nothing. */
-export const PROMPT_CANCEL = 0x1b;
 
 export type CfgSetting =
   /** keep-alive in seconds, 0–3600 (0 disables PINGREQ); effective default 120 */

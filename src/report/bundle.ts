@@ -16,8 +16,6 @@ export interface BundleParts {
 
 export type BundleResult = { ok: true; data: Buffer; files: string[] } | { ok: false; findings: Finding[] };
 
-export const BUNDLE_FILES = ['README.txt', 'transcript.jsonl', 'report.json', 'report.html', 'environment.json'] as const;
-
 function readme(p: BundleParts, names: string[]): string {
   const has = (n: string): boolean => names.includes(n);
   return [

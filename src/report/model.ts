@@ -6,7 +6,6 @@
 
 /** The four lanes of the sequence diagram, left to right. */
 export type Lane = 'host' | 'module' | 'broker' | 'direct';
-export const LANES: readonly Lane[] = ['host', 'module', 'broker', 'direct'];
 
 /**
  * What an arrow is (the filter's categories): an AT command or data the host wrote, the
