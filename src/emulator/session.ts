@@ -6,6 +6,7 @@ import { aliyunCredentials, type AliAuth } from './aliauth.js';
 import { MqttLink } from './mqtt-link.js';
 import { tlsHandshake, tlsOptions, type SslConfig } from './network.js';
 import type { ConnectHook, IncomingMessage } from './options.js';
+import { within } from '../util/waiter.js';
 
 /**
  * The ECMT MQTT client of the module (connect ID 0, the only one these builds have): the
@@ -422,14 +423,10 @@ export class EcmtSession {
       }
       return tlsHandshake(raw, tls);
     })();
-    let timer: unknown = null;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = this.#h.clock.setTimeout(() => resolve('timeout'), this.#h.openTimeoutMs);
-    });
     let stream: Duplex;
     try {
-      const r = await Promise.race([connecting, timeout]);
-      if (r === 'timeout') {
+      const r = await within(connecting, { timeoutMs: this.#h.openTimeoutMs, clock: this.#h.clock });
+      if (r === null) {
         void connecting.then(
           (s) => s.destroy(),
           () => undefined,
@@ -440,8 +437,6 @@ export class EcmtSession {
     } catch (e) {
       (raw as Duplex | null)?.destroy();
       return fail(e instanceof Error ? e.message : String(e));
-    } finally {
-      this.#h.clock.clearTimeout(timer);
     }
     if (!this.#live(token)) {
       stream.destroy();

@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { connect as tcpConnect, isIP } from 'node:net';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { CatError } from '../util/errors.js';
-import { Waitress } from '../util/waiter.js';
+import { Waitress, within } from '../util/waiter.js';
 import { text, type Text } from '../util/i18n.js';
 import { connackMeaning } from '../urc/codes.js';
 import type { BrokerAddress, BrokerTarget } from './target.js';
@@ -255,20 +255,9 @@ export class DirectSession {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
+/** The promise, or an error once ms passed first (mqtt.js's own calls can wait forever on a dead link). */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return (await within(p, { timeoutMs: ms, timeoutError: () => new Error(`no answer within ${ms} ms`) })) as T;
 }
 
 /** Parse mqtt://host:port or mqtts://host:port (default ports 1883 / 8883). */

@@ -261,3 +261,17 @@ export async function waitUntil(emitter: EventEmitter, events: readonly string[]
   for (const e of events) emitter.on(e, listener);
   return (await s.pending.promise) ?? ready();
 }
+
+/**
+ * A promise, or null once `timeoutMs` passed first (or the `timeoutError` rejection). The promise
+ * itself is not cancelled: give up on what it holds yourself (destroy the socket it brings).
+ * An abort rejects with the signal's reason.
+ */
+export function within<T>(p: Promise<T>, opts: WaitOptions): Promise<T | null> {
+  const s = settler<T>(opts, () => undefined);
+  p.then(
+    (v) => void s.resolve(v),
+    (e: unknown) => s.pending.fail(e instanceof Error ? e : new Error(String(e))),
+  );
+  return s.pending.promise;
+}

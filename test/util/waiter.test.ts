@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TypedEmitter } from '../../src/util/emitter.js';
-import { waitForEvent, Waitress, waitUntil } from '../../src/util/waiter.js';
+import { waitForEvent, Waitress, waitUntil, within } from '../../src/util/waiter.js';
 
 type Ev = { type: 'pub' | 'sub'; id: number };
 type Events = { urc: [ev: Ev]; tick: [n: number] };
@@ -229,5 +229,25 @@ describe('waitUntil: a condition re-checked on events', () => {
     await vi.advanceTimersByTimeAsync(3000);
     expect(await b).toBe(false);
     expect(e.listenerCount('reconnected')).toBe(0);
+  });
+});
+
+describe('within: a promise or a timeout', () => {
+  it('resolves with the value when it comes first, and frees its timer', async () => {
+    expect(await within(Promise.resolve(5), { timeoutMs: 100 })).toBe(5);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('resolves null (or rejects with timeoutError) when the time runs out first', async () => {
+    const never = new Promise<number>(() => undefined);
+    const a = within(never, { timeoutMs: 100 });
+    const b = within(never, { timeoutMs: 100, timeoutError: () => new Error('no answer within 100 ms') });
+    vi.advanceTimersByTime(100);
+    expect(await a).toBeNull();
+    await expect(b).rejects.toThrow('no answer within 100 ms');
+  });
+
+  it('passes the promise\'s rejection on', async () => {
+    await expect(within(Promise.reject(new Error('ECONNREFUSED')), { timeoutMs: 100 })).rejects.toThrow('ECONNREFUSED');
   });
 });
