@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { connect as tcpConnect, isIP } from 'node:net';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { CatError } from '../util/errors.js';
-import { Waitress, within } from '../util/waiter.js';
+import { waitForEvent, Waitress, within } from '../util/waiter.js';
 import { text, type Text } from '../util/i18n.js';
 import { connackMeaning } from '../urc/codes.js';
 import type { BrokerAddress, BrokerTarget } from './target.js';
@@ -92,25 +92,22 @@ export class DirectSession {
   }
 
   /** A bare TCP connection to the broker port (then closed). */
-  tcp(): Promise<DirectStep> {
+  async tcp(): Promise<DirectStep> {
     const t = now();
-    return new Promise((resolve) => {
-      const sock = tcpConnect({ host: this.params.host, port: this.params.port });
-      const timer = setTimeout(() => {
-        sock.destroy();
-        resolve({ step: 'tcp', ok: false, code: 'ETIMEDOUT', detail: text(`no TCP answer from ${this.params.host}:${this.params.port} within ${this.params.timeoutMs} ms`, `${this.params.timeoutMs} ms 内 ${this.params.host}:${this.params.port} 没有 TCP 应答`), latencyMs: now() - t });
-      }, this.params.timeoutMs);
-      sock.once('connect', () => {
-        clearTimeout(timer);
-        sock.destroy();
-        resolve({ step: 'tcp', ok: true, code: null, detail: text(`TCP connection to ${this.params.host}:${this.params.port} accepted`, `到 ${this.params.host}:${this.params.port} 的 TCP 连接成功`), latencyMs: now() - t });
-      });
-      sock.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        sock.destroy();
-        resolve({ step: 'tcp', ok: false, code: err.code ?? 'ERROR', detail: text(`TCP connection to ${this.params.host}:${this.params.port} failed (${err.code ?? err.message})`, `到 ${this.params.host}:${this.params.port} 的 TCP 连接失败（${err.code ?? err.message}）`), latencyMs: now() - t });
-      });
-    });
+    const { host, port, timeoutMs } = this.params;
+    const sock = tcpConnect({ host, port });
+    const failed = new AbortController();
+    sock.on('error', (err) => failed.abort(err));
+    try {
+      const ok = await waitForEvent(sock, 'connect', { timeoutMs, signal: failed.signal }).promise;
+      if (ok) return { step: 'tcp', ok: true, code: null, detail: text(`TCP connection to ${host}:${port} accepted`, `到 ${host}:${port} 的 TCP 连接成功`), latencyMs: now() - t };
+      return { step: 'tcp', ok: false, code: 'ETIMEDOUT', detail: text(`no TCP answer from ${host}:${port} within ${timeoutMs} ms`, `${timeoutMs} ms 内 ${host}:${port} 没有 TCP 应答`), latencyMs: now() - t };
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      return { step: 'tcp', ok: false, code: err.code ?? 'ERROR', detail: text(`TCP connection to ${host}:${port} failed (${err.code ?? err.message})`, `到 ${host}:${port} 的 TCP 连接失败（${err.code ?? err.message}）`), latencyMs: now() - t };
+    } finally {
+      sock.destroy();
+    }
   }
 
   /** CONNECT / CONNACK with the module's parameters. */

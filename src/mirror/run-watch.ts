@@ -5,6 +5,7 @@ import { createRedactor } from '../transcript/redact.js';
 import { text, type Text } from '../util/i18n.js';
 import type { BrokerLoss, CompareStepName, ModuleSilence } from './report.js';
 import type { BrokerTarget } from './target.js';
+import { waitForEvent } from '../util/waiter.js';
 
 /**
  * Watches a run from both ends, by events only (no polling):
@@ -58,24 +59,18 @@ export class ModuleWatch {
 }
 
 /** One TCP connect to host:port: null when accepted, else the error code. */
-export function tcpProbe(host: string, port: number, timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const sock = tcpConnect({ host, port });
-    const timer = setTimeout(() => {
-      sock.destroy();
-      resolve('ETIMEDOUT');
-    }, timeoutMs);
-    sock.once('connect', () => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(null);
-    });
-    sock.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(err.code ?? 'ERROR');
-    });
-  });
+export async function tcpProbe(host: string, port: number, timeoutMs: number): Promise<string | null> {
+  const sock = tcpConnect({ host, port });
+  const failed = new AbortController();
+  sock.on('error', (err) => failed.abort(err));
+  try {
+    const ok = await waitForEvent(sock, 'connect', { timeoutMs, signal: failed.signal }).promise;
+    return ok ? null : 'ETIMEDOUT';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'ERROR';
+  } finally {
+    sock.destroy();
+  }
 }
 
 export interface BrokerWatchOptions extends Pick<BrokerTarget, 'host' | 'port'> {
