@@ -3,6 +3,7 @@ import { CatError } from '../util/errors.js';
 import { text, type Text } from '../util/i18n.js';
 import type { Cause, CompareStep, DeliveryFacts } from './report.js';
 import type { BrokerTarget } from './target.js';
+import { waitForEvent, within } from '../util/waiter.js';
 
 /**
  * Broker personalities: what each broker does where the MQTT specification leaves room or
@@ -156,13 +157,12 @@ export async function identifyBroker(o: IdentifyOptions): Promise<BrokerIdentity
   client.on('error', () => undefined);
   const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
   try {
-    const up = await Promise.race([
-      new Promise<boolean>((resolve) => {
-        client.once('connect', () => resolve(true));
-        client.once('close', () => resolve(false));
-      }),
-      wait(4000).then(() => false),
-    ]);
+    const closed = new AbortController();
+    client.once('close', () => closed.abort());
+    const up = await waitForEvent(client, 'connect', { timeoutMs: 4000, signal: closed.signal }).promise.then(
+      (v) => v !== null,
+      () => false,
+    );
     if (!up) return null;
     const sys: Array<{ topic: string; text: string }> = [];
     client.on('message', (topic, payload) => {
@@ -183,12 +183,12 @@ export async function identifyBroker(o: IdentifyOptions): Promise<BrokerIdentity
     if (emqx) return { kind: 'emqx', version: emqx.text, how: 'detected', evidence: [text(`${emqx.topic}: "${emqx.text}"`, `${emqx.topic}："${emqx.text}"`)] };
     if (granted === 2) return { kind: 'aedes', version: null, how: 'detected', evidence: [text('a QoS 2 subscription was granted QoS 2 and no $SYS version topic answered: taken to be aedes (an assumption: any broker with QoS 2 and no readable $SYS looks the same)', 'QoS 2 订阅被授予 QoS 2，且没有可读的 $SYS 版本主题：推定为 aedes（这是假设：支持 QoS 2 且 $SYS 不可读的服务器都如此）')] };
     if (granted === 1) {
-      const closed = new Promise<boolean>((resolve) => client.once('close', () => resolve(true)));
+      const dropped = new Promise<boolean>((resolve) => client.once('close', () => resolve(true)));
       const acked = client.publishAsync(probeTopic, 'cat1 broker kind probe', { qos: 2 }).then(
         () => false,
         () => true,
       );
-      const refused = await Promise.race([closed, acked, wait(2000).then(() => false)]);
+      const refused = (await within(Promise.race([dropped, acked]), { timeoutMs: 2000 })) ?? false;
       const sub = text('a QoS 2 subscription was granted QoS 1', 'QoS 2 订阅被授予 QoS 1');
       if (refused) return { kind: 'nats', version: null, how: 'detected', evidence: [sub, text('the broker closed the connection on a QoS 2 PUBLISH (as NATS 2.9 does)', '服务器在收到 QoS 2 PUBLISH 时关闭了连接（NATS 2.9 的做法）')] };
       return { kind: 'rabbitmq', version: null, how: 'detected', evidence: [sub, text('a QoS 2 PUBLISH was taken (as RabbitMQ does, delivering it at QoS 1)', 'QoS 2 PUBLISH 被接受（RabbitMQ 的做法：以 QoS 1 投递）')] };

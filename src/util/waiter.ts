@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from './clock.js';
 import type { EventMap, TypedEmitter } from './emitter.js';
 
@@ -231,13 +230,19 @@ export class Waitress<E, Tag = unknown> {
   }
 }
 
+/** Anything with on/off: a Node EventEmitter, a socket, a child process, mqtt.js's client. */
+export interface Listenable {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
+
 /**
  * Wait for one event of an emitter whose arguments the matcher accepts (all events when no
  * matcher). Resolves with the event's arguments; the listener is removed however the wait ends.
  */
 export function waitForEvent<E extends EventMap, K extends keyof E & string>(emitter: TypedEmitter<E>, event: K, opts?: WaitOptions & { match?: (...args: E[K]) => boolean }): Pending<E[K]>;
-export function waitForEvent(emitter: EventEmitter, event: string, opts?: WaitOptions & { match?: (...args: any[]) => boolean }): Pending<unknown[]>;
-export function waitForEvent(emitter: EventEmitter, event: string, opts: WaitOptions & { match?: (...args: any[]) => boolean } = {}): Pending<unknown[]> {
+export function waitForEvent(emitter: Listenable, event: string, opts?: WaitOptions & { match?: (...args: any[]) => boolean }): Pending<unknown[]>;
+export function waitForEvent(emitter: Listenable, event: string, opts: WaitOptions & { match?: (...args: any[]) => boolean } = {}): Pending<unknown[]> {
   const listener = (...args: unknown[]): void => {
     if (!opts.match || opts.match(...args)) s.resolve(args);
   };
@@ -250,7 +255,7 @@ export function waitForEvent(emitter: EventEmitter, event: string, opts: WaitOpt
  * Wait until `ready()` holds: checked now and after each of the emitter's named events. Resolves
  * true when it holds, false on timeout (`ready()` is checked once more then).
  */
-export async function waitUntil(emitter: EventEmitter, events: readonly string[], ready: () => boolean, opts: Omit<WaitOptions, 'timeoutError'> = {}): Promise<boolean> {
+export async function waitUntil(emitter: Listenable, events: readonly string[], ready: () => boolean, opts: Omit<WaitOptions, 'timeoutError'> = {}): Promise<boolean> {
   if (ready()) return true;
   const listener = (): void => {
     if (ready()) s.resolve(true);
