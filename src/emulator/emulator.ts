@@ -3,7 +3,7 @@ import { CatError } from '../util/errors.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { FirmwareProfile } from '../ecmt/firmware.js';
 import type { ModemPort } from '../port/types.js';
-import { LineAssembler, parseCommandLine, type InputEvent } from './at-parser.js';
+import { LineAssembler, parseCommandLine, type InputEvent } from '../at/command-line.js';
 import { finalText } from './cme.js';
 import { ECMT_COMMANDS } from './commands/ecmt.js';
 import { GENERAL_COMMANDS, regUrc } from './commands/general.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LineAssembler, parseCommandLine, splitArgs } from '../../src/emulator/at-parser.js';
+import { LineAssembler, parseCommandLine, splitArgs } from '../../src/at/command-line.js';
 import { inlinePayload } from '../../src/emulator/commands/ecmt.js';
 import { errorOf, rig, waitFor, type Rig } from './harness.js';
 

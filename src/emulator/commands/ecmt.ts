@@ -1,5 +1,5 @@
 import type { QoS } from 'mqtt-packet';
-import { intOf, present, utf8Of, type AtCommand, type Param } from '../at-parser.js';
+import { intOf, present, utf8Of, type AtCommand, type Param } from '../../at/command-line.js';
 import type { SslConfig } from '../network.js';
 import type { Answer, SessionConfig } from '../session.js';
 import { ERROR, OK, cme, reply, type CommandHandler, type ModuleContext, type Reply } from '../types.js';
