@@ -9,12 +9,12 @@ import { splitArgs, intOf, type Param } from '../../at/command-line.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { CommandSpec, ConfigSpec, Dialect, FirmwareProfileSpec, MqttCommand, MqttResult, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
-import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent } from '../../urc/ecmt.js';
+import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent } from './urc.js';
 import { explain as explainEvent, statErrMeaning } from '../../urc/codes.js';
 import { isKnownFrameStart } from '../../urc/index.js';
 import { ECMT_CODES } from './codes.js';
-import { ecmtProfiles } from '../../ecmt/profiles.js';
-import { FIRMWARE_PROFILES, PROFILE_NAMES } from '../../ecmt/firmware.js';
+import { ecmtProfiles } from './at-profiles.js';
+import { FIRMWARE_PROFILES, PROFILE_NAMES } from './firmware.js';
 import { ECMT_REDACTION } from './redaction.js';
 
 const p = (name: string, type: ParamSpec['type'], doc: Text, more: Partial<ParamSpec> = {}): ParamSpec => ({ name, type, doc, ...more });
