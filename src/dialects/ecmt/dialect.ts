@@ -13,6 +13,7 @@ import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent } from './urc
 import { explain as explainEvent, statErrMeaning } from '../../urc/codes.js';
 import { isKnownFrameStart } from '../../urc/index.js';
 import { ECMT_CODES } from './codes.js';
+import { resultFailure, type ResultUrc } from './failure.js';
 import { ecmtProfiles } from './at-profiles.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES } from './firmware.js';
 import { ECMT_REDACTION } from './redaction.js';
@@ -214,7 +215,8 @@ const RESULT_OP: Partial<Record<ModemEvent['type'], CommandSpec>> = Object.fromE
 function resultOf(ev: ModemEvent): MqttResult | null {
   const spec = RESULT_OP[ev.type];
   if (!spec) return null;
-  const meaning = explainEvent(ev) ?? text(ev.raw, ev.raw);
+  // a failed result names why (resultFailure: a refused SUBACK reads as such), a success what it did
+  const meaning = resultFailure(ev as ResultUrc) ?? explainEvent(ev) ?? text(ev.raw, ev.raw);
   switch (ev.type) {
     case 'ecmt-open':
     case 'ecmt-close':
