@@ -216,6 +216,11 @@ export interface MqttResult {
   retCode: number | null;
   /** what the URC says, in both languages, naming the fields it rests on */
   meaning: Text;
+  /**
+   * Another result URC for the same command may still follow (ECMT: `+ECMTCONN: 0,2,2`, a failed
+   * send, then `+ECMTCONN: 0,0,0` after an internal reconnect). Optional: absent means no.
+   */
+  mayFollow?: boolean;
 }
 
 /** Something the module did on its own, normalised. */

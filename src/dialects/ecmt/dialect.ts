@@ -223,7 +223,7 @@ function resultOf(ev: ModemEvent): MqttResult | null {
     case 'ecmt-disc':
       return { op: spec.op, connectId: ev.connectId, msgId: null, ok: ev.result === 0, result: ev.result, retCode: null, meaning };
     case 'ecmt-conn':
-      return { op: 'connect', connectId: ev.connectId, msgId: null, ok: ev.result === 0 && (ev.retCode ?? 0) === 0, result: ev.result, retCode: ev.retCode, meaning };
+      return { op: 'connect', connectId: ev.connectId, msgId: null, ok: ev.result === 0 && (ev.retCode ?? 0) === 0, result: ev.result, retCode: ev.retCode, meaning, ...(ev.result === 2 ? { mayFollow: true } : {}) };
     case 'ecmt-sub':
       return { op: 'subscribe', connectId: ev.connectId, msgId: ev.msgId, ok: ev.result === 0 && ev.value !== 128, result: ev.result, retCode: ev.value, meaning };
     case 'ecmt-uns':
@@ -257,7 +257,7 @@ const q = (n: number | null): 0 | 1 | 2 => (n === 1 || n === 2 ? n : 0);
 
 /** A set command line's MQTT meaning (what the mirror rebuilds the session from). */
 function readCommand(name: string, args: string): MqttCommand | null {
-  const spec = BY_NAME.get(name === '+ECMTCON' ? '+ECMTCONN' : name);
+  const spec = BY_NAME.get(name);
   if (!spec) return null;
   const ps = splitArgs(args, spec.name === '+ECMTPUB' ? 5 : -1) ?? [];
   const str = (k: number): string | undefined => (ps[k] && !ps[k]!.empty ? utf8(ps[k]!.text) : ps[k] ? '' : undefined);
