@@ -267,6 +267,12 @@ export interface PayloadFraming {
     payloadLength?(header: string): number | null;
     toEvent(header: Buffer, payload: Buffer, endedBy: PayloadEnd, truncated: boolean): ModemEvent;
   }) | null;
+  /**
+   * Read a message URC from one line without the framer (`parseLine`): `text` the line, `from`
+   * where its prefix starts (after leading NULs and spaces). The payload is what the line holds
+   * (boundary inferred, `endedBy: 'line'`); null when the line is not of the message's shape.
+   */
+  fromLine(text: string, from: number): ModemEvent | null;
 }
 
 /** Limits and quirks of one firmware build / module model. */

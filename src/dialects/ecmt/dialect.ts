@@ -9,7 +9,7 @@ import { splitArgs, intOf, type Param } from '../../at/command-line.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { CommandSpec, ConfigSpec, Dialect, FirmwareProfileSpec, MqttCommand, MqttResult, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
-import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent } from './urc.js';
+import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent, recvFromLine } from './urc.js';
 import { explain as explainEvent, statErrMeaning } from '../../urc/codes.js';
 import { isKnownFrameStart } from '../../urc/index.js';
 import { ECMT_CODES } from './codes.js';
@@ -328,9 +328,11 @@ export const ecmt: Dialect = {
         const h = parseRecvHeader(t);
         return h ? h.headerLength : -1;
       },
-      isFrameStart: isKnownFrameStart,
+      // a call, not the function itself: urc/index.ts and the registry import each other (read lazily)
+      isFrameStart: (t) => isKnownFrameStart(t),
       toEvent: recvBlockEvent,
     },
+    fromLine: recvFromLine,
   },
   autoReconnect: true,
   maxClients: 1,
