@@ -271,8 +271,9 @@ export interface PayloadFraming {
    * Read a message URC from one line without the framer (`parseLine`): `text` the line, `from`
    * where its prefix starts (after leading NULs and spaces). The payload is what the line holds
    * (boundary inferred, `endedBy: 'line'`); null when the line is not of the message's shape.
+   * Optional (additive): without it the line reads as `info`.
    */
-  fromLine(text: string, from: number): ModemEvent | null;
+  fromLine?(text: string, from: number): ModemEvent | null;
 }
 
 /** Limits and quirks of one firmware build / module model. */
