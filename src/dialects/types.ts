@@ -25,7 +25,7 @@ import type { CommandProfile } from '../at/types.js';
 import type { RawBlockRule } from '../framing/framer.js';
 import type { ModemEvent, PayloadEnd } from '../urc/types.js';
 import type { Text } from '../util/i18n.js';
-import type { RedactionTrigger, SecretTag } from '../redact/types.js';
+import type { RedactionTrigger, SecretTag } from './redaction.js';
 
 export type { RedactionTrigger, SecretTag };
 
