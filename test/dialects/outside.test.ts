@@ -50,7 +50,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'mirror/identity.ts': 'texts naming +ECMTSTAT/+ECMTCONN: the dialect\'s URC of that role',
   'mirror/shadow.ts': 'exports ConnUrc = the ECMT connect event type: MqttResult instead',
   'mirror/verdict.ts': 'cause texts quoting ECMT command lines (AT+ECMTCFG="version",0,4): the dialect\'s builders',
-  'report/events.ts': 'the report\'s event kinds switch over ECMT event types: resultOf/unsolicitedOf',
   'report/build.ts': 'report: ECMT event types for the diagram: resultOf/unsolicitedOf',
   'transcript/import.ts': 'pasted-log import knows +ECMTRECV payloads (perf2 branch): the dialects\' framing',
   'transcript/paste.ts': 'pasted-log repair names ECMT commands: the dialects\' command tables',
