@@ -35,8 +35,8 @@ export { defaultGrammar } from './grammar.js';
 
 // the MQTT session over AT
 export { EcmtSession, type SessionOptions, type SessionState, type StepResult, type StepFailure, type SessionStep, type MessageEvent, type EcmtSessionEvents } from './ecmt/session.js';
-export type { CfgSetting, Credentials } from './ecmt/commands.js';
-export type { FirmwareProfileName } from './ecmt/firmware.js';
+export type { CfgSetting, Credentials } from './dialects/ecmt/commands.js';
+export type { FirmwareProfileName } from './dialects/ecmt/firmware.js';
 
 // comparison and diagnosis
 export { compare, type CompareOptions } from './mirror/compare.js';
@@ -54,7 +54,7 @@ export type { TranscriptHeader, TranscriptEntry, TranscriptKind } from './transc
 export { TranscriptWriter, makeHeader, type TranscriptSink } from './transcript/writer.js';
 export { TranscriptReader, parseTranscript } from './transcript/reader.js';
 export { importTextLog } from './transcript/import.js';
-export { createRedactor, redactText, type Redactor } from './transcript/redact.js';
+export { createRedactor, redactText, type Redactor } from './redact/redact.js';
 export { SessionDecoder, type DecoderOptions } from './transcript/decode.js';
 export { openSessionInput, type SessionInput } from './transcript/input.js';
 

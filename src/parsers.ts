@@ -14,20 +14,20 @@ export { classifyRx, escapeHead, RxSampler, type RxCounts, type RxDiagnosis, typ
 export { createGrammar, defaultGrammar } from './grammar.js';
 
 // the ECMT dialect: builders, lint, firmware profiles
-export { FIRMWARE_PROFILES, PROFILE_NAMES, firmwareProfile, type FirmwareProfile, type FirmwareProfileName, type FirmwareLimits, type FirmwareQuirks } from './ecmt/firmware.js';
-export { ecmtProfiles, pubUsesPrompt, splitParams } from './ecmt/profiles.js';
-export { SummaryBuilder, type SessionSummary } from './ecmt/summary.js';
-export { ecmtCmd, publishMode, CFG_TYPES, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from './ecmt/commands.js';
-export { lintOpen, lintConnect, lintSubscribe, lintUnsubscribe, lintPublish, lintCfg, hasErrors, type LintFinding, type LintSeverity } from './ecmt/lint.js';
-export { checkPastedCommand, nearMiss, type PasteCheck, type PasteFinding } from './ecmt/paste-lint.js';
+export { FIRMWARE_PROFILES, PROFILE_NAMES, firmwareProfile, type FirmwareProfile, type FirmwareProfileName, type FirmwareLimits, type FirmwareQuirks } from './dialects/ecmt/firmware.js';
+export { ecmtProfiles, pubUsesPrompt, splitParams } from './dialects/ecmt/at-profiles.js';
+export { SummaryBuilder, type SessionSummary } from './dialects/ecmt/summary.js';
+export { ecmtCmd, publishMode, CFG_TYPES, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from './dialects/ecmt/commands.js';
+export { lintOpen, lintConnect, lintSubscribe, lintUnsubscribe, lintPublish, lintCfg, hasErrors, type LintFinding, type LintSeverity } from './dialects/ecmt/lint.js';
+export { checkPastedCommand, nearMiss, type PasteCheck, type PasteFinding } from './dialects/ecmt/paste-lint.js';
 
 // the transcript's line format, pasted logs
 export * from './transcript/types.js';
 export { encodeEntry, encodeHeader, decodeEntry, decodeHeader, isUtf8 } from './transcript/format.js';
 export { MemorySink, type HeaderFields } from './transcript/writer.js';
 export { readLines } from './transcript/reader.js';
-export { DEFAULT_RULES, type RedactionRule } from './transcript/redact.js';
-export { StreamRedactor } from './transcript/stream-redactor.js';
+export { DEFAULT_RULES, type RedactionRule } from './redact/redact.js';
+export { StreamRedactor } from './redact/stream-redactor.js';
 export { TextLogImporter, looksLikeAtLog } from './transcript/import.js';
 export { splitModuleNote, detectGutter, splitGarbage } from './transcript/paste.js';
 export { hostCommands, type HostCommand } from './transcript/commands.js';

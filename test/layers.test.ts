@@ -9,19 +9,23 @@ import { describe, expect, it } from 'vitest';
  *
  * Layers, lowest first; a file may import its own layer or a lower one, never a higher one or
  * a sibling of the same rank:
- *   util → urc → framing, recording → port → at → ecmt, transcript(decode), grammar.ts →
- *   emulator, mirror → diagnose, fleet → report → cli (and the entry points index/parsers/testing).
+ *   util → dialect data (redaction triggers) → redact → framing → urc → recording → port → at →
+ *   dialects → ecmt, transcript(decode), grammar.ts → emulator (with the dialects' emulator
+ *   plug-ins), mirror → diagnose, fleet → report → cli (and the entry points index/parsers/testing).
  * `transcript/` holds two layers today: the recording format and redaction (types, format, reader,
  * writer, redact, import…), which port/ decorators and every writer use (design.md §1 "Redaction is
  * a low layer", §3), and decoding (decode.ts, commands.ts), which sits on the AT tracker.
  */
 const RANK: Record<string, number> = {
   util: 0,
-  urc: 1,
-  framing: 2,
+  'dialect-data': 0.25,
+  redact: 0.5,
+  framing: 1,
+  urc: 1.5,
   recording: 2,
   port: 3,
   at: 4,
+  dialects: 4.5,
   ecmt: 5,
   transcript: 5,
   grammar: 5.5,
@@ -34,6 +38,15 @@ const RANK: Record<string, number> = {
   entry: 9,
 };
 
+/**
+ * dialects/ files that are data only (the redaction triggers the low redaction layer reads, design.md
+ * §1 "Redaction is a low layer"); the rest of dialects/ (descriptions, parsers, builders, lint,
+ * emulator behaviour) sits on at/.
+ */
+const DIALECT_DATA = /^dialects\/(?:[^/]+\/)?redaction\.ts$/;
+/** A dialect's emulator behaviour (dialects/<name>/emulator*.ts): a plug-in of the emulator, on its layer. */
+const DIALECT_EMULATOR = /^dialects\/[^/]+\/emulator[^/]*\.ts$/;
+
 /** transcript/ files that decode (above at/); every other transcript/ file is the recording layer. */
 const DECODE_FILES = /^transcript\/(decode|commands)[^/]*\.ts$/;
 
@@ -42,14 +55,14 @@ const DECODE_FILES = /^transcript\/(decode|commands)[^/]*\.ts$/;
  * there, so the list only shrinks.
  */
 const ALLOWED_UPWARD: ReadonlyArray<{ from: string; to: string; why: string }> = [
-  { from: 'mirror/reconstruct.ts', to: 'emulator/at-parser.ts', why: 'issue 15: one AT command-line parser in at/ (the dialects branch moves it)' },
+  { from: 'urc/index.ts', to: 'dialects/index.ts', why: 'issue 15: the URC classifier (parseLine, isKnownFrameStart) reads the registered dialects lazily; move it next to grammar.ts once transcript/import.ts and paste.ts take it from the grammar' },
+  { from: 'urc/index.ts', to: 'dialects/types.ts', why: 'as above (type only)' },
+  { from: 'urc/index.ts', to: 'dialects/ecmt/urc.ts', why: 'as above: the ECMT parsers re-exported on the parsers subpath' },
 ];
 
 /** Folder edges left out of the cycle check (folder level: transcript/ counts as one folder there). */
 const ALLOWED_CYCLE_EDGES: ReadonlyArray<{ from: string; to: string; why: string }> = [
-  { from: 'at/engine.ts', to: 'transcript/redact.ts', why: 'issue 15: the at↔transcript cycle, redaction to a low layer (dialects branch)' },
-  { from: 'at/mask.ts', to: 'transcript/redact.ts', why: 'issue 15: the at↔transcript cycle, redaction to a low layer (dialects branch)' },
-  { from: 'at/json.ts', to: 'transcript/format.ts', why: 'issue 15: the at↔transcript cycle (at/json.ts encodes bytes with the transcript format)' },
+  { from: 'urc/index.ts', to: 'dialects/*', why: 'issue 15: the URC classifier reads the registered dialects (see ALLOWED_UPWARD)' },
   { from: 'port/recorder.ts', to: 'transcript/*', why: 'transcript/ holds the recording format below port/ and decoding above at/: give the format its own folder' },
   { from: 'port/replay.ts', to: 'transcript/*', why: 'as above: the replayer reads the recording format' },
 ];
@@ -68,11 +81,16 @@ function layerOf(rel: string): string {
   if (!rel.includes('/')) return rel === 'grammar.ts' ? 'grammar' : 'entry';
   const top = rel.split('/')[0]!;
   if (top === 'transcript') return DECODE_FILES.test(rel) ? 'transcript' : 'recording';
+  if (top === 'dialects') return DIALECT_DATA.test(rel) ? 'dialect-data' : DIALECT_EMULATOR.test(rel) ? 'emulator' : 'dialects';
   return top;
 }
 
-/** A folder, or a file at the top of src/ (grammar.ts, the entry points) on its own. */
+/**
+ * A folder, or a file at the top of src/ (grammar.ts, the entry points) on its own. A dialect's
+ * data files and emulator plug-in count with the layer they serve (dialect-data, emulator).
+ */
 function folderOf(rel: string): string {
+  if (rel.startsWith('dialects/') && (DIALECT_DATA.test(rel) || DIALECT_EMULATOR.test(rel))) return layerOf(rel);
   return rel.includes('/') ? rel.split('/')[0]! : rel;
 }
 

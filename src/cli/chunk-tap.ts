@@ -1,5 +1,5 @@
-import { createRedactor } from '../transcript/redact.js';
-import { StreamRedactor } from '../transcript/stream-redactor.js';
+import { createRedactor } from '../redact/redact.js';
+import { StreamRedactor } from '../redact/stream-redactor.js';
 import type { Out } from './io.js';
 import { clockTime } from './timeline-tap.js';
 

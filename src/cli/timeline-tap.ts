@@ -3,7 +3,7 @@ import { maskItem } from '../at/mask.js';
 import { itemToJson } from '../at/json.js';
 import type { LineGrammar, TimelineItem } from '../at/types.js';
 import { defaultGrammar } from '../grammar.js';
-import { createRedactor, type Redactor } from '../transcript/redact.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Out } from './io.js';
 import { formatItem } from './timeline.js';
 

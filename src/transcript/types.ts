@@ -1,3 +1,4 @@
+import type { Redaction } from '../redact/types.js';
 /**
  * The transcript format (JSON Lines, version 1). See README "Transcript format".
  *
@@ -46,16 +47,19 @@ export interface TranscriptHeader {
   /** True when secrets were masked at capture time (the default). */
   redacted: boolean;
   note?: string;
+  /**
+   * The MQTT AT dialect the session was read with (`ecmt`, `qmt`; optional, format version
+   * unchanged): named by --dialect, or detected (see `dialectFrom`).
+   */
+  dialect?: string;
+  /** How `dialect` was chosen: `option` (--dialect), `identity` (the module's AT+CGMI/CGMM/CGMR), `log`, or `default` (nothing told the dialects apart). */
+  dialectFrom?: 'option' | 'identity' | 'log' | 'default';
   /** Unknown header fields are kept so a newer writer's file still reads. */
   [extra: string]: unknown;
 }
 
-/** A masked span: `len` bytes at byte offset `at` were replaced by '*' bytes. */
-export interface Redaction {
-  at: number;
-  len: number;
-  tag: string;
-}
+/** A masked span (defined with the redaction layer, src/redact/). */
+export type { Redaction };
 
 export type TranscriptEntry = DataEntry | NoteEntry;
 
