@@ -18,6 +18,11 @@ import type { QmtProfile } from './profiles.js';
 
 const SYNTAX = reply(ERROR);
 
+/** Several information lines as Quectel prints them: one CRLF between them, one empty line before OK (O [WIZ][EC800M]). */
+function block(lines: readonly string[]): string[] {
+  return lines.length > 0 ? [lines.join('\r\n')] : [];
+}
+
 /** What the QMT module needs from the emulator around it. */
 export interface QmtModuleHost {
   readonly profile: QmtProfile;
@@ -178,7 +183,7 @@ export class QmtModule {
   }
 
   #cfg(command: AtCommand): Reply {
-    if (command.form === 'test') return reply(OK, this.#cfgTest());
+    if (command.form === 'test') return reply(OK, block(this.#cfgTest()));
     if (command.form !== 'set') return SYNTAX;
     const ps = decode(command, 2, 7);
     if (!ps) return SYNTAX;
@@ -269,7 +274,7 @@ export class QmtModule {
     if (command.form === 'test') return reply(OK, [`+QMTOPEN: ${this.#range},"<host_name>",(1-65535)`]);
     if (command.form === 'read') {
       const lines = this.clients.filter((c) => c.target && c.state !== 'opening').map((c) => `+QMTOPEN: ${c.idx},"${c.target!.host}",${c.target!.port}`);
-      return reply(OK, lines);
+      return reply(OK, block(lines));
     }
     if (command.form !== 'set') return SYNTAX;
     const ps = decode(command, 3, 3);
@@ -298,7 +303,7 @@ export class QmtModule {
         const s = c.connState();
         if (s !== null) lines.push(`+QMTCONN: ${c.idx},${s}`);
       }
-      return reply(OK, lines);
+      return reply(OK, block(lines));
     }
     if (command.form !== 'set') return SYNTAX;
     const ps = decode(command, 2, 4);
@@ -412,7 +417,7 @@ export class QmtModule {
     if (command.form === 'test') return reply(OK, [`+QMTRECV: ${this.#range},(0-${RECV_SLOTS - 1})`]);
     if (command.form === 'read') {
       const lines = this.clients.filter((c) => c.state !== 'closed').map((c) => `+QMTRECV: ${c.idx},${c.slots.map((s) => (s ? 1 : 0)).join(',')}`);
-      return reply(OK, lines);
+      return reply(OK, block(lines));
     }
     if (command.form !== 'set') return SYNTAX;
     const ps = decode(command, 1, 2);
@@ -431,7 +436,7 @@ export class QmtModule {
       // payload decoded as UTF-8 on the answer's line (binary payloads do not survive this path; URC mode keeps bytes)
       if (m) lines.push(recvBytes(c.idx, m, c.config.recv.len === 1).text);
     }
-    return reply(OK, lines);
+    return reply(OK, block(lines));
   }
 
   // ---- before MQTT: PDP context, identity, URC port, TLS ----
@@ -507,7 +512,7 @@ export class QmtModule {
 
   /** AT+QSSLCFG="<key>",<ctx>[,<value>]: cacert/clientcert/clientkey (file names), seclevel, sslversion, ciphersuite, ignorelocaltime, sni. */
   #qsslcfg(command: AtCommand): Reply {
-    if (command.form === 'test') return reply(OK, ['+QSSLCFG: "cacert",(0-5),<cacertpath>', '+QSSLCFG: "seclevel",(0-5),(0-2)']);
+    if (command.form === 'test') return reply(OK, block(['+QSSLCFG: "cacert",(0-5),<cacertpath>', '+QSSLCFG: "seclevel",(0-5),(0-2)']));
     if (command.form !== 'set') return SYNTAX;
     const ps = decode(command, 2, 3);
     if (!ps) return SYNTAX;
