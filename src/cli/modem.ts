@@ -2,7 +2,7 @@ import { accessSync, constants as fsConstants, statSync, type Stats } from 'node
 import { dirname, resolve } from 'node:path';
 import { AtEngine, type SendOptions } from '../at/engine.js';
 import type { AtOutcome } from '../at/types.js';
-import { EcmtTidy } from '../ecmt/tidy.js';
+import { EcmtTidy } from '../dialects/ecmt/tidy.js';
 import { defaultGrammar } from '../grammar.js';
 import type { ModemPort } from '../port/types.js';
 import { SerialModemPort } from '../port/serial.js';

@@ -1,5 +1,5 @@
 import type { AtOutcome } from '../at/types.js';
-import { PROFILE_NAMES } from '../ecmt/firmware.js';
+import { PROFILE_NAMES } from '../dialects/ecmt/firmware.js';
 import { createRedactor, DEFAULT_RULES } from '../transcript/redact.js';
 import { systemClock } from '../util/clock.js';
 import { CatError, isCatError } from '../util/errors.js';

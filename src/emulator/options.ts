@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { PacketCmd } from 'mqtt-packet';
 import { CatError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
-import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from '../ecmt/firmware.js';
+import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { TranscriptSink } from '../transcript/writer.js';
 
 /**
@@ -187,7 +187,7 @@ export type ConnectHook = (target: ConnectTarget) => Promise<Duplex>;
 // ---------------------------------------------------------------------------------------------
 
 export interface EcmtEmulatorOptions {
-  /** Firmware profile: limits and quirks from src/ecmt/firmware.ts. Default 'ec616s'. */
+  /** Firmware profile: limits and quirks from src/dialects/ecmt/firmware.ts. Default 'ec616s'. */
   profile?: FirmwareProfileName;
   /** The world the module lives in. Defaults: SIM ready, registered home, PDN active, real DNS. */
   conditions?: ConditionsInput;

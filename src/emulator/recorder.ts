@@ -3,7 +3,7 @@ import { createRedactor } from '../transcript/redact.js';
 import { StreamRedactor } from '../transcript/stream-redactor.js';
 import type { TranscriptHeader } from '../transcript/types.js';
 import { makeHeader, type TranscriptSink } from '../transcript/writer.js';
-import type { FirmwareProfileName } from '../ecmt/firmware.js';
+import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import { defaultIdentity, type EmulatorIdentity } from './options.js';
 
 /**

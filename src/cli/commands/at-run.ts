@@ -7,7 +7,7 @@ import { commandName, commandForm } from '../../at/profiles.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { resultFailure, type ResultUrc } from '../../urc/failure.js';
 import { tr, text } from '../../util/i18n.js';
-import { checkPastedCommand } from '../../ecmt/paste-lint.js';
+import { checkPastedCommand } from '../../dialects/ecmt/paste-lint.js';
 import { CatError } from '../../util/errors.js';
 import { Out, note, wantColor } from '../io.js';
 import { modemSettings } from '../options.js';

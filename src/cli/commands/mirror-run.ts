@@ -14,7 +14,7 @@ import { createRedactor } from '../../transcript/redact.js';
 import { ShadowMirror, type MirrorEvent, type MirrorReport } from '../../mirror/shadow.js';
 import { parseBrokerUrl } from '../../mirror/direct.js';
 import { TapMerger } from '../../mirror/tap.js';
-import type { FirmwareProfileName } from '../../ecmt/firmware.js';
+import type { FirmwareProfileName } from '../../dialects/ecmt/firmware.js';
 import { CatError } from '../../util/errors.js';
 import { langFromEnv, text, tr, type Lang, type Text } from '../../util/i18n.js';
 import { Out, note, onStopSignal, wantColor } from '../io.js';

@@ -1,4 +1,4 @@
-import { CatError } from '../util/errors.js';
+import { CatError } from '../../util/errors.js';
 /**
  * Firmware profiles as data: the limits of each build (../shared/protocol/ecmt.md §2.1) and
  * the quirks the emulator plays and the lint and verdict know about.

@@ -1,4 +1,4 @@
-import { text, type Text } from '../util/i18n.js';
+import { text, type Text } from '../../util/i18n.js';
 
 /**
  * Copy-paste mistakes in an AT command line: what a command copied from a Word or PDF manual, a

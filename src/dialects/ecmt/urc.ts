@@ -21,8 +21,8 @@
  * A known prefix with any other shape is not guessed at: the caller reports it as `info`.
  */
 import { isAscii } from 'node:buffer';
-import type { EventOf, ModemEvent, PayloadEnd } from './types.js';
-import { MAX_FIELDS_TEXT, allInts, isQuoted, simpleInts, splitFields, toInt, unquote } from './fields.js';
+import type { EventOf, ModemEvent, PayloadEnd } from '../../urc/types.js';
+import { MAX_FIELDS_TEXT, allInts, isQuoted, simpleInts, splitFields, toInt, unquote } from '../../urc/fields.js';
 
 /** The ECMT prefixes this file reads (upper case, without the colon). */
 export const ECMT_PREFIXES: readonly string[] = [

@@ -1,7 +1,7 @@
-import type { AtEngine, SendOptions } from '../at/engine.js';
-import type { AtOutcome, TimelineItem } from '../at/types.js';
-import type { ModemEvent } from '../urc/types.js';
-import { systemClock, type Clock } from '../util/clock.js';
+import type { AtEngine, SendOptions } from '../../at/engine.js';
+import type { AtOutcome, TimelineItem } from '../../at/types.js';
+import type { ModemEvent } from '../../urc/types.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 import { ecmtCmd } from './commands.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { FIRMWARE_PROFILES, firmwareProfile, type FirmwareLimits, type FirmwareProfile, type FirmwareProfileName } from './firmware.js';
-import { CatError } from '../util/errors.js';
-import { text, type Text } from '../util/i18n.js';
+import { CatError } from '../../util/errors.js';
+import { text, type Text } from '../../util/i18n.js';
 
 /**
  * Typed builders for every ECMT command (../shared/protocol/ecmt.md §2, §3). Each returns the

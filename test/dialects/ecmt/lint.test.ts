@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CfgSetting, Credentials } from '../../src/ecmt/commands.js';
-import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareLimits, type FirmwareProfile, type FirmwareProfileName } from '../../src/ecmt/firmware.js';
-import { hasErrors, lintCfg, lintConnect, lintCredentialsAcrossProfiles, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, type LintFinding } from '../../src/ecmt/lint.js';
+import type { CfgSetting, Credentials } from '../../../src/dialects/ecmt/commands.js';
+import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareLimits, type FirmwareProfile, type FirmwareProfileName } from '../../../src/dialects/ecmt/firmware.js';
+import { hasErrors, lintCfg, lintConnect, lintCredentialsAcrossProfiles, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, type LintFinding } from '../../../src/dialects/ecmt/lint.js';
 
 const s = (n: number): string => 'a'.repeat(n);
 const ALL_SET: Credentials = { clientId: 'c', username: 'u', password: 'p' };

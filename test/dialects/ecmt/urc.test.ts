@@ -8,7 +8,7 @@ import {
   recvBlockEvent,
   recvEvent,
   type PayloadEnd,
-} from '../../src/urc/index.js';
+} from '../../../src/urc/index.js';
 
 type Row = [line: string, expected: Record<string, unknown>];
 

@@ -1,9 +1,9 @@
 import type { QoS } from 'mqtt-packet';
-import { intOf, present, utf8Of, type AtCommand, type Param } from '../at-parser.js';
-import type { SslConfig } from '../network.js';
-import type { Answer, SessionConfig } from '../session.js';
-import { ERROR, OK, cme, reply, type CommandHandler, type ModuleContext, type Reply } from '../types.js';
-import { decode } from './params.js';
+import { intOf, present, utf8Of, type AtCommand, type Param } from '../../at/command-line.js';
+import type { SslConfig } from '../../emulator/network.js';
+import type { Answer, SessionConfig } from '../../emulator/session.js';
+import { ERROR, OK, cme, reply, type CommandHandler, type ModuleContext, type Reply } from '../../emulator/types.js';
+import { decode } from '../../emulator/commands/params.js';
 
 /**
  * The ECMT commands (../shared/protocol/ecmt.md §2–§3; formats as in the EC616S AT handler):

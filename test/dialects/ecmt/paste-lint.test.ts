@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPastedCommand, nearMiss } from '../../src/ecmt/paste-lint.js';
+import { checkPastedCommand, nearMiss } from '../../../src/dialects/ecmt/paste-lint.js';
 
 describe('copy-paste mistakes in a command line', () => {
   const cases: Array<[string, string, string[], string, 'error' | 'accepted']> = [

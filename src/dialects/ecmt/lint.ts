@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from './firmware.js';
 import { classifyPayload, payloadBytes, resolveProfile, unsendableInQuoted, type CfgSetting, type Credentials, type PublishSpec } from './commands.js';
-import { text, type Text } from '../util/i18n.js';
+import { text, type Text } from '../../util/i18n.js';
 
 /**
  * Lint ECMT command values BEFORE sending them, against the limits and quirks of a firmware

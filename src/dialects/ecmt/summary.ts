@@ -1,7 +1,7 @@
-import type { TimelineItem } from '../at/types.js';
-import type { ModemEvent } from '../urc/types.js';
-import { explain } from '../urc/codes.js';
-import { text, type Text } from '../util/i18n.js';
+import type { TimelineItem } from '../../at/types.js';
+import type { ModemEvent } from '../../urc/types.js';
+import { explain } from '../../urc/codes.js';
+import { text, type Text } from '../../util/i18n.js';
 
 export interface SessionFailure {
   t: number | null;

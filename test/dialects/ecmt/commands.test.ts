@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { CFG_TYPES, classifyPayload, ecmtCmd, publishMode, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from '../../src/ecmt/commands.js';
-import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfileName } from '../../src/ecmt/firmware.js';
-import { argsOf, isCfgQuery, pubUsesPrompt, splitParams } from '../../src/ecmt/profiles.js';
+import { CFG_TYPES, classifyPayload, ecmtCmd, publishMode, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from '../../../src/dialects/ecmt/commands.js';
+import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfileName } from '../../../src/dialects/ecmt/firmware.js';
+import { argsOf, isCfgQuery, pubUsesPrompt, splitParams } from '../../../src/dialects/ecmt/at-profiles.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EcmtTidy } from '../../src/ecmt/tidy.js';
-import { dialogue } from '../helpers/dialogue.js';
+import { EcmtTidy } from '../../../src/dialects/ecmt/tidy.js';
+import { dialogue } from '../../helpers/dialogue.js';
 
 /** Send a command and have the module answer `answer`. */
 async function exchange(d: ReturnType<typeof dialogue>, command: string, answer: string): Promise<void> {

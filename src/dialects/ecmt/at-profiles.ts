@@ -1,5 +1,5 @@
-import type { CommandProfile } from '../at/types.js';
-import { commandForm, commandName, prefixAnswer } from '../at/profiles.js';
+import type { CommandProfile } from '../../at/types.js';
+import { commandForm, commandName, prefixAnswer } from '../../at/profiles.js';
 
 /**
  * How each ECMT command is answered (../shared/protocol/ecmt.md §1–2). Action commands have
