@@ -9,7 +9,7 @@ import { SerialModemPort } from '../port/serial.js';
 import { FollowingPort, type FollowEvent } from '../port/follow.js';
 import { RecordingPort } from '../port/recorder.js';
 import { TranscriptWriter, MemorySink, makeHeader, type TranscriptSink } from '../transcript/writer.js';
-import { createRedactor, type Redactor } from '../transcript/redact.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
 import { CatError } from '../util/errors.js';
 import { classifyRx, RxSampler, type RxDiagnosis } from '../at/diagnosis.js';
 import type { ModemSettings } from './options.js';

@@ -25,6 +25,9 @@ import type { CommandProfile } from '../at/types.js';
 import type { RawBlockRule } from '../framing/framer.js';
 import type { ModemEvent, PayloadEnd } from '../urc/types.js';
 import type { Text } from '../util/i18n.js';
+import type { RedactionTrigger, SecretTag } from '../redact/types.js';
+
+export type { RedactionTrigger, SecretTag };
 
 /** The dialects this build knows (the `--dialect` choices besides `auto`). A new dialect adds its name. */
 export type DialectName = 'ecmt' | 'qmt';
@@ -79,9 +82,6 @@ export type LimitKey =
   | 'willMessage'
   | 'clientIdx'
   | (string & {});
-
-/** Redaction tag written in place of a secret (`[password]` keeps the length). */
-export type SecretTag = 'username' | 'password' | 'psk' | 'aliauth' | 'ssl' | 'device-secret' | (string & {});
 
 /** One parameter of a command (or of a config key), in order. */
 export interface ParamSpec {
@@ -285,30 +285,6 @@ export interface Quirk {
   /** what happens */
   doc: Text;
   evidence: readonly Evidence[];
-}
-
-/**
- * A redaction trigger: a command (or answer) keyword whose parameters at the given positions are
- * secrets. Data only, read by the redaction layer (`src/redact/`), which holds a partial line back
- * while it could still become one of these.
- */
-export interface RedactionTrigger {
-  /** rule name in redaction records (`mqtt-conn-credentials`) */
-  name: string;
-  /** keywords, upper case, found anywhere in a line (`+ECMTCONN`, `+ECMTCON`) */
-  keywords: readonly string[];
-  /** `set`: only after `=` (commands, echoes); `set-or-answer`: also after `:` (query answers) */
-  after: 'set' | 'set-or-answer';
-  /** secret parameter positions → tag (0-based over the parameters after `=`/`:`) */
-  params?: Readonly<Record<number, SecretTag>>;
-  /**
-   * For a configuration command: the keys (first parameter, lower case) whose values are secret;
-   * every parameter after the key is redacted except a bare number right after it (the client)
-   * and the words in `keepWords` (`psk`, `ecc`, `ca`).
-   */
-  configKeys?: readonly string[];
-  /** words kept in clear in the parameter after a config key */
-  keepWords?: readonly string[];
 }
 
 /** How to recognise the dialect. */

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../util/clock.js';
-import { createRedactor } from '../transcript/redact.js';
-import { StreamRedactor } from '../transcript/stream-redactor.js';
+import { createRedactor } from '../redact/redact.js';
+import { StreamRedactor } from '../redact/stream-redactor.js';
 import type { TranscriptHeader } from '../transcript/types.js';
 import { makeHeader, type TranscriptSink } from '../transcript/writer.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';

@@ -12,7 +12,7 @@ import { explainComparison } from './verdict.js';
 import { BrokerWatch, ModuleWatch } from './run-watch.js';
 import type { BrokerIdentity } from './brokers.js';
 import { moduleIdentityFromLog, probeOutcome, type IdentityProbe, type LogIdentity } from './identity.js';
-import { maskLogLine } from '../transcript/redact.js';
+import { maskLogLine } from '../redact/redact.js';
 
 export interface CompareOptions {
   /** the module side: an ECMT session on its engine */

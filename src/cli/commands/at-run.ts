@@ -1,7 +1,7 @@
 import { itemToJson } from '../../at/json.js';
 import { classifyRx, RxSampler, type RxDiagnosis } from '../../at/diagnosis.js';
 import { maskItem } from '../../at/mask.js';
-import { createRedactor } from '../../transcript/redact.js';
+import { createRedactor } from '../../redact/redact.js';
 import type { AtOutcome } from '../../at/types.js';
 import { commandName, commandForm } from '../../at/profiles.js';
 import type { ModemEvent } from '../../urc/types.js';

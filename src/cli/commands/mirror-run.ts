@@ -10,7 +10,7 @@ import { FollowingPort } from '../../port/follow.js';
 import type { ModemPort } from '../../port/types.js';
 import { openSessionInput } from '../../transcript/input.js';
 import { SessionDecoder } from '../../transcript/decode.js';
-import { createRedactor } from '../../transcript/redact.js';
+import { createRedactor } from '../../redact/redact.js';
 import { ShadowMirror, type MirrorEvent, type MirrorReport } from '../../mirror/shadow.js';
 import { parseBrokerUrl } from '../../mirror/direct.js';
 import { TapMerger } from '../../mirror/tap.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, paramSpans } from '../../src/transcript/redact.js';
-import { StreamRedactor, type RedactedPiece } from '../../src/transcript/stream-redactor.js';
+import { createRedactor, paramSpans } from '../../src/redact/redact.js';
+import { StreamRedactor, type RedactedPiece } from '../../src/redact/stream-redactor.js';
 
 const red = (line: string, dir: 'tx' | 'rx' = 'tx', r = createRedactor()) => r.line(Buffer.from(line, 'latin1'), dir).data.toString('latin1');
 

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, maskLogLine } from '../../src/transcript/redact.js';
-import { StreamRedactor, type RedactedPiece } from '../../src/transcript/stream-redactor.js';
+import { createRedactor, maskLogLine } from '../../src/redact/redact.js';
+import { StreamRedactor, type RedactedPiece } from '../../src/redact/stream-redactor.js';
 import { ALL_SENSITIVE as ALL, CANARY, REFERENCE, type Sensitive } from '../helpers/sensitive.js';
 
 /** Feed a line in the given pieces, with a quiet-time flush and/or the other direction speaking after some of them. */
