@@ -1,9 +1,9 @@
 import type { LineGrammar } from './at/types.js';
 import { commandForm, commandName, generalProfile } from './at/profiles.js';
 import type { CommandProfile } from './at/types.js';
-import { ecmtProfiles } from './ecmt/profiles.js';
+import { ecmtProfiles } from './dialects/ecmt/at-profiles.js';
 import { isKnownFrameStart, parseLine } from './urc/index.js';
-import { parseRecvHeader, recvBlockEvent } from './urc/ecmt.js';
+import { parseRecvHeader, recvBlockEvent } from './dialects/ecmt/urc.js';
 
 /**
  * The composition root of the dialects: how lines read, where a raw +ECMTRECV payload ends,

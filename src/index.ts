@@ -32,19 +32,19 @@ export * from './transcript/types.js';
 export { encodeEntry, encodeHeader, decodeEntry, decodeHeader, isUtf8 } from './transcript/format.js';
 export { TranscriptWriter, MemorySink, makeHeader, type TranscriptSink, type HeaderFields } from './transcript/writer.js';
 export { TranscriptReader, parseTranscript, readLines } from './transcript/reader.js';
-export { createRedactor, redactText, DEFAULT_RULES, type Redactor, type RedactionRule } from './transcript/redact.js';
-export { StreamRedactor } from './transcript/stream-redactor.js';
+export { createRedactor, redactText, DEFAULT_RULES, type Redactor, type RedactionRule } from './redact/redact.js';
+export { StreamRedactor } from './redact/stream-redactor.js';
 export { TextLogImporter, importTextLog, looksLikeAtLog } from './transcript/import.js';
 export { SessionDecoder, type DecoderOptions } from './transcript/decode.js';
 export { openSessionInput, type SessionInput } from './transcript/input.js';
 
 // ecmt/
-export { FIRMWARE_PROFILES, PROFILE_NAMES, firmwareProfile, type FirmwareProfile, type FirmwareProfileName, type FirmwareLimits, type FirmwareQuirks } from './ecmt/firmware.js';
-export { ecmtProfiles, pubUsesPrompt, splitParams } from './ecmt/profiles.js';
-export { SummaryBuilder, type SessionSummary } from './ecmt/summary.js';
-export { ecmtCmd, publishMode, CFG_TYPES, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from './ecmt/commands.js';
-export { lintOpen, lintConnect, lintSubscribe, lintUnsubscribe, lintPublish, lintCfg, hasErrors, type LintFinding, type LintSeverity } from './ecmt/lint.js';
-export { checkPastedCommand, nearMiss, type PasteCheck, type PasteFinding } from './ecmt/paste-lint.js';
+export { FIRMWARE_PROFILES, PROFILE_NAMES, firmwareProfile, type FirmwareProfile, type FirmwareProfileName, type FirmwareLimits, type FirmwareQuirks } from './dialects/ecmt/firmware.js';
+export { ecmtProfiles, pubUsesPrompt, splitParams } from './dialects/ecmt/at-profiles.js';
+export { SummaryBuilder, type SessionSummary } from './dialects/ecmt/summary.js';
+export { ecmtCmd, publishMode, CFG_TYPES, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from './dialects/ecmt/commands.js';
+export { lintOpen, lintConnect, lintSubscribe, lintUnsubscribe, lintPublish, lintCfg, hasErrors, type LintFinding, type LintSeverity } from './dialects/ecmt/lint.js';
+export { checkPastedCommand, nearMiss, type PasteCheck, type PasteFinding } from './dialects/ecmt/paste-lint.js';
 export { splitModuleNote, detectGutter, splitGarbage } from './transcript/paste.js';
 export { EcmtSession, type SessionOptions, type SessionState, type StepResult, type StepFailure, type SessionStep, type MessageEvent, type EcmtSessionEvents } from './ecmt/session.js';
 export { hostCommands, type HostCommand } from './transcript/commands.js';

@@ -6,7 +6,7 @@ import type { ModemEvent, FinalEvent } from '../urc/types.js';
 import { AtTracker, type PendingCommand } from './tracker.js';
 import type { AtOutcome, CommandProfile, LineGrammar, TimelineItem } from './types.js';
 import { finalMeaning } from './meaning.js';
-import { redactText } from '../transcript/redact.js';
+import { redactText } from '../redact/redact.js';
 
 const CTRL_Z = Buffer.from([0x1a]);
 const ESC = Buffer.from([0x1b]);

@@ -1,7 +1,7 @@
 import type { TimelineItem } from './types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { explain } from '../urc/codes.js';
-import { isUtf8 } from '../transcript/format.js';
+import { isUtf8 } from '../util/utf8.js';
 import { tr, type Lang } from '../util/i18n.js';
 import { garbageMeaning } from './meaning.js';
 

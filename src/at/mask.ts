@@ -1,4 +1,4 @@
-import type { Redactor } from '../transcript/redact.js';
+import type { Redactor } from '../redact/redact.js';
 import type { TimelineEvent, TimelineItem } from './types.js';
 
 /**

@@ -2,14 +2,14 @@ import { accessSync, constants as fsConstants, statSync, type Stats } from 'node
 import { dirname, resolve } from 'node:path';
 import { AtEngine, type SendOptions } from '../at/engine.js';
 import type { AtOutcome } from '../at/types.js';
-import { EcmtTidy } from '../ecmt/tidy.js';
+import { EcmtTidy } from '../dialects/ecmt/tidy.js';
 import { defaultGrammar } from '../grammar.js';
 import type { ModemPort } from '../port/types.js';
 import { SerialModemPort } from '../port/serial.js';
 import { FollowingPort, type FollowEvent } from '../port/follow.js';
 import { RecordingPort } from '../port/recorder.js';
 import { TranscriptWriter, MemorySink, makeHeader, type TranscriptSink } from '../transcript/writer.js';
-import { createRedactor, type Redactor } from '../transcript/redact.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
 import { CatError } from '../util/errors.js';
 import { classifyRx, RxSampler, type RxDiagnosis } from '../at/diagnosis.js';
 import type { ModemSettings } from './options.js';

@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { CatError } from '../util/errors.js';
 import type { OptionSpec } from './options.js';
-import type { CfgSetting, Credentials } from '../ecmt/commands.js';
+import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
 import { parseBrokerUrl } from '../mirror/direct.js';
-import { lintSession, unsendable } from '../ecmt/lint.js';
-import type { FirmwareProfileName } from '../ecmt/firmware.js';
+import { lintSession, unsendable } from '../dialects/ecmt/lint.js';
+import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 
 /** Options of the verbs that run an MQTT session (compare, diagnose, mirror). */
 export const MQTT_OPTIONS: readonly OptionSpec[] = [

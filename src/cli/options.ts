@@ -3,7 +3,7 @@ import type { Argv, Options } from 'yargs';
 import { CatError } from '../util/errors.js';
 import { langFromEnv, type Lang } from '../util/i18n.js';
 import { cliLang, h, t2 } from './lang.js';
-import { PROFILE_NAMES, type FirmwareProfileName } from '../ecmt/firmware.js';
+import { PROFILE_NAMES, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 
 /**
  * Options shared by the verbs that talk to a module, and their layering: built-in defaults,

@@ -1,7 +1,7 @@
 import type { CompareReport, RunFacts, SideOutcome } from '../mirror/report.js';
 import { text } from '../util/i18n.js';
 import type { Out } from './io.js';
-import { fieldLabel } from '../ecmt/lint.js';
+import { fieldLabel } from '../dialects/ecmt/lint.js';
 import { probeOutcome, probeRestored } from '../mirror/identity.js';
 
 function cell(s: SideOutcome, out: Out): string {

@@ -2,7 +2,7 @@ import stringWidth from 'string-width';
 import type { TimelineItem } from '../at/types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { explain } from '../urc/codes.js';
-import type { SessionSummary } from '../ecmt/summary.js';
+import type { SessionSummary } from '../dialects/ecmt/summary.js';
 import { text } from '../util/i18n.js';
 import { garbageMeaning } from '../at/meaning.js';
 import type { Out } from './io.js';

@@ -1,6 +1,6 @@
 import type { AtOutcome } from '../at/types.js';
-import { PROFILE_NAMES } from '../ecmt/firmware.js';
-import { createRedactor, DEFAULT_RULES } from '../transcript/redact.js';
+import { PROFILE_NAMES } from '../dialects/ecmt/firmware.js';
+import { createRedactor, DEFAULT_RULES } from '../redact/redact.js';
 import { systemClock } from '../util/clock.js';
 import { CatError, isCatError } from '../util/errors.js';
 import { text, type Text } from '../util/i18n.js';

@@ -1,7 +1,7 @@
 import type { AtEngine, SendOptions } from '../at/engine.js';
 import type { AtOutcome } from '../at/types.js';
-import type { CfgSetting, Credentials } from '../ecmt/commands.js';
-import type { FirmwareProfileName } from '../ecmt/firmware.js';
+import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
+import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { CompareOptions } from '../mirror/compare.js';
 import type { CompareReport } from '../mirror/report.js';
 import type { Clock } from '../util/clock.js';

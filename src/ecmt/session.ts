@@ -7,9 +7,9 @@ import { TypedEmitter } from '../util/emitter.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { text, type Text } from '../util/i18n.js';
 import { createRedactor } from '../transcript/redact.js';
-import { ecmtCmd, type CfgSetting, type CfgType, type Credentials } from './commands.js';
-import { lintCfg, lintConnect, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, hasErrors, type LintFinding } from './lint.js';
-import { firmwareProfile, type FirmwareProfile, type FirmwareProfileName } from './firmware.js';
+import { ecmtCmd, type CfgSetting, type CfgType, type Credentials } from '../dialects/ecmt/commands.js';
+import { lintCfg, lintConnect, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, hasErrors, type LintFinding } from '../dialects/ecmt/lint.js';
+import { firmwareProfile, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 
 /**
  * The MQTT session of an ECMT module, driven over AT. Every action is two-phase: `OK` at once,

@@ -1,11 +1,11 @@
 import { TypedEmitter } from '../util/emitter.js';
 import { CatError } from '../util/errors.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import type { FirmwareProfile } from '../ecmt/firmware.js';
+import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
 import type { ModemPort } from '../port/types.js';
-import { LineAssembler, parseCommandLine, type InputEvent } from './at-parser.js';
+import { LineAssembler, parseCommandLine, type InputEvent } from '../at/command-line.js';
 import { finalText } from './cme.js';
-import { ECMT_COMMANDS } from './commands/ecmt.js';
+import { ECMT_COMMANDS } from '../dialects/ecmt/emulator.js';
 import { GENERAL_COMMANDS, regUrc } from './commands/general.js';
 import { FaultInjector } from './faults.js';
 import { defaultConnect, resolveHost } from './network.js';
@@ -23,7 +23,7 @@ import {
 } from './options.js';
 import { stream, type Random } from './prng.js';
 import { EmulatorRecorder } from './recorder.js';
-import { QmtModule } from './qmt/module.js';
+import { QmtModule } from '../dialects/qmt/emulator/module.js';
 import { EcmtSession, type SessionEvent, type SessionHost, type SessionState } from './session.js';
 import { ERROR, OK, reply, type EcmtEmulatorEvents, type Final, type ModuleContext, type ModuleSettings, type PromptReply, type Reply } from './types.js';
 

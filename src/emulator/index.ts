@@ -7,7 +7,7 @@ export { emulatorTranscriptHeader, type EmulatorHeaderOptions } from './recorder
 export { defaultConnect, resolveHost, pemFromBase64, type SslConfig } from './network.js';
 export { aliyunCredentials, ALIYUN_TIMESTAMP, type AliAuth } from './aliauth.js';
 export { buildConnect, chooseCredentials, type SessionState, type SessionConfig, type ConnParams, type ConnectChoice } from './session.js';
-export { parseCommandLine, splitArgs, type AtCommand, type Param } from './at-parser.js';
+export { parseCommandLine, splitArgs, type AtCommand, type Param } from '../at/command-line.js';
 export { mulberry32 } from './prng.js';
 export {
   defaultConditions,

@@ -3,9 +3,9 @@ import type { Duplex } from 'node:stream';
 import type { PacketCmd } from 'mqtt-packet';
 import { CatError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
-import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from '../ecmt/firmware.js';
+import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { TranscriptSink } from '../transcript/writer.js';
-import { QMT_MODELS, QMT_PROFILES, qmtIdentity, qmtModel, type QmtModel, type QmtProfile } from './qmt/profiles.js';
+import { QMT_MODELS, emulatedModel, qmtIdentity, qmtModel, type EmulatedModel, type QmtModel } from '../dialects/qmt/emulator/models.js';
 
 /**
  * Options of the emulator: what the module is (profile, identity), the world it lives in
@@ -190,12 +190,12 @@ export type ConnectHook = (target: ConnectTarget) => Promise<Duplex>;
 export interface EcmtEmulatorOptions {
   /**
    * The AT dialect the module speaks: 'ecmt' (Eigencomm AT+ECMT*, default) or 'qmt' (Quectel
-   * AT+QMT*, src/emulator/qmt/: identity Quectel + model, echo on, LTE CAT1 by default).
+   * AT+QMT*, src/dialects/qmt/emulator/: identity Quectel + model, echo on, LTE CAT1 by default).
    */
   dialect?: 'ecmt' | 'qmt';
   /** QMT only: the Quectel model whose differences are played (EC800N default, EC200U, EG915U, BG96). */
   model?: QmtModel;
-  /** Firmware profile: limits and quirks from src/ecmt/firmware.ts. Default 'ec616s'. */
+  /** Firmware profile: limits and quirks from src/dialects/ecmt/firmware.ts. Default 'ec616s'. */
   profile?: FirmwareProfileName;
   /** The world the module lives in. Defaults: SIM ready, registered home, PDN active, real DNS. */
   conditions?: ConditionsInput;
@@ -228,7 +228,7 @@ export interface EcmtEmulatorOptions {
 export interface ResolvedOptions {
   dialect: 'ecmt' | 'qmt';
   /** the Quectel model's profile (dialect 'qmt'), else null */
-  qmt: QmtProfile | null;
+  qmt: EmulatedModel | null;
   profile: FirmwareProfile;
   conditions: EmulatorConditions;
   identity: EmulatorIdentity;
@@ -438,7 +438,7 @@ export function resolveOptions(opts: EcmtEmulatorOptions): ResolvedOptions {
   const dialect = opts.dialect === undefined ? 'ecmt' : oneOf('dialect', opts.dialect, ['ecmt', 'qmt'] as const);
   if (opts.model !== undefined && dialect !== 'qmt') bad('model', "is a Quectel model: give it with dialect 'qmt'");
   const model = opts.model === undefined ? 'EC800N' : (qmtModel(String(opts.model)) ?? bad('model', `must be one of ${QMT_MODELS.join(', ')} (got ${String(opts.model)})`));
-  const qmt = dialect === 'qmt' ? QMT_PROFILES[model] : null;
+  const qmt = dialect === 'qmt' ? emulatedModel(model) : null;
   // a Quectel Cat-1 module: LTE CAT1 bearer (cid 1) unless the conditions say otherwise
   const conditions = mergeConditions(defaultConditions(qmt ? 'ec626-tls' : name), opts.conditions);
   const identity = { ...defaultIdentity(name), ...(qmt ? qmtIdentity(model) : {}) };

@@ -1,11 +1,11 @@
 import { systemClock, type Clock } from '../util/clock.js';
-import { createRedactor } from '../transcript/redact.js';
-import { StreamRedactor } from '../transcript/stream-redactor.js';
+import { createRedactor } from '../redact/redact.js';
+import { StreamRedactor } from '../redact/stream-redactor.js';
 import type { TranscriptHeader } from '../transcript/types.js';
 import { makeHeader, type TranscriptSink } from '../transcript/writer.js';
-import type { FirmwareProfileName } from '../ecmt/firmware.js';
+import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import { defaultIdentity, type EmulatorIdentity } from './options.js';
-import { qmtIdentity, type QmtModel } from './qmt/profiles.js';
+import { qmtIdentity, type QmtModel } from '../dialects/qmt/emulator/models.js';
 
 /**
  * The emulator recording its own session into a transcript: host bytes it received are `tx`,

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { IConnectPacket, Packet, PacketCmd, QoS } from 'mqtt-packet';
 import type { Clock } from '../util/clock.js';
-import type { FirmwareProfile } from '../ecmt/firmware.js';
+import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
 import { aliyunCredentials, type AliAuth } from './aliauth.js';
 import { MqttLink } from './mqtt-link.js';
 import { tlsHandshake, tlsOptions, type SslConfig } from './network.js';

@@ -1,7 +1,7 @@
 import type { Packet } from 'mqtt-packet';
 import type { Clock } from '../util/clock.js';
-import type { FirmwareProfile } from '../ecmt/firmware.js';
-import type { AtCommand } from './at-parser.js';
+import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
+import type { AtCommand } from '../at/command-line.js';
 import type { EmulatorConditions, EmulatorIdentity, IncomingMessage } from './options.js';
 import type { EcmtSession, SessionState } from './session.js';
 

@@ -1,9 +1,23 @@
-import type { PayloadEnd } from '../urc/types.js';
 import { CatError } from '../util/errors.js';
 
+/** How the end of a raw message payload (a dialect's multi-line URC) was found. */
+export type PayloadEnd =
+  /** an empty line followed by a known frame (the module's own framing) */
+  | 'frame'
+  /** the line ended and no further byte arrived for the quiet time */
+  | 'quiet'
+  /** end of the input stream after a complete line */
+  | 'eof'
+  /** a known prefix started a line without the empty line that normally precedes it */
+  | 'prefix'
+  /** end of the input in the middle of a line, or the block outgrew its bound */
+  | 'cut'
+  /** read from one line by parseLine, without the framer: later lines may still belong to it */
+  | 'line';
+
 /**
- * Recognises the start of a raw multi-line block (the +ECMTRECV payload) and the start of
- * the module's next frame. Supplied by the dialect, so framing knows nothing about ECMT.
+ * Recognises the start of a raw multi-line block (a dialect's message payload) and the start of
+ * the module's next frame. Supplied by the dialect, so framing knows no dialect.
  */
 export interface RawBlockRule {
   /**

@@ -3,8 +3,8 @@ import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { text, type Text } from '../util/i18n.js';
 import { CatError } from '../util/errors.js';
 import type { EcmtSession, MessageEvent, StepResult } from '../ecmt/session.js';
-import type { CfgSetting, Credentials } from '../ecmt/commands.js';
-import { lintConnect, lintCredentialsAcrossProfiles, lintOpen, type LintFinding } from '../ecmt/lint.js';
+import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
+import { lintConnect, lintCredentialsAcrossProfiles, lintOpen, type LintFinding } from '../dialects/ecmt/lint.js';
 import type { AtOutcome } from '../at/types.js';
 import { DirectSession, type DirectStep } from './direct.js';
 import type { CompareReport, CompareStep, CompareStepName, DeliveryFacts, RunFacts, SideOutcome } from './report.js';
@@ -12,7 +12,7 @@ import { explainComparison } from './verdict.js';
 import { BrokerWatch, ModuleWatch } from './run-watch.js';
 import type { BrokerIdentity } from './brokers.js';
 import { moduleIdentityFromLog, probeOutcome, type IdentityProbe, type LogIdentity } from './identity.js';
-import { maskLogLine } from '../transcript/redact.js';
+import { maskLogLine } from '../redact/redact.js';
 
 export interface CompareOptions {
   /** the module side: an ECMT session on its engine */

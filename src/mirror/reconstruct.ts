@@ -1,6 +1,6 @@
 import type { TimelineItem } from '../at/types.js';
 import type { EventOf, ModemEvent } from '../urc/types.js';
-import { parseCommandLine, splitArgs, intOf, type Param } from '../emulator/at-parser.js';
+import { parseCommandLine, splitArgs, intOf, type Param } from '../at/command-line.js';
 import { TypedEmitter } from '../util/emitter.js';
 import { text, type Text } from '../util/i18n.js';
 

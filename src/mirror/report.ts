@@ -1,7 +1,7 @@
 import type { Text } from '../util/i18n.js';
-import type { LintFinding } from '../ecmt/lint.js';
-import type { FirmwareProfileName } from '../ecmt/firmware.js';
-import type { ProfileCredentialCheck } from '../ecmt/lint.js';
+import type { LintFinding } from '../dialects/ecmt/lint.js';
+import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
+import type { ProfileCredentialCheck } from '../dialects/ecmt/lint.js';
 import type { IdentityProbe, LogIdentity } from './identity.js';
 
 /** The steps a comparison can hold, in order. */

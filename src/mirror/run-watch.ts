@@ -1,7 +1,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import type { AtEngine } from '../at/engine.js';
 import type { TimelineItem } from '../at/types.js';
-import { createRedactor } from '../transcript/redact.js';
+import { createRedactor } from '../redact/redact.js';
 import { text, type Text } from '../util/i18n.js';
 import type { BrokerLoss, CompareStepName, ModuleSilence } from './report.js';
 

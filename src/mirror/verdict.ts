@@ -1,6 +1,6 @@
 import { text, type Text } from '../util/i18n.js';
-import type { FirmwareProfile } from '../ecmt/firmware.js';
-import { fieldLabel, type LintFinding, type ProfileCredentialCheck } from '../ecmt/lint.js';
+import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
+import { fieldLabel, type LintFinding, type ProfileCredentialCheck } from '../dialects/ecmt/lint.js';
 import type { Cause, CompareStep, CompareStepName, DeliveryFacts, SideOutcome, Verdict } from './report.js';
 import { probeOutcome as probeFact, probeRestored, type IdentityProbe, type LogIdentity } from './identity.js';
 import { personalityCauses, type BrokerIdentity } from './brokers.js';

@@ -2,8 +2,8 @@ import { TypedEmitter } from '../util/emitter.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { ModemPort, ModemPortEvents } from './types.js';
 import type { TranscriptSink } from '../transcript/writer.js';
-import { createRedactor, type Redactor } from '../transcript/redact.js';
-import { StreamRedactor } from '../transcript/stream-redactor.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
+import { StreamRedactor } from '../redact/stream-redactor.js';
 
 export interface RecordingOptions {
   /** Mask secrets at capture time. Default true; false only when the user opts in (--log-secrets). */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { TimelineItem } from '../at/types.js';
 import type { TranscriptEntry, TranscriptHeader } from '../transcript/types.js';
 import { SessionDecoder } from '../transcript/decode.js';
-import { createRedactor, maskLogLine } from '../transcript/redact.js';
+import { createRedactor, maskLogLine } from '../redact/redact.js';
 import { parseTranscript } from '../transcript/reader.js';
 import { importTextLog, looksLikeAtLog } from '../transcript/import.js';
 import { defaultGrammar } from '../grammar.js';

@@ -17,7 +17,7 @@ export interface DecoderOptions {
   maxBlock?: number;
   /**
    * Check each command the host wrote for copy-paste mistakes (e.g. `checkPastedCommand` from
-   * ecmt/paste-lint.ts); a finding is attached to the command item as `paste`, its corrected
+   * dialects/ecmt/paste-lint.ts); a finding is attached to the command item as `paste`, its corrected
    * line masked like the command. Default: none.
    */
   checkCommand?: (command: string) => PasteMistakes | null;

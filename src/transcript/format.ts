@@ -1,13 +1,9 @@
-import { isAscii } from 'node:buffer';
 import { CatError } from '../util/errors.js';
+import { isUtf8 } from '../util/utf8.js';
 import { TRANSCRIPT_KINDS, TRANSCRIPT_VERSION, type Redaction, type TranscriptEntry, type TranscriptHeader, type TranscriptKind } from './types.js';
 
-/** True when the bytes survive a round trip through a UTF-8 JSON string. */
-export function isUtf8(buf: Buffer): boolean {
-  // Fast path: pure ASCII needs no round trip.
-  if (isAscii(buf)) return true;
-  return Buffer.from(buf.toString('utf8'), 'utf8').equals(buf);
-}
+/** True when the bytes survive a round trip through a UTF-8 JSON string (util/utf8.ts, shared with at/). */
+export { isUtf8 } from '../util/utf8.js';
 
 export function encodeHeader(h: TranscriptHeader): string {
   return JSON.stringify(h);

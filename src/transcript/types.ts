@@ -1,3 +1,4 @@
+import type { Redaction } from '../redact/types.js';
 /**
  * The transcript format (JSON Lines, version 1). See README "Transcript format".
  *
@@ -50,12 +51,8 @@ export interface TranscriptHeader {
   [extra: string]: unknown;
 }
 
-/** A masked span: `len` bytes at byte offset `at` were replaced by '*' bytes. */
-export interface Redaction {
-  at: number;
-  len: number;
-  tag: string;
-}
+/** A masked span (defined with the redaction layer, src/redact/). */
+export type { Redaction };
 
 export type TranscriptEntry = DataEntry | NoteEntry;
 

@@ -7,7 +7,7 @@
  * MQTT 5.0 §2.4 (reason codes); the EC616S open SDK (`cmicomm.h` MtErrorResultCode,
  * `atc_reply_err_map.c` for the texts printed with AT+CMEE=2, `cms_sock_mgr.h` for 401–500).
  */
-import type { EventOf, ModemEvent } from './types.js';
+import type { DialectEvent, EventOf, ModemEvent } from './types.js';
 import { text, type Text } from '../util/i18n.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -871,8 +871,10 @@ export function explain(event: ModemEvent): Text | null {
         `模组已（重新）启动（${e.banner}）：所有会话状态均已丢失（MQTT 上下文、订阅、AT+ECMTCFG 配置）`,
       );
     default: {
-      const never: never = e;
-      return never;
+      // a dialect's own event (src/dialects/<name>/): its dialect explains it
+      const other: DialectEvent = e;
+      void other;
+      return null;
     }
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { ModemEvent } from './types.js';
 import { isBootBanner } from './boot.js';
-import { ECMT_PREFIXES, RECV_PREFIX, parseEcmt, recvFromLine } from './ecmt.js';
+import { ECMT_PREFIXES, RECV_PREFIX, parseEcmt, recvFromLine } from '../dialects/ecmt/urc.js';
 import { parseEcdns, parseEcping } from './eigencomm.js';
 import { isSpace, prefixColon, restStart } from './fields.js';
 import { cmeError, cmsError } from './final.js';
@@ -35,7 +35,7 @@ export {
   recvEvent,
   recvFromLine,
   type RecvHeader,
-} from './ecmt.js';
+} from '../dialects/ecmt/urc.js';
 export { isSolicitedRegAnswer, parseReg, regFamily } from './registration.js';
 export { parseCgatt, parseCgcontrdp, parseCgev, parseCgpaddr, parsePacket } from './packet.js';
 export { parseCpin } from './sim.js';

@@ -3,24 +3,15 @@
  * means. Pure data. Field names follow ../shared/protocol/ecmt.md (connectId, msgId,
  * result, retCode, errCode, topic, payload, qos, ...).
  */
+import type { PayloadEnd } from '../framing/framer.js';
+
+import type { QmtEvent } from '../dialects/qmt/types.js';
 
 /** Registration families that share one shape. */
 export type RegFamily = 'CEREG' | 'CREG' | 'CGREG';
 
-/** How the end of a raw +ECMTRECV payload was found. */
-export type PayloadEnd =
-  /** an empty line followed by a known frame (the module's own framing) */
-  | 'frame'
-  /** the line ended and no further byte arrived for the quiet time */
-  | 'quiet'
-  /** end of the input stream after a complete line */
-  | 'eof'
-  /** a known prefix started a line without the empty line that normally precedes it */
-  | 'prefix'
-  /** end of the input in the middle of a line, or the block outgrew its bound */
-  | 'cut'
-  /** read from one line by parseLine, without the framer: later lines may still belong to it */
-  | 'line';
+/** How the end of a raw message payload was found (defined by framing/, which finds it). */
+export type { PayloadEnd };
 
 export type ModemEvent =
   // ---- final results (the end of a command's answer) ----
@@ -106,9 +97,18 @@ export type ModemEvent =
   // ---- boot / ready banners: the module (re)started, every session state is gone ----
   | { type: 'boot'; raw: string; banner: string }
   // ---- anything else: kept, never dropped ----
-  | { type: 'unknown'; raw: string };
+  | { type: 'unknown'; raw: string }
+  // ---- the Quectel QMT dialect (types only: src/dialects/qmt/types.ts) ----
+  | QmtEvent;
 
 export type ModemEventType = ModemEvent['type'];
+
+/**
+ * Events of the dialects that live in their own folder (src/dialects/<name>/types.ts). A switch
+ * over ModemEvent in the core ends with `default: { const other: DialectEvent = e; … }`: still
+ * exhaustive for the core's own events, and the dialect explains its events itself.
+ */
+export type DialectEvent = QmtEvent;
 
 /** Narrow the union by its type literal. */
 export type EventOf<T extends ModemEventType> = Extract<ModemEvent, { type: T }>;

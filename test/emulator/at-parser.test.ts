@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LineAssembler, parseCommandLine, splitArgs } from '../../src/emulator/at-parser.js';
-import { inlinePayload } from '../../src/emulator/commands/ecmt.js';
+import { LineAssembler, parseCommandLine, splitArgs } from '../../src/at/command-line.js';
+import { inlinePayload } from '../../src/dialects/ecmt/emulator.js';
 import { errorOf, rig, waitFor, type Rig } from './harness.js';
 
 function command(line: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BROKER_KINDS, PERSONALITIES, brokerFromFlag, brokerKindOption, personalityCauses, type BrokerKind } from '../../src/mirror/brokers.js';
 import { explainComparison, type Evidence } from '../../src/mirror/verdict.js';
-import { FIRMWARE_PROFILES } from '../../src/ecmt/firmware.js';
+import { FIRMWARE_PROFILES } from '../../src/dialects/ecmt/firmware.js';
 import type { CompareStep, DeliveryFacts, SideOutcome } from '../../src/mirror/report.js';
 import { text } from '../../src/util/i18n.js';
 import { isCatError } from '../../src/util/errors.js';

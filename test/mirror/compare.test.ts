@@ -12,7 +12,7 @@ import { EcmtEmulator } from '../../src/emulator/emulator.js';
 import { EcmtSession } from '../../src/ecmt/session.js';
 import { compare, type CompareOptions } from '../../src/mirror/compare.js';
 import { reportToJson } from '../../src/mirror/json.js';
-import type { FirmwareProfileName } from '../../src/ecmt/firmware.js';
+import type { FirmwareProfileName } from '../../src/dialects/ecmt/firmware.js';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
 
 const missing = mosquittoMissing();

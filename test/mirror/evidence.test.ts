@@ -12,7 +12,7 @@ import { EcmtSession } from '../../src/ecmt/session.js';
 import { compare, type CompareOptions } from '../../src/mirror/compare.js';
 import { reportToJson } from '../../src/mirror/json.js';
 import { exitForReport } from '../../src/cli/commands/compare-run.js';
-import type { FirmwareProfileName } from '../../src/ecmt/firmware.js';
+import type { FirmwareProfileName } from '../../src/dialects/ecmt/firmware.js';
 import type { CompareReport } from '../../src/mirror/report.js';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { moduleIdentityFromLog, parseConnectLine } from '../../src/mirror/identity.js';
-import { maskLogLine } from '../../src/transcript/redact.js';
+import { maskLogLine } from '../../src/redact/redact.js';
 
 describe('parseConnectLine', () => {
   it.each([

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { explainComparison, type Evidence } from '../../src/mirror/verdict.js';
 import type { BrokerLoss, CompareStep, ModuleSilence, SideOutcome } from '../../src/mirror/report.js';
 import { runStoppedBy } from '../../src/mirror/run-faults.js';
-import { firmwareProfile } from '../../src/ecmt/firmware.js';
+import { firmwareProfile } from '../../src/dialects/ecmt/firmware.js';
 import { text } from '../../src/util/i18n.js';
 
 const ok = (code: number | string | null = 0): SideOutcome => ({ ok: true, code, detail: text('ok', 'ok'), latencyMs: 10 });

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { explainComparison, type Evidence } from '../../src/mirror/verdict.js';
 import type { CauseId, CompareStep, SideOutcome } from '../../src/mirror/report.js';
-import { firmwareProfile } from '../../src/ecmt/firmware.js';
-import { lintConnect, lintCredentialsAcrossProfiles } from '../../src/ecmt/lint.js';
+import { firmwareProfile } from '../../src/dialects/ecmt/firmware.js';
+import { lintConnect, lintCredentialsAcrossProfiles } from '../../src/dialects/ecmt/lint.js';
 import type { LogIdentity } from '../../src/mirror/identity.js';
 import { text } from '../../src/util/i18n.js';
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { explainComparison, type Evidence } from '../../src/mirror/verdict.js';
 import type { CompareStep, SideOutcome } from '../../src/mirror/report.js';
-import { firmwareProfile } from '../../src/ecmt/firmware.js';
-import { lintConnect, lintPublish } from '../../src/ecmt/lint.js';
+import { firmwareProfile } from '../../src/dialects/ecmt/firmware.js';
+import { lintConnect, lintPublish } from '../../src/dialects/ecmt/lint.js';
 import { text } from '../../src/util/i18n.js';
 
 const ok = (code: number | string | null = 0): SideOutcome => ({ ok: true, code, detail: text('ok', 'ok'), latencyMs: 10 });

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { openSessionInput } from '../../src/transcript/input.js';
 import { SessionDecoder } from '../../src/transcript/decode.js';
 import { defaultGrammar } from '../../src/grammar.js';
-import { SummaryBuilder, type SessionSummary } from '../../src/ecmt/summary.js';
-import { checkPastedCommand } from '../../src/ecmt/paste-lint.js';
+import { SummaryBuilder, type SessionSummary } from '../../src/dialects/ecmt/summary.js';
+import { checkPastedCommand } from '../../src/dialects/ecmt/paste-lint.js';
 import type { TimelineItem } from '../../src/at/types.js';
 import { itemToJson } from '../../src/at/json.js';
 

@@ -1,13 +1,13 @@
 import { itemToJson } from '../../at/json.js';
 import { classifyRx, RxSampler, type RxDiagnosis } from '../../at/diagnosis.js';
 import { maskItem } from '../../at/mask.js';
-import { createRedactor } from '../../transcript/redact.js';
+import { createRedactor } from '../../redact/redact.js';
 import type { AtOutcome } from '../../at/types.js';
 import { commandName, commandForm } from '../../at/profiles.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { resultFailure, type ResultUrc } from '../../urc/failure.js';
 import { tr, text } from '../../util/i18n.js';
-import { checkPastedCommand } from '../../ecmt/paste-lint.js';
+import { checkPastedCommand } from '../../dialects/ecmt/paste-lint.js';
 import { CatError } from '../../util/errors.js';
 import { Out, note, wantColor } from '../io.js';
 import { modemSettings } from '../options.js';

@@ -9,7 +9,7 @@ import { ChunkTap, TimelineTap, formatChunk, itemJson, itemLines, watchDevice } 
 import { MONITOR_OPTIONS, type MonitorArgs } from './monitor.js';
 import { reportSettings, singleReport } from '../report-options.js';
 import { ReportOutputs } from '../report-out.js';
-import { SummaryBuilder } from '../../ecmt/summary.js';
+import { SummaryBuilder } from '../../dialects/ecmt/summary.js';
 import type { TimelineItem } from '../../at/types.js';
 
 type EndReason = { why: 'interrupted' } | { why: 'duration' } | { why: 'port-lost'; error: Error | undefined };

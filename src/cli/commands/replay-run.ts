@@ -5,7 +5,7 @@ import { openPtyPair, type PtyPair } from '../../port/pty.js';
 import { ReplayPort } from '../../port/replay.js';
 import { hostCommands, type HostCommand } from '../../transcript/commands.js';
 import { openSessionInput } from '../../transcript/input.js';
-import { createRedactor } from '../../transcript/redact.js';
+import { createRedactor } from '../../redact/redact.js';
 import type { TranscriptEntry, TranscriptHeader } from '../../transcript/types.js';
 import { langFromEnv, text } from '../../util/i18n.js';
 import { CatError, isCatError, oneLine } from '../../util/errors.js';

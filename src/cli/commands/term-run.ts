@@ -5,7 +5,7 @@ import { clearLine, createInterface, cursorTo } from 'node:readline';
 import { maskItem } from '../../at/mask.js';
 import type { AtOutcome, TimelineItem } from '../../at/types.js';
 import { defaultGrammar } from '../../grammar.js';
-import { createRedactor } from '../../transcript/redact.js';
+import { createRedactor } from '../../redact/redact.js';
 import { text, type Lang } from '../../util/i18n.js';
 import { CatError, oneLine } from '../../util/errors.js';
 import { Out, note, wantColor, onStopSignal } from '../io.js';

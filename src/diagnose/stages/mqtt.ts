@@ -1,5 +1,5 @@
 import { EcmtSession, type StepResult } from '../../ecmt/session.js';
-import type { LintFinding } from '../../ecmt/lint.js';
+import type { LintFinding } from '../../dialects/ecmt/lint.js';
 import type { AtOutcome } from '../../at/types.js';
 import { BrokerWatch, tcpProbe } from '../../mirror/run-watch.js';
 import type { BrokerLoss, CompareStepName } from '../../mirror/report.js';

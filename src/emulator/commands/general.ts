@@ -1,4 +1,4 @@
-import { intOf, present, utf8Of } from '../at-parser.js';
+import { intOf, present, utf8Of } from '../../at/command-line.js';
 import { ERROR, OK, cme, reply, type CommandHandler, type ModuleContext, type Reply } from '../types.js';
 import { decode } from './params.js';
 

@@ -1,4 +1,4 @@
-import { splitArgs, type AtCommand, type Param } from '../at-parser.js';
+import { splitArgs, type AtCommand, type Param } from '../../at/command-line.js';
 
 /**
  * What the AT decoder checks before a handler runs: the parameter syntax, at most `max`

@@ -1,0 +1,141 @@
+/**
+ * The dialect registry: every dialect this build knows, looked up by name, and detection from a
+ * module's identity answer (ATI / AT+CGMI / AT+CGMM) or from the lines of a log.
+ *
+ * Adding a dialect: write `src/dialects/<name>/` (its `Dialect` description and hooks), add its
+ * name to `DialectName` in ./types.ts and its description to `DIALECTS` below. Nothing else in
+ * the core names it.
+ */
+import type { Dialect, DialectChoice, DialectName, MqttResult, UnsolicitedSignal } from './types.js';
+import type { ModemEvent } from '../urc/types.js';
+import { ecmt } from './ecmt/dialect.js';
+
+export type * from './types.js';
+export { TWO_PHASE_OPS } from './types.js';
+
+/**
+ * Registered dialects, in detection priority order (the first one is the default when nothing
+ * tells them apart: ECMT, the dialect this tool started with).
+ */
+const DIALECTS: Dialect[] = [ecmt];
+
+/** Every registered dialect (read-only view; the first is the default). */
+export const dialects: readonly Dialect[] = DIALECTS;
+
+/**
+ * Register a dialect (a sibling folder calls this from the composition root, or a test does).
+ * Replaces one of the same name. Returns the registry.
+ */
+export function registerDialect(d: Dialect): readonly Dialect[] {
+  const i = DIALECTS.findIndex((x) => x.name === d.name);
+  if (i >= 0) DIALECTS[i] = d;
+  else DIALECTS.push(d);
+  return DIALECTS;
+}
+
+/** The names `--dialect` accepts (the registered dialects and `auto`). */
+export function dialectChoices(): DialectChoice[] {
+  return [...DIALECTS.map((d) => d.name), 'auto'];
+}
+
+/** Is this a registered dialect's name? */
+export function isDialectName(s: string): s is DialectName {
+  return DIALECTS.some((d) => d.name === s);
+}
+
+/** The dialect of that name. Throws a TypeError for a name that is not registered (a usage error for the CLI to catch). */
+export function getDialect(name: DialectName | string): Dialect {
+  const d = DIALECTS.find((x) => x.name === name);
+  if (!d) throw new TypeError(`unknown dialect "${name}" (known: ${DIALECTS.map((x) => x.name).join(', ')})`);
+  return d;
+}
+
+/** The default dialect (the first registered one). */
+export function defaultDialect(): Dialect {
+  return DIALECTS[0]!;
+}
+
+/** How a dialect was chosen, with the observation it rests on. */
+export interface Detection {
+  dialect: Dialect;
+  /** `option`: --dialect named it; `identity`: an ATI/CGMI answer; `log`: commands/URCs seen; `default`: nothing told them apart */
+  by: 'option' | 'identity' | 'log' | 'default';
+  /** the observation (the identity text, the first line that decided), null for option/default */
+  evidence: string | null;
+}
+
+/**
+ * The dialect an identity answer names (ATI, AT+CGMI, AT+CGMM, AT+CGMR text, several lines
+ * joined are fine): the first dialect whose `detect.identity` patterns match, or null.
+ */
+export function detectFromIdentity(identity: string): Dialect | null {
+  for (const d of DIALECTS) if (d.detect.identity.some((re) => re.test(identity))) return d;
+  return null;
+}
+
+/**
+ * The dialect a log or transcript speaks, from its lines (commands the host wrote and frames the
+ * module printed): the first line that contains a dialect-only prefix (`+ECMT…`, `+QMT…`) decides.
+ * Null when no line does.
+ */
+export function detectFromLines(lines: Iterable<string>): { dialect: Dialect; line: string } | null {
+  for (const line of lines) {
+    const d = dialectOfLine(line);
+    if (d) return { dialect: d, line };
+  }
+  return null;
+}
+
+/** The dialect one line (command or frame) belongs to by its prefixes, or null. */
+export function dialectOfLine(line: string): Dialect | null {
+  if (line.indexOf('+') < 0) return null;
+  const upper = line.length > 256 ? line.slice(0, 256).toUpperCase() : line.toUpperCase();
+  for (const d of DIALECTS) {
+    for (const p of d.detect.prefixes) {
+      const at = upper.indexOf(p);
+      // the prefix must start a command or a frame: at the start, after `AT`, or after `;`
+      if (at === 0 || (at >= 2 && upper.slice(at - 2, at) === 'AT') || (at >= 1 && upper[at - 1] === ';')) return d;
+    }
+  }
+  return null;
+}
+
+/**
+ * Resolve `--dialect`: a name gives that dialect; `auto` tries the identity answer, then the log
+ * lines, then falls back to the default dialect (saying so).
+ */
+export function detectDialect(choice: DialectChoice | undefined, from: { identity?: string | null; lines?: Iterable<string> } = {}): Detection {
+  if (choice !== undefined && choice !== 'auto') return { dialect: getDialect(choice), by: 'option', evidence: null };
+  if (from.identity) {
+    const d = detectFromIdentity(from.identity);
+    if (d) return { dialect: d, by: 'identity', evidence: from.identity.trim() };
+  }
+  if (from.lines) {
+    const r = detectFromLines(from.lines);
+    if (r) return { dialect: r.dialect, by: 'log', evidence: r.line };
+  }
+  return { dialect: defaultDialect(), by: 'default', evidence: null };
+}
+
+/** The dialect whose URC this typed event is, by its prefix family (for mixed logs). */
+export function dialectOfEvent(ev: ModemEvent): Dialect | null {
+  return dialectOfLine(ev.raw);
+}
+
+/** A typed event read as the result of a two-phase command by whichever dialect knows it. */
+export function resultOf(ev: ModemEvent): MqttResult | null {
+  for (const d of DIALECTS) {
+    const r = d.resultOf(ev);
+    if (r) return r;
+  }
+  return null;
+}
+
+/** A typed event read as an unsolicited signal (message, link loss, end) by whichever dialect knows it. */
+export function unsolicitedOf(ev: ModemEvent): UnsolicitedSignal | null {
+  for (const d of DIALECTS) {
+    const r = d.unsolicitedOf(ev);
+    if (r) return r;
+  }
+  return null;
+}

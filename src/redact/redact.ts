@@ -1,0 +1,347 @@
+import type { Redaction, RedactionTrigger } from './types.js';
+import { DIALECT_REDACTION } from '../dialects/redaction.js';
+
+/**
+ * Redaction at capture time. Works on single lines of bytes (decoded as latin1, so one
+ * character is one byte and offsets are byte offsets). A masked value keeps its length:
+ * every byte becomes '*', and the span is listed with a tag, so a replay still lines up.
+ *
+ * A rule is found by a keyword (`+ECMTCONN`, `+ICCID`…) anywhere in a line, not only at its
+ * start: a chained command (`AT+CSQ;+ECMTCONN=…`), an echo after power-up garbage or a
+ * prefix a terminal added are masked too. The keywords are also what the streaming redactor
+ * (stream-redactor.ts) holds back on: a partial line is never released while its end could
+ * still be the start of a keyword, or while it holds a keyword whose value has not ended.
+ */
+
+export interface Span {
+  at: number;
+  len: number;
+  tag: string;
+}
+
+export interface RedactContext {
+  /** The name of the last command the host wrote (`+CIMI`, `+ECMTCONN`…), for bare answers. */
+  lastCommand: string;
+}
+
+export interface RedactionRule {
+  name: string;
+  /**
+   * Upper-case words (starting with `+` or `^`) without which the rule never masks anything in
+   * a line. A streaming redactor holds back a partial line from the first place where one of
+   * them starts (or could start). A rule without keywords makes every partial line be held
+   * until its end.
+   */
+  keywords?: readonly string[];
+  /** Spans to mask in one line (latin1 string, terminator excluded). */
+  find(line: string, dir: 'tx' | 'rx', ctx: RedactContext): Span[];
+}
+
+/**
+ * Split the parameters of a command or answer after `start`, as the firmware reads them:
+ * quoted strings (no escapes) or bare values separated by commas, up to the end of the line
+ * or a `;` outside quotes (the next command of a chain). Returns the value spans (inside the
+ * quotes for quoted values).
+ */
+export function paramSpans(line: string, start: number): Array<{ at: number; len: number; quoted: boolean }> {
+  const out: Array<{ at: number; len: number; quoted: boolean }> = [];
+  let i = start;
+  const n = line.length;
+  while (i <= n) {
+    while (i < n && line[i] === ' ') i++;
+    if (i < n && line[i] === '"') {
+      const close = line.indexOf('"', i + 1);
+      const end = close < 0 ? n : close;
+      out.push({ at: i + 1, len: end - (i + 1), quoted: true });
+      i = close < 0 ? n : close + 1;
+      // after the closing quote: the next separator
+      while (i < n && line[i] !== ',' && line[i] !== ';' && !fullWidthComma(line, i)) i++;
+      if (i >= n || line[i] === ';') break;
+      i += fullWidthComma(line, i) ? FW_COMMA.length : 1;
+    } else {
+      let end = i;
+      while (end < n && line[end] !== ',' && line[end] !== ';' && !fullWidthComma(line, end)) end++;
+      let e = end;
+      while (e > i && (line[e - 1] === ' ' || line[e - 1] === '\r' || line[e - 1] === '\n')) e--;
+      out.push({ at: i, len: e - i, quoted: false });
+      if (end >= n || line[end] === ';') break;
+      i = end + (fullWidthComma(line, end) ? FW_COMMA.length : 1);
+    }
+  }
+  return out;
+}
+
+/** A full-width comma `，` (U+FF0C) as its UTF-8 bytes read as latin1: commands pasted from a Chinese document carry it. */
+const FW_COMMA = '\u00ef\u00bc\u008c';
+
+function fullWidthComma(line: string, i: number): boolean {
+  return line.charCodeAt(i) === 0xef && line.startsWith(FW_COMMA, i);
+}
+
+/** Every place in `line` where `keyword` (upper case) starts, case-insensitively. */
+function occurrences(upper: string, keyword: string): number[] {
+  const out: number[] = [];
+  let i = upper.indexOf(keyword);
+  while (i >= 0) {
+    out.push(i);
+    i = upper.indexOf(keyword, i + keyword.length);
+  }
+  return out;
+}
+
+/**
+ * A rule for `<keyword>=<params>` (a command or its echo): masks the parameters `pick` tags,
+ * by their index. `sep` is what must follow the keyword (spaces allowed around it).
+ */
+function paramRule(name: string, keywords: readonly string[], sep: RegExp, pick: (i: number, value: string, first: string) => string | null): RedactionRule {
+  return {
+    name,
+    keywords,
+    find(line) {
+      const upper = line.toUpperCase();
+      const spans: Span[] = [];
+      for (const k of keywords) {
+        for (const at of occurrences(upper, k)) {
+          sep.lastIndex = at + k.length;
+          const m = sep.exec(line);
+          if (!m) continue;
+          const params = paramSpans(line, sep.lastIndex);
+          const first = params[0] ? line.slice(params[0].at, params[0].at + params[0].len).toLowerCase() : '';
+          params.forEach((p, i) => {
+            if (p.len === 0) return;
+            const tag = pick(i, line.slice(p.at, p.at + p.len), first);
+            if (tag) spans.push({ at: p.at, len: p.len, tag });
+          });
+        }
+      }
+      return spans;
+    },
+  };
+}
+
+const ASSIGN = /\s*=\s*/y;
+const ASSIGN_OR_ANSWER = /\s*(?:=|:)\s*/y;
+
+/**
+ * The rule of a dialect's redaction trigger (src/dialects/<name>/redaction.ts): the parameters it
+ * names by position (`AT+ECMTCONN=0,"id","user","pass"`: user name and password, also in the
+ * module's echo), or, for a configuration command (`AT+ECMTCFG="ssl"|"aliauth",…` and the query
+ * answers `+ECMTCFG: "aliauth",…`), every value of a secret key except the key itself, the number
+ * right after it (connect id or mode) and the key's clear words (ssl's `psk`, `ecc`, `ca`).
+ */
+export function triggerRule(t: RedactionTrigger): RedactionRule {
+  const sep = t.after === 'set' ? ASSIGN : ASSIGN_OR_ANSWER;
+  const keys = t.configKeys;
+  if (keys) {
+    return paramRule(t.name, t.keywords, sep, (i, v, first) => {
+      if (!keys.includes(first) || i === 0) return null;
+      const keep = t.keepWords?.[first] ?? [];
+      if (i === 1 && (/^\d+$/.test(v) || keep.includes(v.toLowerCase()))) return null;
+      return first;
+    });
+  }
+  const params = t.params ?? {};
+  return paramRule(t.name, t.keywords, sep, (i) => params[i] ?? null);
+}
+
+/** `AT+CPIN="1234"[,"5678"]`, `AT+CPWD=<fac>,"<old>","<new>"`, `AT+CLCK=<fac>,<mode>,"<pwd>"`. */
+const pin = paramRule('pin', ['+CPIN'], ASSIGN, () => 'pin');
+const pwd = paramRule('pin-change', ['+CPWD'], ASSIGN, (i) => (i >= 1 ? 'pin' : null));
+const lock = paramRule('facility-lock', ['+CLCK'], ASSIGN, (i) => (i === 2 ? 'pin' : null));
+
+const ICCID_WORDS = ['+ICCID', '+ECICCID', '+CCID', '^ICCID', '+QCCID', '+MCCID', '+NCCID'] as const;
+const ICCID_CMDS = new Set<string>(ICCID_WORDS);
+/** Commands whose answer is a bare 15-digit number that is not secret (the IMEI). */
+const IMEI_CMDS = new Set(['+CGSN', '+GSN', '+ECIMEI', '+QGSN']);
+/** A bare IMSI: 15 digits, the first of a mobile country code (2–7). */
+const IMSI_SHAPE = /^[\s\0]*([2-7]\d{14})[\s\0]*$/;
+/** A bare ICCID: 89, then 17 or 18 digits, maybe a filler F. */
+const ICCID_SHAPE = /^[\s\0]*(89\d{17,18}[Ff]?)[\s\0]*$/;
+
+/**
+ * IMSI and ICCID: after their keyword (`+ICCID: …`, `+CIMI: …`), as the bare answer of the
+ * command that asks for them, and — when the command was not seen (a passive monitor, a
+ * pasted log) — any line of their shape (IMSI: 15 digits starting with a plausible country
+ * code; ICCID: 19–20 digits starting with 89), unless the last command asked for the IMEI.
+ */
+const identity: RedactionRule = {
+  name: 'imsi-iccid',
+  keywords: [...ICCID_WORDS, '+CIMI'],
+  find(line, dir, ctx) {
+    if (dir !== 'rx') return [];
+    const upper = line.toUpperCase();
+    const spans: Span[] = [];
+    for (const k of this.keywords!) {
+      for (const at of occurrences(upper, k)) {
+        const m = /^\s*:\s*"?/.exec(line.slice(at + k.length));
+        if (!m) continue;
+        const from = at + k.length + m[0].length;
+        const d = (k === '+CIMI' ? /^\d{6,15}/ : /^[0-9A-Fa-f]{6,22}/).exec(line.slice(from));
+        if (d) spans.push({ at: from, len: d[0].length, tag: k === '+CIMI' ? 'imsi' : 'iccid' });
+      }
+    }
+    if (spans.length > 0) return spans;
+    const bare = (re: RegExp, tag: string): Span[] => {
+      const m = re.exec(line);
+      return m ? [{ at: line.indexOf(m[1]!), len: m[1]!.length, tag }] : [];
+    };
+    if (ctx.lastCommand === '+CIMI') return bare(/^[\s\0]*(\d{6,15})[\s\0]*$/, 'imsi');
+    if (ICCID_CMDS.has(ctx.lastCommand)) return bare(/^[\s\0]*([0-9A-Fa-f]{18,22})[\s\0]*$/, 'iccid');
+    if (IMEI_CMDS.has(ctx.lastCommand)) return [];
+    const imsi = bare(IMSI_SHAPE, 'imsi');
+    return imsi.length > 0 ? imsi : bare(ICCID_SHAPE, 'iccid');
+  },
+};
+
+/** The default rules: every registered dialect's triggers (credentials, TLS and cloud secrets), then PINs and IMSI/ICCID. */
+export const DEFAULT_RULES: readonly RedactionRule[] = [...DIALECT_REDACTION.map(triggerRule), pin, pwd, lock, identity];
+
+/**
+ * Could a partial rx line still become a bare IMSI/ICCID answer? (Only digits and hex letters
+ * so far, and not longer than an ICCID.)
+ */
+export function couldBeIdentityLine(text: string): boolean {
+  return /^[\s\0]*[0-9A-Fa-f]{0,22}[\s\0]*$/.test(text) && /[0-9]/.test(text);
+}
+
+/** The command name of an AT line for the context (`AT+CIMI` → `+CIMI`). */
+export function contextName(line: string): string | null {
+  const m = /^[\s\0]*AT([+^][A-Za-z0-9_]+)/i.exec(line);
+  return m ? m[1]!.toUpperCase() : null;
+}
+
+/** Find every occurrence of each known secret value in a latin1 line. */
+function secretSpans(line: string, secrets: readonly string[]): Span[] {
+  const spans: Span[] = [];
+  for (const s of secrets) {
+    let i = line.indexOf(s);
+    while (i >= 0) {
+      spans.push({ at: i, len: s.length, tag: 'secret' });
+      i = line.indexOf(s, i + 1);
+    }
+  }
+  return spans;
+}
+
+/** Merge overlapping spans; the first tag wins. */
+export function mergeSpans(spans: Span[]): Span[] {
+  if (spans.length <= 1) return spans;
+  const sorted = [...spans].sort((a, b) => a.at - b.at || b.len - a.len);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.at <= last.at + last.len) {
+      const end = Math.max(last.at + last.len, s.at + s.len);
+      last.len = end - last.at;
+    } else out.push({ ...s });
+  }
+  return out;
+}
+
+export interface Redactor {
+  /** Mask one line (bytes, terminator may be included). Returns new bytes and the spans. */
+  line(bytes: Buffer, dir: 'tx' | 'rx'): { data: Buffer; redact: Redaction[] };
+  /**
+   * Where a partial line (its bytes so far, latin1) must start to be held back: the first
+   * place from which a keyword of a rule starts or could start, or a known secret could
+   * start. `line.length` when all of it can be released, 0 when none of it can.
+   * `lineStart`: the text is the beginning of its line (nothing of it was released before).
+   */
+  holdFrom(text: string, dir: 'tx' | 'rx', lineStart: boolean): number;
+  /** Add a value that must never appear (a password the caller knows). Values under 3 bytes are ignored. */
+  addSecret(value: string | Buffer): void;
+  /** The secret values added (latin1 strings of their UTF-8 bytes). */
+  readonly secrets: readonly string[];
+  readonly context: RedactContext;
+}
+
+export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, secrets: Array<string | Buffer> = []): Redactor {
+  const known: string[] = [];
+  const context: RedactContext = { lastCommand: '' };
+  const keywords = [...new Set(rules.flatMap((r) => r.keywords ?? []))];
+  const holdAll = rules.some((r) => r.keywords === undefined);
+  const hasIdentity = rules.includes(identity);
+  const maxKeyword = Math.max(0, ...keywords.map((k) => k.length));
+  const add = (v: string | Buffer): void => {
+    const s = (typeof v === 'string' ? Buffer.from(v, 'utf8') : v).toString('latin1');
+    if (s.length >= 3 && !known.includes(s)) known.push(s);
+  };
+  secrets.forEach(add);
+  return {
+    context,
+    secrets: known,
+    addSecret: add,
+    line(bytes, dir) {
+      // no rule can touch a line without `+` or `^`, except a bare IMSI/ICCID answer (a digit first)
+      if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && /^[\s\0]*\d/.test(bytes.subarray(0, 24).toString('latin1')))) {
+        return { data: bytes, redact: [] };
+      }
+      const text = bytes.toString('latin1');
+      // the host's command, or the module's echo of it (all a passive monitor sees)
+      const name = contextName(text);
+      if (name) context.lastCommand = name;
+      const spans: Span[] = [];
+      for (const r of rules) spans.push(...r.find(text, dir, context));
+      if (known.length > 0) spans.push(...secretSpans(text, known));
+      if (spans.length === 0) return { data: bytes, redact: [] };
+      const merged = mergeSpans(spans).filter((s) => s.len > 0);
+      const data = Buffer.from(bytes);
+      for (const s of merged) data.fill(0x2a, s.at, s.at + s.len);
+      return { data, redact: merged.map((s) => ({ at: s.at, len: s.len, tag: s.tag })) };
+    },
+    holdFrom(text, dir, lineStart) {
+      if (holdAll) return 0;
+      if (lineStart && dir === 'rx' && hasIdentity && couldBeIdentityLine(text)) return 0;
+      let from = text.length;
+      const upper = text.toUpperCase();
+      // a keyword in the text (its value may not have ended), or a keyword's beginning at its end
+      for (const k of keywords) {
+        const i = upper.indexOf(k);
+        if (i >= 0 && i < from) from = i;
+      }
+      for (let i = Math.max(0, text.length - maxKeyword + 1); i < from; i++) {
+        const c = upper[i];
+        if (c !== '+' && c !== '^') continue;
+        const tail = upper.slice(i);
+        if (keywords.some((k) => k.startsWith(tail))) {
+          from = i;
+          break;
+        }
+      }
+      // the beginning of a known secret at the end
+      for (const s of known) {
+        for (let i = Math.max(0, text.length - s.length + 1); i < from; i++) {
+          if (s.startsWith(text.slice(i))) {
+            from = i;
+            break;
+          }
+        }
+      }
+      return from;
+    },
+  };
+}
+
+/**
+ * User names in a broker's log line, in the forms brokers print them: mosquitto's
+ * `(p2, c1, k60, u'alice')`, and `username: alice`, `username="alice"`, `user 'alice'`,
+ * `"username":"alice"` (EMQX, RabbitMQ, NATS, HiveMQ). Each is masked with as many `*`
+ * (an empty name stays empty, so the fact that one was given still shows).
+ */
+const LOG_USER = [/(\bu')([^']*)(')/g, /(\buser(?:_?name)?"?\s*(?:[:=]\s*|\s+)["'])([^"']*)(["'])/gi, /(\buser(?:_?name)?\s*[:=]\s*)([^\s"',;)}\]]+)()/gi];
+
+/** A broker's log line with the user names and the given secret values masked. */
+export function maskLogLine(line: string, secrets: readonly string[] = []): string {
+  let out = line;
+  for (const re of LOG_USER) out = out.replace(re, (_m, a: string, v: string, b: string) => `${a}${'*'.repeat(v.length)}${b}`);
+  for (const s of secrets) if (s.length >= 3) out = out.split(s).join('*'.repeat(s.length));
+  return out;
+}
+
+/** Mask a text for display (one line or several): the same rules, for output of any kind. */
+export function redactText(text: string, dir: 'tx' | 'rx', redactor: Redactor = createRedactor()): string {
+  return text
+    .split('\n')
+    .map((l) => redactor.line(Buffer.from(l, 'utf8'), dir).data.toString('utf8'))
+    .join('\n');
+}

@@ -1,0 +1,248 @@
+import { mergeSpans, type Redactor } from './redact.js';
+import type { Redaction } from './types.js';
+
+export interface RedactedPiece {
+  dir: 'tx' | 'rx';
+  data: Buffer;
+  redact: Redaction[];
+  /** time of the first byte of the piece (caller's unit); never less than a piece released before */
+  t: number | null;
+}
+
+interface DirState {
+  /** bytes of the current line not released yet */
+  held: Buffer[];
+  heldLen: number;
+  heldT: number | null;
+  /** the part of the current line already released (latin1), while it is short */
+  released: string;
+  /** more of the current line was released than `released` keeps */
+  releasedLong: boolean;
+  /** the line outgrew the hold limit while it could be sensitive: mask the rest of it */
+  maskRest: boolean;
+}
+
+const MASK = 0x2a;
+
+/**
+ * Redaction over byte streams, correct whatever the chunking or timing of the bytes: a secret
+ * can arrive split across chunks with pauses in between, so the bytes of a line are held until
+ * the line is complete (tx lines end at CR or LF, rx lines at LF), then masked by the rules.
+ *
+ * `flush()` (a quiet time passed, the other direction spoke, a note is written) releases only
+ * what can no longer become sensitive: the start of a line up to the first place where a
+ * rule's keyword starts or could start, where a known secret could start, or — for a line that
+ * may become a bare IMSI/ICCID answer — nothing. However long the pause, a held part stays held.
+ * `end()` says the stream (or a unit of it, e.g. a payload ended by a quiet time) is over:
+ * what is held is masked as a complete line and released.
+ * A line that is still held past `holdMax` bytes is masked whole from the first unsafe place
+ * to its end: never released in clear. With no redactor, bytes pass straight through.
+ */
+export class StreamRedactor {
+  readonly #redactor: Redactor | null;
+  readonly #out: (p: RedactedPiece) => void;
+  readonly #holdMax: number;
+  readonly #state: Record<'tx' | 'rx', DirState> = { tx: fresh(), rx: fresh() };
+  #lastT: number | null = null;
+
+  constructor(redactor: Redactor | null, out: (p: RedactedPiece) => void, opts: { holdMax?: number } = {}) {
+    this.#redactor = redactor;
+    this.#out = out;
+    this.#holdMax = opts.holdMax ?? 4096;
+  }
+
+  get holding(): boolean {
+    return this.#state.tx.heldLen > 0 || this.#state.rx.heldLen > 0;
+  }
+
+  push(dir: 'tx' | 'rx', bytes: Buffer, t: number | null): void {
+    if (bytes.length === 0) return;
+    this.flush(dir === 'tx' ? 'rx' : 'tx'); // keep the order of the two directions as far as it is safe
+    if (!this.#redactor) {
+      this.#emit(dir, Buffer.from(bytes), [], t);
+      return;
+    }
+    const st = this.#state[dir];
+    if (st.heldLen === 0) st.heldT = t;
+    const pieces: Buffer[] = [];
+    const spans: Redaction[] = [];
+    let outLen = 0;
+    let start = 0;
+    // true while the output is bytes[0, start) unchanged
+    let same = true;
+    // next line ends (LF; and CR for the host), each searched again only once passed
+    let lf = bytes.indexOf(0x0a);
+    let cr = dir === 'tx' ? bytes.indexOf(0x0d) : -1;
+    for (;;) {
+      if (lf >= 0 && lf < start) lf = bytes.indexOf(0x0a, start);
+      if (cr >= 0 && cr < start) cr = bytes.indexOf(0x0d, start);
+      const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+      if (i < 0) break;
+      let line = bytes.subarray(start, i + 1);
+      if (st.heldLen > 0) {
+        line = Buffer.concat([...st.held, line]);
+        st.held = [];
+        st.heldLen = 0;
+        same = false;
+      }
+      start = i + 1;
+      const r = this.#complete(st, dir, line, true);
+      if (r.data !== line) same = false;
+      for (const s of r.redact) spans.push({ ...s, at: s.at + outLen });
+      pieces.push(r.data);
+      outLen += r.data.length;
+    }
+    if (start < bytes.length) {
+      st.held.push(Buffer.from(bytes.subarray(start)));
+      st.heldLen += bytes.length - start;
+    }
+    if (pieces.length > 0) this.#emit(dir, same ? Buffer.from(bytes.subarray(0, start)) : Buffer.concat(pieces, outLen), spans, st.heldT ?? t);
+    st.heldT = st.heldLen > 0 ? (start < bytes.length && pieces.length > 0 ? t : st.heldT) : null;
+    if (st.heldLen > this.#holdMax) {
+      this.flush(dir);
+      if (st.heldLen > this.#holdMax) this.#overflow(st, dir);
+    }
+  }
+
+  /**
+   * Release of the held partial lines (both directions when dir is omitted) what can no longer
+   * become sensitive; the rest stays held.
+   */
+  flush(dir?: 'tx' | 'rx'): void {
+    if (!this.#redactor) return;
+    for (const d of dir ? [dir] : (['rx', 'tx'] as const)) {
+      const st = this.#state[d];
+      if (st.heldLen === 0) continue;
+      const held = this.#take(st);
+      if (st.maskRest) {
+        this.#emit(d, held.fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
+        st.heldT = null;
+        continue;
+      }
+      const text = held.toString('latin1');
+      const from = this.#redactor.holdFrom(text, d, st.released.length === 0 && !st.releasedLong);
+      if (from > 0) {
+        const part = held.subarray(0, from);
+        const r = this.#redactor.line(part, d); // known secrets wholly inside it
+        this.#emit(d, r.data === part ? Buffer.from(part) : r.data, r.redact, st.heldT);
+        this.#released(st, text.slice(0, from));
+      }
+      if (from < held.length) {
+        st.held = [Buffer.from(held.subarray(from))];
+        st.heldLen = held.length - from;
+      } else st.heldT = null;
+    }
+  }
+
+  /**
+   * The stream was cut here (stop, close, end of input): release what is held. It is masked as
+   * a complete line, and a part held only because it could still grow into a secret (the
+   * beginning of a known value, digits that may be an IMSI/ICCID) is masked too: it is a piece
+   * of something that was cut, not a whole line.
+   */
+  end(dir?: 'tx' | 'rx'): void {
+    this.#end(dir, true);
+  }
+
+  /** What is held is a whole unit (a payload that a quiet time ended): release it masked by the rules as a complete line. */
+  endUnit(dir: 'tx' | 'rx'): void {
+    this.#end(dir, false);
+  }
+
+  #end(dir: 'tx' | 'rx' | undefined, cut: boolean): void {
+    for (const d of dir ? [dir] : (['rx', 'tx'] as const)) {
+      const st = this.#state[d];
+      if (st.heldLen > 0) {
+        const line = this.#take(st);
+        if (!this.#redactor) this.#emit(d, line, [], st.heldT);
+        else {
+          const from = cut && !st.maskRest ? this.#redactor.holdFrom(line.toString('latin1'), d, st.released.length === 0 && !st.releasedLong) : line.length;
+          const r = this.#complete(st, d, line, false);
+          // a keyword's own rule masks its value even when cut; anything else held is a cut piece
+          if (from < line.length && line[from] !== 0x2b && line[from] !== 0x5e) {
+            let body = line.length;
+            while (body > from && (line[body - 1] === 0x0a || line[body - 1] === 0x0d)) body--;
+            r.data = Buffer.from(r.data).fill(MASK, from, body);
+            r.redact = mergeSpans([...r.redact, { at: from, len: body - from, tag: 'partial' }]);
+          }
+          this.#emit(d, r.data, r.redact, st.heldT);
+        }
+      }
+      st.heldT = null;
+      st.released = '';
+      st.releasedLong = false;
+      st.maskRest = false;
+    }
+  }
+
+  #take(st: DirState): Buffer {
+    const b = st.held.length === 1 ? st.held[0]! : Buffer.concat(st.held, st.heldLen);
+    st.held = [];
+    st.heldLen = 0;
+    return b;
+  }
+
+  #released(st: DirState, text: string): void {
+    if (st.releasedLong) return;
+    if (st.released.length + text.length > this.#holdMax) {
+      st.released = '';
+      st.releasedLong = true;
+    } else st.released += text;
+  }
+
+  /** A line held past the limit: masked whole (terminators aside), and so is the rest of it. */
+  #overflow(st: DirState, dir: 'tx' | 'rx'): void {
+    const held = this.#take(st);
+    this.#emit(dir, Buffer.from(held).fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
+    st.heldT = null;
+    st.maskRest = true;
+    this.#released(st, ' '.repeat(held.length));
+  }
+
+  /**
+   * The held rest of a line, now complete (`ended`: it holds its terminator), masked: by the
+   * rules over the whole line (the part released before included, for rules anchored at the
+   * line start), of which only the rest is returned.
+   */
+  #complete(st: DirState, dir: 'tx' | 'rx', rest: Buffer, ended: boolean): { data: Buffer; redact: Redaction[] } {
+    if (st.maskRest) {
+      let body = rest.length;
+      while (body > 0 && (rest[body - 1] === 0x0a || rest[body - 1] === 0x0d)) body--;
+      if (ended) this.#newLine(st);
+      if (body === 0) return { data: rest, redact: [] };
+      const data = Buffer.from(rest).fill(MASK, 0, body);
+      return { data, redact: [{ at: 0, len: body, tag: 'partial' }] };
+    }
+    const before = st.releasedLong ? '' : st.released;
+    if (ended) this.#newLine(st);
+    if (before.length === 0) return this.#redactor!.line(rest, dir);
+    const whole = Buffer.concat([Buffer.from(before, 'latin1'), rest]);
+    const r = this.#redactor!.line(whole, dir);
+    if (r.redact.length === 0) return { data: rest, redact: [] };
+    const redact: Redaction[] = [];
+    for (const s of r.redact) {
+      const at = Math.max(s.at, before.length);
+      const end = s.at + s.len;
+      if (end > at) redact.push({ ...s, at: at - before.length, len: end - at });
+    }
+    return { data: r.data.subarray(before.length), redact };
+  }
+
+  #newLine(st: DirState): void {
+    st.released = '';
+    st.releasedLong = false;
+    st.maskRest = false;
+  }
+
+  #emit(dir: 'tx' | 'rx', data: Buffer, redact: Redaction[], t: number | null): void {
+    if (t !== null) {
+      if (this.#lastT !== null && t < this.#lastT) t = this.#lastT;
+      this.#lastT = t;
+    }
+    this.#out({ dir, data, redact, t });
+  }
+}
+
+function fresh(): DirState {
+  return { held: [], heldLen: 0, heldT: null, released: '', releasedLong: false, maskRest: false };
+}
