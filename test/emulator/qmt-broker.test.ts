@@ -2,7 +2,7 @@ import type { Packet } from 'mqtt-packet';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingMessage } from '../../src/emulator/options.js';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
-import { checker, unique, type Checker } from './broker-helpers.js';
+import { ManualClock, checker, unique, type Checker } from './broker-helpers.js';
 import { waitFor } from './harness.js';
 import { qmtRig, type QmtRig } from './qmt-harness.js';
 
@@ -250,6 +250,45 @@ describe.skipIf(missing !== null)('QMT emulator against a real mosquitto', () =>
       expect(await pubPrompt(r, 0, 0, 0, topic, 'second')).toBe('+QMTPUB: 0,0,0');
       const first = await c.next((m) => m.topic === topic);
       expect(first.payload.toString()).toBe('second');
+    });
+  });
+
+  describe('faults and the packet timer', () => {
+    it('resends an unacknowledged SUBSCRIBE every pkt_timeout (notice on: +QMTSUB: 0,1,1,<n>) and gives up with result 2', async () => {
+      const clock = new ManualClock();
+      r = qmtRig({ echo: false, clock, faults: { brokerSilence: ['suback'] } });
+      await r.cmd('AT+QMTCFG="timeout",0,5,2,1');
+      expect(await openConn(r, broker, 0, unique('q-silent'))).toBe('+QMTCONN: 0,0,0');
+      const from = r.mark();
+      const ignored = (): Promise<unknown> => waitFor(r!.emulator, 'fault', (kind) => kind === 'silence');
+      let silenced = ignored();
+      await r.cmd('AT+QMTSUB=0,1,"q/silent",1');
+      for (const n of [1, 2]) {
+        await silenced; // the broker's SUBACK came and was ignored: the timer runs
+        silenced = ignored();
+        clock.advance(5000);
+        await r.until(`\r\n+QMTSUB: 0,1,1,${n}\r\n`, { from });
+      }
+      await silenced;
+      clock.advance(5000);
+      const out = await r.until('\r\n+QMTSUB: 0,1,2\r\n', { from });
+      expect(out.match(/\+QMTSUB: [^\r]*/g)).toEqual(['+QMTSUB: 0,1,1,1', '+QMTSUB: 0,1,1,2', '+QMTSUB: 0,1,2']);
+    });
+
+    it('drops the URCs a drop-urc fault names: the publish reaches the broker, +QMTPUB never comes', async () => {
+      r = qmtRig({ echo: false, faults: { dropUrc: { prefixes: ['+QMTPUB'] } } });
+      const topic = unique('q-dropurc');
+      const c = await watch(topic);
+      expect(await openConn(r, broker, 0, unique('q-dropurc-dev'))).toBe('+QMTCONN: 0,0,0');
+      const dropped = waitFor(r.emulator, 'urc', (text, d) => d && text.startsWith('+QMTPUB:'));
+      const from = r.mark();
+      r.write(`AT+QMTPUB=0,1,1,0,"${topic}",2\r`);
+      await r.until('\r\n> ', { from });
+      r.write('42');
+      const [text] = await dropped;
+      expect(text).toBe('+QMTPUB: 0,1,0');
+      expect((await c.next((m) => m.topic === topic)).payload.toString()).toBe('42');
+      expect(r.text().slice(from)).not.toContain('+QMTPUB:');
     });
   });
 
