@@ -54,7 +54,7 @@ export type { TranscriptHeader, TranscriptEntry, TranscriptKind } from './transc
 export { TranscriptWriter, makeHeader, type TranscriptSink } from './transcript/writer.js';
 export { TranscriptReader, parseTranscript } from './transcript/reader.js';
 export { importTextLog } from './transcript/import.js';
-export { createRedactor, redactText, type Redactor } from './transcript/redact.js';
+export { createRedactor, redactText, type Redactor } from './redact/redact.js';
 export { SessionDecoder, type DecoderOptions } from './transcript/decode.js';
 export { openSessionInput, type SessionInput } from './transcript/input.js';
 
