@@ -1,19 +1,22 @@
 import type { LineGrammar } from './at/types.js';
 import { commandForm, commandName, generalProfile } from './at/profiles.js';
 import type { CommandProfile } from './at/types.js';
-import { ecmtProfiles } from './dialects/ecmt/at-profiles.js';
 import { isKnownFrameStart, parseLine } from './urc/index.js';
-import { parseRecvHeader, recvBlockEvent } from './dialects/ecmt/urc.js';
+import { dialects as registered } from './dialects/index.js';
+import type { Dialect } from './dialects/types.js';
 
 /**
- * The composition root of the dialects: how lines read, where a raw +ECMTRECV payload ends,
- * and how each command is answered. A new dialect (QMT, OneMO) adds its profiles, URC parsers
- * and raw-block rule here, without touching framing/ or at/.
+ * The composition root of the dialects: how lines read, where a raw message payload ends, and
+ * how each command is answered, from the registered dialects (src/dialects/). A new dialect
+ * registers there; framing/ and at/ are not touched.
+ *
+ * `dialects`: the dialects to compose (default: every registered one, so `auto` reads any of
+ * them; `--dialect <name>` may narrow it).
  */
-export function createGrammar(): LineGrammar {
+export function createGrammar(dialects: readonly Dialect[] = registered): LineGrammar {
   // dialect profiles by command name; general profiles cached by name and form
   const byName = new Map<string, CommandProfile[]>();
-  for (const p of ecmtProfiles()) {
+  for (const p of dialects.flatMap((d) => d.atProfiles())) {
     const key = p.command ?? '';
     byName.set(key, [...(byName.get(key) ?? []), p]);
   }
@@ -42,23 +45,37 @@ export function createGrammar(): LineGrammar {
     }
     return lastProfile;
   };
+  // the raw-block rules of the dialects whose messages span lines; the header tells which one
+  const rules = dialects.flatMap((d) => (d.framing.rule ? [d.framing.rule] : []));
+  const ruleOf = (text: string) => rules.find((r) => r.headerLength(text) >= 0) ?? null;
   return {
     parseLine,
-    rawBlock: {
-      headerLength(text) {
-        const h = parseRecvHeader(text);
-        return h ? h.headerLength : -1;
-      },
-      isFrameStart: isKnownFrameStart,
-      toEvent: recvBlockEvent,
-    },
+    rawBlock:
+      rules.length === 0
+        ? null
+        : rules.length === 1
+          ? { headerLength: (t) => rules[0]!.headerLength(t), isFrameStart: isKnownFrameStart, toEvent: rules[0]!.toEvent }
+          : {
+              headerLength(text) {
+                for (const r of rules) {
+                  const h = r.headerLength(text);
+                  if (h >= 0) return h;
+                }
+                return -1;
+              },
+              isFrameStart: isKnownFrameStart,
+              toEvent(header, payload, endedBy, truncated) {
+                const r = ruleOf(header.toString('latin1')) ?? rules[0]!;
+                return r.toEvent(header, payload, endedBy, truncated);
+              },
+            },
     profileFor,
   };
 }
 
 let shared: LineGrammar | null = null;
 
-/** The default grammar (ECMT + 3GPP + Eigencomm), created once. */
+/** The default grammar (every registered dialect + 3GPP + Eigencomm), created once. */
 export function defaultGrammar(): LineGrammar {
   shared ??= createGrammar();
   return shared;

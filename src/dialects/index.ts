@@ -6,7 +6,7 @@
  * name to `DialectName` in ./types.ts and its description to `DIALECTS` below. Nothing else in
  * the core names it.
  */
-import type { Dialect, DialectChoice, DialectName, MqttResult, UnsolicitedSignal } from './types.js';
+import type { CommandSpec, Dialect, DialectChoice, DialectName, MqttResult, UnsolicitedSignal } from './types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { ecmt } from './ecmt/dialect.js';
 import { qmt } from './qmt/dialect.js';
@@ -139,4 +139,37 @@ export function unsolicitedOf(ev: ModemEvent): UnsolicitedSignal | null {
     if (r) return r;
   }
   return null;
+}
+
+/** A command's spec in whichever registered dialect has it (`+ECMTCONN`, upper case, without `AT`), or null. */
+export function commandSpec(name: string): { dialect: Dialect; spec: CommandSpec } | null {
+  for (const d of DIALECTS) {
+    const spec = d.commands.find((c) => c.name === name);
+    if (spec) return { dialect: d, spec };
+  }
+  return null;
+}
+
+/**
+ * The ids a two-phase command names, to tell its result URC from another client's or message's:
+ * the parameters its `result.correlate` lists, read from the set-command arguments (`args`, the
+ * text after `=`). A value that is not a plain number is null (then any value matches).
+ */
+export function correlationIds(spec: CommandSpec, args: string): { connectId: number | null; msgId: number | null } {
+  const parts = args.split(',');
+  const num = (s: string | undefined): number | null => (s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : null);
+  const at = (field: 'connectId' | 'msgId'): number | null => {
+    if (!spec.result?.correlate.includes(field)) return null;
+    const i = spec.params.findIndex((p) => p.name === field);
+    return i < 0 ? null : num(parts[i]);
+  };
+  return { connectId: at('connectId'), msgId: at('msgId') };
+}
+
+/** Does a result URC answer this command (same operation, same client, same msgID where named)? */
+export function answers(spec: CommandSpec, ids: { connectId: number | null; msgId: number | null }, r: MqttResult): boolean {
+  if (r.op !== spec.op) return false;
+  if (ids.connectId !== null && r.connectId !== ids.connectId) return false;
+  if (ids.msgId !== null && r.msgId !== null && r.msgId !== ids.msgId) return false;
+  return true;
 }

@@ -216,6 +216,11 @@ export interface MqttResult {
   retCode: number | null;
   /** what the URC says, in both languages, naming the fields it rests on */
   meaning: Text;
+  /**
+   * Another result URC for the same command may still follow (ECMT: `+ECMTCONN: 0,2,2`, a failed
+   * send, then `+ECMTCONN: 0,0,0` after an internal reconnect). Optional: absent means no.
+   */
+  mayFollow?: boolean;
 }
 
 /** Something the module did on its own, normalised. */
@@ -262,6 +267,12 @@ export interface PayloadFraming {
     payloadLength?(header: string): number | null;
     toEvent(header: Buffer, payload: Buffer, endedBy: PayloadEnd, truncated: boolean): ModemEvent;
   }) | null;
+  /**
+   * Read a message URC from one line without the framer (`parseLine`): `text` the line, `from`
+   * where its prefix starts (after leading NULs and spaces). The payload is what the line holds
+   * (boundary inferred, `endedBy: 'line'`); null when the line is not of the message's shape.
+   */
+  fromLine(text: string, from: number): ModemEvent | null;
 }
 
 /** Limits and quirks of one firmware build / module model. */

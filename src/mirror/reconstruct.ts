@@ -1,6 +1,8 @@
 import type { TimelineItem } from '../at/types.js';
-import type { EventOf, ModemEvent } from '../urc/types.js';
-import { parseCommandLine, splitArgs, intOf, type Param } from '../at/command-line.js';
+import type { ModemEvent } from '../urc/types.js';
+import { parseCommandLine } from '../at/command-line.js';
+import { commandSpec, defaultDialect, dialects, resultOf, unsolicitedOf } from '../dialects/index.js';
+import type { Dialect, MqttCommand, MqttOp } from '../dialects/types.js';
 import { TypedEmitter } from '../util/emitter.js';
 import { text, type Text } from '../util/i18n.js';
 
@@ -12,7 +14,8 @@ import { text, type Text } from '../util/i18n.js';
  * Tolerant of missing parts: a log that starts mid-session says so and carries on.
  */
 
-export type StepKind = 'config' | 'open' | 'connect' | 'subscribe' | 'unsubscribe' | 'publish' | 'disconnect' | 'close';
+/** The step names: the dialects' MQTT operations (dialects/types.ts), whatever a dialect calls its commands. */
+export type StepKind = MqttOp;
 
 interface StepBase {
   /** order of the step in the session, from 0 */
@@ -25,7 +28,7 @@ interface StepBase {
   immediate: 'ok' | string | null;
   /** the URC that decided the step, null while waiting (or when none came) */
   urc: ModemEvent | null;
-  /** more URCs of the same step (the first of two +ECMTCONN) */
+  /** more URCs of the same step (the first of two connect results, ECMT's `+ECMTCONN: 0,2,2` then `0,0,0`) */
   extraUrcs: ModemEvent[];
 }
 
@@ -56,21 +59,11 @@ export type ReconstructorEvents = {
   event: [e: SessionEvent];
 };
 
-const URC_FOR: Partial<Record<ModemEvent['type'], StepKind>> = {
-  'ecmt-open': 'open',
-  'ecmt-conn': 'connect',
-  'ecmt-sub': 'subscribe',
-  'ecmt-uns': 'unsubscribe',
-  'ecmt-pub': 'publish',
-  'ecmt-disc': 'disconnect',
-  'ecmt-close': 'close',
-};
-
-const utf8 = (latin1: string): string => Buffer.from(latin1, 'latin1').toString('utf8');
-const q = (n: number | null): 0 | 1 | 2 => (n === 1 || n === 2 ? n : 0);
-
-/** Masked values as a recording writes them (only asterisks). */
-const isMasked = (v: string | undefined): boolean => v !== undefined && v.length > 0 && /^\*+$/.test(v);
+/** `AT+<open>/AT+<connect>` of a dialect, for the mid-session note. */
+function sessionStart(d: Dialect): string {
+  const name = (op: MqttOp): string => `AT${d.commands.find((c) => c.op === op)?.name ?? op}`;
+  return `${name('open')}/${name('connect')}`;
+}
 
 export class SessionReconstructor extends TypedEmitter<ReconstructorEvents> {
   readonly steps: ReconStep[] = [];
@@ -82,6 +75,13 @@ export class SessionReconstructor extends TypedEmitter<ReconstructorEvents> {
   #sawSessionStart = false;
   #notedMidSession = false;
   #connectGrace: ReconStep | null = null;
+  /** the dialect of the last MQTT command seen (the default one until then) */
+  #dialect: Dialect = defaultDialect();
+
+  /** The dialect the session speaks: the one of the last MQTT command seen (the default one until then). */
+  get dialect(): Dialect {
+    return this.#dialect;
+  }
 
   /** Feed one item of the timeline (in order). */
   push(item: TimelineItem): void {
@@ -114,7 +114,8 @@ export class SessionReconstructor extends TypedEmitter<ReconstructorEvents> {
       else if (!this.#sawSessionStart && !this.#notedMidSession) {
         this.#notedMidSession = true;
         this.#sawSessionStart = true;
-        this.emit('event', { kind: 'note', t: s.t, text: text('the log starts mid-session: no AT+ECMTOPEN/AT+ECMTCONN seen before this step; mirroring from here', '日志从会话中途开始：此步之前没有 AT+ECMTOPEN/AT+ECMTCONN；从这里开始镜像') });
+        const start = sessionStart(this.#dialect);
+        this.emit('event', { kind: 'note', t: s.t, text: text(`the log starts mid-session: no ${start} seen before this step; mirroring from here`, `日志从会话中途开始：此步之前没有 ${start}；从这里开始镜像`) });
       }
     }
     if (s.kind !== 'config') this.#waiting.push(s);
@@ -126,54 +127,15 @@ export class SessionReconstructor extends TypedEmitter<ReconstructorEvents> {
     const parsed = parseCommandLine(latin);
     if (parsed.kind !== 'command') return;
     const c = parsed.command;
-    if (!c.name.startsWith('+ECMT') || c.form !== 'set') return;
+    if (c.form !== 'set') return;
+    // the dialect whose table has the command reads it (the one table of command ↔ step)
+    const found = commandSpec(c.name);
+    if (!found) return;
+    const m = found.dialect.readCommand(c.name, c.args);
+    if (!m) return;
+    this.#dialect = found.dialect;
     const base = { id: this.#nextId++, t, command: line, immediate: null, urc: null, extraUrcs: [] as ModemEvent[] };
-    const p = splitArgs(c.args, c.name === '+ECMTPUB' ? 5 : -1) ?? [];
-    const str = (i: number): string | undefined => (p[i] && !p[i]!.empty ? utf8(p[i]!.text) : p[i] ? '' : undefined);
-    switch (c.name) {
-      case '+ECMTCFG': {
-        const type = (p[0]?.text ?? '').toLowerCase();
-        this.#begin({ ...base, kind: 'config', cfgType: type, values: p.slice(1).map((x: Param) => utf8(x.text)) });
-        return;
-      }
-      case '+ECMTOPEN':
-        this.#begin({ ...base, kind: 'open', host: str(1) ?? '', port: intOf(p[2]) ?? 1883 });
-        return;
-      case '+ECMTCONN': {
-        const clientId = str(1);
-        const username = str(2);
-        const password = str(3);
-        this.#begin({ ...base, kind: 'connect', clientId, username, password, masked: isMasked(username) || isMasked(password) });
-        return;
-      }
-      case '+ECMTSUB':
-        this.#begin({ ...base, kind: 'subscribe', msgId: intOf(p[1]) ?? 0, topic: str(2) ?? '', qos: q(intOf(p[3])) });
-        return;
-      case '+ECMTUNS':
-        this.#begin({ ...base, kind: 'unsubscribe', msgId: intOf(p[1]) ?? 0, topic: str(2) ?? '' });
-        return;
-      case '+ECMTPUB': {
-        const raw = p[5];
-        let payload: Buffer | null = null;
-        if (raw && !raw.empty) {
-          let t2 = raw.text;
-          // the module strips a leading quote and a trailing one (ecmt.md §2.3)
-          if (t2.startsWith('"')) t2 = t2.endsWith('"') && t2.length >= 2 ? t2.slice(1, -1) : t2.slice(1);
-          payload = Buffer.from(t2, 'latin1');
-        }
-        const retainField = intOf(p[3]) ?? 0;
-        this.#begin({ ...base, kind: 'publish', msgId: intOf(p[1]) ?? 0, qos: q(intOf(p[2])), retain: retainField % 10 === 1, topic: str(4) ?? '', payload, mode: payload ? 'inline' : 'prompt' });
-        return;
-      }
-      case '+ECMTDISC':
-        this.#begin({ ...base, kind: 'disconnect' });
-        return;
-      case '+ECMTCLOSE':
-        this.#begin({ ...base, kind: 'close' });
-        return;
-      default:
-        return;
-    }
+    this.#begin(toStep(m, base));
   }
 
   #data(payload: Buffer, end: 'ctrl-z' | 'esc' | 'none', _t: number | null): void {
@@ -197,53 +159,95 @@ export class SessionReconstructor extends TypedEmitter<ReconstructorEvents> {
   }
 
   #urc(ev: ModemEvent, t: number | null): void {
-    switch (ev.type) {
-      case 'ecmt-recv':
-        if (!this.#sawSessionStart && !this.#notedMidSession) {
-          this.#notedMidSession = true;
-          this.#sawSessionStart = true;
-          this.emit('event', { kind: 'note', t, text: text('the log starts mid-session: a message arrives before any AT+ECMTOPEN/AT+ECMTCONN; mirroring from here', '日志从会话中途开始：在任何 AT+ECMTOPEN/AT+ECMTCONN 之前就收到消息；从这里开始镜像') });
-        }
-        this.emit('event', { kind: 'message', t, topic: ev.topic, payload: ev.payload, msgId: ev.msgId, boundary: ev.boundary });
-        return;
-      case 'ecmt-stat':
-        this.emit('event', { kind: 'link-lost', t, errCode: ev.errCode });
-        return;
-      case 'boot':
-        for (const w of this.#waiting) this.emit('update', w, 'urc');
-        this.#waiting = [];
-        this.emit('event', { kind: 'reboot', t, banner: ev.raw });
-        return;
-      default:
-        break;
+    if (ev.type === 'boot') {
+      for (const w of this.#waiting) this.emit('update', w, 'urc');
+      this.#waiting = [];
+      this.emit('event', { kind: 'reboot', t, banner: ev.raw });
+      return;
     }
-    const kind = URC_FOR[ev.type];
-    if (!kind) return;
-    const msgId = 'msgId' in ev ? (ev.msgId as number) : null;
-    const w = this.#waiting.find((s) => s.kind === kind && (msgId === null || !('msgId' in s) || s.msgId === msgId));
+    const u = unsolicitedOf(ev);
+    if (u?.kind === 'message') {
+      if (!this.#sawSessionStart && !this.#notedMidSession) {
+        this.#notedMidSession = true;
+        this.#sawSessionStart = true;
+        const start = sessionStart(dialectOf(ev) ?? this.#dialect);
+        this.emit('event', { kind: 'note', t, text: text(`the log starts mid-session: a message arrives before any ${start}; mirroring from here`, `日志从会话中途开始：在任何 ${start} 之前就收到消息；从这里开始镜像`) });
+      }
+      this.emit('event', { kind: 'message', t, topic: u.topic, payload: u.payload, msgId: u.msgId, boundary: u.boundary });
+      return;
+    }
+    if (u?.kind === 'link-lost') {
+      this.emit('event', { kind: 'link-lost', t, errCode: u.errCode });
+      return;
+    }
+    if (u?.kind === 'ended') {
+      this.emit('event', { kind: 'ended', t });
+      return;
+    }
+    const r = resultOf(ev);
+    if (!r) return;
+    const w = this.#waiting.find((s) => s.kind === r.op && (r.msgId === null || !('msgId' in s) || s.msgId === r.msgId));
     if (w) {
       w.urc = ev;
       this.#waiting = this.#waiting.filter((x) => x !== w);
-      if (ev.type === 'ecmt-conn' && ev.result === 2) this.#connectGrace = w; // a second +ECMTCONN may follow (EC626)
+      if (r.mayFollow) this.#connectGrace = w; // a second result may follow (ECMT on EC626: +ECMTCONN: 0,2,2 then 0,0,0)
       this.emit('update', w, 'urc');
       return;
     }
-    if (ev.type === 'ecmt-conn') {
+    if (r.op === 'connect') {
       const g = this.#connectGrace;
-      if (g && g.urc?.type === 'ecmt-conn' && g.urc.result === 2) {
-        g.extraUrcs.push(g.urc);
+      const prev = g?.urc ? resultOf(g.urc) : null;
+      if (g && prev?.op === 'connect' && prev.mayFollow) {
+        g.extraUrcs.push(g.urc!);
         g.urc = ev;
         this.#connectGrace = null;
         this.emit('update', g, 'urc');
         return;
       }
-      const e = ev as EventOf<'ecmt-conn'>;
-      this.emit('event', { kind: 'reconnected', t, ok: e.result === 0 && (e.retCode ?? 0) === 0, result: e.result, retCode: e.retCode });
+      // no connect pending: the module reconnected by itself (a dialect with auto-reconnect)
+      if ((dialectOf(ev) ?? this.#dialect).autoReconnect) this.emit('event', { kind: 'reconnected', t, ok: r.ok, result: r.result, retCode: r.retCode });
       return;
     }
-    if (ev.type === 'ecmt-disc') {
+    // a disconnect result nobody asked for: the session ended and will not be re-established
+    if (r.op === 'disconnect') {
       this.emit('event', { kind: 'ended', t });
       return;
+    }
+  }
+}
+
+/** The dialect whose result or message this event is (by the first one that reads it). */
+function dialectOf(ev: ModemEvent): Dialect | null {
+  return dialects.find((d) => d.resultOf(ev) !== null || d.unsolicitedOf(ev) !== null) ?? null;
+}
+
+/** Masked values as a recording writes them (only asterisks). */
+const isMasked = (v: string | undefined): boolean => v !== undefined && v.length > 0 && /^\*+$/.test(v);
+
+type StepBaseFields = Pick<StepBase, 'id' | 't' | 'command' | 'immediate' | 'urc' | 'extraUrcs'>;
+
+/** A command's MQTT meaning (from its dialect) as a step of the session. */
+function toStep(m: MqttCommand, base: StepBaseFields): ReconStep {
+  switch (m.op) {
+    case 'config':
+      return { ...base, kind: 'config', cfgType: m.key, values: m.values };
+    case 'open':
+      return { ...base, kind: 'open', host: m.host, port: m.port };
+    case 'connect':
+      return { ...base, kind: 'connect', clientId: m.clientId, username: m.username, password: m.password, masked: isMasked(m.username) || isMasked(m.password) };
+    case 'subscribe':
+      return { ...base, kind: 'subscribe', msgId: m.msgId, topic: m.topic, qos: m.qos };
+    case 'unsubscribe':
+      return { ...base, kind: 'unsubscribe', msgId: m.msgId, topic: m.topic };
+    case 'publish':
+      return { ...base, kind: 'publish', msgId: m.msgId, qos: m.qos, retain: m.retain, topic: m.topic, payload: m.payload, mode: m.mode };
+    case 'disconnect':
+      return { ...base, kind: 'disconnect' };
+    case 'close':
+      return { ...base, kind: 'close' };
+    default: {
+      const never: never = m;
+      return never;
     }
   }
 }

@@ -1,12 +1,13 @@
 import type { TimelineItem } from '../at/types.js';
 import type { EventOf } from '../urc/types.js';
 import { explain } from '../urc/codes.js';
+import { resultOf } from '../dialects/index.js';
 import { TypedEmitter } from '../util/emitter.js';
 import { text, type Text } from '../util/i18n.js';
 import { firmwareProfile, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import { lintConnect } from '../dialects/ecmt/lint.js';
 import { DirectSession, type DirectMessage, type DirectStep } from './direct.js';
-import { SessionReconstructor, type ReconStep, type SessionEvent } from './reconstruct.js';
+import { SessionReconstructor, type ReconStep, type SessionEvent, type StepKind } from './reconstruct.js';
 import type { Cause, CompareStep, SideOutcome, Verdict } from './report.js';
 import { explainComparison, publishPacketSize } from './verdict.js';
 
@@ -51,7 +52,7 @@ export type MirrorEvent =
   | { type: 'note'; text: Text; t: number | null };
 
 export interface MirrorOptions {
-  /** the broker to use; default the host and port of the AT+ECMTOPEN seen on the wire */
+  /** the broker to use; default the host and port of the open command (AT+ECMTOPEN…) seen on the wire */
   broker?: { host: string; port: number; tls: boolean; ca?: string | Buffer; insecure?: boolean };
   /** values to use where the wire shows masked ones (a redacted transcript), or to override */
   credentials?: { clientId?: string; username?: string; password?: string };
@@ -206,7 +207,8 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
   async #ensureShadow(t: number | null): Promise<DirectSession | null> {
     if (this.#shadow?.connected) return this.#shadow;
     if (!this.#broker) {
-      this.#note(text('no broker known (no AT+ECMTOPEN seen and no --broker given): the shadow cannot follow', '不知道服务器（没有看到 AT+ECMTOPEN，也没有给 --broker）：影子客户端无法跟随'), t);
+      const open = `AT${this.#name('open')}`;
+      this.#note(text(`no broker known (no ${open} seen and no --broker given): the shadow cannot follow`, `不知道服务器（没有看到 ${open}，也没有给 --broker）：影子客户端无法跟随`), t);
       return null;
     }
     const base = this.#creds?.clientId ?? this.#o.credentials?.clientId ?? 'cat1';
@@ -330,29 +332,65 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
     }
   }
 
+  /** The session dialect's command for an MQTT step (`+ECMTOPEN`). */
+  #name(op: StepKind): string {
+    return this.recon.dialect.commands.find((c) => c.op === op)?.name ?? op;
+  }
+
+  /** The session dialect's result URC for an MQTT step (`+ECMTDISC`). */
+  #resultName(op: StepKind): string {
+    return this.recon.dialect.commands.find((c) => c.op === op)?.result?.prefix ?? op;
+  }
+
+  /** The session dialect's URC of a role (`+ECMTSTAT` for link-lost, `+ECMTRECV` for message). */
+  #urcName(role: 'link-lost' | 'message'): string {
+    return this.recon.dialect.urcs.find((u) => u.role === role)?.prefix ?? role;
+  }
+
   #config(s: Extract<ReconStep, { kind: 'config' }>): void {
+    // the dialect's config table says which MQTT option a key sets; values[k] is its params[k]
+    const spec = this.recon.dialect.configs.find((c) => c.key === s.cfgType);
+    if (!spec) return;
     const v = s.values;
+    const at = (name: string, fallback: number): number => {
+      const k = spec.params.findIndex((p) => p.name === name);
+      return k < 0 ? fallback : k;
+    };
     const n = (i: number): number => Number(v[i] ?? NaN);
-    switch (s.cfgType) {
+    switch (spec.mqtt) {
       case 'version':
         if (n(1) === 3 || n(1) === 4) this.#settings.protocolLevel = n(1) as 3 | 4;
         return;
       case 'keepalive':
         if (Number.isInteger(n(1))) this.#settings.keepalive = n(1);
         return;
-      case 'session':
+      case 'clean':
         if (n(1) === 0 || n(1) === 1) this.#settings.clean = n(1) === 1;
         return;
-      case 'will':
-        this.#settings.will = n(1) === 1 && v[4] !== undefined ? { topic: v[4], payload: v[5] ?? '', qos: (n(2) === 1 || n(2) === 2 ? n(2) : 0) as 0 | 1 | 2, retain: n(3) === 1 } : undefined;
+      case 'will': {
+        const flag = n(at('flag', 1));
+        const qos = n(at('qos', 2));
+        const topic = v[at('topic', 4)];
+        this.#settings.will = flag === 1 && topic !== undefined ? { topic, payload: v[at('message', 5)] ?? '', qos: (qos === 1 || qos === 2 ? qos : 0) as 0 | 1 | 2, retain: n(at('retain', 3)) === 1 } : undefined;
         return;
-      default:
+      }
+      case 'tls':
+      case 'aliauth':
+      case 'timeout':
+      case 'none':
         return;
+      default: {
+        const never: never = spec.mqtt;
+        return never;
+      }
     }
   }
 
   #onUpdate(s: ReconStep): void {
-    if (s.kind === 'connect') this.#moduleUp = s.urc?.type === 'ecmt-conn' && s.urc.result === 0 && (s.urc.retCode ?? 0) === 0;
+    if (s.kind === 'connect') {
+      const r = s.urc ? resultOf(s.urc) : null;
+      this.#moduleUp = r?.op === 'connect' && r.ok;
+    }
     if (s.kind === 'publish' && s.immediate === 'ok' && !this.#published.has(s.id) && s.payload) {
       this.#published.add(s.id);
       const payload = s.payload;
@@ -397,20 +435,17 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
     const u = s.urc;
     if (!u) return null;
     const x = explain(u) ?? text(u.raw, u.raw);
-    switch (u.type) {
-      case 'ecmt-conn':
-        if (u.result === 2) return null; // wait for a possible second +ECMTCONN (EC626)
-        return { ok: u.result === 0 && (u.retCode ?? 0) === 0, code: u.result === 0 ? u.retCode : `result ${u.result}`, detail: x, latencyMs: null };
-      case 'ecmt-sub':
-        return { ok: u.result === 0 && u.value !== 0x80, code: u.value, detail: x, latencyMs: null };
-      case 'ecmt-open':
-      case 'ecmt-uns':
-      case 'ecmt-pub':
-      case 'ecmt-disc':
-      case 'ecmt-close':
-        return { ok: u.result === 0, code: u.result, detail: x, latencyMs: null };
+    // the dialect reads its result URC (ok, codes); a second result may follow: wait for it (ECMT on EC626)
+    const r = resultOf(u);
+    if (!r) return { ok: false, code: null, detail: x, latencyMs: null };
+    if (r.mayFollow) return null;
+    switch (r.op) {
+      case 'connect':
+        return { ok: r.ok, code: r.result === 0 ? r.retCode : `result ${r.result}`, detail: x, latencyMs: null };
+      case 'subscribe':
+        return { ok: r.ok, code: r.retCode, detail: x, latencyMs: null };
       default:
-        return { ok: false, code: null, detail: x, latencyMs: null };
+        return { ok: r.ok, code: r.result, detail: x, latencyMs: null };
     }
   }
 
@@ -418,7 +453,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
     if (this.#compared.has(s.id) || s.kind === 'config') return;
     let m = this.#moduleSide(s);
     if (!m && final) {
-      if (s.kind === 'connect' && s.urc?.type === 'ecmt-conn') {
+      if (s.kind === 'connect' && s.urc && resultOf(s.urc)?.op === 'connect') {
         const u = s.urc;
         m = { ok: false, code: 'not-sent', detail: explain(u) ?? text(u.raw, u.raw), latencyMs: null };
       } else m = { ok: false, code: 'no-urc', detail: text('no result seen', '没有看到结果'), latencyMs: null };
@@ -477,7 +512,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
         this.#moduleUp = false;
         // after a refused CONNECT the module's own retry cycle prints +ECMTSTAT: not a link of its own to compare
         if (wasUp && this.#shadow?.connected) {
-          this.#diverge('link-lost-module-only', null, e.t, [text('+ECMTSTAT on the module while the shadow\'s connection stayed up', '模组出现 +ECMTSTAT，而影子客户端的连接一直正常')], {
+          this.#diverge('link-lost-module-only', null, e.t, [text(`${this.#urcName('link-lost')} on the module while the shadow's connection stayed up`, `模组出现 ${this.#urcName('link-lost')}，而影子客户端的连接一直正常`)], {
             id: 'network-module',
             confidence: 0.6,
             text: text("the module's link dropped while the host's stayed up: the module's network (coverage, a carrier NAT timeout shorter than the keep-alive), not the broker", '模组链路断开而主机链路正常：问题在模组的网络（覆盖、运营商 NAT 超时短于保活时间），不在服务器'),
@@ -492,7 +527,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
         return;
       case 'ended':
         this.#moduleUp = false;
-        this.#note(text('the module ended the session (+ECMTDISC without a command): it will not come back', '模组结束了会话（没有命令的 +ECMTDISC）：不会再恢复'), e.t);
+        this.#note(text(`the module ended the session (${this.#resultName('disconnect')} without a command): it will not come back`, `模组结束了会话（没有命令的 ${this.#resultName('disconnect')}）：不会再恢复`), e.t);
         return;
       case 'reboot':
         this.#moduleUp = false;
@@ -546,7 +581,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
       s.matched = true;
       const size = publishPacketSize(s.topic, s.payload.length, 1);
       const rx = this.profile.limits.rxBuffer;
-      this.#diverge('message-missing-on-module', null, null, [text(`the broker delivered ${s.payload.length} bytes on ${s.topic} (the shadow got them); the module printed no +ECMTRECV for them`, `服务器在 ${s.topic} 上投递了 ${s.payload.length} 字节（影子收到了）；模组没有对应的 +ECMTRECV`)], size > rx
+      this.#diverge('message-missing-on-module', null, null, [text(`the broker delivered ${s.payload.length} bytes on ${s.topic} (the shadow got them); the module printed no ${this.#urcName('message')} for them`, `服务器在 ${s.topic} 上投递了 ${s.payload.length} 字节（影子收到了）；模组没有对应的 ${this.#urcName('message')}`)], size > rx
         ? { id: 'payload-rx-buffer', confidence: 0.9, text: text(`the PUBLISH (${size} bytes) is larger than the module's receive buffer (${rx}): dropped silently`, `PUBLISH（${size} 字节）超过模组接收缓冲区（${rx}）：被静默丢弃`), evidence: [] }
         : { id: 'loss-on-module', confidence: 0.8, text: text('loss on the module: the broker delivered it, the module printed nothing', '模组丢失：服务器已投递，模组没有输出'), evidence: [] });
     }

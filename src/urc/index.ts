@@ -12,7 +12,8 @@
  */
 import type { ModemEvent } from './types.js';
 import { isBootBanner } from './boot.js';
-import { ECMT_PREFIXES, RECV_PREFIX, parseEcmt, recvFromLine } from '../dialects/ecmt/urc.js';
+import { dialects } from '../dialects/index.js';
+import type { Dialect } from '../dialects/types.js';
 import { parseEcdns, parseEcping } from './eigencomm.js';
 import { isSpace, prefixColon, restStart } from './fields.js';
 import { cmeError, cmsError } from './final.js';
@@ -65,7 +66,6 @@ const HANDLERS: ReadonlyMap<string, Handler> = (() => {
   const m = new Map<string, Handler>();
   m.set('+CME ERROR', (_p, rest, raw) => cmeError(rest, raw));
   m.set('+CMS ERROR', (_p, rest, raw) => cmsError(rest, raw));
-  for (const p of ECMT_PREFIXES) if (p !== '+ECMTRECV') m.set(p, parseEcmt);
   for (const p of ['+CEREG', '+CREG', '+CGREG']) m.set(p, parseReg);
   for (const p of ['+CGATT', '+CGPADDR', '+CGEV', '+CGCONTRDP']) m.set(p, parsePacket);
   for (const p of ['+CSQ', '+CESQ', '+CFUN']) m.set(p, parseSignal);
@@ -76,10 +76,45 @@ const HANDLERS: ReadonlyMap<string, Handler> = (() => {
 })();
 
 /**
- * Prefixes (exact case, without the colon) the module itself starts a frame with. The whole
- * `+ECMT…` family counts as well (see isKnownFrameStart).
+ * The registered dialects' URC parsers, by prefix (upper case, no colon), and their message
+ * prefixes. Built on first use from the registry (dialects/index.ts imports this module through
+ * the dialects' parsers, so it is read lazily), and again when a dialect is registered.
  */
-export const FRAME_PREFIXES: ReadonlySet<string> = new Set([...HANDLERS.keys(), '+ECMTRECV']);
+interface DialectTables {
+  count: number;
+  handlers: Map<string, Dialect>;
+  messages: Map<string, Dialect>;
+  frames: Set<string>;
+  families: string[];
+}
+let tables: DialectTables | null = null;
+
+function dialectTables(): DialectTables {
+  if (tables && tables.count === dialects.length) return tables;
+  const handlers = new Map<string, Dialect>();
+  const messages = new Map<string, Dialect>();
+  const frames = new Set<string>(HANDLERS.keys());
+  for (const d of dialects) {
+    for (const u of d.urcs) {
+      frames.add(u.prefix);
+      if (u.prefix === d.framing.prefix) messages.set(u.prefix, d);
+      else if (!handlers.has(u.prefix)) handlers.set(u.prefix, d);
+    }
+    frames.add(d.framing.prefix);
+    messages.set(d.framing.prefix, d);
+  }
+  tables = { count: dialects.length, handlers, messages, frames, families: dialects.map((d) => d.family) };
+  return tables;
+}
+
+/**
+ * Prefixes (exact case, without the colon) the module itself starts a frame with: the 3GPP and
+ * Eigencomm families here and every registered dialect's URCs. A dialect's whole family (`+ECMT…`,
+ * `+QMT…`) counts as well (see isKnownFrameStart).
+ */
+export function framePrefixes(): ReadonlySet<string> {
+  return dialectTables().frames;
+}
 
 /** toUpperCase() for a prefix (ASCII letters, digits, `_`, spaces): itself when already upper case. */
 function upperPrefix(p: string): string {
@@ -113,14 +148,22 @@ function classify(raw: string): ModemEvent {
       const prefix = line.slice(0, colon);
       const rest = line.slice(restStart(line, colon));
       const key = upperPrefix(prefix);
-      if (key === '+ECMTRECV') {
-        const ev = recvFromLine(raw, s);
+      const h = HANDLERS.get(key);
+      if (h) {
+        const ev = h(key, rest, raw);
         if (ev) return ev;
       } else {
-        const h = HANDLERS.get(key);
-        if (h) {
-          const ev = h(key, rest, raw);
+        const t = dialectTables();
+        const msg = t.messages.get(key);
+        if (msg) {
+          const ev = msg.framing.fromLine(raw, s);
           if (ev) return ev;
+        } else {
+          const d = t.handlers.get(key);
+          if (d) {
+            const ev = d.parseUrc(key, rest, raw);
+            if (ev) return ev;
+          }
         }
       }
       if (prefix.includes(' ')) return { type: 'unknown', raw };
@@ -161,13 +204,21 @@ export function parseLine(text: string): ModemEvent {
   }
 }
 
-function isEcmtFamily(prefix: string): boolean {
-  if (prefix.length <= 5 || !prefix.startsWith('+ECMT')) return false;
-  for (let i = 5; i < prefix.length; i++) {
-    const c = prefix.charCodeAt(i);
-    if (c < 0x41 || c > 0x5a) return false;
+/** `+<FAMILY><UPPER LETTERS>` for a registered dialect's family (`+ECMTXYZ`, `+QMTXYZ`). */
+function isDialectFamily(prefix: string, families: readonly string[]): boolean {
+  for (const f of families) {
+    if (prefix.length <= f.length || !prefix.startsWith(f)) continue;
+    let ok = true;
+    for (let i = f.length; i < prefix.length; i++) {
+      const c = prefix.charCodeAt(i);
+      if (c < 0x41 || c > 0x5a) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return true;
   }
-  return true;
+  return false;
 }
 
 /**
@@ -189,7 +240,8 @@ export function isKnownFrameStart(text: string): boolean {
     const colon = text.indexOf(':', s);
     if (colon < 0 || colon >= limit) return false;
     const prefix = text.slice(s, colon);
-    return FRAME_PREFIXES.has(prefix) || isEcmtFamily(prefix);
+    const t = dialectTables();
+    return t.frames.has(prefix) || isDialectFamily(prefix, t.families);
   }
   if (c0 !== 0x4f && c0 !== 0x45 && c0 !== 0x52 && c0 !== 0x5e) return false;
   let e = text.length;
@@ -199,9 +251,10 @@ export function isKnownFrameStart(text: string): boolean {
   return line === 'OK' || line === 'ERROR' || isBootBanner(line);
 }
 
-/** True when the line starts a downlink message (`+ECMTRECV:`, exact case, leading NULs skipped). */
+/** True when the line starts a downlink message (a dialect's message prefix and `:`, `+ECMTRECV:`, exact case, leading NULs skipped). */
 export function isRecvStart(text: string): boolean {
   let s = 0;
   while (s < text.length && text.charCodeAt(s) === 0) s++;
-  return text.startsWith(RECV_PREFIX, s);
+  for (const p of dialectTables().messages.keys()) if (text.startsWith(p, s) && text.charCodeAt(s + p.length) === 0x3a) return true;
+  return false;
 }

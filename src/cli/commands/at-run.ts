@@ -5,7 +5,8 @@ import { createRedactor } from '../../redact/redact.js';
 import type { AtOutcome } from '../../at/types.js';
 import { commandName, commandForm } from '../../at/profiles.js';
 import type { ModemEvent } from '../../urc/types.js';
-import { resultFailure, type ResultUrc } from '../../urc/failure.js';
+import { answers, commandSpec, correlationIds, resultOf } from '../../dialects/index.js';
+import type { CommandSpec, MqttResult } from '../../dialects/types.js';
 import { tr, text } from '../../util/i18n.js';
 import { checkPastedCommand } from '../../dialects/ecmt/paste-lint.js';
 import { CatError } from '../../util/errors.js';
@@ -17,16 +18,18 @@ import { EXIT } from '../exit.js';
 import { AT_OPTIONS, type AtArgs } from './at.js';
 import { ReportOutputs } from '../report-out.js';
 
-/** ECMT action commands answer OK at once and the outcome later as this URC. */
-const TWO_PHASE: Record<string, ResultUrc['type']> = {
-  '+ECMTOPEN': 'ecmt-open',
-  '+ECMTCONN': 'ecmt-conn',
-  '+ECMTSUB': 'ecmt-sub',
-  '+ECMTUNS': 'ecmt-uns',
-  '+ECMTPUB': 'ecmt-pub',
-  '+ECMTDISC': 'ecmt-disc',
-  '+ECMTCLOSE': 'ecmt-close',
-};
+/** A two-phase command (a dialect's table says which: OK at once, the outcome later as a result URC), or null. */
+function twoPhase(command: string): CommandSpec | null {
+  const form = commandForm(command);
+  if (form !== 'set' && form !== 'action') return null;
+  const spec = commandSpec(commandName(command))?.spec ?? null;
+  return spec?.result ? spec : null;
+}
+
+/** Why a result URC reports a failure (the dialect's meaning), or null when it reports success. */
+function resultFailure(r: MqttResult): import('../../util/i18n.js').Text | null {
+  return r.ok ? null : r.meaning;
+}
 
 function outcomeJson(o: AtOutcome, lang: 'en' | 'zh'): Record<string, unknown> {
   const base: Record<string, unknown> = { type: 'outcome', command: o.command, status: o.status, elapsedMs: Math.round(o.elapsedMs), lines: o.lines.map((l) => l.raw) };
@@ -118,8 +121,9 @@ export async function runAt(args: AtArgs): Promise<number> {
       for (const [i, command] of commands.entries()) {
         const last = i === commands.length - 1;
         const name = commandName(command);
-        const urcType = commandForm(command) === 'set' || commandForm(command) === 'action' ? TWO_PHASE[name] : undefined;
-        const seen = urcType ? waitUrc(m.engine, urcType, resultIds(command)) : null;
+        const spec = twoPhase(command);
+        const seen = spec ? waitUrc(m.engine, spec, correlationIds(spec, command.slice(command.indexOf('=') + 1))) : null;
+        const urcName = spec?.result?.prefix ?? name;
         const o = await m.engine.send(command, last && args.data !== undefined ? { data: args.data } : {});
         const d = o.status === 'timeout' ? diagnose(i) : null;
         const outcomeObj = (): Record<string, unknown> => ({ ...outcomeJson(o, out.lang), command: mask(o.command), lines: o.lines.map((l) => mask(l.raw, 'rx')), ...(d ? { diagnosis: { kind: d.kind, bytes: d.bytes, explain: tr(d.summary, out.lang), hint: d.hint ? tr(d.hint, out.lang) : null } } : {}) });
@@ -134,23 +138,25 @@ export async function runAt(args: AtArgs): Promise<number> {
         else if (o.status === 'aborted' || o.status === 'reset') out.line(out.p.yellow(`          ${o.status === 'reset' ? tr(text('the module rebooted before answering', '模组在应答前重启了'), out.lang) : o.reason}`));
         if (o.status !== 'ok') code = EXIT.PROBLEM;
         if (o.status === 'ok' && seen && args.wait === undefined) {
-          const budget = name === '+ECMTOPEN' || name === '+ECMTCONN' ? 30_000 : Math.max(s.timeoutMs, 10_000);
-          if (!s.json) note(tr(text(`cat1: waiting up to ${budget / 1000} s for ${name}…`, `cat1: 最多等待 ${budget / 1000} 秒 ${name}…`), out.lang));
+          // the dialect's host timer (open/connect: the network decides, a fixed budget; the acks: at least --timeout)
+          const host = spec?.result?.hostTimeoutMs ?? 10_000;
+          const budget = spec?.op === 'open' || spec?.op === 'connect' ? host : Math.max(s.timeoutMs, host);
+          if (!s.json) note(tr(text(`cat1: waiting up to ${budget / 1000} s for ${urcName}…`, `cat1: 最多等待 ${budget / 1000} 秒 ${urcName}…`), out.lang));
           const got = await untilGone(seen.wait(budget), null);
           if (gone) seen.cancel();
           checkGone();
           if (!got) {
             code = EXIT.PROBLEM;
             if (deferred) out.obj(outcomeObj());
-            const msg = text(`no ${name} URC within ${budget / 1000} s: the module reports no timeout, the broker's answer never came`, `${budget / 1000} 秒内没有 ${name} URC：模组不会报告超时，服务器的应答没有到达`);
+            const msg = text(`no ${urcName} URC within ${budget / 1000} s: the module reports no timeout, the broker's answer never came`, `${budget / 1000} 秒内没有 ${urcName} URC：模组不会报告超时，服务器的应答没有到达`);
             if (s.json) out.obj({ type: 'missing-urc', command: mask(command), waitedMs: budget, explain: tr(msg, out.lang) });
             else out.line(out.p.red(`          ${tr(msg, out.lang)}`));
           } else {
             // the command answered OK, its result URC says whether it did what was asked
-            const failure = resultFailure(got);
+            const failure = resultFailure(got.result);
             if (failure) code = EXIT.PROBLEM;
             if (s.json) {
-              const urc = mask(got.raw, 'rx');
+              const urc = mask(got.event.raw, 'rx');
               out.obj(failure ? { ...outcomeObj(), status: 'failed', urc, reason: tr(failure, out.lang) } : { ...outcomeObj(), urc });
             } else if (failure) out.line(out.p.red(`          ${tr(text(`${name} failed: ${failure.en}`, `${name} 失败：${failure.zh}`), out.lang)}`));
           }
@@ -172,10 +178,10 @@ export async function runAt(args: AtArgs): Promise<number> {
       for (const { seen, name, command } of afterWait) {
         const got = seen.peek();
         seen.cancel();
-        const failure = got ? resultFailure(got) : null;
+        const failure = got ? resultFailure(got.result) : null;
         if (!got || !failure) continue;
         code = EXIT.PROBLEM;
-        if (s.json) out.obj({ type: 'result', command: mask(command), status: 'failed', urc: mask(got.raw, 'rx'), reason: tr(failure, out.lang) });
+        if (s.json) out.obj({ type: 'result', command: mask(command), status: 'failed', urc: mask(got.event.raw, 'rx'), reason: tr(failure, out.lang) });
         else out.line(out.p.red(`${tr(text(`${name} failed: ${failure.en}`, `${name} 失败：${failure.zh}`), out.lang)}`));
       }
     });
@@ -202,37 +208,29 @@ function splitLines(b: Buffer): Buffer[] {
   return out;
 }
 
-/**
- * The connect ID (and msgID for SUB/UNS/PUB) a two-phase command names, to tell its result URC
- * from another context's; null where the command's values cannot be read.
- */
-function resultIds(command: string): { connectId: number | null; msgId: number | null } {
-  const eq = command.indexOf('=');
-  if (eq < 0) return { connectId: null, msgId: null };
-  const parts = command.slice(eq + 1).split(',');
-  const num = (s: string | undefined): number | null => (s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : null);
-  const name = commandName(command);
-  const withMsgId = name === '+ECMTSUB' || name === '+ECMTUNS' || name === '+ECMTPUB';
-  return { connectId: num(parts[0]), msgId: withMsgId ? num(parts[1]) : null };
+/** A result URC seen for a command: the event and the dialect's reading of it. */
+interface SeenResult {
+  event: ModemEvent;
+  result: MqttResult;
 }
 
-function waitUrc(engine: import('../../at/engine.js').AtEngine, type: ResultUrc['type'], ids: { connectId: number | null; msgId: number | null }): { wait(ms: number): Promise<ResultUrc | null>; peek(): ResultUrc | null; cancel(): void } {
-  let got: ResultUrc | null = null;
+/** Wait for the result URC of a two-phase command (same operation, client and msgID: correlated as its dialect's table says). */
+function waitUrc(engine: import('../../at/engine.js').AtEngine, spec: CommandSpec, ids: { connectId: number | null; msgId: number | null }): { wait(ms: number): Promise<SeenResult | null>; peek(): SeenResult | null; cancel(): void } {
+  let got: SeenResult | null = null;
   let wake: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
-  let settle: ((v: ResultUrc | null) => void) | null = null;
+  let settle: ((v: SeenResult | null) => void) | null = null;
   const on = (ev: ModemEvent): void => {
-    if (got || ev.type !== type) return;
-    const r = ev as ResultUrc;
-    if (ids.connectId !== null && r.connectId !== ids.connectId) return;
-    if (ids.msgId !== null && 'msgId' in r && r.msgId !== ids.msgId) return;
-    got = r;
+    if (got) return;
+    const r = resultOf(ev);
+    if (!r || !answers(spec, ids, r)) return;
+    got = { event: ev, result: r };
     wake?.();
   };
   engine.on('urc', on);
   return {
     wait(ms) {
-      return new Promise<ResultUrc | null>((resolve) => {
+      return new Promise<SeenResult | null>((resolve) => {
         if (got) {
           engine.off('urc', on);
           return resolve(got);

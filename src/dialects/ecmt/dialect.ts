@@ -9,10 +9,11 @@ import { splitArgs, intOf, type Param } from '../../at/command-line.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { CommandSpec, ConfigSpec, Dialect, FirmwareProfileSpec, MqttCommand, MqttResult, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
-import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent } from './urc.js';
+import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent, recvFromLine } from './urc.js';
 import { explain as explainEvent, statErrMeaning } from '../../urc/codes.js';
 import { isKnownFrameStart } from '../../urc/index.js';
 import { ECMT_CODES } from './codes.js';
+import { resultFailure, type ResultUrc } from './failure.js';
 import { ecmtProfiles } from './at-profiles.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES } from './firmware.js';
 import { ECMT_REDACTION } from './redaction.js';
@@ -214,14 +215,15 @@ const RESULT_OP: Partial<Record<ModemEvent['type'], CommandSpec>> = Object.fromE
 function resultOf(ev: ModemEvent): MqttResult | null {
   const spec = RESULT_OP[ev.type];
   if (!spec) return null;
-  const meaning = explainEvent(ev) ?? text(ev.raw, ev.raw);
+  // a failed result names why (resultFailure: a refused SUBACK reads as such), a success what it did
+  const meaning = resultFailure(ev as ResultUrc) ?? explainEvent(ev) ?? text(ev.raw, ev.raw);
   switch (ev.type) {
     case 'ecmt-open':
     case 'ecmt-close':
     case 'ecmt-disc':
       return { op: spec.op, connectId: ev.connectId, msgId: null, ok: ev.result === 0, result: ev.result, retCode: null, meaning };
     case 'ecmt-conn':
-      return { op: 'connect', connectId: ev.connectId, msgId: null, ok: ev.result === 0 && (ev.retCode ?? 0) === 0, result: ev.result, retCode: ev.retCode, meaning };
+      return { op: 'connect', connectId: ev.connectId, msgId: null, ok: ev.result === 0 && (ev.retCode ?? 0) === 0, result: ev.result, retCode: ev.retCode, meaning, ...(ev.result === 2 ? { mayFollow: true } : {}) };
     case 'ecmt-sub':
       return { op: 'subscribe', connectId: ev.connectId, msgId: ev.msgId, ok: ev.result === 0 && ev.value !== 128, result: ev.result, retCode: ev.value, meaning };
     case 'ecmt-uns':
@@ -255,7 +257,7 @@ const q = (n: number | null): 0 | 1 | 2 => (n === 1 || n === 2 ? n : 0);
 
 /** A set command line's MQTT meaning (what the mirror rebuilds the session from). */
 function readCommand(name: string, args: string): MqttCommand | null {
-  const spec = BY_NAME.get(name === '+ECMTCON' ? '+ECMTCONN' : name);
+  const spec = BY_NAME.get(name);
   if (!spec) return null;
   const ps = splitArgs(args, spec.name === '+ECMTPUB' ? 5 : -1) ?? [];
   const str = (k: number): string | undefined => (ps[k] && !ps[k]!.empty ? utf8(ps[k]!.text) : ps[k] ? '' : undefined);
@@ -326,9 +328,11 @@ export const ecmt: Dialect = {
         const h = parseRecvHeader(t);
         return h ? h.headerLength : -1;
       },
-      isFrameStart: isKnownFrameStart,
+      // a call, not the function itself: urc/index.ts and the registry import each other (read lazily)
+      isFrameStart: (t) => isKnownFrameStart(t),
       toEvent: recvBlockEvent,
     },
+    fromLine: recvFromLine,
   },
   autoReconnect: true,
   maxClients: 1,

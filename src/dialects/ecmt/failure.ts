@@ -1,6 +1,6 @@
-import type { ModemEvent } from './types.js';
-import { explain } from './codes.js';
-import { text, type Text } from '../util/i18n.js';
+import type { ModemEvent } from '../../urc/types.js';
+import { explain } from '../../urc/codes.js';
+import { text, type Text } from '../../util/i18n.js';
 
 /** The result URCs that end an ECMT two-phase command (the command answered OK at once). */
 export type ResultUrc = Extract<ModemEvent, { type: 'ecmt-open' | 'ecmt-close' | 'ecmt-conn' | 'ecmt-disc' | 'ecmt-sub' | 'ecmt-uns' | 'ecmt-pub' }>;
