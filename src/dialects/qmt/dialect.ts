@@ -14,7 +14,7 @@ import { QMT_PROFILES, QMT_MODEL_NAMES } from './profiles.js';
 import { isQmtFrameStart, scanHead } from './recv.js';
 import { QMT_REDACTION } from './redaction.js';
 import type { QmtEvent, QmtEventOf, QmtPayloadEnd } from './types.js';
-import { QMT_PREFIXES, parseQmt } from './urc.js';
+import { QMT_PREFIXES, parseQmt, parseQmtLine } from './urc.js';
 
 const p = (name: string, type: ParamSpec['type'], doc: Text, more: Partial<ParamSpec> = {}): ParamSpec => ({ name, type, doc, ...more });
 const IDX = p('connectId', 'int', text('client index (0–5; BC660K 0–4)', '客户端索引（0–5；BC660K 为 0–4）'), { limit: 'clientIdx' });
@@ -481,6 +481,9 @@ export const qmt: Dialect = {
       'payload in `"…"` after `+QMTRECV: <idx>,<msgid>,"<topic>",[<len>,]`, inner quotes not escaped, CR/LF raw; with <len> exactly that many bytes, else it ends at a `"` before CRLF followed by a known frame start or quiet time (several such quotes: the end is inferred)',
       '载荷位于 `+QMTRECV: <idx>,<msgid>,"<topic>",[<len>,]` 之后的 `"…"` 中，内部引号不转义，CR/LF 原样；有 <len> 时恰好取该字节数，否则在其后跟已知帧起始或静默超时的 `"`+CRLF 处结束（有多个此类引号时为推断）',
     ),
+    // one line read alone (a pasted log line, parseLine): forms a/b with the payload the line
+    // holds (inferred unless its length frames it), and the buffer forms c/d
+    fromLine: (t, from) => parseQmtLine(from === 0 ? t : t.slice(from)),
     rule: {
       headerLength,
       isFrameStart: isQmtFrameStart,
