@@ -10,6 +10,7 @@ import type { CommandSpec, Dialect, DialectChoice, DialectName, MqttResult, Unso
 import type { ModemEvent } from '../urc/types.js';
 import { ecmt } from './ecmt/dialect.js';
 import { qmt } from './qmt/dialect.js';
+import { setDialectExplainer } from '../urc/codes.js';
 
 export type * from './types.js';
 export { TWO_PHASE_OPS } from './types.js';
@@ -19,6 +20,15 @@ export { TWO_PHASE_OPS } from './types.js';
  * tells them apart: ECMT, the dialect this tool started with).
  */
 const DIALECTS: Dialect[] = [ecmt, qmt];
+
+// explain() in urc/ reaches the events of the dialects through the registry
+setDialectExplainer((ev) => {
+  for (const d of DIALECTS) {
+    const t = d.explain(ev);
+    if (t) return t;
+  }
+  return null;
+});
 
 /** Every registered dialect (read-only view; the first is the default). */
 export const dialects: readonly Dialect[] = DIALECTS;
