@@ -158,7 +158,7 @@ export async function run(argv: string[], version: string): Promise<number> {
     if (cliLang() === 'zh') process.stderr.write(`cat1: 内部错误：${oneLine(err)}（请报告此问题；设置 CAT1_DEBUG=1 可看到详情）\n`);
     else process.stderr.write(`cat1: internal error: ${oneLine(err)} (please report it; set CAT1_DEBUG=1 for details)\n`);
     if (process.env['CAT1_DEBUG']) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-    return 70;
+    return EXIT.INTERNAL;
   }
   return code;
 }

@@ -10,8 +10,11 @@ export const EXIT = {
   USAGE: 2,
   /** device or broker unreachable */
   UNREACHABLE: 3,
+  /** an internal error (a bug in cat1: an exception that is not a CatError); EX_SOFTWARE of sysexits.h */
+  INTERNAL: 70,
 } as const;
 
+/** The exit code of a library error. Exhaustive: a new error code does not compile until it is placed here. */
 export function exitCodeFor(code: CatErrorCode): number {
   switch (code) {
     case 'ERR_PORT_OPEN':
@@ -23,11 +26,19 @@ export function exitCodeFor(code: CatErrorCode): number {
     case 'ERR_REPLAY_MISMATCH':
     case 'ERR_REPLAY_UNCONSUMED':
     case 'ERR_MODULE_REBOOTED':
-    case 'ERR_ECMT_REJECTED':
-    case 'ERR_ECMT_TIMEOUT':
     case 'ERR_ECMT_STATE':
       return EXIT.PROBLEM;
-    default:
+    case 'ERR_INVALID_OPTION':
+    case 'ERR_INVALID_COMMAND':
+    case 'ERR_TRANSCRIPT_FORMAT':
+    case 'ERR_INPUT':
+    case 'ERR_PAYLOAD':
+    case 'ERR_LINT':
+    case 'ERR_TOOL_MISSING':
       return EXIT.USAGE;
+    default: {
+      const never: never = code;
+      return never;
+    }
   }
 }

@@ -5,6 +5,7 @@ import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
 import { parseBrokerUrl } from '../mirror/direct.js';
 import { lintSession, unsendable } from '../dialects/ecmt/lint.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
+import type { BrokerTarget } from '../mirror/target.js';
 
 /** Options of the verbs that run an MQTT session (compare, diagnose, mirror). */
 export const MQTT_OPTIONS: readonly OptionSpec[] = [
@@ -43,7 +44,7 @@ export const RECONNECT_OPTION: OptionSpec = {
 };
 
 export interface MqttSettings {
-  broker: { host: string; port: number; tls: boolean; ca?: string; insecure: boolean };
+  broker: BrokerTarget & { ca?: string; insecure: boolean };
   clientId: string;
   username?: string;
   password?: string;

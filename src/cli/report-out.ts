@@ -9,6 +9,7 @@ import type { Lang } from '../util/i18n.js';
 import type { OptionSpec } from './options.js';
 import { EXIT } from './exit.js';
 import { note } from './io.js';
+import type { BrokerAddress } from '../mirror/target.js';
 
 /** --html and --bundle, for the verbs that end with a report. */
 export const HTML_OPTION: OptionSpec = { name: 'html', type: 'string', describe: 'also write the report as one self-contained HTML page (sequence diagram, verdict with evidence, step table) to this file, when the run ends (also after Ctrl-C)' };
@@ -70,7 +71,7 @@ export interface RunFacts {
   entries?: readonly TranscriptEntry[];
   items?: readonly TimelineItem[];
   profile?: string;
-  broker?: { host: string; port: number; tls: boolean } | string;
+  broker?: BrokerAddress | string;
   port?: string;
   baud?: number;
   interrupted?: boolean;

@@ -6,6 +6,7 @@ import type { CompareOptions } from '../mirror/compare.js';
 import type { CompareReport } from '../mirror/report.js';
 import type { Clock } from '../util/clock.js';
 import type { Text } from '../util/i18n.js';
+import type { BrokerTarget } from '../mirror/target.js';
 
 /**
  * The staged checklist a support engineer runs by hand, as data: each stage has an id, a title
@@ -74,7 +75,7 @@ export interface DiagnoseOptions {
   /** the module's AT engine (the caller owns the port) */
   engine: AtEngine;
   /** the broker the module should reach */
-  broker: { host: string; port: number; tls: boolean; ca?: string | Buffer; insecure?: boolean };
+  broker: BrokerTarget;
   /** MQTT credentials for stages `mqtt` and `compare` */
   credentials: Credentials & { clientId: string };
   /** AT+ECMTCFG settings applied before the MQTT open (keepalive, session, version, ssl…). Default none. */

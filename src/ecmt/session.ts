@@ -5,6 +5,7 @@ import { explain } from '../urc/codes.js';
 import { CatError } from '../util/errors.js';
 import { TypedEmitter } from '../util/emitter.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { Waitress, type Collector, type Pending } from '../util/waiter.js';
 import { text, type Text } from '../util/i18n.js';
 import { createRedactor } from '../transcript/redact.js';
 import { ecmtCmd, type CfgSetting, type CfgType, type Credentials } from '../dialects/ecmt/commands.js';
@@ -59,19 +60,13 @@ export interface StepResult {
   setting?: CfgType;
 }
 
-/** The host's view of the module's MQTT state. */
+/**
+ * The host's view of the module's MQTT state: an observation, not a gate. The module is the
+ * authority (it moves on its own: +ECMTSTAT, its own reconnect, an unsolicited +ECMTDISC, a
+ * reboot), so no step is refused for the host's state: the module's answer (`+CME ERROR: 3`,
+ * explained per step) is the verdict. Every change is emitted as 'state' (next, previous).
+ */
 export type SessionState = 'closed' | 'opening' | 'open' | 'connecting' | 'connected' | 'link-lost' | 'disconnecting' | 'closing';
-
-const TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
-  closed: ['opening', 'open', 'connecting', 'connected'],
-  opening: ['open', 'closed'],
-  open: ['connecting', 'connected', 'closing', 'closed', 'disconnecting'],
-  connecting: ['connected', 'open', 'closed', 'link-lost'],
-  connected: ['link-lost', 'disconnecting', 'closed', 'open', 'closing', 'connecting'],
-  'link-lost': ['connected', 'open', 'closed', 'disconnecting', 'closing', 'connecting'],
-  disconnecting: ['closed', 'open', 'connected'],
-  closing: ['closed', 'open'],
-};
 
 export interface MessageEvent {
   topic: string;
@@ -127,9 +122,11 @@ export interface SessionOptions {
 interface Waiter {
   kind: 'open' | 'conn' | 'sub' | 'uns' | 'pub' | 'disc' | 'close';
   msgId: number | null;
-  /** return true when the waiter is done */
-  take(ev: ModemEvent): boolean;
-  fail(err: Error): void;
+}
+
+/** Does the URC answer a step waiting for `kind` (and `msgId`, when the step has one)? */
+function answers(w: Waiter): (ev: ModemEvent) => boolean {
+  return (ev) => URC_KIND[ev.type] === w.kind && (w.msgId === null || ('msgId' in ev && ev.msgId === w.msgId));
 }
 
 const URC_KIND: Partial<Record<ModemEvent['type'], Waiter['kind']>> = {
@@ -156,7 +153,8 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   readonly #clock: Clock;
   readonly #redactor = createRedactor();
   #state: SessionState = 'closed';
-  #waiters: Waiter[] = [];
+  /** steps waiting for their URC, tagged with the msgID they use */
+  readonly #waiters: Waitress<ModemEvent, number | null>;
   #nextId = 1;
   readonly #subscriptions = new Map<string, 0 | 1 | 2>();
   #busy = Promise.resolve();
@@ -169,6 +167,7 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
     this.engine = engine;
     this.profile = firmwareProfile(opts.profile ?? 'ec616s');
     this.#clock = opts.clock ?? systemClock;
+    this.#waiters = new Waitress({ clock: this.#clock });
     this.#opts = {
       openTimeoutMs: positive('openTimeoutMs', opts.openTimeoutMs, 30_000),
       connectTimeoutMs: positive('connectTimeoutMs', opts.connectTimeoutMs, 30_000),
@@ -379,7 +378,7 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
    */
   cancelWaits(reason: string): void {
     const err = new CatError('ERR_ECMT_STATE', `stopped waiting: ${reason}`);
-    for (const w of this.#waiters.splice(0)) w.fail(err);
+    this.#waiters.failAll(err);
   }
 
   // ---- internals ----
@@ -400,18 +399,12 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   #to(next: SessionState): void {
     const prev = this.#state;
     if (prev === next) return;
-    if (!TRANSITIONS[prev].includes(next)) {
-      // the module moved on its own (reboot, unsolicited events): follow it, but never silently
-      this.emit('state', next, prev);
-      this.#state = next;
-      return;
-    }
     this.#state = next;
     this.emit('state', next, prev);
   }
 
   #allocId(): number {
-    const used = new Set(this.#waiters.map((w) => w.msgId));
+    const used = new Set(this.#waiters.tags());
     for (let i = 0; i < 65535; i++) {
       const id = this.#nextId;
       this.#nextId = this.#nextId >= 65535 ? 1 : this.#nextId + 1;
@@ -495,49 +488,8 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   }
 
   /** Register a waiter for one URC; resolves with it, or null when the host timer expires. */
-  #wait(kind: Waiter['kind'], msgId: number | null, timeoutMs: number): { promise: Promise<ModemEvent | null>; cancel(): void } {
-    let timer: unknown = null;
-    let settle!: (ev: ModemEvent | null) => void;
-    let failWith!: (e: Error) => void;
-    const promise = new Promise<ModemEvent | null>((res, rej) => {
-      settle = res;
-      failWith = rej;
-    });
-    // the waiter can fail (reboot, port closed) while its command is still being sent, before
-    // anyone awaits it: the step reports the failure through the send; never an unhandled rejection
-    promise.catch(() => undefined);
-    const w: Waiter = {
-      kind,
-      msgId,
-      take: (ev) => {
-        if (timer !== null) this.#clock.clearTimeout(timer);
-        settle(ev);
-        return true;
-      },
-      fail: (e) => {
-        if (timer !== null) this.#clock.clearTimeout(timer);
-        failWith(e);
-      },
-    };
-    this.#waiters.push(w);
-    const remove = (): void => {
-      const i = this.#waiters.indexOf(w);
-      if (i >= 0) this.#waiters.splice(i, 1);
-    };
-    timer = this.#clock.setTimeout(() => {
-      timer = null;
-      remove();
-      settle(null);
-    }, timeoutMs);
-    return {
-      promise,
-      cancel: () => {
-        if (timer !== null) this.#clock.clearTimeout(timer);
-        timer = null;
-        remove();
-        settle(null);
-      },
-    };
+  #wait(kind: Waiter['kind'], msgId: number | null, timeoutMs: number): Pending<ModemEvent> {
+    return this.#waiters.wait(answers({ kind, msgId }), { timeoutMs, tag: msgId });
   }
 
   async #twoPhase(step: SessionStep, command: string, lint: LintFinding[], key: { kind: Waiter['kind']; msgId: number | null }, timeoutMs: number, good: (ev: ModemEvent) => boolean, data?: Buffer): Promise<StepResult> {
@@ -568,17 +520,12 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   }
 
   /** Collect +ECMTCONN URCs for a connect (a second may follow a `0,2,x` on EC626 builds). */
-  #collectConn(): ConnCollector {
-    const c = new ConnCollector(this.#clock, () => {
-      const i = this.#waiters.indexOf(c.waiter);
-      if (i >= 0) this.#waiters.splice(i, 1);
-    });
-    this.#waiters.push(c.waiter);
-    return c;
+  #collectConn(): Collector<ModemEvent> {
+    return this.#waiters.collect(answers({ kind: 'conn', msgId: null }), { tag: null });
   }
 
   async #awaitConnUrc(
-    collected: ConnCollector | null,
+    collected: Collector<ModemEvent> | null,
     outcome: AtOutcome | null,
     lint: LintFinding[],
     started: number,
@@ -587,8 +534,8 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   ): Promise<StepResult> {
     const c = collected ?? this.#collectConn();
     try {
-      await c.waitFor(1, this.#opts.connectTimeoutMs);
-      let first = c.urcs[0] as EventOf<'ecmt-conn'> | undefined;
+      await c.until(1, this.#opts.connectTimeoutMs);
+      let first = c.events[0] as EventOf<'ecmt-conn'> | undefined;
       if (!first) {
         this.#to('open');
         return this.#result('connect', {
@@ -605,8 +552,8 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
       let n: Text | null = note;
       if (first.result === 2) {
         // EC626 builds: a failed send, an internal reconnect, then a second +ECMTCONN
-        await c.waitFor(2, this.#opts.doubleConnGraceMs);
-        const second = c.urcs[1] as EventOf<'ecmt-conn'> | undefined;
+        await c.until(2, this.#opts.doubleConnGraceMs);
+        const second = c.events[1] as EventOf<'ecmt-conn'> | undefined;
         if (second) {
           extra = [first];
           first = second;
@@ -636,12 +583,7 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
     const t = this.engine.elapsed();
     const kind = URC_KIND[ev.type];
     if (kind) {
-      const msgId = 'msgId' in ev ? (ev.msgId as number) : null;
-      const w = this.#waiters.find((x) => x.kind === kind && (x.msgId === null || x.msgId === msgId));
-      if (w) {
-        if (w.take(ev)) this.#waiters.splice(this.#waiters.indexOf(w), 1);
-        return;
-      }
+      if (this.#waiters.offer(ev)) return;
       if (ev.type === 'ecmt-conn') {
         const ok = ev.result === 0 && (ev.retCode ?? 0) === 0;
         if (ok) this.#to('connected');
@@ -687,7 +629,7 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
     const err = new CatError('ERR_MODULE_REBOOTED', `the module rebooted (${banner}): every MQTT state is gone`);
     this.#epoch++;
     this.#lostBy = err;
-    for (const w of this.#waiters.splice(0)) w.fail(err);
+    this.#waiters.failAll(err);
     this.#subscriptions.clear();
     this.#to('closed');
     this.emit('rebooted', { banner, t: this.engine.elapsed() });
@@ -695,64 +637,7 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
 
   #portClosed(error: Error | undefined): void {
     const err = new CatError('ERR_PORT_CLOSED', `the port closed${error ? `: ${error.message}` : ''} while a step waited for its URC`, error ? { cause: error } : {});
-    for (const w of this.#waiters.splice(0)) w.fail(err);
-  }
-}
-
-/** Listens for +ECMTCONN URCs until cancelled; waitFor() resolves once n came, or after ms. */
-class ConnCollector {
-  readonly urcs: ModemEvent[] = [];
-  readonly waiter: Waiter;
-  readonly #clock: Clock;
-  readonly #detach: () => void;
-  #wake: (() => void) | null = null;
-  #failure: Error | null = null;
-
-  constructor(clock: Clock, detach: () => void) {
-    this.#clock = clock;
-    this.#detach = detach;
-    this.waiter = {
-      kind: 'conn',
-      msgId: null,
-      take: (ev) => {
-        this.urcs.push(ev);
-        this.#poke();
-        return false; // keep listening until cancelled
-      },
-      fail: (e) => {
-        this.#failure = e;
-        this.#poke();
-      },
-    };
-  }
-
-  #poke(): void {
-    const w = this.#wake;
-    this.#wake = null;
-    w?.();
-  }
-
-  cancel(): void {
-    this.#detach();
-    this.#poke();
-  }
-
-  /** Resolves once `n` URCs were collected, or after `ms`. */
-  waitFor(n: number, ms: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (this.#failure) return reject(this.#failure);
-      if (this.urcs.length >= n) return resolve();
-      const timer = this.#clock.setTimeout(() => {
-        this.#wake = null;
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        this.#clock.clearTimeout(timer);
-        // a URC came, or the collector was cancelled: either way the caller looks at urcs
-        if (this.#failure) reject(this.#failure);
-        else resolve();
-      };
-    });
+    this.#waiters.failAll(err);
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CatError } from '../util/errors.js';
 import { text, type Text } from '../util/i18n.js';
 import type { Cause, CompareStep, DeliveryFacts } from './report.js';
+import type { BrokerTarget } from './target.js';
 
 /**
  * Broker personalities: what each broker does where the MQTT specification leaves room or
@@ -122,12 +123,7 @@ export function brokerKindOption(v: string): BrokerKind {
   throw new CatError('ERR_INVALID_OPTION', `--broker-kind must be one of ${BROKER_KINDS.join(', ')} (got "${v}")`);
 }
 
-export interface IdentifyOptions {
-  host: string;
-  port: number;
-  tls: boolean;
-  ca?: string | Buffer;
-  insecure?: boolean;
+export interface IdentifyOptions extends BrokerTarget {
   username?: string;
   password?: string;
   /** the probe connection's client ID. Default cat1-kind-<random> */

@@ -13,11 +13,13 @@ import { BrokerWatch, ModuleWatch } from './run-watch.js';
 import type { BrokerIdentity } from './brokers.js';
 import { moduleIdentityFromLog, probeOutcome, type IdentityProbe, type LogIdentity } from './identity.js';
 import { maskLogLine } from '../redact/redact.js';
+import { waitForEvent, waitUntil } from '../util/waiter.js';
+import type { BrokerTarget } from './target.js';
 
 export interface CompareOptions {
   /** the module side: an ECMT session on its engine */
   session: EcmtSession;
-  broker: { host: string; port: number; tls: boolean; ca?: string | Buffer; insecure?: boolean };
+  broker: BrokerTarget;
   /** what the user gave; the module and the direct side get the same */
   credentials: Credentials & { clientId: string };
   /** module settings applied first (keepalive, session, version, will, ssl…); the direct side follows them */
@@ -669,23 +671,12 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   }
 }
 
-function waitModule(session: EcmtSession, seen: MessageEvent[], topic: string, ms: number): Promise<MessageEvent | null> {
+async function waitModule(session: EcmtSession, seen: MessageEvent[], topic: string, ms: number): Promise<MessageEvent | null> {
   const have = (): MessageEvent | undefined => seen.find((m) => m.topic === topic);
-  return new Promise((resolve) => {
-    const h = have();
-    if (h) return resolve(h);
-    const timer = setTimeout(() => {
-      session.off('message', on);
-      resolve(have() ?? null);
-    }, ms);
-    const on = (m: MessageEvent): void => {
-      if (m.topic !== topic) return;
-      clearTimeout(timer);
-      session.off('message', on);
-      resolve(m);
-    };
-    session.on('message', on);
-  });
+  const h = have();
+  if (h) return h;
+  const got = await waitForEvent(session, 'message', { match: (m) => m.topic === topic, timeoutMs: ms }).promise;
+  return got?.[0] ?? have() ?? null;
 }
 
 /**
@@ -719,20 +710,7 @@ function identityComparison(clientId: string, conn: StepResult | null, log: LogI
 
 /** Resolves true when `ready()` holds, checked now and on each of the session's events; false after ms. */
 function until(session: EcmtSession, events: Array<'linkLost' | 'reconnected'>, ready: () => boolean, ms: number): Promise<boolean> {
-  if (ready()) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!ready()) return;
-      finish(true);
-    };
-    const finish = (v: boolean): void => {
-      clearTimeout(timer);
-      for (const e of events) session.off(e, check);
-      resolve(v);
-    };
-    const timer = setTimeout(() => finish(ready()), ms);
-    for (const e of events) session.on(e, check);
-  });
+  return waitUntil(session, events, ready, { timeoutMs: ms });
 }
 
 /**

@@ -2,23 +2,17 @@ import { lookup } from 'node:dns/promises';
 import { connect as tcpConnect, isIP } from 'node:net';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { CatError } from '../util/errors.js';
+import { Waitress } from '../util/waiter.js';
 import { text, type Text } from '../util/i18n.js';
 import { connackMeaning } from '../urc/codes.js';
+import type { BrokerAddress, BrokerTarget } from './target.js';
 
 /**
  * The host side of the comparison: an mqtt.js client with exactly the module's parameters,
  * running the same steps and timing each.
  */
 
-export interface DirectParams {
-  host: string;
-  port: number;
-  /** mqtts:// (TLS) */
-  tls: boolean;
-  /** CA certificate (PEM) for TLS; default: the system's */
-  ca?: string | Buffer;
-  /** Accept a server certificate that does not verify (as a module without a CA would). Default false. */
-  insecure?: boolean;
+export interface DirectParams extends BrokerTarget {
   /** MQTT protocol level: 3 = 3.1 (MQIsdp), 4 = 3.1.1. From the module's `version` setting. Default 4. */
   protocolLevel?: 3 | 4;
   /** seconds; from the module's `keepalive` setting. Default 120 (the module's effective default). */
@@ -227,23 +221,19 @@ export class DirectSession {
   }
 
   /** Wait until `n` messages matching `pred` were received, or the timeout; returns them. */
-  waitMessages(pred: (m: DirectMessage) => boolean, n: number, timeoutMs: number): Promise<DirectMessage[]> {
+  async waitMessages(pred: (m: DirectMessage) => boolean, n: number, timeoutMs: number): Promise<DirectMessage[]> {
     const have = (): DirectMessage[] => this.messages.filter(pred);
-    return new Promise((resolve) => {
-      if (have().length >= n) return resolve(have());
-      const timer = setTimeout(() => {
-        this.#listeners = this.#listeners.filter((l) => l !== on);
-        resolve(have());
-      }, timeoutMs);
-      const on = (): void => {
-        if (have().length >= n) {
-          clearTimeout(timer);
-          this.#listeners = this.#listeners.filter((l) => l !== on);
-          resolve(have());
-        }
-      };
-      this.#listeners.push(on);
-    });
+    if (have().length >= n) return have();
+    const arrivals = new Waitress<DirectMessage>();
+    const w = arrivals.wait(() => have().length >= n, { timeoutMs });
+    const on = (m: DirectMessage): void => void arrivals.offer(m);
+    this.#listeners.push(on);
+    try {
+      await w.promise;
+    } finally {
+      this.#listeners = this.#listeners.filter((l) => l !== on);
+    }
+    return have();
   }
 
   async end(): Promise<DirectStep> {
@@ -282,7 +272,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Parse mqtt://host:port or mqtts://host:port (default ports 1883 / 8883). */
-export function parseBrokerUrl(url: string): { host: string; port: number; tls: boolean } {
+export function parseBrokerUrl(url: string): BrokerAddress {
   let u: URL;
   try {
     u = new URL(url.includes('://') ? url : `mqtt://${url}`);

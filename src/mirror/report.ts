@@ -3,6 +3,7 @@ import type { LintFinding } from '../dialects/ecmt/lint.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { ProfileCredentialCheck } from '../dialects/ecmt/lint.js';
 import type { IdentityProbe, LogIdentity } from './identity.js';
+import type { BrokerAddress } from './target.js';
 
 /** The steps a comparison can hold, in order. */
 export type CompareStepName = 'open' | 'connect' | 'identity' | 'subscribe' | 'unsubscribe' | 'publish' | 'deliver-module-to-direct' | 'deliver-direct-to-module' | 'message' | 'link' | 'disconnect' | 'close';
@@ -126,7 +127,7 @@ export interface RunFacts {
 
 export interface CompareReport {
   agree: boolean;
-  broker: { host: string; port: number; tls: boolean };
+  broker: BrokerAddress;
   profile: FirmwareProfileName;
   identity: {
     /** the order of the identical-ID connect comparison */

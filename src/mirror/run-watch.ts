@@ -4,6 +4,7 @@ import type { TimelineItem } from '../at/types.js';
 import { createRedactor } from '../redact/redact.js';
 import { text, type Text } from '../util/i18n.js';
 import type { BrokerLoss, CompareStepName, ModuleSilence } from './report.js';
+import type { BrokerTarget } from './target.js';
 
 /**
  * Watches a run from both ends, by events only (no polling):
@@ -77,9 +78,7 @@ export function tcpProbe(host: string, port: number, timeoutMs: number): Promise
   });
 }
 
-export interface BrokerWatchOptions {
-  host: string;
-  port: number;
+export interface BrokerWatchOptions extends Pick<BrokerTarget, 'host' | 'port'> {
   /** the module's timeline clock (seconds since the port was opened) */
   now: () => number;
   /** the step running now (for the report) */

@@ -10,6 +10,7 @@ import { DirectSession, type DirectMessage, type DirectStep } from './direct.js'
 import { SessionReconstructor, type ReconStep, type SessionEvent, type StepKind } from './reconstruct.js';
 import type { Cause, CompareStep, SideOutcome, Verdict } from './report.js';
 import { explainComparison, publishPacketSize } from './verdict.js';
+import { topicMatches } from '../util/topic.js';
 
 /**
  * The live mirror: follows a module's session (from its AT traffic, whoever drives it) and
@@ -88,18 +89,8 @@ interface Msg {
 
 const UP = (s: DirectStep): SideOutcome => ({ ok: s.ok, code: s.code, detail: s.detail, latencyMs: Math.round(s.latencyMs) });
 
-/** MQTT topic filter matching (+ and #). */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    const p = f[i]!;
-    if (p === '#') return true;
-    if (i >= t.length) return false;
-    if (p !== '+' && p !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
+/** MQTT topic filter matching (+, # and the $ rule), by qlobber: util/topic.ts. */
+export { topicMatches };
 
 export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
   readonly recon = new SessionReconstructor();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatError } from '../util/errors.js';
+import { waitForEvent } from '../util/waiter.js';
 import { SerialModemPort } from './serial.js';
 
 /**
@@ -47,26 +48,26 @@ export function socatAvailable(): boolean {
   return !r.error && r.status === 0;
 }
 
-function waitForSocat(proc: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const timer = setTimeout(() => finish(new CatError('ERR_TOOL_MISSING', `socat did not create the pseudo-terminals within ${timeoutMs} ms: ${stderr.trim().slice(-300)}`)), timeoutMs);
-    const finish = (err?: Error): void => {
-      clearTimeout(timer);
-      proc.stderr?.off('data', onData);
-      proc.off('exit', onExit);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onData = (d: Buffer): void => {
-      stderr += d.toString('utf8');
-      // socat -d -d logs "starting data transfer loop" once both ptys exist (and their links)
-      if (/starting data transfer loop/.test(stderr)) finish();
-    };
-    const onExit = (code: number | null): void => finish(new CatError('ERR_TOOL_MISSING', `socat exited (code ${String(code)}) before the pseudo-terminals were ready: ${stderr.trim().slice(-300)}`));
-    proc.stderr?.on('data', onData);
-    proc.once('exit', onExit);
-  });
+async function waitForSocat(proc: ChildProcess, timeoutMs: number): Promise<void> {
+  let stderr = '';
+  const exited = new AbortController();
+  const onExit = (code: number | null): void => exited.abort(new CatError('ERR_TOOL_MISSING', `socat exited (code ${String(code)}) before the pseudo-terminals were ready: ${stderr.trim().slice(-300)}`));
+  proc.once('exit', onExit);
+  try {
+    if (!proc.stderr) throw new CatError('ERR_TOOL_MISSING', 'socat was started without a stderr pipe');
+    await waitForEvent(proc.stderr, 'data', {
+      timeoutMs,
+      signal: exited.signal,
+      timeoutError: () => new CatError('ERR_TOOL_MISSING', `socat did not create the pseudo-terminals within ${timeoutMs} ms: ${stderr.trim().slice(-300)}`),
+      match: (d: Buffer) => {
+        stderr += d.toString('utf8');
+        // socat -d -d logs "starting data transfer loop" once both ptys exist (and their links)
+        return /starting data transfer loop/.test(stderr);
+      },
+    }).promise;
+  } finally {
+    proc.off('exit', onExit);
+  }
 }
 
 /** Create the pair. Rejects with ERR_TOOL_MISSING when socat is not installed. */

@@ -5,30 +5,4 @@ export interface Redaction {
   tag: string;
 }
 
-/** Redaction tag written in place of a secret (`[password]` keeps the length). */
-export type SecretTag = 'username' | 'password' | 'psk' | 'aliauth' | 'ssl' | 'device-secret' | (string & {});
-
-/**
- * A redaction trigger: a command (or answer) keyword whose parameters at the given positions are
- * secrets. Data only, read by the redaction layer (this folder), which holds a partial line back
- * while it could still become one of these.
- */
-export interface RedactionTrigger {
-  /** rule name in redaction records (`mqtt-conn-credentials`) */
-  name: string;
-  /** keywords, upper case, found anywhere in a line (`+ECMTCONN`, `+ECMTCON`) */
-  keywords: readonly string[];
-  /** `set`: only after `=` (commands, echoes); `set-or-answer`: also after `:` (query answers) */
-  after: 'set' | 'set-or-answer';
-  /** secret parameter positions → tag (0-based over the parameters after `=`/`:`) */
-  params?: Readonly<Record<number, SecretTag>>;
-  /**
-   * For a configuration command: the keys (first parameter, lower case) whose values are secret;
-   * every parameter after the key is redacted (tagged with the key) except a bare number right
-   * after it (the client) and, for that key, the words in `keepWords` (`ssl`: `psk`, `ecc`, `ca`).
-   */
-  configKeys?: readonly string[];
-  /** per config key: words kept in clear in the parameter right after the key (case-insensitive) */
-  keepWords?: Readonly<Record<string, readonly string[]>>;
-}
-
+export type { SecretTag, RedactionTrigger } from '../dialects/redaction.js';

@@ -156,7 +156,7 @@ function classify(raw: string): ModemEvent {
         const t = dialectTables();
         const msg = t.messages.get(key);
         if (msg) {
-          const ev = msg.framing.fromLine(raw, s);
+          const ev = msg.framing.fromLine?.(raw, s) ?? null;
           if (ev) return ev;
         } else {
           const d = t.handlers.get(key);

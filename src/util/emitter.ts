@@ -3,6 +3,9 @@ import { EventEmitter } from 'node:events';
 /** Map of event name to listener argument tuple. */
 export type EventMap = { [event: string]: unknown[] };
 
+/** Type-only key: lets helpers (util/waiter.ts) infer an emitter's event map. No runtime value. */
+declare const eventMapKey: unique symbol;
+
 /**
  * Node's own EventEmitter with its listener methods typed by an event map: `on('message', (m) =>
  * …)` is checked against the map and `emit` cannot send the wrong payload. Being a real
@@ -18,6 +21,9 @@ export type EventMap = { [event: string]: unknown[] };
  * instead of thrown from emit() (the library never wants that).
  */
 export class TypedEmitter<E extends EventMap> extends EventEmitter {
+  /** Never set: carries the event map for type inference only. */
+  declare readonly [eventMapKey]?: E;
+
   constructor() {
     super();
     this.setMaxListeners(100);

@@ -238,3 +238,36 @@ describe('ECMT session: the module on its own', () => {
     await expect(p).rejects.toMatchObject({ code: 'ERR_PORT_CLOSED' });
   });
 });
+
+describe('ECMT session: the state is the host\'s observation, not a gate', () => {
+  it('follows the module through its own moves and emits each change once, with the previous state', async () => {
+    const { d, session } = setup();
+    script(d, [{ expect: 'AT+ECMTCONN?', reply: OK }, { expect: 'AT+ECMTCONN=0,"dev1"', reply: OK + urc('+ECMTCONN: 0,0,0') }]);
+    const seen: string[] = [];
+    session.on('state', (next, prev) => seen.push(`${prev}->${next}`));
+    expect((await session.connect({ clientId: 'dev1' })).ok).toBe(true);
+    // ecmt.md: +ECMTSTAT = the link broke, the module reconnects by itself (+ECMTCONN nobody asked for), +ECMTDISC ends it
+    await d.say(urc('+ECMTSTAT: 0,1'));
+    await settle();
+    expect(session.state).toBe('link-lost');
+    await d.say(urc('+ECMTCONN: 0,0,0'));
+    await settle();
+    expect(session.state).toBe('connected');
+    await d.say(urc('+ECMTDISC: 0,0'));
+    await settle();
+    expect(session.state).toBe('closed');
+    expect(seen).toEqual(['closed->connecting', 'connecting->connected', 'connected->link-lost', 'link-lost->connected', 'connected->closed']);
+  });
+
+  it('sends a step the host thinks is out of place: the module\'s answer decides, and is explained', async () => {
+    const { d, session } = setup();
+    const s = script(d, [{ expect: 'AT+ECMTPUB=0,1,1,0,"t","x"', reply: urc('+CME ERROR: 3') }]);
+    expect(session.state).toBe('closed');
+    const r = await session.publish('t', 'x', { qos: 1 });
+    expect(s.unexpected).toEqual([]);
+    expect(s.remaining()).toBe(0);
+    expect(r).toMatchObject({ ok: false, failure: 'rejected' });
+    // ecmt.md §1–2: +CME ERROR: 3 on AT+ECMTPUB = operation not allowed (not connected, or a value over the limit)
+    expect(r.note?.en).toMatch(/not connected/);
+  });
+});

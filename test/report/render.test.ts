@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReport, buildModel } from '../../src/index.js';
+import { renderReport, buildModel } from '../../src/report/index.js';
 import type { TranscriptEntry } from '../../src/transcript/types.js';
 
 const rx = (t: number, s: string): TranscriptEntry => ({ t, dir: 'rx', data: Buffer.from(s, 'latin1') });

@@ -15,6 +15,7 @@ import { modemSettings } from '../options.js';
 import { openModem, withModem } from '../modem.js';
 import { formatItem } from '../timeline.js';
 import { EXIT } from '../exit.js';
+import { waitForEvent } from '../../util/waiter.js';
 import { AT_OPTIONS, type AtArgs } from './at.js';
 import { ReportOutputs } from '../report-out.js';
 
@@ -214,46 +215,38 @@ interface SeenResult {
   result: MqttResult;
 }
 
-/** Wait for the result URC of a two-phase command (same operation, client and msgID: correlated as its dialect's table says). */
+/**
+ * Wait for the result URC of a two-phase command (same operation, client and msgID: correlated as
+ * its dialect's table says). Listening starts at once (the URC may come in the same read as the
+ * command's OK); `wait(ms)` then gives it that long, `peek()` reads what came (--wait).
+ */
 function waitUrc(engine: import('../../at/engine.js').AtEngine, spec: CommandSpec, ids: { connectId: number | null; msgId: number | null }): { wait(ms: number): Promise<SeenResult | null>; peek(): SeenResult | null; cancel(): void } {
   let got: SeenResult | null = null;
-  let wake: (() => void) | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let settle: ((v: SeenResult | null) => void) | null = null;
-  const on = (ev: ModemEvent): void => {
-    if (got) return;
+  const match = (ev: ModemEvent): boolean => {
+    if (got) return true;
     const r = resultOf(ev);
-    if (!r || !answers(spec, ids, r)) return;
+    if (!r || !answers(spec, ids, r)) return false;
     got = { event: ev, result: r };
-    wake?.();
+    return true;
   };
-  engine.on('urc', on);
+  const listening = waitForEvent(engine, 'urc', { match });
+  let timed: { cancel(): void } | null = null;
   return {
-    wait(ms) {
-      return new Promise<SeenResult | null>((resolve) => {
-        if (got) {
-          engine.off('urc', on);
-          return resolve(got);
-        }
-        settle = resolve;
-        timer = setTimeout(() => {
-          engine.off('urc', on);
-          resolve(null);
-        }, ms);
-        wake = () => {
-          if (timer) clearTimeout(timer);
-          engine.off('urc', on);
-          resolve(got);
-        };
-      });
+    async wait(ms) {
+      if (got) return got;
+      const t = waitForEvent(engine, 'urc', { match, timeoutMs: ms });
+      timed = t;
+      await Promise.race([t.promise, listening.promise]);
+      t.cancel();
+      listening.cancel();
+      return got;
     },
     peek() {
       return got;
     },
     cancel() {
-      engine.off('urc', on);
-      if (timer) clearTimeout(timer);
-      settle?.(null);
+      listening.cancel();
+      timed?.cancel();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { EventOf, ModemEvent } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
+import { waitUntil } from '../../util/waiter.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
 import { cmeCode, cmeText, notAnswered, result, same } from '../util.js';
 
@@ -22,12 +23,10 @@ export const pingStage: Stage = {
     const seen: Text[] = [];
     const replies: EventOf<'ecping'>[] = [];
     let done = false;
-    let wake: (() => void) | null = null;
     const onUrc = (ev: ModemEvent): void => {
       if (ev.type !== 'ecping') return;
       if (ev.kind === 'done') done = true;
       else replies.push(ev);
-      if (done) wake?.();
     };
     ctx.engine.on('urc', onUrc);
     try {
@@ -39,15 +38,8 @@ export const pingStage: Stage = {
       }
       const budget = p.count * p.timeoutMs + 2000;
       ctx.progress(text(`waiting for ping replies from ${host} (up to ${Math.round(budget / 1000)} s)…`, `等待 ${host} 的 ping 回复（最多 ${Math.round(budget / 1000)} 秒）…`));
-      if (!done) {
-        await new Promise<void>((resolve) => {
-          const timer = ctx.clock.setTimeout(resolve, budget);
-          wake = () => {
-            ctx.clock.clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
+      // onUrc, registered first, sees each URC before this check does
+      await waitUntil(ctx.engine, ['urc'], () => done, { timeoutMs: budget, clock: ctx.clock });
     } finally {
       ctx.engine.off('urc', onUrc);
     }

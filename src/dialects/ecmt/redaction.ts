@@ -4,7 +4,7 @@
  * (and the field spelling `+ECMTCON`); `AT+ECMTCFG="ssl"|"aliauth",…` and their query answers:
  * every value but the setting name, the connect id and the ssl sub-type word.
  */
-import type { RedactionTrigger } from '../../redact/types.js';
+import type { RedactionTrigger } from '../redaction.js';
 
 export const ECMT_REDACTION: readonly RedactionTrigger[] = [
   { name: 'mqtt-conn-credentials', keywords: ['+ECMTCONN', '+ECMTCON'], after: 'set', params: { 2: 'username', 3: 'password' } },

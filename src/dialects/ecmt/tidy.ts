@@ -2,6 +2,7 @@ import type { AtEngine, SendOptions } from '../../at/engine.js';
 import type { AtOutcome, TimelineItem } from '../../at/types.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { systemClock, type Clock } from '../../util/clock.js';
+import { waitUntil } from '../../util/waiter.js';
 import { ecmtCmd } from './commands.js';
 
 /**
@@ -147,25 +148,17 @@ export class EcmtTidy {
     const clock = opts.clock ?? systemClock;
     const want: ModemEvent['type'] = kind === 'disc' ? 'ecmt-disc' : 'ecmt-close';
     let urc: ModemEvent | null = null;
-    let wake: (() => void) | null = null;
     // registered before sending: the URC can come in the same read as the OK
     const onUrc = (ev: ModemEvent): void => {
       if (ev.type !== want || urc) return;
       urc = ev;
-      wake?.();
     };
     this.engine.on('urc', onUrc);
     try {
       const send = opts.send ?? ((c: string, o?: SendOptions) => this.engine.send(c, o));
       const outcome = await send(command, opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {});
       if (outcome.status === 'ok' && !urc) {
-        await new Promise<void>((resolve) => {
-          const timer = clock.setTimeout(resolve, opts.urcWaitMs ?? 3000);
-          wake = () => {
-            clock.clearTimeout(timer);
-            resolve();
-          };
-        });
+        await waitUntil(this.engine, ['urc'], () => urc !== null, { timeoutMs: opts.urcWaitMs ?? 3000, clock });
       }
       return { command, outcome, urc, error: null };
     } catch (err) {
