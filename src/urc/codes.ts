@@ -742,6 +742,17 @@ function explainCgev(s: string): Text | null {
   }
 }
 
+let dialectExplainer: ((e: DialectEvent) => Text | null) | null = null;
+
+/**
+ * The dialect registry (src/dialects/index.ts) installs here how the events of the dialects that
+ * live in their own folder are explained, so that explain() covers them without urc/ importing
+ * the dialects.
+ */
+export function setDialectExplainer(f: ((e: DialectEvent) => Text | null) | null): void {
+  dialectExplainer = f;
+}
+
 /**
  * A one-line meaning of an event whose values are codes, in both languages; null for events
  * that carry no code (OK, plain information lines, unknown lines, test-form answers).
@@ -873,8 +884,7 @@ export function explain(event: ModemEvent): Text | null {
     default: {
       // a dialect's own event (src/dialects/<name>/): its dialect explains it
       const other: DialectEvent = e;
-      void other;
-      return null;
+      return dialectExplainer ? dialectExplainer(other) : null;
     }
   }
 }

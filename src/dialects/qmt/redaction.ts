@@ -15,7 +15,7 @@
  *   by `AT+QSSLCFG`): nothing to mask.
  * - `AT+QICSGP=<cid>,<type>,"<apn>","<user>","<pass>",<auth>` (§4): the APN user name and password.
  */
-import type { RedactionTrigger } from '../../redact/types.js';
+import type { RedactionTrigger } from '../redaction.js';
 
 export const QMT_REDACTION: readonly RedactionTrigger[] = [
   { name: 'mqtt-conn-credentials', keywords: ['+QMTCONN'], after: 'set', params: { 2: 'username', 3: 'password' } },
