@@ -23,7 +23,7 @@ import {
 } from './options.js';
 import { stream, type Random } from './prng.js';
 import { EmulatorRecorder } from './recorder.js';
-import { QmtModule } from '../dialects/qmt/emulator/module.js';
+import { QmtModule } from '../dialects/qmt/emulator.js';
 import { EcmtSession, type SessionEvent, type SessionHost, type SessionState } from './session.js';
 import { ERROR, OK, reply, type EcmtEmulatorEvents, type Final, type ModuleContext, type ModuleSettings, type PromptReply, type Reply } from './types.js';
 

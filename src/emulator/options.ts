@@ -5,7 +5,7 @@ import { CatError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { TranscriptSink } from '../transcript/writer.js';
-import { QMT_MODELS, emulatedModel, qmtIdentity, qmtModel, type EmulatedModel, type QmtModel } from '../dialects/qmt/emulator/models.js';
+import { QMT_MODELS, emulatedModel, qmtIdentity, qmtModel, type EmulatedModel, type QmtModel } from '../dialects/qmt/emulator-models.js';
 
 /**
  * Options of the emulator: what the module is (profile, identity), the world it lives in
@@ -190,7 +190,7 @@ export type ConnectHook = (target: ConnectTarget) => Promise<Duplex>;
 export interface EcmtEmulatorOptions {
   /**
    * The AT dialect the module speaks: 'ecmt' (Eigencomm AT+ECMT*, default) or 'qmt' (Quectel
-   * AT+QMT*, src/dialects/qmt/emulator/: identity Quectel + model, echo on, LTE CAT1 by default).
+   * AT+QMT*, src/dialects/qmt/emulator*.ts: identity Quectel + model, echo on, LTE CAT1 by default).
    */
   dialect?: 'ecmt' | 'qmt';
   /** QMT only: the Quectel model whose differences are played (EC800N default, EC200U, EG915U, BG96). */

@@ -5,7 +5,7 @@ import type { TranscriptHeader } from '../transcript/types.js';
 import { makeHeader, type TranscriptSink } from '../transcript/writer.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import { defaultIdentity, type EmulatorIdentity } from './options.js';
-import { qmtIdentity, type QmtModel } from '../dialects/qmt/emulator/models.js';
+import { qmtIdentity, type QmtModel } from '../dialects/qmt/emulator-models.js';
 
 /**
  * The emulator recording its own session into a transcript: host bytes it received are `tx`,

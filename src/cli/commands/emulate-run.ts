@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import type { PacketCmd } from 'mqtt-packet';
 import { PROFILE_NAMES, type FirmwareProfileName } from '../../dialects/ecmt/firmware.js';
 import { startPtyEmulator, type PtyEmulator } from '../../emulator/pty.js';
-import { QMT_MODELS, qmtModel } from '../../dialects/qmt/emulator/models.js';
+import { QMT_MODELS, qmtModel } from '../../dialects/qmt/emulator-models.js';
 import { emulatorTranscriptHeader } from '../../emulator/recorder.js';
 import { resolveOptions, type EcmtEmulatorOptions, type FaultOptions, type RegistrationCondition, type SimCondition } from '../../emulator/options.js';
 import { TranscriptWriter } from '../../transcript/writer.js';

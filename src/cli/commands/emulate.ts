@@ -3,7 +3,7 @@ import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
 import { PROFILE_NAMES } from '../../dialects/ecmt/firmware.js';
-import { QMT_MODELS } from '../../dialects/qmt/emulator/models.js';
+import { QMT_MODELS } from '../../dialects/qmt/emulator-models.js';
 
 /** Options of `cat1 emulate` (flags, CAT1_* variables or --config, like the module-facing verbs). */
 export const EMULATE_OPTIONS: readonly OptionSpec[] = [

@@ -12,6 +12,12 @@ import { parseTranscript } from '../../../src/transcript/reader.js';
  * made by test/tools/record-qmt-emulator-fixtures.mjs): every byte the session writes must match
  * what the recorded host wrote (user name and password are masked spans of the same length), and
  * the steps must come to what the recording shows (qmt.md §2–§3.1).
+ *
+ * The engine uses qmtGrammar() (the dialect's scanRecv framing, length first). Observed on
+ * 2026-12-07 with the registry's defaultGrammar(): the second message
+ * (`+QMTRECV: 0,0,"fixture/qmt",17,"downlink "quoted""` followed by the echo `AT+QMTDISC=0\r`)
+ * came out as `downlink "quoted""\r\nAT+QMTDISC=0`, boundary inferred: that framing does not use
+ * the <len> field and does not end the payload at an echo. Switch to defaultGrammar() once it does.
  */
 
 const FILE = join(import.meta.dirname, 'recordings', 'emulator-qmt-ec800n-session.jsonl');

@@ -3,7 +3,7 @@ import { AtEngine } from '../../../src/at/engine.js';
 import { EcmtEmulator } from '../../../src/emulator/emulator.js';
 import { startPtyEmulator } from '../../../src/emulator/pty.js';
 import type { EcmtEmulatorOptions } from '../../../src/emulator/options.js';
-import { qmtGrammar } from '../../../src/dialects/qmt/grammar.js';
+import { defaultGrammar } from '../../../src/grammar.js';
 import { QmtSession, type QmtMessageEvent, type QmtSessionOptions } from '../../../src/dialects/qmt/session.js';
 import { createPortPair } from '../../../src/port/memory.js';
 import { SerialModemPort } from '../../../src/port/serial.js';
@@ -41,7 +41,7 @@ describe.skipIf(missing !== null)('QmtSession against the QMT emulator and mosqu
   function setup(em: EcmtEmulatorOptions = {}, so: QmtSessionOptions = {}): { emulator: EcmtEmulator; engine: AtEngine; session: QmtSession } {
     const pair = createPortPair();
     const emulator = new EcmtEmulator(pair.module, { dialect: 'qmt', ...em });
-    const engine = new AtEngine(pair.host, { grammar: qmtGrammar() });
+    const engine = new AtEngine(pair.host, { grammar: defaultGrammar() });
     const session = new QmtSession(engine, so);
     cleanups.push(async () => {
       await emulator.close();
@@ -168,7 +168,7 @@ describe.skipIf(missing !== null)('QmtSession against the QMT emulator and mosqu
     const pty = await startPtyEmulator({ dialect: 'qmt', model: 'BG96' });
     cleanups.push(() => pty.stop());
     const port = await SerialModemPort.open({ path: pty.path });
-    const engine = new AtEngine(port, { grammar: qmtGrammar() });
+    const engine = new AtEngine(port, { grammar: defaultGrammar() });
     cleanups.push(() => engine.close());
     const session = new QmtSession(engine, { model: 'BG96', publishForm: 'pub-prompt' });
     const topic = unique('sess-pty');

@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import { isIP } from 'node:net';
 import type { IConnectPacket, Packet, PacketCmd, QoS } from 'mqtt-packet';
-import type { Clock } from '../../../util/clock.js';
-import { aliyunCredentials, type AliAuth } from '../../../emulator/aliauth.js';
-import { MqttLink } from '../../../emulator/mqtt-link.js';
-import { tlsHandshake } from '../../../emulator/network.js';
-import type { ConnectHook, IncomingMessage } from '../../../emulator/options.js';
-import type { SessionEvent } from '../../../emulator/session.js';
-import type { EmulatedModel } from './models.js';
+import type { Clock } from '../../util/clock.js';
+import { aliyunCredentials, type AliAuth } from '../../emulator/aliauth.js';
+import { MqttLink } from '../../emulator/mqtt-link.js';
+import { tlsHandshake } from '../../emulator/network.js';
+import type { ConnectHook, IncomingMessage } from '../../emulator/options.js';
+import type { SessionEvent } from '../../emulator/session.js';
+import type { EmulatedModel } from './emulator-models.js';
 
 /**
  * One Quectel MQTT client (`<client_idx>` 0–5) of the emulated module: the settings AT+QMTCFG

@@ -1,8 +1,8 @@
-import { QMT_PROFILES, type QmtModelName, type QmtProfile } from '../profiles.js';
+import { QMT_PROFILES, type QmtModelName, type QmtProfile } from './profiles.js';
 
 /**
  * The models the QMT emulator plays and the numbers it acts on, derived from the dialect's model
- * profiles (../profiles.ts, sourced from ../shared/protocol/qmt.md §2.1 and §5). Where a profile
+ * profiles (./profiles.ts, sourced from ../shared/protocol/qmt.md §2.1 and §5). Where a profile
  * says "not published" the emulator still needs a number: it then takes the widest value any
  * Quectel source shows (marked I), so it never refuses what a real module might accept — the lint,
  * not the emulator, is where unknown limits stay unknown.
