@@ -55,6 +55,11 @@ export class LineAssembler {
     return this.#mode;
   }
 
+  /** True in a fixed-length data mode (every byte is payload, Ctrl-Z and ESC included). */
+  get fixedLength(): boolean {
+    return this.#mode === 'data' && this.#exact !== null;
+  }
+
   /**
    * Switch to data mode (after the `> ` prompt); at most `limit` bytes are kept. With `exact`
    * (Quectel's `AT+QMTPUB…,<len>`) the payload is exactly that many bytes, Ctrl-Z and ESC included.

@@ -220,8 +220,8 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
         this.#queue.shift();
         this.#queuePos = 0;
       }
-      const dataMode = this.#asm.mode === 'data';
-      // echo: every received byte as it is read, payload bytes too, not Ctrl-Z/ESC
+      const dataMode = this.#asm.mode === 'data' && !this.#asm.fixedLength;
+      // echo: every received byte as it is read, payload bytes too, not Ctrl-Z/ESC (which are payload in a fixed-length data mode)
       if (this.#settings.echo && !(dataMode && (b === 0x1a || b === 0x1b))) echo.push(b);
       const ev = this.#asm.push(b);
       if (!ev) continue;

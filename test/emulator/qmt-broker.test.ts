@@ -212,6 +212,21 @@ describe.skipIf(missing !== null)('QMT emulator against a real mosquitto', () =>
       expect((await c.next((m) => m.topic === topic)).payload.equals(bytes)).toBe(true);
     });
 
+    it('a length-form payload may hold Ctrl-Z and ESC: they are counted, echoed and published as data', async () => {
+      r = qmtRig({ model: 'EC800N' });
+      const topic = unique('q-binary');
+      const c = await watch(topic);
+      expect(await openConn(r, broker, 0, unique('q-binary-dev'))).toBe('+QMTCONN: 0,0,0');
+      const bytes = Buffer.from([0x41, 0x1a, 0x42, 0x1b, 0x43]);
+      const from = r.mark();
+      r.write(`AT+QMTPUBEX=0,5,1,0,"${topic}",5\r`);
+      await r.until('\r\n> ', { from });
+      r.write(bytes);
+      const out = await r.until('\r\n+QMTPUBEX: 0,5,0\r\n', { from });
+      expect(out).toContain(`> ${bytes.toString('latin1')}\r\nOK\r\n`);
+      expect((await c.next((m) => m.topic === topic)).payload.equals(bytes)).toBe(true);
+    });
+
     it('AT+QMTPUB with a length takes exactly that many bytes without Ctrl-Z', async () => {
       r = qmtRig({ echo: false });
       const topic = unique('q-publen');
