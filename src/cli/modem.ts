@@ -9,6 +9,8 @@ import { SerialModemPort } from '../port/serial.js';
 import { FollowingPort, type FollowEvent } from '../port/follow.js';
 import { RecordingPort } from '../port/recorder.js';
 import { TranscriptWriter, MemorySink, makeHeader, type TranscriptSink } from '../transcript/writer.js';
+import { detectDialect, dialects, type Detection } from '../dialects/index.js';
+import { grammarFor } from './dialect.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import { CatError } from '../util/errors.js';
 import { classifyRx, RxSampler, type RxDiagnosis } from '../at/diagnosis.js';
@@ -28,6 +30,8 @@ export interface OpenedModem {
   /** the values the redactors mask wherever they show (the settings' and the caller's) */
   secrets: readonly string[];
   baud: number;
+  /** the dialect the module speaks: --dialect, or detected from its identity (auto), with the observation it rests on */
+  dialect: Detection;
   /** Flush the transcript and close the port (idempotent). */
   close(): Promise<void>;
 }
@@ -105,7 +109,7 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
   if (s.record) checkRecordPath(s.record);
   const path = s.port;
   const progress = o.progress ?? !s.json;
-  const grammar = defaultGrammar();
+  const grammar = grammarFor(s.dialect);
   let raw: SerialModemPort | FollowingPort;
   let baud: number;
   if (s.baud === 'auto') {
@@ -155,8 +159,12 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
   let port: ModemPort = raw;
   let recorder: RecordingPort | null = null;
   let capture: MemorySink | null = null;
+  // --dialect auto with more than one dialect registered: the module's identity (AT+CGMI/CGMM/CGMR) decides
+  const askIdentity = o.probe !== false && (s.record !== null || o.capture === true || (s.dialect === 'auto' && dialects.length > 1));
+  const identity = askIdentity ? await probeIdentity(raw, grammar, s.timeoutMs) : null;
+  const dialect = detectDialect(s.dialect, { identity: identity ? [identity.module.manufacturer, identity.module.model, identity.module.firmware].filter(Boolean).join('\n') : null });
+  if (dialect.by === 'identity' && progress) note(`cat1: the module answered "${dialect.evidence?.split('\n')[0] ?? ''}": ${dialect.dialect.title} dialect`);
   if (s.record || o.capture) {
-    const identity = o.probe === false ? null : await probeIdentity(raw, grammar, s.timeoutMs);
     const header = makeHeader({
       kind: identity?.emulator ? 'emulator' : 'hardware',
       source: `cat1 ${o.verb} on ${path}${identity?.emulator ? ' (the module answered as the cat1-bridge emulator)' : identity ? '' : ' (module not identified: the header is completed if its identity shows in the traffic)'}`,
@@ -164,6 +172,8 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
       redacted: !s.logSecrets,
       port: { path, baudRate: baud },
       ...(identity ? { module: identity.module } : {}),
+      dialect: dialect.dialect.name,
+      dialectFrom: dialect.by,
     });
     let writer: TranscriptWriter | null = null;
     if (s.record) {
@@ -214,6 +224,7 @@ export async function openModem(s: ModemSettings, o: OpenModemOptions): Promise<
     redactor,
     secrets,
     baud,
+    dialect,
     async close() {
       if (closed) return;
       closed = true;

@@ -4,6 +4,8 @@ import { CatError } from '../util/errors.js';
 import { langFromEnv, type Lang } from '../util/i18n.js';
 import { cliLang, h, t2 } from './lang.js';
 import { PROFILE_NAMES, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
+import type { DialectChoice } from '../dialects/types.js';
+import { DIALECT_OPTION, dialectChoice } from './dialect.js';
 
 /**
  * Options shared by the verbs that talk to a module, and their layering: built-in defaults,
@@ -32,6 +34,7 @@ export const MODEM_OPTIONS: readonly OptionSpec[] = [
   { name: 'log-secrets', type: 'boolean', describe: 'show and record passwords, keys, IMSI/ICCID in clear', default: false },
   { name: 'profile', type: 'string', describe: `firmware profile for limits and quirks (${PROFILE_NAMES.join(', ')})`, zh: `决定长度限制和固件特性的固件配置（${PROFILE_NAMES.join('、')}）`, default: 'ec616s', choices: PROFILE_NAMES },
   { name: 'json', type: 'boolean', describe: 'JSON Lines on stdout, nothing else', default: false },
+  DIALECT_OPTION,
   { name: 'follow', type: 'boolean', describe: 'when the device disappears (unplugged, re-enumerated), wait for it to come back — same path or same USB serial number — and carry on', default: false },
   { name: 'config', type: 'string', describe: 'JSON file with option values (flags and CAT1_* variables override it)' },
 ];
@@ -150,6 +153,8 @@ export interface ModemSettings {
   record: string | null;
   logSecrets: boolean;
   profile: FirmwareProfileName;
+  /** --dialect: a registered dialect, or auto (the module's identity, else the first registered one). Default auto. */
+  dialect: DialectChoice;
   json: boolean;
   follow: boolean;
   lang: Lang;
@@ -180,6 +185,7 @@ export function modemSettings(args: Record<string, unknown>, specs: readonly Opt
     record: v['record'] ? String(v['record']) : null,
     logSecrets: v['log-secrets'] === true,
     profile: profile as FirmwareProfileName,
+    dialect: dialectChoice(v['dialect']),
     json: v['json'] === true,
     follow: v['follow'] === true,
     lang: langFromEnv(env, args['lang'] as string | undefined),

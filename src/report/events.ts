@@ -1,6 +1,8 @@
 import type { TimelineItem } from '../at/types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { explain } from '../urc/codes.js';
+import { parseCommandLine } from '../at/command-line.js';
+import { commandSpec, resultOf, unsolicitedOf } from '../dialects/index.js';
 import { text, tr, type Lang, type Text } from '../util/i18n.js';
 import type { DiagramEvent } from './model.js';
 
@@ -14,26 +16,20 @@ function clip(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
 
-/** Does this module event report a failure? */
+/** Does this module event report a failure? (A result URC with a non-zero result or a refused CONNACK, a link loss, an error, a reboot.) */
 export function isFailure(ev: ModemEvent): boolean {
   switch (ev.type) {
     case 'error':
     case 'cme-error':
     case 'cms-error':
-    case 'ecmt-stat':
     case 'boot':
       return true;
-    case 'ecmt-open':
-    case 'ecmt-close':
-    case 'ecmt-disc':
-    case 'ecmt-sub':
-    case 'ecmt-uns':
-    case 'ecmt-pub':
-      return ev.result !== 0;
-    case 'ecmt-conn':
-      return ev.result !== 0 || (ev.retCode ?? 0) !== 0;
-    default:
-      return false;
+    default: {
+      if (unsolicitedOf(ev)?.kind === 'link-lost') return true;
+      const r = resultOf(ev);
+      if (!r) return false;
+      return r.op === 'connect' ? !r.ok : r.result !== 0;
+    }
   }
 }
 
@@ -47,33 +43,38 @@ const CONNACK: Record<number, string> = { 0: 'accepted', 1: 'unacceptable protoc
  * codes say happened, and are labelled so.
  */
 function impliedByCommand(command: string, t: number | null, qosByMsg: Map<number, number>, L: Lang): DiagramEvent[] {
-  const m = /^AT\+ECMT([A-Z]+)=(.*)$/i.exec(command.trim());
-  if (!m) return [];
-  const op = m[1]!.toUpperCase();
-  const params = m[2]!;
+  // the dialect whose table has the command says which MQTT step it is
+  const parsed = parseCommandLine(command.trim());
+  if (parsed.kind !== 'command' || parsed.command.form !== 'set') return [];
+  const found = commandSpec(parsed.command.name);
+  if (!found) return [];
   const implied = (en: string, zh: string): string => tr(text(`implied by ${command.trim()}: ${en}`, `由 ${command.trim()} 推断：${zh}`), L);
   const ev = (label: string, kind: 'mqtt' | 'tcp', exp: string): DiagramEvent => ({ t, from: 'module', to: 'broker', kind, label, raw: command.trim(), explain: exp });
-  switch (op) {
-    case 'OPEN':
+  switch (found.spec.op) {
+    case 'open':
       return [ev('TCP connect', 'tcp', implied('the module opens a TCP (or TLS) connection to the broker', '模组向服务器发起 TCP（或 TLS）连接'))];
-    case 'CONN':
+    case 'connect':
       return [ev('CONNECT', 'mqtt', implied('MQTT CONNECT with the client ID, user name and password given', '带客户端 ID、用户名和密码的 MQTT CONNECT'))];
-    case 'SUB':
+    case 'subscribe':
       return [ev('SUBSCRIBE', 'mqtt', implied('MQTT SUBSCRIBE', 'MQTT SUBSCRIBE'))];
-    case 'UNS':
+    case 'unsubscribe':
       return [ev('UNSUBSCRIBE', 'mqtt', implied('MQTT UNSUBSCRIBE', 'MQTT UNSUBSCRIBE'))];
-    case 'PUB': {
-      const p = /^\s*\d+\s*,\s*(\d+)\s*,\s*(\d)/.exec(params);
-      const qos = p ? Number(p[2]) : 0;
-      if (p) qosByMsg.set(Number(p[1]), qos);
+    case 'publish': {
+      const m = found.dialect.readCommand(parsed.command.name, parsed.command.args);
+      const qos = m?.op === 'publish' ? m.qos : 0;
+      if (m?.op === 'publish') qosByMsg.set(m.msgId, qos);
       return [ev('PUBLISH', 'mqtt', implied(`MQTT PUBLISH, QoS ${qos}`, `MQTT PUBLISH，QoS ${qos}`))];
     }
-    case 'DISC':
+    case 'disconnect':
       return [ev('DISCONNECT', 'mqtt', implied('MQTT DISCONNECT', 'MQTT DISCONNECT'))];
-    case 'CLOSE':
+    case 'close':
       return [ev('TCP close', 'tcp', implied('the module closes the TCP connection', '模组关闭 TCP 连接'))];
-    default:
+    case 'config':
       return [];
+    default: {
+      const never: never = found.spec.op;
+      return never;
+    }
   }
 }
 
@@ -81,33 +82,39 @@ function impliedByUrc(e: ModemEvent, t: number | null, qosByMsg: Map<number, num
   const raw = visible(e.raw);
   const implied = (en: string, zh: string): string => tr(text(`implied by ${raw}: ${en}`, `由 ${raw} 推断：${zh}`), L);
   const ev = (label: string, kind: 'mqtt' | 'tcp', exp: string, error = false): DiagramEvent => ({ t, from: 'broker', to: 'module', kind, label, raw, explain: exp, ...(error ? { error: true } : {}) });
-  switch (e.type) {
-    case 'ecmt-open':
-      return e.result === 0 ? [ev('TCP connected', 'tcp', implied('the connection to the broker is up', '与服务器的连接已建立'))] : [];
-    case 'ecmt-conn':
-      if (e.result !== 0 || e.retCode === null) return [];
-      return [ev(`CONNACK ${e.retCode}`, 'mqtt', implied(`CONNACK return code ${e.retCode} (${CONNACK[e.retCode] ?? 'unknown'})`, `CONNACK 返回码 ${e.retCode}`), e.retCode !== 0)];
-    case 'ecmt-sub':
-      return e.result === 0 ? [ev(`SUBACK${e.value !== null ? ` ${e.value}` : ''}`, 'mqtt', implied(`SUBACK${e.value !== null ? `, granted QoS/return code ${e.value}` : ''}`, `SUBACK${e.value !== null ? `，授予 QoS/返回码 ${e.value}` : ''}`), e.value === 128)] : [];
-    case 'ecmt-uns':
-      return e.result === 0 ? [ev('UNSUBACK', 'mqtt', implied('UNSUBACK', 'UNSUBACK'))] : [];
-    case 'ecmt-pub': {
-      if (e.result !== 0) return [];
-      const qos = qosByMsg.get(e.msgId) ?? (e.msgId === 0 ? 0 : 1);
-      qosByMsg.delete(e.msgId);
+  const u = unsolicitedOf(e);
+  if (u?.kind === 'message') return [ev('PUBLISH', 'mqtt', implied(`MQTT PUBLISH to the module on ${u.topic}, ${u.payload.length} bytes`, `服务器向模组发布 ${u.topic}，${u.payload.length} 字节`))];
+  if (u?.kind === 'link-lost') return [ev('link lost', 'tcp', implied('the connection to the broker went down', '与服务器的连接断开'), true)];
+  // a result URC, read by its dialect
+  const r = resultOf(e);
+  if (!r || r.result !== 0) return [];
+  switch (r.op) {
+    case 'open':
+      return [ev('TCP connected', 'tcp', implied('the connection to the broker is up', '与服务器的连接已建立'))];
+    case 'connect':
+      if (r.retCode === null) return [];
+      return [ev(`CONNACK ${r.retCode}`, 'mqtt', implied(`CONNACK return code ${r.retCode} (${CONNACK[r.retCode] ?? 'unknown'})`, `CONNACK 返回码 ${r.retCode}`), r.retCode !== 0)];
+    case 'subscribe':
+      return [ev(`SUBACK${r.retCode !== null ? ` ${r.retCode}` : ''}`, 'mqtt', implied(`SUBACK${r.retCode !== null ? `, granted QoS/return code ${r.retCode}` : ''}`, `SUBACK${r.retCode !== null ? `，授予 QoS/返回码 ${r.retCode}` : ''}`), r.retCode === 128)];
+    case 'unsubscribe':
+      return [ev('UNSUBACK', 'mqtt', implied('UNSUBACK', 'UNSUBACK'))];
+    case 'publish': {
+      const msgId = r.msgId ?? 0;
+      const qos = qosByMsg.get(msgId) ?? (msgId === 0 ? 0 : 1);
+      qosByMsg.delete(msgId);
       if (qos === 1) return [ev('PUBACK', 'mqtt', implied('PUBACK (QoS 1)', 'PUBACK（QoS 1）'))];
       if (qos === 2) return [ev('PUBREC/PUBREL/PUBCOMP', 'mqtt', implied('the QoS 2 exchange completed', 'QoS 2 交互完成'))];
       return [];
     }
-    case 'ecmt-recv':
-      return [ev('PUBLISH', 'mqtt', implied(`MQTT PUBLISH to the module on ${e.topic}, ${e.payload.length} bytes`, `服务器向模组发布 ${e.topic}，${e.payload.length} 字节`))];
-    case 'ecmt-stat':
-      return [ev('link lost', 'tcp', implied('the connection to the broker went down', '与服务器的连接断开'), true)];
-    case 'ecmt-close':
-    case 'ecmt-disc':
-      return e.result === 0 ? [ev('TCP closed', 'tcp', implied('the connection is closed', '连接已关闭'))] : [];
-    default:
+    case 'close':
+    case 'disconnect':
+      return [ev('TCP closed', 'tcp', implied('the connection is closed', '连接已关闭'))];
+    case 'config':
       return [];
+    default: {
+      const never: never = r.op;
+      return never;
+    }
   }
 }
 

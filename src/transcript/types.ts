@@ -47,6 +47,13 @@ export interface TranscriptHeader {
   /** True when secrets were masked at capture time (the default). */
   redacted: boolean;
   note?: string;
+  /**
+   * The MQTT AT dialect the session was read with (`ecmt`, `qmt`; optional, format version
+   * unchanged): named by --dialect, or detected (see `dialectFrom`).
+   */
+  dialect?: string;
+  /** How `dialect` was chosen: `option` (--dialect), `identity` (the module's AT+CGMI/CGMM/CGMR), `log`, or `default` (nothing told the dialects apart). */
+  dialectFrom?: 'option' | 'identity' | 'log' | 'default';
   /** Unknown header fields are kept so a newer writer's file still reads. */
   [extra: string]: unknown;
 }

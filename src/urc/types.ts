@@ -5,7 +5,7 @@
  */
 import type { PayloadEnd } from '../framing/framer.js';
 
-import type { QmtEvent } from '../dialects/qmt/types.js';
+import type { QmtEvent } from '../dialects/qmt/events.js';
 
 /** Registration families that share one shape. */
 export type RegFamily = 'CEREG' | 'CREG' | 'CGREG';
@@ -98,13 +98,13 @@ export type ModemEvent =
   | { type: 'boot'; raw: string; banner: string }
   // ---- anything else: kept, never dropped ----
   | { type: 'unknown'; raw: string }
-  // ---- the Quectel QMT dialect (types only: src/dialects/qmt/types.ts) ----
+  // ---- the Quectel QMT dialect (types only: src/dialects/qmt/events.ts) ----
   | QmtEvent;
 
 export type ModemEventType = ModemEvent['type'];
 
 /**
- * Events of the dialects that live in their own folder (src/dialects/<name>/types.ts). A switch
+ * Events of the dialects that live in their own folder (src/dialects/<name>/events.ts). A switch
  * over ModemEvent in the core ends with `default: { const other: DialectEvent = e; … }`: still
  * exhaustive for the core's own events, and the dialect explains its events itself.
  */

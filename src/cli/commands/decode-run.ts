@@ -1,6 +1,6 @@
 import { openSessionInput } from '../../transcript/input.js';
 import { SessionDecoder } from '../../transcript/decode.js';
-import { defaultGrammar } from '../../grammar.js';
+import { dialectChoice, grammarFor } from '../dialect.js';
 import { itemToJson } from '../../at/json.js';
 import { SummaryBuilder } from '../../dialects/ecmt/summary.js';
 import { checkPastedCommand } from '../../dialects/ecmt/paste-lint.js';
@@ -25,7 +25,7 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
   const summary = new SummaryBuilder();
   const items: TimelineItem[] = [];
   const decoder = new SessionDecoder((item) => items.push(item), {
-    grammar: defaultGrammar(),
+    grammar: grammarFor(dialectChoice(args.dialect)),
     quietMs,
     redact: args['log-secrets'] !== true,
     checkCommand: checkPastedCommand,

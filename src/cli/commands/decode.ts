@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
+import { addOptions } from '../options.js';
+import { DIALECT_OPTION } from '../dialect.js';
 
 interface DecodeArgs {
   file: string;
@@ -10,6 +12,7 @@ interface DecodeArgs {
   'log-secrets'?: boolean;
   'quiet-ms'?: number;
   html?: string;
+  dialect?: string;
 }
 
 export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArgs> {
@@ -17,7 +20,7 @@ export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArg
     command: 'decode <file>',
     describe: h('decode a transcript or a log pasted from a serial terminal into a typed timeline'),
     builder: (y) =>
-      y
+      addOptions(y, [DIALECT_OPTION])
         .positional('file', { type: 'string', demandOption: true, describe: h('a cat1 transcript (.jsonl) or a text log; - reads stdin') })
         .option('json', { type: 'boolean', describe: h('JSON Lines: one object per event, then a summary object') })
         .option('log-secrets', { type: 'boolean', describe: h('show passwords, keys, IMSI/ICCID instead of masking them') })

@@ -1,6 +1,7 @@
 import { AtEngine } from '../../at/engine.js';
 import type { AtOutcome } from '../../at/types.js';
-import { defaultGrammar } from '../../grammar.js';
+import { dialectChoice, grammarFor } from '../dialect.js';
+import type { DialectChoice } from '../../dialects/types.js';
 import { openPtyPair, type PtyPair } from '../../port/pty.js';
 import { ReplayPort } from '../../port/replay.js';
 import { hostCommands, type HostCommand } from '../../transcript/commands.js';
@@ -26,6 +27,8 @@ interface Settings {
   logSecrets: boolean;
   quiet: boolean;
   json: boolean;
+  /** --dialect (default auto) */
+  dialect: DialectChoice;
 }
 
 function settings(args: ReplayArgs): Settings {
@@ -44,6 +47,7 @@ function settings(args: ReplayArgs): Settings {
     logSecrets: v['log-secrets'] === true,
     quiet: v['quiet'] === true,
     json: v['json'] === true,
+    dialect: dialectChoice(v['dialect']),
   };
 }
 
@@ -107,7 +111,7 @@ export async function runReplay(args: ReplayArgs): Promise<number> {
 type VerifyStatus = AtOutcome['status'] | 'no-answer';
 
 async function verify(s: Settings, rec: { entries: TranscriptEntry[]; name: string }, out: Out): Promise<number> {
-  const grammar = defaultGrammar();
+  const grammar = grammarFor(s.dialect);
   const port = new ReplayPort(rec.entries, { pace: s.pace, chunk: s.chunk, name: rec.name });
   const engine = new AtEngine(port, { grammar, resyncCommand: null });
   const commands = hostCommands(rec.entries, grammar);

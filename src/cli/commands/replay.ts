@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
+import { DIALECT_OPTION } from '../dialect.js';
 
 /** Options of `cat1 replay` (flags, CAT1_* variables or --config). */
 export const REPLAY_OPTIONS: readonly OptionSpec[] = [
@@ -14,6 +15,7 @@ export const REPLAY_OPTIONS: readonly OptionSpec[] = [
   { name: 'json', type: 'boolean', describe: 'JSON Lines on stdout, nothing else', default: false },
   { name: 'quiet', alias: 'q', type: 'boolean', describe: 'no timeline (serve) or no per-command lines (--verify): only the result', default: false },
   { name: 'config', type: 'string', describe: 'JSON file with option values (flags and CAT1_* variables override it)' },
+  DIALECT_OPTION,
 ];
 
 export interface ReplayArgs {

@@ -5,7 +5,7 @@
  * I = inference. Where the reference says "not published", there is no entry.
  */
 import { text, type Text } from '../../util/i18n.js';
-import type { QmtEvent } from './types.js';
+import type { QmtEvent } from './events.js';
 
 export interface CodeEntry {
   meaning: Text;

@@ -13,7 +13,7 @@ import { CLOSE_RESULT, CONNACK, CONN_RESULT, CONN_STATE, DISC_RESULT, OPEN_RESUL
 import { QMT_PROFILES, QMT_MODEL_NAMES } from './profiles.js';
 import { isQmtFrameStart, scanHead } from './recv.js';
 import { QMT_REDACTION } from './redaction.js';
-import type { QmtEvent, QmtEventOf, QmtPayloadEnd } from './types.js';
+import type { QmtEvent, QmtEventOf, QmtPayloadEnd } from './events.js';
 import { QMT_PREFIXES, parseQmt, parseQmtLine } from './urc.js';
 
 const p = (name: string, type: ParamSpec['type'], doc: Text, more: Partial<ParamSpec> = {}): ParamSpec => ({ name, type, doc, ...more });

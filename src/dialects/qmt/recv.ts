@@ -14,7 +14,7 @@
  * `scanRecv` is a pure function of the bytes seen so far: it answers 'more' until the bytes
  * decide, so the result never depends on how the input was split into chunks.
  */
-import type { QmtEventOf, QmtPayloadEnd } from './types.js';
+import type { QmtEventOf, QmtPayloadEnd } from './events.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;

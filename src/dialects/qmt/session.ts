@@ -11,7 +11,7 @@ import { explainQmt } from './codes.js';
 import * as qmt from './commands.js';
 import { lintCfg, lintConn, lintOpen, lintPublish, lintSub, lintUns, type QmtLintFinding } from './lint.js';
 import { qmtProfile, type PublishForm, type QmtProfile } from './profiles.js';
-import type { QmtEvent, QmtEventOf } from './types.js';
+import type { QmtEvent, QmtEventOf } from './events.js';
 
 /**
  * The MQTT session of one Quectel QMT client (`<client_idx>`), driven over AT. Every action is

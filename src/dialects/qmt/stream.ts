@@ -5,7 +5,7 @@
  * dialect's payload rule.
  */
 import { scanRecv, recvEventOf, type ScanOptions } from './recv.js';
-import type { QmtEventOf } from './types.js';
+import type { QmtEventOf } from './events.js';
 
 export type QmtStreamItem = { kind: 'line'; text: string } | { kind: 'prompt' } | { kind: 'recv'; event: QmtEventOf<'qmt-recv'> };
 

@@ -24,7 +24,7 @@
  */
 import { MAX_FIELDS_TEXT, allInts, clean, isQuoted, simpleInts, splitFields, splitPrefix, toInt, unquote } from '../../urc/fields.js';
 import { recvFromLine } from './recv.js';
-import type { QmtEvent, QmtEventOf } from './types.js';
+import type { QmtEvent, QmtEventOf } from './events.js';
 
 /** The QMT prefixes this file reads (upper case, without the colon). */
 export const QMT_PREFIXES: readonly string[] = [

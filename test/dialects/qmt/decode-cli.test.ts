@@ -45,6 +45,14 @@ describe('cat1 decode of QMT fixtures', () => {
     expect(String(stat[0]!['explain'])).toMatch(/CONNACK timed out.*host/);
   });
 
+  it('the summary counts the refused connects and the link losses, the first failure named by its URC', async () => {
+    const summary = (await items([FX('quectel-thingsboard-refused.jsonl')])).at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', connectCount: 2, connectFailed: 2, linkLost: 2 });
+    expect(summary['firstFailure']).toMatchObject({ raw: '+QMTCONN: 0,0,2' });
+    const bg95 = (await items([FX('quectel-bg95-inline-pubex.jsonl')])).at(-1)!;
+    expect(bg95).toMatchObject({ publishes: { ok: 3, failed: 0 }, received: { messages: 3, inferred: 1 } });
+  });
+
   it('the EC800M log: read form, test form and unquoted client ID, in Chinese too', async () => {
     const all = await items([FX('quectel-ec800m-aliyun.jsonl')]);
     expect(all.find((i) => i['type'] === 'qmt-open-state')).toMatchObject({ idx: 0, host: 'broker.example.com', port: 1883, role: 'answer' });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { qmt } from '../../../src/dialects/qmt/dialect.js';
-import { detectDialect, getDialect, resultOf } from '../../../src/dialects/index.js';
+import { answers, commandSpec, correlationIds, detectDialect, getDialect, resultOf } from '../../../src/dialects/index.js';
 import { parseQmtLine } from '../../../src/dialects/qmt/urc.js';
 import { Framer, type Frame } from '../../../src/framing/framer.js';
 
@@ -48,6 +48,42 @@ describe('results and signals', () => {
     expect(byName.get('+QMTPUBEX')?.result?.variants).toEqual(['+QMTPUB']);
     expect(byName.get('+QMTOPEN')?.result?.hostTimeoutMs).toBeGreaterThanOrEqual(120_000);
     expect(byName.get('+QMTCFG')?.result).toBeNull();
+  });
+});
+
+describe('two-phase correlation (what `cat1 at` waits for)', () => {
+  const r = (line: string) => {
+    const x = resultOf(ev(line));
+    if (!x) throw new Error(line);
+    return x;
+  };
+  it('a subscribe is answered by the +QMTSUB of the same client and msgid only', () => {
+    const spec = commandSpec('+QMTSUB')!.spec;
+    const ids = correlationIds(spec, '1,5,"a/b",1');
+    expect(ids).toEqual({ connectId: 1, msgId: 5 });
+    expect(answers(spec, ids, r('+QMTSUB: 1,5,0,1'))).toBe(true);
+    expect(answers(spec, ids, r('+QMTSUB: 1,4,0,1'))).toBe(false);
+    expect(answers(spec, ids, r('+QMTSUB: 0,5,0,1'))).toBe(false);
+    expect(answers(spec, ids, r('+QMTUNS: 1,5,0'))).toBe(false);
+  });
+
+  it('an inline AT+QMTPUBEX is answered by +QMTPUB (BGx) as by +QMTPUBEX (ASR)', () => {
+    const spec = commandSpec('+QMTPUBEX')!.spec;
+    const ids = correlationIds(spec, '0,7,1,0,"t","hello"');
+    expect(answers(spec, ids, r('+QMTPUB: 0,7,0'))).toBe(true);
+    expect(answers(spec, ids, r('+QMTPUBEX: 0,7,0'))).toBe(true);
+    expect(answers(spec, ids, r('+QMTPUB: 0,8,0'))).toBe(false);
+  });
+
+  it('open and connect are answered per client; a refused CONNACK is a failure with its meaning', () => {
+    const spec = commandSpec('+QMTCONN')!.spec;
+    const ids = correlationIds(spec, '2,"dev","u","p"');
+    expect(ids).toEqual({ connectId: 2, msgId: null });
+    const refused = r('+QMTCONN: 2,0,4');
+    expect(answers(spec, ids, refused)).toBe(true);
+    expect(refused.ok).toBe(false);
+    expect(refused.meaning.en).toMatch(/bad user name or password/);
+    expect(answers(commandSpec('+QMTOPEN')!.spec, correlationIds(commandSpec('+QMTOPEN')!.spec, '3,"h",1883'), r('+QMTOPEN: 3,0'))).toBe(true);
   });
 });
 
