@@ -40,10 +40,11 @@ const RANK: Record<string, number> = {
 
 /**
  * dialects/ files that are data only (the redaction triggers the low redaction layer reads, design.md
- * §1 "Redaction is a low layer"); the rest of dialects/ (descriptions, parsers, builders, lint,
+ * §1 "Redaction is a low layer"; a dialect's event types, `events.ts`, which urc/types.ts joins into
+ * ModemEvent with a type-only import); the rest of dialects/ (descriptions, parsers, builders, lint,
  * emulator behaviour) sits on at/.
  */
-const DIALECT_DATA = /^dialects\/(?:[^/]+\/)?redaction\.ts$/;
+const DIALECT_DATA = /^dialects\/(?:[^/]+\/)?(?:redaction|events)\.ts$/;
 /** A dialect's emulator behaviour (dialects/<name>/emulator*.ts): a plug-in of the emulator, on its layer. */
 const DIALECT_EMULATOR = /^dialects\/[^/]+\/emulator[^/]*\.ts$/;
 

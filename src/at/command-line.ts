@@ -40,7 +40,7 @@ export const MAX_LINE = 4096;
 
 export type InputEvent =
   | { kind: 'line'; line: string; overlong: boolean }
-  | { kind: 'data'; payload: Buffer; end: 'ctrl-z' | 'esc'; overflow: boolean };
+  | { kind: 'data'; payload: Buffer; end: 'ctrl-z' | 'esc' | 'length'; overflow: boolean };
 
 export class LineAssembler {
   #mode: 'command' | 'data' = 'command';
@@ -48,17 +48,27 @@ export class LineAssembler {
   #overlong = false;
   #data: number[] = [];
   #limit = 0;
+  #exact: number | null = null;
   #overflow = false;
 
   get mode(): 'command' | 'data' {
     return this.#mode;
   }
 
-  /** Switch to data mode (after the `> ` prompt); at most `limit` bytes are kept. */
-  enterData(limit: number): void {
+  /** True in a fixed-length data mode (every byte is payload, Ctrl-Z and ESC included). */
+  get fixedLength(): boolean {
+    return this.#mode === 'data' && this.#exact !== null;
+  }
+
+  /**
+   * Switch to data mode (after the `> ` prompt); at most `limit` bytes are kept. With `exact`
+   * (Quectel's `AT+QMTPUB…,<len>`) the payload is exactly that many bytes, Ctrl-Z and ESC included.
+   */
+  enterData(limit: number, exact?: number): void {
     this.#mode = 'data';
     this.#data = [];
     this.#limit = limit;
+    this.#exact = exact ?? null;
     this.#overflow = false;
   }
 
@@ -68,12 +78,22 @@ export class LineAssembler {
     this.#line = [];
     this.#overlong = false;
     this.#data = [];
+    this.#exact = null;
     this.#overflow = false;
   }
 
   /** Feed one byte; returns the line or payload it completed, if any. */
   push(b: number): InputEvent | null {
     if (this.#mode === 'data') {
+      if (this.#exact !== null) {
+        this.#data.push(b);
+        if (this.#data.length < this.#exact) return null;
+        const ev: InputEvent = { kind: 'data', payload: Buffer.from(this.#data), end: 'length', overflow: false };
+        this.#mode = 'command';
+        this.#data = [];
+        this.#exact = null;
+        return ev;
+      }
       if (b === CTRL_Z || b === ESC) {
         const ev: InputEvent = { kind: 'data', payload: Buffer.from(this.#data), end: b === CTRL_Z ? 'ctrl-z' : 'esc', overflow: this.#overflow };
         this.#mode = 'command';

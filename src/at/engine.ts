@@ -15,8 +15,10 @@ export interface SendOptions {
   /** Timeout for the immediate answer in ms. Default: the command's profile, else the engine default (5000). */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Payload for data mode: written after the `> ` prompt, followed by Ctrl-Z. */
+  /** Payload for data mode: written after the `> ` prompt, followed by Ctrl-Z (unless `dataEnd` is 'none'). */
   data?: Uint8Array | string;
+  /** What ends the data: 'ctrl-z' (default) or 'none' for fixed-length forms (Quectel `AT+QMTPUB…,<len>`), where a Ctrl-Z would be payload or swallow the message. */
+  dataEnd?: 'ctrl-z' | 'none';
   /** Override which lines are this command's answer. */
   answer?: CommandProfile['answer'];
 }
@@ -412,7 +414,7 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
       return;
     }
     const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    const bytes = Buffer.concat([payload, CTRL_Z]);
+    const bytes = job.opts.dataEnd === 'none' ? payload : Buffer.concat([payload, CTRL_Z]);
     this.#writeRaw(bytes);
     this.#arm(job, 'final');
   }

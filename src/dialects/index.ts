@@ -9,6 +9,8 @@
 import type { CommandSpec, Dialect, DialectChoice, DialectName, MqttResult, UnsolicitedSignal } from './types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { ecmt } from './ecmt/dialect.js';
+import { qmt } from './qmt/dialect.js';
+import { setDialectExplainer } from '../urc/codes.js';
 
 export type * from './types.js';
 export { TWO_PHASE_OPS } from './types.js';
@@ -17,7 +19,16 @@ export { TWO_PHASE_OPS } from './types.js';
  * Registered dialects, in detection priority order (the first one is the default when nothing
  * tells them apart: ECMT, the dialect this tool started with).
  */
-const DIALECTS: Dialect[] = [ecmt];
+const DIALECTS: Dialect[] = [ecmt, qmt];
+
+// explain() in urc/ reaches the events of the dialects through the registry
+setDialectExplainer((ev) => {
+  for (const d of DIALECTS) {
+    const t = d.explain(ev);
+    if (t) return t;
+  }
+  return null;
+});
 
 /** Every registered dialect (read-only view; the first is the default). */
 export const dialects: readonly Dialect[] = DIALECTS;

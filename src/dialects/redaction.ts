@@ -7,6 +7,7 @@ same reason (src/redact/types.ts re-exports it).
  * Adding a dialect: add its `redaction.ts` here.
  */
 import { ECMT_REDACTION } from './ecmt/redaction.js';
+import { QMT_REDACTION } from './qmt/redaction.js';
 
 /** Redaction tag written in place of a secret (`[password]` keeps the length). */
 export type SecretTag = 'username' | 'password' | 'psk' | 'aliauth' | 'ssl' | 'device-secret' | (string & {});
@@ -36,15 +37,6 @@ export interface RedactionTrigger {
 }
 
 
-/**
- * Quectel QMT secrets, kept here until src/dialects/qmt/redaction.ts replaces them (they were in
- * the redaction rules before dialects existed; dropping them would leak): `AT+QMTCONN=<idx>,
- * "<id>","<user>","<pass>"` and `AT+QMTCFG="aliauth"|"hwauth",…`.
- */
-const QMT_INTERIM: readonly RedactionTrigger[] = [
-  { name: 'mqtt-conn-credentials', keywords: ['+QMTCONN'], after: 'set', params: { 2: 'username', 3: 'password' } },
-  { name: 'cfg-secrets +QMTCFG', keywords: ['+QMTCFG'], after: 'set-or-answer', configKeys: ['aliauth', 'hwauth'] },
-];
 
 /** The triggers of every dialect, in registry order. */
-export const DIALECT_REDACTION: readonly RedactionTrigger[] = [...ECMT_REDACTION, ...QMT_INTERIM];
+export const DIALECT_REDACTION: readonly RedactionTrigger[] = [...ECMT_REDACTION, ...QMT_REDACTION];

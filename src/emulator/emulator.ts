@@ -23,6 +23,7 @@ import {
 } from './options.js';
 import { stream, type Random } from './prng.js';
 import { EmulatorRecorder } from './recorder.js';
+import { QmtModule } from '../dialects/qmt/emulator.js';
 import { EcmtSession, type SessionEvent, type SessionHost, type SessionState } from './session.js';
 import { ERROR, OK, reply, type EcmtEmulatorEvents, type Final, type ModuleContext, type ModuleSettings, type PromptReply, type Reply } from './types.js';
 
@@ -58,6 +59,8 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
   #conditions: EmulatorConditions;
   #settings: ModuleSettings;
   #session: EcmtSession;
+  /** dialect 'qmt': the Quectel clients and commands (src/emulator/qmt/); null for ECMT */
+  #qmt: QmtModule | null;
   #queue: Buffer[] = [];
   #queuePos = 0;
   #busy = false;
@@ -87,6 +90,7 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
     this.#settings = this.#powerUpSettings();
     this.#ctx = this.#makeContext();
     this.#session = this.#newSession();
+    this.#qmt = this.#newQmt();
     this.#lastStat = this.#ctx.regStat();
     port.on('data', this.#onPortData);
     port.on('close', this.#onPortClose);
@@ -100,6 +104,16 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
   /** The ECMT session state (connect ID 0). */
   get state(): SessionState {
     return this.#session.state;
+  }
+
+  /** The AT dialect the module speaks. */
+  get dialect(): 'ecmt' | 'qmt' {
+    return this.#opts.dialect;
+  }
+
+  /** Dialect 'qmt': the Quectel module (its six clients); null for ECMT. */
+  get qmt(): QmtModule | null {
+    return this.#qmt;
   }
 
   /** The fault set in force. */
@@ -146,6 +160,8 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
     this.#epoch++;
     this.#session.destroy();
     this.#session = this.#newSession();
+    this.#qmt?.destroy();
+    this.#qmt = this.#newQmt();
     this.#hung = false;
     this.#commands = 0;
     this.#asm.reset();
@@ -162,7 +178,7 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
 
   /** Cut the broker TCP connection as a network failure would. False when there was none. */
   dropLink(): boolean {
-    const cut = this.#session.dropLink();
+    const cut = this.#session.dropLink() || (this.#qmt?.dropLink('link dropped (network failure)') ?? false);
     if (cut) this.emit('fault', 'drop-link', 'broker connection cut');
     return cut;
   }
@@ -173,6 +189,7 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
     this.#closed = true;
     this.#epoch++;
     this.#session.destroy();
+    this.#qmt?.destroy();
     this.port.off('data', this.#onPortData);
     this.port.off('close', this.#onPortClose);
     this.#recorder?.close();
@@ -203,8 +220,8 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
         this.#queue.shift();
         this.#queuePos = 0;
       }
-      const dataMode = this.#asm.mode === 'data';
-      // echo: every received byte as it is read, payload bytes too, not Ctrl-Z/ESC
+      const dataMode = this.#asm.mode === 'data' && !this.#asm.fixedLength;
+      // echo: every received byte as it is read, payload bytes too, not Ctrl-Z/ESC (which are payload in a fixed-length data mode)
       if (this.#settings.echo && !(dataMode && (b === 0x1a || b === 0x1b))) echo.push(b);
       const ev = this.#asm.push(b);
       if (!ev) continue;
@@ -263,7 +280,10 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
       await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, delay));
       if (epoch !== this.#epoch) return;
     }
-    const handler = ECMT_COMMANDS.get(command.name) ?? GENERAL_COMMANDS.get(command.name);
+    const handler = this.#qmt
+      ? // a Quectel module: its own commands and the 3GPP ones, none of the Eigencomm +EC… set
+        (this.#qmt.commands.get(command.name) ?? (command.name.startsWith('+EC') ? undefined : GENERAL_COMMANDS.get(command.name)))
+      : (ECMT_COMMANDS.get(command.name) ?? GENERAL_COMMANDS.get(command.name));
     if (!handler) {
       this.#finalOnly(ERROR);
       return;
@@ -278,7 +298,7 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
     if (this.#closed) return;
     if (r.kind === 'prompt') {
       this.#prompt = r;
-      this.#asm.enterData(r.limit);
+      this.#asm.enterData(r.limit, r.exact);
       this.#write(Buffer.from('\r\n> ', 'latin1'));
       return;
     }
@@ -410,7 +430,9 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
         if (u) this.#urc(u);
       }
     }
-    if (!this.#ctx.pdpActive() && this.#session.dropLink('PDN deactivated')) this.emit('note', 'the PDN went away: broker link cut');
+    if (!this.#ctx.pdpActive() && (this.#session.dropLink('PDN deactivated') || (this.#qmt?.dropLink('PDN deactivated') ?? false))) {
+      this.emit('note', 'the PDN went away: broker link cut');
+    }
   }
 
   #newSession(): EcmtSession {
@@ -429,6 +451,22 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
       event: (e) => this.#sessionEvent(e),
     };
     return new EcmtSession(host);
+  }
+
+  #newQmt(): QmtModule | null {
+    const profile = this.#opts.qmt;
+    if (!profile) return null;
+    return new QmtModule({
+      profile,
+      clock: this.#clock,
+      openTimeoutMs: this.#opts.openTimeoutMs,
+      connect: this.#connect,
+      ctx: this.#ctx,
+      urc: (text, bytes) => this.#urc(text, bytes),
+      brokerSilent: (cmd) => this.#faults.brokerSilent(cmd),
+      dropIncoming: (m) => this.#faults.dropIncoming(m),
+      event: (e) => this.#sessionEvent(e),
+    });
   }
 
   #sessionEvent(e: SessionEvent): void {

@@ -5,6 +5,7 @@ import { CatError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { TranscriptSink } from '../transcript/writer.js';
+import { QMT_MODELS, emulatedModel, qmtIdentity, qmtModel, type EmulatedModel, type QmtModel } from '../dialects/qmt/emulator-models.js';
 
 /**
  * Options of the emulator: what the module is (profile, identity), the world it lives in
@@ -187,13 +188,20 @@ export type ConnectHook = (target: ConnectTarget) => Promise<Duplex>;
 // ---------------------------------------------------------------------------------------------
 
 export interface EcmtEmulatorOptions {
+  /**
+   * The AT dialect the module speaks: 'ecmt' (Eigencomm AT+ECMT*, default) or 'qmt' (Quectel
+   * AT+QMT*, src/dialects/qmt/emulator*.ts: identity Quectel + model, echo on, LTE CAT1 by default).
+   */
+  dialect?: 'ecmt' | 'qmt';
+  /** QMT only: the Quectel model whose differences are played (EC800N default, EC200U, EG915U, BG96). */
+  model?: QmtModel;
   /** Firmware profile: limits and quirks from src/dialects/ecmt/firmware.ts. Default 'ec616s'. */
   profile?: FirmwareProfileName;
   /** The world the module lives in. Defaults: SIM ready, registered home, PDN active, real DNS. */
   conditions?: ConditionsInput;
   /** Identity answers. Defaults are fake and labelled as emulator values. */
   identity?: Partial<EmulatorIdentity>;
-  /** Echo at power-up (ATE). Default false, as on the EC616S. */
+  /** Echo at power-up (ATE). Default false, as on the EC616S; true with dialect 'qmt' (Quectel, O). */
   echo?: boolean;
   /** Error reporting at power-up (AT+CMEE). Default 1 (numeric), as on the EC616S. */
   cmee?: 0 | 1 | 2;
@@ -218,6 +226,9 @@ export interface EcmtEmulatorOptions {
 }
 
 export interface ResolvedOptions {
+  dialect: 'ecmt' | 'qmt';
+  /** the Quectel model's profile (dialect 'qmt'), else null */
+  qmt: EmulatedModel | null;
   profile: FirmwareProfile;
   conditions: EmulatorConditions;
   identity: EmulatorIdentity;
@@ -232,6 +243,8 @@ export interface ResolvedOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
+  'dialect',
+  'model',
   'profile',
   'conditions',
   'identity',
@@ -422,8 +435,13 @@ export function resolveOptions(opts: EcmtEmulatorOptions): ResolvedOptions {
   for (const k of Object.keys(opts)) if (!KNOWN_OPTIONS.has(k)) bad(k, `unknown option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
   const name = opts.profile === undefined ? 'ec616s' : oneOf('profile', opts.profile, PROFILE_NAMES);
   const profile = FIRMWARE_PROFILES[name];
-  const conditions = mergeConditions(defaultConditions(name), opts.conditions);
-  const identity = { ...defaultIdentity(name) };
+  const dialect = opts.dialect === undefined ? 'ecmt' : oneOf('dialect', opts.dialect, ['ecmt', 'qmt'] as const);
+  if (opts.model !== undefined && dialect !== 'qmt') bad('model', "is a Quectel model: give it with dialect 'qmt'");
+  const model = opts.model === undefined ? 'EC800N' : (qmtModel(String(opts.model)) ?? bad('model', `must be one of ${QMT_MODELS.join(', ')} (got ${String(opts.model)})`));
+  const qmt = dialect === 'qmt' ? emulatedModel(model) : null;
+  // a Quectel Cat-1 module: LTE CAT1 bearer (cid 1) unless the conditions say otherwise
+  const conditions = mergeConditions(defaultConditions(qmt ? 'ec626-tls' : name), opts.conditions);
+  const identity = { ...defaultIdentity(name), ...(qmt ? qmtIdentity(model) : {}) };
   if (opts.identity !== undefined) {
     if (!isObj(opts.identity)) bad('identity', 'must be an object');
     checkKeys('identity', opts.identity, ['manufacturer', 'model', 'revision', 'imei', 'imsi', 'iccid']);
@@ -461,10 +479,12 @@ export function resolveOptions(opts: EcmtEmulatorOptions): ResolvedOptions {
     bootBanner = [...opts.bootBanner];
   }
   return {
+    dialect,
+    qmt,
     profile,
     conditions,
     identity,
-    echo: opts.echo ?? false,
+    echo: opts.echo ?? dialect === 'qmt',
     cmee,
     faults: checkFaults(opts.faults),
     seed,

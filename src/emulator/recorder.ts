@@ -5,6 +5,7 @@ import type { TranscriptHeader } from '../transcript/types.js';
 import { makeHeader, type TranscriptSink } from '../transcript/writer.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import { defaultIdentity, type EmulatorIdentity } from './options.js';
+import { qmtIdentity, type QmtModel } from '../dialects/qmt/emulator-models.js';
 
 /**
  * The emulator recording its own session into a transcript: host bytes it received are `tx`,
@@ -18,6 +19,8 @@ export interface EmulatorHeaderOptions {
   profile?: FirmwareProfileName;
   identity?: Partial<EmulatorIdentity>;
   seed?: number;
+  /** A Quectel QMT emulator of this model (EcmtEmulator option dialect 'qmt'): the header names the model and the dialect. */
+  qmtModel?: QmtModel;
   /** Default true: the recording is redacted (as EcmtEmulator's recordRedact default). */
   redacted?: boolean;
   note?: string;
@@ -26,12 +29,14 @@ export interface EmulatorHeaderOptions {
 /** The header for a transcript of an emulator session (kind 'emulator'). */
 export function emulatorTranscriptHeader(opts: EmulatorHeaderOptions = {}): TranscriptHeader {
   const profile = opts.profile ?? 'ec616s';
-  const id = { ...defaultIdentity(profile), ...opts.identity };
+  const q = opts.qmtModel;
+  const id = { ...defaultIdentity(profile), ...(q ? qmtIdentity(q) : {}), ...opts.identity };
   return makeHeader({
     kind: 'emulator',
-    source: `cat1-bridge EcmtEmulator, firmware profile ${profile}, seed ${opts.seed ?? 1}`,
+    source: q ? `cat1-bridge emulator, Quectel ${q} (QMT dialect), seed ${opts.seed ?? 1}` : `cat1-bridge EcmtEmulator, firmware profile ${profile}, seed ${opts.seed ?? 1}`,
     timing: 'recorded',
-    module: { manufacturer: id.manufacturer, model: id.model, firmware: id.revision, profile },
+    module: { manufacturer: id.manufacturer, model: id.model, firmware: id.revision, profile: q ?? profile },
+    ...(q ? { dialect: 'qmt' } : {}),
     redacted: opts.redacted ?? true,
     ...(opts.note ? { note: opts.note } : {}),
   });

@@ -26,7 +26,9 @@ export interface PromptReply {
   kind: 'prompt';
   /** bytes kept; more are dropped and `overflow` is set */
   limit: number;
-  /** called for Ctrl-Z (ESC is answered OK by the emulator itself: nothing is sent) */
+  /** fixed length: the payload ends after exactly this many bytes (no Ctrl-Z/ESC; both count as data) */
+  exact?: number;
+  /** called for Ctrl-Z or when `exact` bytes arrived (ESC is answered OK by the emulator itself: nothing is sent) */
   onData(payload: Buffer, overflow: boolean): Reply | Promise<Reply>;
 }
 

@@ -7,7 +7,7 @@
  * MQTT 5.0 §2.4 (reason codes); the EC616S open SDK (`cmicomm.h` MtErrorResultCode,
  * `atc_reply_err_map.c` for the texts printed with AT+CMEE=2, `cms_sock_mgr.h` for 401–500).
  */
-import type { EventOf, ModemEvent } from './types.js';
+import type { DialectEvent, EventOf, ModemEvent } from './types.js';
 import { text, type Text } from '../util/i18n.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -742,6 +742,17 @@ function explainCgev(s: string): Text | null {
   }
 }
 
+let dialectExplainer: ((e: DialectEvent) => Text | null) | null = null;
+
+/**
+ * The dialect registry (src/dialects/index.ts) installs here how the events of the dialects that
+ * live in their own folder are explained, so that explain() covers them without urc/ importing
+ * the dialects.
+ */
+export function setDialectExplainer(f: ((e: DialectEvent) => Text | null) | null): void {
+  dialectExplainer = f;
+}
+
 /**
  * A one-line meaning of an event whose values are codes, in both languages; null for events
  * that carry no code (OK, plain information lines, unknown lines, test-form answers).
@@ -871,8 +882,9 @@ export function explain(event: ModemEvent): Text | null {
         `模组已（重新）启动（${e.banner}）：所有会话状态均已丢失（MQTT 上下文、订阅、AT+ECMTCFG 配置）`,
       );
     default: {
-      const never: never = e;
-      return never;
+      // a dialect's own event (src/dialects/<name>/): its dialect explains it
+      const other: DialectEvent = e;
+      return dialectExplainer ? dialectExplainer(other) : null;
     }
   }
 }

@@ -5,6 +5,8 @@
  */
 import type { PayloadEnd } from '../framing/framer.js';
 
+import type { QmtEvent } from '../dialects/qmt/events.js';
+
 /** Registration families that share one shape. */
 export type RegFamily = 'CEREG' | 'CREG' | 'CGREG';
 
@@ -95,9 +97,18 @@ export type ModemEvent =
   // ---- boot / ready banners: the module (re)started, every session state is gone ----
   | { type: 'boot'; raw: string; banner: string }
   // ---- anything else: kept, never dropped ----
-  | { type: 'unknown'; raw: string };
+  | { type: 'unknown'; raw: string }
+  // ---- the Quectel QMT dialect (types only: src/dialects/qmt/events.ts) ----
+  | QmtEvent;
 
 export type ModemEventType = ModemEvent['type'];
+
+/**
+ * Events of the dialects that live in their own folder (src/dialects/<name>/events.ts). A switch
+ * over ModemEvent in the core ends with `default: { const other: DialectEvent = e; … }`: still
+ * exhaustive for the core's own events, and the dialect explains its events itself.
+ */
+export type DialectEvent = QmtEvent;
 
 /** Narrow the union by its type literal. */
 export type EventOf<T extends ModemEventType> = Extract<ModemEvent, { type: T }>;

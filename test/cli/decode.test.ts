@@ -32,7 +32,7 @@ describe('cat1 decode', () => {
     const r = await cat1(['decode', join('hardware-fixtures', f)]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/→ {2}AT\+ECMT/);
+    expect(r.stdout).toMatch(/→ {2}AT\+(ECMT|QMT)/);
     expect(r.stdout).toContain('Summary');
   });
 

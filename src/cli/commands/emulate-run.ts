@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import type { PacketCmd } from 'mqtt-packet';
 import { PROFILE_NAMES, type FirmwareProfileName } from '../../dialects/ecmt/firmware.js';
 import { startPtyEmulator, type PtyEmulator } from '../../emulator/pty.js';
+import { QMT_MODELS, qmtModel } from '../../dialects/qmt/emulator-models.js';
 import { emulatorTranscriptHeader } from '../../emulator/recorder.js';
 import { resolveOptions, type EcmtEmulatorOptions, type FaultOptions, type RegistrationCondition, type SimCondition } from '../../emulator/options.js';
 import { TranscriptWriter } from '../../transcript/writer.js';
@@ -112,7 +113,12 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
   if (!PROFILE_NAMES.includes(profile as FirmwareProfileName)) throw new CatError('ERR_INVALID_OPTION', `--profile must be one of ${PROFILE_NAMES.join(', ')} (got "${profile}")`);
   const seed = Number(v['seed']);
   const rssi = Number(v['rssi']);
+  const dialect = v['dialect'] === 'qmt' ? 'qmt' : 'ecmt';
+  if (v['model'] !== undefined && dialect !== 'qmt') throw new CatError('ERR_INVALID_OPTION', '--model is a Quectel model: give it with --dialect qmt');
+  const model = dialect === 'qmt' ? qmtModel(String(v['model'] ?? 'EC800N')) : null;
+  if (dialect === 'qmt' && model === null) throw new CatError('ERR_INVALID_OPTION', `--model must be one of ${QMT_MODELS.join(', ')} (got "${String(v['model'])}")`);
   const options: EcmtEmulatorOptions = {
+    ...(model ? { dialect: 'qmt' as const, model } : {}),
     profile: profile as FirmwareProfileName,
     conditions: {
       sim: String(v['sim']) as SimCondition,
@@ -121,7 +127,7 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
       dns: v['dns'] === 'fail' ? 'fail' : 'system',
       signal: { rssi },
     },
-    echo: v['echo'] === true,
+    ...(v['echo'] !== undefined ? { echo: v['echo'] === true } : {}),
     seed,
     faults: parseFaults((args.fault ?? []).map(String)),
     recordRedact: !logSecrets,
@@ -133,7 +139,7 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
   }
   const link = v['link'] ? checkLinkPath(String(v['link'])) : undefined;
   const record = v['record'] ? String(v['record']) : null;
-  const writer = record ? TranscriptWriter.create(record, emulatorTranscriptHeader({ profile: profile as FirmwareProfileName, seed, redacted: !logSecrets })) : null;
+  const writer = record ? TranscriptWriter.create(record, emulatorTranscriptHeader({ profile: profile as FirmwareProfileName, seed, redacted: !logSecrets, ...(model ? { qmtModel: model } : {}) })) : null;
   let pty: PtyEmulator;
   try {
     pty = await startPtyEmulator({ ...options, ...(writer ? { record: writer } : {}), ...(link ? { linkPath: link } : {}) });
@@ -164,14 +170,14 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
   const stop = onStopSignal();
   void stop.signal.then(() => finish({ why: 'interrupted' }));
 
-  if (out.json) out.obj({ type: 'ready', path: pty.path, profile, seed, time: new Date().toISOString(), ...(record ? { record } : {}) });
+  if (out.json) out.obj({ type: 'ready', path: pty.path, profile: model ?? profile, ...(model ? { dialect: 'qmt', model } : {}), seed, time: new Date().toISOString(), ...(record ? { record } : {}) });
   else {
     out.line(`emulator ready: ${pty.path}`);
     note(
       out.t(
         text(
-          `cat1: profile ${profile}, seed ${seed}${record ? `, recording to ${record}` : ''}. Open it like a module, e.g. cat1 term --port ${pty.path}; Ctrl-C stops the emulator.`,
-          `cat1: 固件配置 ${profile}，种子 ${seed}${record ? `，记录到 ${record}` : ''}。像模组一样打开它，例如 cat1 term --port ${pty.path}；Ctrl-C 停止模拟器。`,
+          `cat1: ${model ? `Quectel ${model} (QMT)` : `profile ${profile}`}, seed ${seed}${record ? `, recording to ${record}` : ''}. Open it like a module, e.g. cat1 term --port ${pty.path}; Ctrl-C stops the emulator.`,
+          `cat1: ${model ? `移远 ${model}（QMT）` : `固件配置 ${profile}`}，种子 ${seed}${record ? `，记录到 ${record}` : ''}。像模组一样打开它，例如 cat1 term --port ${pty.path}；Ctrl-C 停止模拟器。`,
         ),
       ),
     );

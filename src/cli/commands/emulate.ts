@@ -3,9 +3,25 @@ import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
 import { PROFILE_NAMES } from '../../dialects/ecmt/firmware.js';
+import { QMT_MODELS } from '../../dialects/qmt/emulator-models.js';
 
 /** Options of `cat1 emulate` (flags, CAT1_* variables or --config, like the module-facing verbs). */
 export const EMULATE_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'dialect',
+    type: 'string',
+    describe: 'AT dialect played: ecmt (Eigencomm AT+ECMT*) or qmt (Quectel AT+QMT*)',
+    zh: '仿真的 AT 指令方言：ecmt（移芯 AT+ECMT*）或 qmt（移远 AT+QMT*）',
+    default: 'ecmt',
+    choices: ['ecmt', 'qmt'],
+  },
+  {
+    name: 'model',
+    type: 'string',
+    describe: `Quectel model played with --dialect qmt (${QMT_MODELS.join(', ')}) [default: EC800N]`,
+    zh: `--dialect qmt 时仿真的移远型号（${QMT_MODELS.join('、')}）[默认：EC800N]`,
+    choices: [...QMT_MODELS],
+  },
   { name: 'link', type: 'string', describe: 'create the device as this symlink (to /dev/pts/N) [default: a path in a new temp directory]' },
   { name: 'profile', type: 'string', describe: `firmware profile played: limits and quirks (${PROFILE_NAMES.join(', ')})`, zh: `仿真的固件配置：长度限制和固件特性（${PROFILE_NAMES.join('、')}）`, default: 'ec616s', choices: PROFILE_NAMES },
   { name: 'sim', type: 'string', describe: 'SIM condition', default: 'ready', choices: ['ready', 'absent', 'pin-required'] },
@@ -14,7 +30,12 @@ export const EMULATE_OPTIONS: readonly OptionSpec[] = [
   { name: 'dns', type: 'string', describe: 'name lookups: real ("system") or every name fails ("fail"; IP literals still work)', default: 'system', choices: ['system', 'fail'] },
   { name: 'rssi', type: 'number', describe: 'the +CSQ rssi (0–31, 99 unknown)', default: 24 },
   { name: 'seed', type: 'number', describe: 'seed of every random draw (faults, ping jitter): the same seed and input give the same bytes', default: 1 },
-  { name: 'echo', type: 'boolean', describe: 'echo on at power-up (ATE1); the EC616S starts with echo off', default: false },
+  {
+    name: 'echo',
+    type: 'boolean',
+    describe: 'echo on at power-up (ATE1) [default: off for ECMT (the EC616S starts with echo off), on for QMT (Quectel)]',
+    zh: '上电即开回显（ATE1）[默认：ECMT 关（EC616S 上电时回显是关闭的），QMT 开（移远）]',
+  },
   { name: 'record', type: 'string', describe: "record the emulator's own session to this transcript (kind \"emulator\"; secrets masked unless --log-secrets)" },
   { name: 'log-secrets', type: 'boolean', describe: 'show and record passwords, keys, IMSI/ICCID in clear', default: false },
   { name: 'json', type: 'boolean', describe: 'JSON Lines on stdout: a {"type":"ready","path",…} line, then one object per event', default: false },
@@ -47,6 +68,7 @@ export function emulateCommand(ctx: VerbContext): CommandModule<object, EmulateA
       )
         .example('cat1 emulate', h('start it and print the device path ("emulator ready: /tmp/…/host"); Ctrl-C stops it'))
         .example('cat1 emulate --link /tmp/ttyEMU --profile ec626-tls &  cat1 term --port /tmp/ttyEMU', h('a fixed path, then talk to it'))
+        .example('cat1 emulate --dialect qmt --model EC800N', h('a Quectel EC800N speaking AT+QMT* (echo on, six MQTT clients)'))
         .example('cat1 emulate --registration searching --no-pdp', h('a module that is not attached: what does your firmware do?'))
         .example('cat1 emulate --fault delay=100-500 --fault drop-urc=0.1 --fault chunk=3 --seed 7', h('slow answers, lost URCs, output in small pieces (reproducible with the seed)'))
         .example('cat1 emulate --fault broker-silence=suback --record emu.jsonl', h('SUBACK never comes (no +ECMTSUB), the session recorded'))

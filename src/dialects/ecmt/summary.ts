@@ -1,6 +1,7 @@
 import type { TimelineItem } from '../../at/types.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { explain } from '../../urc/codes.js';
+import { resultOf, unsolicitedOf } from '../index.js';
 import { text, type Text } from '../../util/i18n.js';
 
 export interface SessionFailure {
@@ -253,7 +254,57 @@ export class SummaryBuilder {
         s.unknown++;
         return;
       default:
+        this.#otherDialect(item, ev);
         return;
+    }
+  }
+
+  /** Another dialect's event (QMT…), read through the registry: results, messages, link loss. */
+  #otherDialect(item: TimelineItem, ev: ModemEvent): void {
+    const s = this.summary;
+    const r = resultOf(ev);
+    if (r) {
+      switch (r.op) {
+        case 'open':
+          s.open.result = r.result;
+          break;
+        case 'connect': {
+          const c = { result: r.result, retCode: r.retCode, t: item.t };
+          if (s.connects.length < MAX_CONNECTS) s.connects.push(c);
+          s.connectCount++;
+          s.lastConnect = c;
+          if (!r.ok) s.connectFailed++;
+          break;
+        }
+        case 'subscribe':
+          if (r.ok) s.subscribes.ok++;
+          else s.subscribes.failed++;
+          break;
+        case 'publish':
+          if (r.ok) s.publishes.ok++;
+          else s.publishes.failed++;
+          break;
+        case 'disconnect':
+          s.disconnected = true;
+          break;
+        case 'close':
+          s.closed = true;
+          break;
+        default:
+          break;
+      }
+      if (!r.ok) this.#fail(item, r.meaning);
+      return;
+    }
+    const u = unsolicitedOf(ev);
+    if (u?.kind === 'message') {
+      s.received.messages++;
+      s.received.bytes += u.payload.length;
+      if (u.boundary === 'inferred') s.received.inferred++;
+      if (!addTopic(s.received.topics, u.topic)) s.topicsTruncated = true;
+    } else if (u?.kind === 'link-lost') {
+      s.linkLost++;
+      this.#fail(item, u.meaning);
     }
   }
 }

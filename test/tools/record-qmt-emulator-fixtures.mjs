@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Records QMT emulator fixtures (kind "emulator"): the Quectel QMT emulator driven by the library's
+// QmtSession against a real mosquitto started here. Output: hardware-fixtures/emulator-qmt-bg96-refused.jsonl
+// (replayed by the shared suite; its .expect.json is written by hand) and
+// test/dialects/qmt/recordings/emulator-qmt-ec800n-session.jsonl (replayed by session-replay.test.ts:
+// its length-form publish needs a tracker that knows fixed-length data, which the shared suite's
+// does not yet). Give a directory as the first argument to write both there instead.
+// Usage: npm run build && node test/tools/record-qmt-emulator-fixtures.mjs [dir]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, createConnection } from 'node:net';
+import mqtt from 'mqtt';
+import { AtEngine, createPortPair, EcmtEmulator, emulatorTranscriptHeader, TranscriptWriter } from '../../dist/index.js';
+import { qmtGrammar } from '../../dist/dialects/qmt/grammar.js';
+import { QmtSession } from '../../dist/dialects/qmt/session.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const OUT = process.argv[2] ?? null;
+const FIXTURES = OUT ?? join(ROOT, 'hardware-fixtures');
+const RECORDINGS = OUT ?? join(ROOT, 'test', 'dialects', 'qmt', 'recordings');
+const USER = 'fixture-user';
+const PASS = 'fixture-pass';
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function mosquitto() {
+  const dir = mkdtempSync(join(tmpdir(), 'cat1-fix-'));
+  const port = await freePort();
+  spawnSync('mosquitto_passwd', ['-b', '-c', join(dir, 'pw'), USER, PASS]);
+  writeFileSync(join(dir, 'm.conf'), [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${join(dir, 'pw')}`, 'user root', ''].join('\n'));
+  const child = spawn('/usr/sbin/mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise((r) => {
+      const c = createConnection({ port, host: '127.0.0.1' });
+      c.once('connect', () => (c.destroy(), r(true)));
+      c.once('error', () => r(false));
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, stop: () => child.kill() };
+}
+
+async function record(dir, file, model, note, script) {
+  const broker = await mosquitto();
+  const writer = TranscriptWriter.create(join(dir, file), emulatorTranscriptHeader({ qmtModel: model, note: `${note} Recorded by test/tools/record-qmt-emulator-fixtures.mjs against a local mosquitto; the broker address and port are those of that run.` }));
+  const pair = createPortPair();
+  const emulator = new EcmtEmulator(pair.module, { dialect: 'qmt', model, record: writer });
+  const engine = new AtEngine(pair.host, { grammar: qmtGrammar() });
+  const session = new QmtSession(engine, { model });
+  const got = [];
+  session.on('message', (m) => got.push(m));
+  const peer = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'fixture-peer', username: USER, password: PASS, reconnectPeriod: 0 });
+  try {
+    await script(session, broker, got, peer);
+  } finally {
+    await peer.endAsync(true);
+    await emulator.close();
+    await engine.close();
+    broker.stop();
+  }
+  console.log(`${file}: ${got.length} messages received by the module`);
+}
+
+const waitFor = async (cond) => {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+};
+
+const TRICKY = '{"command_type": 2,\r\n"say":"he said \\"hi\\", then left"}';
+
+await record(RECORDINGS, 'emulator-qmt-ec800n-session.jsonl', 'EC800N', 'A healthy Quectel EC800N session (echo on): recv/mode with length, open, connect, subscribe, AT+QMTPUBEX length-form publish of a multi-line payload with inner quotes that the module receives back, a downlink from another client, disconnect.', async (s, b, got, peer) => {
+  await s.configure({ key: 'recv/mode', buffered: false, withLength: true });
+  await s.open('127.0.0.1', b.port);
+  await s.connect({ clientId: 'emu-qmt-fixture-1', username: USER, password: PASS });
+  await s.subscribe('fixture/qmt', 1);
+  await s.publish('fixture/qmt', TRICKY, { qos: 1 });
+  await waitFor(() => got.length >= 1);
+  await peer.publishAsync('fixture/qmt', 'downlink "quoted"', { qos: 0 });
+  await waitFor(() => got.length >= 2);
+  await s.disconnect();
+});
+
+await record(FIXTURES, 'emulator-qmt-bg96-refused.jsonl', 'BG96', 'A Quectel BG96 with a wrong password (echo on): +QMTOPEN: 0,0, +QMTCONN: 0,0,5, then +QMTSTAT: 0,1 when the broker closes; the client is closed and not reconnected.', async (s, b) => {
+  await s.open('127.0.0.1', b.port);
+  const lost = new Promise((r) => s.once('linkLost', r));
+  await s.connect({ clientId: 'emu-qmt-fixture-2', username: USER, password: 'wrong-password' });
+  await lost;
+  await s.query();
+});
