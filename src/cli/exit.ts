@@ -10,6 +10,8 @@ export const EXIT = {
   USAGE: 2,
   /** device or broker unreachable */
   UNREACHABLE: 3,
+  /** interrupted (Ctrl-C / SIGTERM): 128 + SIGINT, as shells report it */
+  INTERRUPTED: 130,
 } as const;
 
 export function exitCodeFor(code: CatErrorCode): number {
