@@ -187,13 +187,14 @@ export async function runFleet(args: FleetArgs): Promise<number> {
         const was = m.step;
         const opened = m.opened;
         m.opened = null;
+        // the module's end is said first: its check, failing on the port being tidied, is not news
+        const msg = m.outcome === 'waiting' ? 'not started: the run was interrupted (Ctrl-C)' : `interrupted (Ctrl-C) during ${was}${opened ? '; the module was left as found' : ''}`;
+        m.cases.push({ module: caseName(m), step: was, status: 'error', time: (Date.now() - (m.startedAt ?? Date.now())) / 1000, message: msg });
+        finish(m, 'fail', msg, { interrupted: true });
         if (opened) {
           collect(m, opened);
           await tidyModule(opened, m.tidy, true);
         }
-        const msg = m.outcome === 'waiting' ? 'not started: the run was interrupted (Ctrl-C)' : `interrupted (Ctrl-C) during ${was}${opened ? '; the module was left as found' : ''}`;
-        m.cases.push({ module: caseName(m), step: was, status: 'error', time: (Date.now() - (m.startedAt ?? Date.now())) / 1000, message: msg });
-        finish(m, 'fail', msg, { interrupted: true });
       }),
     );
     await conclude();
