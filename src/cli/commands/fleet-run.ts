@@ -61,15 +61,26 @@ const tagOf = (m: FleetModule): Record<string, unknown> => ({ port: m.port, modu
 /** The ports of `--ports auto`: every port whose VID:PID and interface are documented as an AT port, or a recognised module's only port. */
 async function autoPorts(): Promise<string[]> {
   const { listPorts } = await import('../../port/list.js');
-  const all = await listPorts();
+  const all = await listPorts(listRoots());
   return all.filter((p) => p.module && (p.interface === undefined || !p.module.atInterfaces || p.module.atInterfaces.includes(p.interface))).map((p) => p.path);
+}
+
+/**
+ * Where the port listing looks: the system's sysfs and /dev, or the trees named by
+ * CAT1_SYSFS_ROOT and CAT1_DEV_ROOT (a container that mounts the host's /sys elsewhere; the
+ * tests' fake machine, whose device nodes link to pseudo-terminals).
+ */
+function listRoots(): { sysRoot?: string; devRoot?: string } {
+  const sys = process.env['CAT1_SYSFS_ROOT'];
+  const dev = process.env['CAT1_DEV_ROOT'];
+  return { ...(sys ? { sysRoot: sys } : {}), ...(dev ? { devRoot: dev } : {}) };
 }
 
 async function serialNumbers(paths: string[]): Promise<Map<string, string>> {
   const { listPorts } = await import('../../port/list.js');
   const out = new Map<string, string>();
   try {
-    for (const p of await listPorts({ include: paths })) if (p.serialNumber) out.set(p.path, p.serialNumber);
+    for (const p of await listPorts({ include: paths, ...listRoots() })) if (p.serialNumber) out.set(p.path, p.serialNumber);
   } catch {
     /* no serial numbers: {serial} stays unknown */
   }
