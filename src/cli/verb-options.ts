@@ -21,6 +21,18 @@ function forModule(mq: MqttSettings, m: PerModule | undefined): MqttSettings {
   return { ...mq, clientId: m.clientId, ...(mq.topic !== undefined ? { topic: `${mq.topic}/${m.topicSuffix}` } : {}) };
 }
 
+/** What both verbs' MQTT sessions take from the settings (a field absent stays absent). */
+function sessionFields(mq: MqttSettings, v: Record<string, unknown>) {
+  return {
+    qos: mq.qos,
+    identity: mq.identity,
+    ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
+    ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
+    ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
+    probeIdentity: v['probe-identity'] === true,
+  };
+}
+
 /** `cat1 diagnose`'s options for runDiagnosis (the caller adds the engine and the progress). */
 export function diagnoseOptions(v: Record<string, unknown>, base: MqttSettings, s: ModemSettings, m?: PerModule): Omit<DiagnoseOptions, 'engine'> {
   const mq = forModule(base, m);
@@ -31,17 +43,7 @@ export function diagnoseOptions(v: Record<string, unknown>, base: MqttSettings, 
     profile: s.profile,
     keepGoing: v['keep-going'] === true,
     ping: v['ping'] === true,
-    compare:
-      v['compare'] === false
-        ? false
-        : {
-            qos: mq.qos,
-            identity: mq.identity,
-            ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
-            ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
-            ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
-            probeIdentity: v['probe-identity'] === true,
-          },
+    compare: v['compare'] === false ? false : sessionFields(mq, v),
     logSecrets: s.logSecrets,
     reconnect: v['reconnect'] === true,
     registrationBudgetMs: s.timeoutMs,
@@ -56,13 +58,8 @@ export function compareOptions(v: Record<string, unknown>, base: MqttSettings, s
     broker: mq.broker,
     credentials: mqttCredentials(mq),
     settings: mq.settings,
-    qos: mq.qos,
-    identity: mq.identity,
-    ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
-    ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
-    ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
+    ...sessionFields(mq, v),
     logSecrets: s.logSecrets,
-    probeIdentity: v['probe-identity'] === true,
     reconnect: v['reconnect'] === true,
   };
 }

@@ -6,7 +6,7 @@
  * caller gives, which are masked here the same way (known secrets, IMEIs).
  */
 import { text, tr, type Lang } from '../util/i18n.js';
-import { CSS, esc, staticSections } from './html.js';
+import { CSS, esc, pageHead, staticSections } from './html.js';
 import { maskImei } from './build.js';
 import type { ReportModel } from './model.js';
 
@@ -106,12 +106,8 @@ export function fleetToHtml(p: FleetPage): string {
     );
   }
   parts.push(`<footer>${T('Made by cat1', '由 cat1 生成')} ${esc(p.version)} · ${esc(p.when)} · ${T('secrets (passwords, user names, IMSI/ICCID) are masked unless the run used --log-secrets', '除非运行时使用 --log-secrets，否则密码、用户名、IMSI/ICCID 均已遮蔽')}</footer>`);
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
   return (
-    `<!DOCTYPE html>\n<html lang="${L === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
-    `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">` +
-    `<meta name="generator" content="cat1 ${esc(p.version)}"><title>${esc(title)} — cat1</title><style>${CSS}${FLEET_CSS}</style></head>` +
+    pageHead(L, title, p.version, CSS + FLEET_CSS, false) +
     `<body><main>${parts.join('\n')}</main></body></html>\n`
   );
 }

@@ -140,6 +140,17 @@ export function staticSections(m: ReportModel, pre = ''): string[] {
   return parts;
 }
 
+/** A page's head: the language, a Content-Security-Policy that lets nothing load from anywhere, the style. */
+export function pageHead(L: Lang, title: string, version: string, css: string, script: boolean): string {
+  const csp = `default-src 'none'; style-src 'unsafe-inline';${script ? " script-src 'unsafe-inline';" : ''} img-src data:; font-src data:`;
+  return (
+    `<!DOCTYPE html>\n<html lang="${L === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">` +
+    `<meta name="generator" content="cat1 ${esc(version)}"><title>${esc(title)} — cat1</title><style>${css}</style></head>`
+  );
+}
+
 /** The whole page as one string: no external resource of any kind. */
 export function modelToHtml(m: ReportModel): string {
   const L = m.lang;
@@ -229,12 +240,8 @@ export function modelToHtml(m: ReportModel): string {
   );
   for (const n of m.notes) parts.push(`<h2>${esc(n.title)}</h2><pre class="notes">${esc(n.lines.join('\n'))}</pre>`);
   parts.push(`<footer>${T('Made by cat1', '由 cat1 生成')} ${esc(h.version)} · ${esc(h.when)} · ${T('secrets (passwords, user names, IMSI/ICCID) are masked unless the run used --log-secrets', '除非运行时使用 --log-secrets，否则密码、用户名、IMSI/ICCID 均已遮蔽')}</footer>`);
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; font-src data:";
   return (
-    `<!DOCTYPE html>\n<html lang="${L === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
-    `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">` +
-    `<meta name="generator" content="cat1 ${esc(h.version)}"><title>${esc(h.title)} — cat1</title><style>${CSS}</style></head>` +
+    pageHead(L, h.title, h.version, CSS, true) +
     `<body><main>${parts.join('\n')}</main>` +
     `<script type="application/json" id="cat1-data">${scriptJson(data)}</script>` +
     `<script>${CLIENT_JS}</script></body></html>\n`
