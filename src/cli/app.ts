@@ -20,6 +20,7 @@ import { STDIN_ARG } from './stdin.js';
 import { langFromEnv } from '../util/i18n.js';
 import { cliLang, h, langFlag, setCliLang } from './lang.js';
 import { ZH_YARGS } from './zh.js';
+import { envLayer, takeConfigProblem, type OptionSpec } from './options.js';
 
 /** A usage error found by the argument parser. */
 class UsageError extends Error {}
@@ -39,6 +40,9 @@ function explainUsage(msg: string, argv: string[]): string {
   const zh = cliLang() === 'zh';
   const verb = argv.find((a) => !a.startsWith('-'));
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg)?.[1]?.split(', ') ?? [];
+  // --frob-nicate is named once, not with its camelCase twin
+  const once = unknown.filter((u) => !(/[A-Z]/.test(u) && unknown.includes(u.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))));
+  if (once.length < unknown.length) msg = `Unknown argument${once.length === 1 ? '' : 's'}: ${once.join(', ')}`;
   if (verb !== undefined && !VERBS.includes(verb) && unknown.includes(verb)) {
     return zh ? `没有 "${verb}" 这个命令（可用的命令：${VERBS.join('、')}）` : `unknown command "${verb}" (commands: ${VERBS.join(', ')})`;
   }
@@ -66,6 +70,16 @@ function usageZh(msg: string): string {
   if ((m = /^Did you mean (.*)\?$/.exec(msg))) return `是要输入 ${m[1]} 吗？`;
   if ((m = /^Invalid JSON config file: (.*)$/.exec(msg))) return `配置文件不是有效的 JSON：${m[1]}`;
   return h(msg);
+}
+
+/** Was this option typed on the command line (--name, --name=…, --no-name, or its one-letter alias)? */
+function flagTyped(argv: readonly string[], spec: OptionSpec): boolean {
+  for (const a of argv) {
+    if (a === '--') return false;
+    if (a === `--${spec.name}` || a.startsWith(`--${spec.name}=`) || a === `--no-${spec.name}`) return true;
+    if (spec.alias && (a === `-${spec.alias}` || a.startsWith(`-${spec.alias}=`))) return true;
+  }
+  return false;
 }
 
 /**
@@ -103,8 +117,11 @@ export async function run(argv: string[], version: string): Promise<number> {
   // yargs reads a lone "-" as a flag; keep it as the stdin argument it means
   const y: Argv = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('cat1')
-    // options are read by their kebab-case names: no camelCase twins (an unknown flag is named once)
-    .parserConfiguration({ 'camel-case-expansion': false })
+    // options are read by their kebab-case names; the camelCase twins are what .env() sets
+    // (CAT1_LOG_SECRETS → logSecrets, an alias of log-secrets); an unknown flag is still named once
+    .parserConfiguration({ 'camel-case-expansion': true })
+    // layering by yargs: flags > CAT1_* variables > --config file (options.ts) > documented defaults
+    .env('CAT1')
     .updateStrings(cliLang() === 'zh' ? ZH_YARGS : {})
     .usage(h('cat1 <command> [options]\n\nDrive, decode, emulate and diagnose ECMT (Eigencomm) CAT1/NB-IoT modules.'))
     .version(version)
@@ -133,13 +150,18 @@ export async function run(argv: string[], version: string): Promise<number> {
         if (typeof v === 'number' && Number.isNaN(v)) (args as Record<string, unknown>)[k] = typedValue(argv, k) ?? v;
       }
     }, true)
+    .middleware((args) => envLayer(args as Record<string, unknown>, (spec) => flagTyped(argv, spec)), true)
     .demandCommand(1, h('name a command, e.g. "cat1 decode session.log" (cat1 --help lists them)'))
     .recommendCommands()
     .strict()
     .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns || 100) : null)
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err instanceof CatError ? err : new UsageError(msg ?? (err ? err.message : 'invalid arguments'));
+      if (err instanceof CatError) throw err;
+      // a config file's problem reaches here as its message only: say it as the one line it was
+      const config = takeConfigProblem(err?.message ?? msg ?? '');
+      if (config) throw config;
+      throw new UsageError(msg ?? (err ? err.message : 'invalid arguments'));
     })
     .epilogue(h('Exit codes: 0 ok, 1 a problem was found, 2 usage or input error, 3 device or broker unreachable.\nDocs: README.md'));
   try {

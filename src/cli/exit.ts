@@ -12,6 +12,8 @@ export const EXIT = {
   UNREACHABLE: 3,
   /** an internal error (a bug in cat1: an exception that is not a CatError); EX_SOFTWARE of sysexits.h */
   INTERNAL: 70,
+  /** interrupted (Ctrl-C / SIGTERM): 128 + SIGINT, as shells report it */
+  INTERRUPTED: 130,
 } as const;
 
 /** The exit code of a library error. Exhaustive: a new error code does not compile until it is placed here. */

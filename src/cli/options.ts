@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import type { Argv, Options } from 'yargs';
 import { CatError } from '../util/errors.js';
 import { langFromEnv, type Lang } from '../util/i18n.js';
@@ -9,8 +10,12 @@ import { DIALECT_OPTION, dialectChoice } from './dialect.js';
 
 /**
  * Options shared by the verbs that talk to a module, and their layering: built-in defaults,
- * then the --config file (JSON), then CAT1_* environment variables, then flags. Flags are
- * declared without yargs defaults so that a value given on the command line can be told apart.
+ * then the --config file (JSON), then CAT1_* environment variables, then flags. yargs does the
+ * layering (`.config()` registered here for every verb that takes --config, `.env('CAT1')` in
+ * app.ts); this file reads and checks the config file (our messages, the password rule) and the
+ * environment values (envLayer: yargs would read CAT1_LOG_SECRETS=1 as false and drop what was
+ * typed). Options are declared without yargs defaults: the documented default is applied last,
+ * by `layer`.
  */
 
 export interface OptionSpec {
@@ -48,9 +53,43 @@ export const MASK_OPTIONS: readonly OptionSpec[] = [
   { name: 'password-file', type: 'string', describe: 'file holding a password (or set CAT1_PASSWORD) to mask wherever it shows: display, hex, JSON, transcript' },
 ];
 
+/** Every option the running verb declared (its builder ran addOptions): what its config file and CAT1_* variables may set. */
+const declared = new Map<string, OptionSpec>();
+
+/** The option a CAT1_* variable names (CAT1_LOG_SECRETS → log-secrets), when the running verb declared it. */
+export function declaredOption(name: string): OptionSpec | undefined {
+  return declared.get(name);
+}
+
+/** The config file's problem, as thrown by readConfig (yargs passes on only its message). */
+let configProblem: CatError | null = null;
+export function takeConfigProblem(message: string): CatError | null {
+  const p = configProblem;
+  configProblem = null;
+  return p && p.message === message ? p : null;
+}
+
+/** A path as the user gave it, when yargs has made it absolute: relative to the working directory when below it. */
+function shown(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+}
+
 /** Add the option specs to a yargs builder (no yargs defaults: see above). */
 export function addOptions<T>(y: Argv<T>, specs: readonly OptionSpec[]): Argv<T> {
+  for (const s of specs) declared.set(s.name, s);
   let out = y;
+  if (specs.some((s) => s.name === 'config')) {
+    // yargs reads the file (from --config or CAT1_CONFIG) below the environment and the flags
+    out = out.config('config', (abs: string) => {
+      try {
+        return readConfig(abs, [...declared.values()], shown(abs));
+      } catch (err) {
+        if (err instanceof CatError) configProblem = err;
+        throw err;
+      }
+    }) as Argv<T>;
+  }
   for (const s of specs) {
     const describe = cliLang() === 'zh' ? (s.zh ?? h(s.describe)) : s.describe;
     const o: Options = { type: s.type, describe: s.default !== undefined ? `${describe} ${t2(`[default: ${String(s.default)}]`, `[默认：${zhDefault(s.default)}]`)}` : describe };
@@ -74,13 +113,12 @@ function zhWhere(where: string): string {
 }
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-const envName = (s: string): string => `CAT1_${s.replace(/-/g, '_').toUpperCase()}`;
 
 /** Read a --config file: a JSON object whose keys are long option names (kebab or camel case). */
-export function readConfig(path: string, specs: readonly OptionSpec[]): Record<string, unknown> {
+export function readConfig(file: string, specs: readonly OptionSpec[], path = file): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new CatError('ERR_INPUT', `config file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { zh: `配置文件 ${path}：无法读取（${(err as NodeJS.ErrnoException).code ?? 'error'}）` });
   }
@@ -126,23 +164,38 @@ function checkType(spec: OptionSpec, val: unknown, where: string): unknown {
 }
 
 /**
- * The effective value of each option: defaults < config file < CAT1_* env < flags.
- * Returns a map keyed by long option name.
+ * The effective value of each option: what yargs layered (flags > CAT1_* env > config file),
+ * else the documented default. Returns a map keyed by long option name.
  */
-export function layer(args: Record<string, unknown>, specs: readonly OptionSpec[], env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
-  const configPath = (args['config'] as string | undefined) ?? env['CAT1_CONFIG'];
-  const fromFile = configPath ? readConfig(configPath, specs) : {};
+export function layer(args: Record<string, unknown>, specs: readonly OptionSpec[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const s of specs) {
-    let v: unknown = s.default;
-    if (fromFile[s.name] !== undefined) v = fromFile[s.name];
-    const e = env[envName(s.name)];
-    if (e !== undefined && e !== '' && s.name !== 'config') v = checkType(s, e, `environment variable ${envName(s.name)}`);
-    const flag = args[s.name];
-    if (flag !== undefined) v = flag;
-    out[s.name] = v;
-  }
+  for (const s of specs) out[s.name] = args[s.name] !== undefined ? args[s.name] : s.default;
   return out;
+}
+
+/**
+ * The CAT1_* variables, after yargs' `.env('CAT1')` (called before validation): a variable that
+ * names an option of the verb gets its value checked and converted here (the exact text, with a
+ * message naming the variable), unless the flag was typed; every other CAT1_* variable
+ * (CAT1_PASSWORD, CAT1_REPORT_PASSWORD, CAT1_DEBUG…) is no option and is taken out again, so that
+ * strict parsing does not call it unknown. A password still never comes from argv or a config
+ * file: the variable is read by readPassword, the flag stays unknown, the config key is refused.
+ */
+export function envLayer(args: Record<string, unknown>, typed: (spec: OptionSpec) => boolean, env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('CAT1_') || raw === undefined) continue;
+    const kebab = name.slice(5).toLowerCase().replace(/_/g, '-');
+    const spec = declared.get(kebab);
+    if (spec && typed(spec)) continue;
+    const keys = [kebab, camel(kebab)];
+    if (!spec || spec.name === 'config' || raw === '') {
+      if (!spec || raw === '') for (const k of keys) delete args[k];
+      continue;
+    }
+    const v = checkType(spec, raw, `environment variable ${name}`);
+    for (const k of keys) args[k] = v;
+    if (spec.alias) args[spec.alias] = v;
+  }
 }
 
 /** Settings every module-facing verb gets. */
@@ -164,7 +217,7 @@ export interface ModemSettings {
 }
 
 export function modemSettings(args: Record<string, unknown>, specs: readonly OptionSpec[] = MODEM_OPTIONS, env: NodeJS.ProcessEnv = process.env): ModemSettings & { all: Record<string, unknown> } {
-  const v = layer(args, specs, env);
+  const v = layer(args, specs);
   const baudText = String(v['baud'] ?? '115200').trim().toLowerCase();
   let baud: number | 'auto';
   if (baudText === 'auto') baud = 'auto';

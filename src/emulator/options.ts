@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import * as v from 'valibot';
 import type { Duplex } from 'node:stream';
 import type { PacketCmd } from 'mqtt-packet';
 import { CatError } from '../util/errors.js';
@@ -10,8 +11,8 @@ import { QMT_MODELS, emulatedModel, qmtIdentity, qmtModel, type EmulatedModel, t
 /**
  * Options of the emulator: what the module is (profile, identity), the world it lives in
  * (conditions: SIM, network, PDN, DNS, ping), how it misbehaves on purpose (faults), and the
- * hooks tests use (clock, connect, record). Validated once, in `resolveOptions`, with an error
- * that names the option.
+ * hooks tests use (clock, connect, record). Validated once, in `resolveOptions`, against one
+ * schema (valibot), with an error that names the option.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -242,50 +243,170 @@ export interface ResolvedOptions {
   recordRedact: boolean;
 }
 
-const KNOWN_OPTIONS = new Set([
-  'dialect',
-  'model',
-  'profile',
-  'conditions',
-  'identity',
-  'echo',
-  'cmee',
-  'faults',
-  'seed',
-  'clock',
-  'connect',
-  'record',
-  'recordRedact',
-  'reconnectDelayMs',
-  'openTimeoutMs',
-  'bootBanner',
-]);
+// ---------------------------------------------------------------------------------------------
+// validation: one schema (valibot), read top to bottom like the interfaces above. A new option
+// is one entry in OPTIONS_SCHEMA (and its default in resolveOptions); the messages are ours.
+// ---------------------------------------------------------------------------------------------
 
-function bad(option: string, message: string): never {
-  throw new CatError('ERR_INVALID_OPTION', `emulator option ${option}: ${message}`, { context: { option } });
+type Issue = { input: unknown; expected?: string | null; received?: string };
+type Msg = (i: Issue) => string;
+
+const got = (i: Issue): string => String(i.input);
+const objectMsg = (known: readonly string[], what = 'must be an object'): Msg => (i) => (i.expected === 'never' ? `unknown option (known: ${known.join(', ')})` : what);
+
+/** An object of optional entries; an unknown key is refused, naming the known ones. */
+function options<E extends v.ObjectEntries>(entries: E, what?: string): v.StrictObjectSchema<E, Msg> {
+  return v.strictObject(entries, objectMsg(Object.keys(entries), what));
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function int(min: number, max: number): v.GenericSchema<unknown, number> {
+  const m: Msg = (i) => `must be an integer ${min}–${max} (got ${got(i)})`;
+  return v.pipe(v.number(m), v.integer(m), v.minValue(min, m), v.maxValue(max, m));
 }
 
-function checkKeys(option: string, v: Record<string, unknown>, known: readonly string[]): void {
-  for (const k of Object.keys(v)) if (!known.includes(k)) bad(`${option}.${k}`, `unknown option (known: ${known.join(', ')})`);
+const probability = v.pipe(
+  v.number((i: Issue) => `must be a probability 0–1 (got ${got(i)})`),
+  v.check((x: number) => x >= 0 && x <= 1, (i) => `must be a probability 0–1 (got ${got(i)})`),
+);
+
+function oneOf<const T extends readonly string[]>(values: T): v.GenericSchema<unknown, T[number]> {
+  return v.picklist(values, (i: Issue) => `must be one of ${values.join(', ')} (got ${got(i)})`);
 }
 
-function intIn(option: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(option, `must be an integer ${min}–${max} (got ${String(v)})`);
-  return v;
+function digits(min: number, max: number): v.GenericSchema<unknown, string> {
+  const m: Msg = (i) => `must be ${min}–${max} digits (got ${got(i)})`;
+  return v.pipe(v.string(m), v.regex(new RegExp(`^\\d{${min},${max}}$`), m));
 }
 
-function prob(option: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) bad(option, `must be a probability 0–1 (got ${String(v)})`);
-  return v;
+const oneLine = v.pipe(v.string('must be a non-empty one-line string'), v.check((x: string) => x.length > 0 && !/[\r\n\0]/.test(x), 'must be a non-empty one-line string'));
+const bool = v.boolean('must be true or false');
+const hex = (n: number): v.GenericSchema<unknown, string> => v.pipe(v.string(`must be ${n} hex digits`), v.regex(new RegExp(`^[0-9A-Fa-f]{${n}}$`), `must be ${n} hex digits`));
+const ipv4 = (orNull: string): v.GenericSchema<unknown, string> => {
+  const m: Msg = (i) => `must be an IPv4 address${orNull} (got ${got(i)})`;
+  return v.pipe(v.string(m), v.check((x: string) => isIPv4(x), m));
+};
+/** A list of strings, each passing `ok`. */
+const listOf = (what: string, ok: (s: string) => boolean): v.GenericSchema<unknown, string[]> => v.pipe(v.array(v.string(what), what), v.check((l: string[]) => l.every(ok), what));
+const fn = (what: string): v.GenericSchema<unknown, (...a: never[]) => unknown> => v.custom<(...a: never[]) => unknown>((x) => typeof x === 'function', what);
+
+const CONDITIONS_SCHEMA = options({
+  sim: v.optional(oneOf(['ready', 'absent', 'pin-required'] as const)),
+  pin: v.optional(digits(4, 8)),
+  registration: v.optional(oneOf(['home', 'roaming', 'searching', 'denied', 'not-registered'] as const)),
+  rat: v.optional(oneOf(['nbiot', 'cat1'] as const)),
+  pdp: v.optional(options({ active: v.optional(bool), address: v.optional(ipv4('')), apn: v.optional(oneLine) })),
+  signal: v.optional(
+    options({
+      rssi: v.optional(v.union([v.literal(99), int(0, 31)], (i: Issue) => `must be an integer 0–31 (got ${got(i)})`)),
+      ber: v.optional(v.union([v.literal(99), int(0, 7)], (i: Issue) => `must be an integer 0–7 (got ${got(i)})`)),
+      cesq: v.optional(options({ rxlev: v.optional(int(0, 99)), ber: v.optional(int(0, 99)), rscp: v.optional(int(0, 255)), ecno: v.optional(int(0, 255)), rsrq: v.optional(int(0, 255)), rsrp: v.optional(int(0, 255)) })),
+    }),
+  ),
+  cell: v.optional(options({ tac: v.optional(hex(4)), ci: v.optional(hex(8)), pci: v.optional(int(0, 503)), band: v.optional(int(1, 255)), earfcn: v.optional(int(0, 262143)), snr: v.optional(int(-30, 40)) })),
+  dns: v.optional(v.union([v.picklist(['system', 'fail'] as const), v.record(v.string(), v.nullable(ipv4(' or null')))], "must be 'system', 'fail' or a map host → address|null")),
+  ping: v.optional(v.union([v.literal('timeout'), v.strictObject({ rttMs: int(0, 60_000) })], "must be { rttMs } or 'timeout'")),
+});
+
+const PACKET_TYPES = ['connack', 'suback', 'unsuback', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'publish', 'pingresp', 'disconnect'] as const;
+
+const FAULTS_SCHEMA = options({
+  delayMs: v.optional(
+    v.union(
+      [
+        int(0, 600_000),
+        v.pipe(
+          v.tuple([int(0, 600_000), int(0, 600_000)]),
+          v.forward(
+            v.check((d: [number, number]) => d[1] >= d[0], (i) => `must be an integer ${String((i.input as [number, number])[0])}–600000 (got ${String((i.input as [number, number])[1])})`),
+            [1],
+          ),
+        ),
+      ],
+      'must be a number of ms or a [min, max] range',
+    ),
+  ),
+  dropUrc: v.optional(
+    options(
+      {
+        probability: v.optional(probability),
+        prefixes: v.optional(listOf("must be a list of URC prefixes such as '+ECMTPUB'", (x) => x.startsWith('+'))),
+      },
+      'must be { probability?, prefixes? }',
+    ),
+  ),
+  garble: v.optional(probability),
+  chunk: v.optional(int(0, 1 << 20)),
+  brokerSilence: v.optional(v.union([v.boolean(), v.array(v.picklist(PACKET_TYPES))], `must be true/false or a list of packet types (${PACKET_TYPES.join(', ')})`)),
+  dropIncoming: v.optional(options({ every: v.optional(int(1, 1_000_000)), match: v.optional(fn('must be a function')) }, 'must be { every?, match? }')),
+  hang: v.optional(
+    v.pipe(
+      options(
+        {
+          afterCommands: v.optional(int(0, 1_000_000)),
+          atCommand: v.optional(v.pipe(v.string((i: Issue) => `must be a command name such as AT+ECMTSUB (got ${got(i)})`), v.regex(/^AT[+&]?[A-Z0-9]*$/i, (i) => `must be a command name such as AT+ECMTSUB (got ${got(i)})`))),
+        },
+        'must be { afterCommands } or { atCommand }',
+      ),
+      v.check((h) => (h.afterCommands === undefined) !== (h.atCommand === undefined), 'give exactly one of afterCommands (a count) or atCommand (a command name such as AT+ECMTSUB)'),
+    ),
+  ),
+});
+
+const IDENTITY_SCHEMA = options({ manufacturer: v.optional(oneLine), model: v.optional(oneLine), revision: v.optional(oneLine), imei: v.optional(digits(15, 15)), imsi: v.optional(digits(6, 15)), iccid: v.optional(digits(19, 20)) });
+
+/** Every option of the emulator: a new one (a dialect, a model) is one line here. */
+const OPTIONS_SCHEMA = options({
+  dialect: v.optional(oneOf(['ecmt', 'qmt'] as const)),
+  model: v.optional(v.pipe(v.string((i: Issue) => `must be one of ${QMT_MODELS.join(', ')} (got ${got(i)})`), v.check((x: string) => qmtModel(x) !== null, (i) => `must be one of ${QMT_MODELS.join(', ')} (got ${got(i)})`), v.transform((x: string) => qmtModel(x) as QmtModel))),
+  profile: v.optional(oneOf(PROFILE_NAMES)),
+  conditions: v.optional(CONDITIONS_SCHEMA),
+  identity: v.optional(IDENTITY_SCHEMA),
+  echo: v.optional(bool),
+  cmee: v.optional(int(0, 2)),
+  faults: v.optional(FAULTS_SCHEMA),
+  seed: v.optional(int(0, 0xffffffff)),
+  clock: v.optional(v.custom((c) => isObj(c) && typeof c['setTimeout'] === 'function' && typeof c['now'] === 'function', 'must be a Clock (now, setTimeout, clearTimeout)')),
+  connect: v.optional(fn('must be a function (target) => Promise<Duplex>')),
+  record: v.optional(
+    v.pipe(
+      v.custom((r) => isObj(r) && typeof r['write'] === 'function' && typeof r['close'] === 'function', 'must be a TranscriptSink'),
+      v.check((r) => {
+        const header = (r as Record<string, unknown>)['header'];
+        return !isObj(header) || header['kind'] === 'emulator';
+      }, (i) => `an emulator session is recorded with header kind 'emulator' (got '${String(((i.input as Record<string, unknown>)['header'] as Record<string, unknown>)['kind'])}'); use emulatorTranscriptHeader()`),
+    ),
+  ),
+  recordRedact: v.optional(bool),
+  reconnectDelayMs: v.optional(int(0, 600_000)),
+  openTimeoutMs: v.optional(int(1, 600_000)),
+  bootBanner: v.optional(listOf('must be a list of one-line strings', (x) => !/[\r\n]/.test(x))),
+});
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function oneOf<T extends string>(option: string, v: unknown, values: readonly T[]): T {
-  if (typeof v !== 'string' || !values.includes(v as T)) bad(option, `must be one of ${values.join(', ')} (got ${String(v)})`);
-  return v as T;
+/** The option's name as users write it: conditions.signal.rssi, faults.delayMs[1], conditions.dns["host"]. */
+function optionPath(base: string, path: ReadonlyArray<{ key: unknown }> | undefined): string {
+  let out = base;
+  let parent: unknown = null;
+  for (const p of path ?? []) {
+    const k = p.key;
+    if (typeof k === 'number') out += `[${k}]`;
+    else if (parent === 'dns') out += `["${String(k)}"]`;
+    else out = out ? `${out}.${String(k)}` : String(k);
+    parent = k;
+  }
+  return out || '(options)';
+}
+
+/** Check `input` against `schema`; the first problem becomes one ERR_INVALID_OPTION naming the option. */
+function check<T>(schema: v.GenericSchema<unknown, T>, input: unknown, base: string): T {
+  const r = v.safeParse(schema, input);
+  if (r.success) return r.output;
+  const issue = r.issues[0];
+  const option = optionPath(base, issue.path);
+  throw new CatError('ERR_INVALID_OPTION', `emulator option ${option}: ${issue.message}`, { context: { option } });
 }
 
 /** A dotted-quad IPv4 address (Node's own test: no leading zeros, each part 0–255). */
@@ -293,204 +414,66 @@ export function isIpv4(s: string): boolean {
   return isIPv4(s);
 }
 
-function digits(option: string, v: unknown, min: number, max: number): string {
-  if (typeof v !== 'string' || !new RegExp(`^\\d{${min},${max}}$`).test(v)) bad(option, `must be ${min}–${max} digits (got ${String(v)})`);
-  return v;
-}
-
-function text(option: string, v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0 || /[\r\n\0]/.test(v)) bad(option, 'must be a non-empty one-line string');
-  return v;
-}
-
 /** Merge and validate a conditions change onto `base` (used at construction and by setConditions). */
 export function mergeConditions(base: EmulatorConditions, input: ConditionsInput | undefined, option = 'conditions'): EmulatorConditions {
   if (input === undefined) return base;
-  if (!isObj(input)) bad(option, 'must be an object');
-  checkKeys(option, input, ['sim', 'pin', 'registration', 'rat', 'pdp', 'signal', 'cell', 'dns', 'ping']);
+  const i = check(CONDITIONS_SCHEMA, input, option);
   const c: EmulatorConditions = structuredClone(base);
-  if (input.sim !== undefined) c.sim = oneOf(`${option}.sim`, input.sim, ['ready', 'absent', 'pin-required'] as const);
-  if (input.pin !== undefined) c.pin = digits(`${option}.pin`, input.pin, 4, 8);
-  if (input.registration !== undefined) {
-    c.registration = oneOf(`${option}.registration`, input.registration, ['home', 'roaming', 'searching', 'denied', 'not-registered'] as const);
+  if (i.sim !== undefined) c.sim = i.sim;
+  if (i.pin !== undefined) c.pin = i.pin;
+  if (i.registration !== undefined) c.registration = i.registration;
+  if (i.rat !== undefined) c.rat = i.rat;
+  if (i.pdp) c.pdp = { ...c.pdp, ...defined(i.pdp) };
+  if (i.signal) {
+    if (i.signal.rssi !== undefined) c.signal.rssi = i.signal.rssi;
+    if (i.signal.ber !== undefined) c.signal.ber = i.signal.ber;
+    if (i.signal.cesq) c.signal.cesq = { ...c.signal.cesq, ...defined(i.signal.cesq) };
   }
-  if (input.rat !== undefined) c.rat = oneOf(`${option}.rat`, input.rat, ['nbiot', 'cat1'] as const);
-  if (input.pdp !== undefined) {
-    if (!isObj(input.pdp)) bad(`${option}.pdp`, 'must be an object');
-    checkKeys(`${option}.pdp`, input.pdp, ['active', 'address', 'apn']);
-    if (input.pdp.active !== undefined) {
-      if (typeof input.pdp.active !== 'boolean') bad(`${option}.pdp.active`, 'must be true or false');
-      c.pdp.active = input.pdp.active;
-    }
-    if (input.pdp.address !== undefined) {
-      if (typeof input.pdp.address !== 'string' || !isIpv4(input.pdp.address)) bad(`${option}.pdp.address`, `must be an IPv4 address (got ${String(input.pdp.address)})`);
-      c.pdp.address = input.pdp.address;
-    }
-    if (input.pdp.apn !== undefined) c.pdp.apn = text(`${option}.pdp.apn`, input.pdp.apn);
+  if (i.cell) {
+    const cell = defined(i.cell);
+    c.cell = { ...c.cell, ...cell, ...(cell.tac ? { tac: cell.tac.toUpperCase() } : {}), ...(cell.ci ? { ci: cell.ci.toUpperCase() } : {}) };
   }
-  if (input.signal !== undefined) {
-    const s = input.signal;
-    if (!isObj(s)) bad(`${option}.signal`, 'must be an object');
-    checkKeys(`${option}.signal`, s, ['rssi', 'ber', 'cesq']);
-    if (s.rssi !== undefined) c.signal.rssi = s.rssi === 99 ? 99 : intIn(`${option}.signal.rssi`, s.rssi, 0, 31);
-    if (s.ber !== undefined) c.signal.ber = s.ber === 99 ? 99 : intIn(`${option}.signal.ber`, s.ber, 0, 7);
-    if (s.cesq !== undefined) {
-      if (!isObj(s.cesq)) bad(`${option}.signal.cesq`, 'must be an object');
-      checkKeys(`${option}.signal.cesq`, s.cesq, ['rxlev', 'ber', 'rscp', 'ecno', 'rsrq', 'rsrp']);
-      const ranges = { rxlev: 99, ber: 99, rscp: 255, ecno: 255, rsrq: 255, rsrp: 255 } as const;
-      for (const k of Object.keys(ranges) as Array<keyof typeof ranges>) {
-        const v = s.cesq[k];
-        if (v !== undefined) c.signal.cesq[k] = intIn(`${option}.signal.cesq.${k}`, v, 0, ranges[k]);
-      }
-    }
-  }
-  if (input.cell !== undefined) {
-    const cell = input.cell;
-    if (!isObj(cell)) bad(`${option}.cell`, 'must be an object');
-    checkKeys(`${option}.cell`, cell, ['tac', 'ci', 'pci', 'band', 'earfcn', 'snr']);
-    if (cell.tac !== undefined) {
-      if (typeof cell.tac !== 'string' || !/^[0-9A-Fa-f]{4}$/.test(cell.tac)) bad(`${option}.cell.tac`, 'must be 4 hex digits');
-      c.cell.tac = cell.tac.toUpperCase();
-    }
-    if (cell.ci !== undefined) {
-      if (typeof cell.ci !== 'string' || !/^[0-9A-Fa-f]{8}$/.test(cell.ci)) bad(`${option}.cell.ci`, 'must be 8 hex digits');
-      c.cell.ci = cell.ci.toUpperCase();
-    }
-    if (cell.pci !== undefined) c.cell.pci = intIn(`${option}.cell.pci`, cell.pci, 0, 503);
-    if (cell.band !== undefined) c.cell.band = intIn(`${option}.cell.band`, cell.band, 1, 255);
-    if (cell.earfcn !== undefined) c.cell.earfcn = intIn(`${option}.cell.earfcn`, cell.earfcn, 0, 262143);
-    if (cell.snr !== undefined) c.cell.snr = intIn(`${option}.cell.snr`, cell.snr, -30, 40);
-  }
-  if (input.dns !== undefined) {
-    const d = input.dns;
-    if (d === 'system' || d === 'fail') c.dns = d;
-    else if (isObj(d)) {
-      for (const [host, addr] of Object.entries(d)) {
-        if (addr !== null && (typeof addr !== 'string' || !isIpv4(addr))) bad(`${option}.dns["${host}"]`, `must be an IPv4 address or null (got ${String(addr)})`);
-      }
-      c.dns = { ...(d as Record<string, string | null>) };
-    } else bad(`${option}.dns`, "must be 'system', 'fail' or a map host → address|null");
-  }
-  if (input.ping !== undefined) {
-    const p = input.ping;
-    if (p === 'timeout') c.ping = 'timeout';
-    else if (isObj(p) && typeof p.rttMs === 'number') c.ping = { rttMs: intIn(`${option}.ping.rttMs`, p.rttMs, 0, 60_000) };
-    else bad(`${option}.ping`, "must be { rttMs } or 'timeout'");
-  }
+  if (i.dns !== undefined) c.dns = typeof i.dns === 'string' ? i.dns : { ...i.dns };
+  if (i.ping !== undefined) c.ping = i.ping === 'timeout' ? 'timeout' : { rttMs: i.ping.rttMs };
   return c;
+}
+
+/** The entries whose value is given (an explicit undefined does not replace a default). */
+function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 /** Validate the fault options (at construction and by setFaults). */
 export function checkFaults(f: FaultOptions | undefined, option = 'faults'): FaultOptions {
   if (f === undefined) return {};
-  if (!isObj(f)) bad(option, 'must be an object');
-  checkKeys(option, f as Record<string, unknown>, ['delayMs', 'dropUrc', 'garble', 'chunk', 'brokerSilence', 'dropIncoming', 'hang']);
-  if (f.delayMs !== undefined) {
-    const d = f.delayMs;
-    if (typeof d === 'number') intIn(`${option}.delayMs`, d, 0, 600_000);
-    else if (Array.isArray(d) && d.length === 2) {
-      intIn(`${option}.delayMs[0]`, d[0], 0, 600_000);
-      intIn(`${option}.delayMs[1]`, d[1], d[0] as number, 600_000);
-    } else bad(`${option}.delayMs`, 'must be a number of ms or a [min, max] range');
-  }
-  if (f.dropUrc !== undefined) {
-    if (!isObj(f.dropUrc)) bad(`${option}.dropUrc`, 'must be { probability?, prefixes? }');
-    checkKeys(`${option}.dropUrc`, f.dropUrc as Record<string, unknown>, ['probability', 'prefixes']);
-    if (f.dropUrc.probability !== undefined) prob(`${option}.dropUrc.probability`, f.dropUrc.probability);
-    if (f.dropUrc.prefixes !== undefined) {
-      if (!Array.isArray(f.dropUrc.prefixes) || !f.dropUrc.prefixes.every((p) => typeof p === 'string' && p.startsWith('+'))) {
-        bad(`${option}.dropUrc.prefixes`, "must be a list of URC prefixes such as '+ECMTPUB'");
-      }
-    }
-  }
-  if (f.garble !== undefined) prob(`${option}.garble`, f.garble);
-  if (f.chunk !== undefined) intIn(`${option}.chunk`, f.chunk, 0, 1 << 20);
-  if (f.brokerSilence !== undefined && typeof f.brokerSilence !== 'boolean') {
-    const cmds = ['connack', 'suback', 'unsuback', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'publish', 'pingresp', 'disconnect'];
-    if (!Array.isArray(f.brokerSilence) || !f.brokerSilence.every((c) => cmds.includes(c))) {
-      bad(`${option}.brokerSilence`, `must be true/false or a list of packet types (${cmds.join(', ')})`);
-    }
-  }
-  if (f.dropIncoming !== undefined) {
-    const d = f.dropIncoming;
-    if (!isObj(d)) bad(`${option}.dropIncoming`, 'must be { every?, match? }');
-    checkKeys(`${option}.dropIncoming`, d as Record<string, unknown>, ['every', 'match']);
-    if (d.every !== undefined) intIn(`${option}.dropIncoming.every`, d.every, 1, 1_000_000);
-    if (d.match !== undefined && typeof d.match !== 'function') bad(`${option}.dropIncoming.match`, 'must be a function');
-  }
-  if (f.hang !== undefined) {
-    const h = f.hang;
-    if (!isObj(h)) bad(`${option}.hang`, 'must be { afterCommands } or { atCommand }');
-    checkKeys(`${option}.hang`, h as Record<string, unknown>, ['afterCommands', 'atCommand']);
-    if ((h.afterCommands === undefined) === (h.atCommand === undefined)) bad(`${option}.hang`, 'give exactly one of afterCommands (a count) or atCommand (a command name such as AT+ECMTSUB)');
-    if (h.afterCommands !== undefined) intIn(`${option}.hang.afterCommands`, h.afterCommands, 0, 1_000_000);
-    if (h.atCommand !== undefined && (typeof h.atCommand !== 'string' || !/^AT[+&]?[A-Z0-9]*$/i.test(h.atCommand))) bad(`${option}.hang.atCommand`, `must be a command name such as AT+ECMTSUB (got ${String(h.atCommand)})`);
-  }
+  check(FAULTS_SCHEMA, f, option);
   return { ...f };
 }
 
 /** Validate every option once; unknown options are rejected. */
 export function resolveOptions(opts: EcmtEmulatorOptions): ResolvedOptions {
-  if (!isObj(opts as unknown)) bad('(options)', 'must be an object');
-  for (const k of Object.keys(opts)) if (!KNOWN_OPTIONS.has(k)) bad(k, `unknown option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
-  const name = opts.profile === undefined ? 'ec616s' : oneOf('profile', opts.profile, PROFILE_NAMES);
-  const profile = FIRMWARE_PROFILES[name];
-  const dialect = opts.dialect === undefined ? 'ecmt' : oneOf('dialect', opts.dialect, ['ecmt', 'qmt'] as const);
-  if (opts.model !== undefined && dialect !== 'qmt') bad('model', "is a Quectel model: give it with dialect 'qmt'");
-  const model = opts.model === undefined ? 'EC800N' : (qmtModel(String(opts.model)) ?? bad('model', `must be one of ${QMT_MODELS.join(', ')} (got ${String(opts.model)})`));
+  const o = check(OPTIONS_SCHEMA, opts, '');
+  const name = o.profile ?? 'ec616s';
+  const dialect = o.dialect ?? 'ecmt';
+  if (o.model !== undefined && dialect !== 'qmt') {
+    throw new CatError('ERR_INVALID_OPTION', "emulator option model: is a Quectel model: give it with dialect 'qmt'", { context: { option: 'model' } });
+  }
+  const model = o.model ?? 'EC800N';
   const qmt = dialect === 'qmt' ? emulatedModel(model) : null;
-  // a Quectel Cat-1 module: LTE CAT1 bearer (cid 1) unless the conditions say otherwise
-  const conditions = mergeConditions(defaultConditions(qmt ? 'ec626-tls' : name), opts.conditions);
-  const identity = { ...defaultIdentity(name), ...(qmt ? qmtIdentity(model) : {}) };
-  if (opts.identity !== undefined) {
-    if (!isObj(opts.identity)) bad('identity', 'must be an object');
-    checkKeys('identity', opts.identity, ['manufacturer', 'model', 'revision', 'imei', 'imsi', 'iccid']);
-    const id = opts.identity;
-    if (id.manufacturer !== undefined) identity.manufacturer = text('identity.manufacturer', id.manufacturer);
-    if (id.model !== undefined) identity.model = text('identity.model', id.model);
-    if (id.revision !== undefined) identity.revision = text('identity.revision', id.revision);
-    if (id.imei !== undefined) identity.imei = digits('identity.imei', id.imei, 15, 15);
-    if (id.imsi !== undefined) identity.imsi = digits('identity.imsi', id.imsi, 6, 15);
-    if (id.iccid !== undefined) identity.iccid = digits('identity.iccid', id.iccid, 19, 20);
-  }
-  if (opts.echo !== undefined && typeof opts.echo !== 'boolean') bad('echo', 'must be true or false');
-  const cmee = opts.cmee === undefined ? 1 : (intIn('cmee', opts.cmee, 0, 2) as 0 | 1 | 2);
-  const seed = opts.seed === undefined ? 1 : intIn('seed', opts.seed, 0, 0xffffffff);
-  if (opts.clock !== undefined && (!isObj(opts.clock) || typeof opts.clock.setTimeout !== 'function' || typeof opts.clock.now !== 'function')) {
-    bad('clock', 'must be a Clock (now, setTimeout, clearTimeout)');
-  }
-  if (opts.connect !== undefined && typeof opts.connect !== 'function') bad('connect', 'must be a function (target) => Promise<Duplex>');
-  if (opts.record !== undefined) {
-    const r = opts.record as unknown;
-    if (!isObj(r) || typeof r['write'] !== 'function' || typeof r['close'] !== 'function') bad('record', 'must be a TranscriptSink');
-    const header = r['header'];
-    if (isObj(header) && header['kind'] !== 'emulator') {
-      bad('record', `an emulator session is recorded with header kind 'emulator' (got '${String(header['kind'])}'); use emulatorTranscriptHeader()`);
-    }
-  }
-  if (opts.recordRedact !== undefined && typeof opts.recordRedact !== 'boolean') bad('recordRedact', 'must be true or false');
-  const reconnectDelayMs = opts.reconnectDelayMs === undefined ? 1000 : intIn('reconnectDelayMs', opts.reconnectDelayMs, 0, 600_000);
-  const openTimeoutMs = opts.openTimeoutMs === undefined ? 20_000 : intIn('openTimeoutMs', opts.openTimeoutMs, 1, 600_000);
-  let bootBanner: readonly string[] = ['RDY'];
-  if (opts.bootBanner !== undefined) {
-    if (!Array.isArray(opts.bootBanner) || !opts.bootBanner.every((l) => typeof l === 'string' && !/[\r\n]/.test(l))) {
-      bad('bootBanner', 'must be a list of one-line strings');
-    }
-    bootBanner = [...opts.bootBanner];
-  }
   return {
     dialect,
     qmt,
-    profile,
-    conditions,
-    identity,
-    echo: opts.echo ?? dialect === 'qmt',
-    cmee,
+    profile: FIRMWARE_PROFILES[name],
+    // a Quectel Cat-1 module: LTE CAT1 bearer (cid 1) unless the conditions say otherwise
+    conditions: mergeConditions(defaultConditions(qmt ? 'ec626-tls' : name), opts.conditions),
+    identity: { ...defaultIdentity(name), ...(qmt ? qmtIdentity(model) : {}), ...defined(o.identity ?? {}) },
+    echo: o.echo ?? dialect === 'qmt',
+    cmee: (o.cmee ?? 1) as 0 | 1 | 2,
     faults: checkFaults(opts.faults),
-    seed,
-    reconnectDelayMs,
-    openTimeoutMs,
-    bootBanner,
-    recordRedact: opts.recordRedact ?? true,
+    seed: o.seed ?? 1,
+    reconnectDelayMs: o.reconnectDelayMs ?? 1000,
+    openTimeoutMs: o.openTimeoutMs ?? 20_000,
+    bootBanner: o.bootBanner ? [...o.bootBanner] : ['RDY'],
+    recordRedact: o.recordRedact ?? true,
   };
 }

@@ -12,6 +12,8 @@ export interface BundleParts {
   masked: string[];
   /** the verb that made it */
   verb: string;
+  /** more files (a fleet: each module's transcript, report and page), with a line for the README */
+  extra?: Array<{ name: string; data: string; about: string }>;
 }
 
 export type BundleResult = { ok: true; data: Buffer; files: string[] } | { ok: false; findings: Finding[] };
@@ -27,6 +29,7 @@ function readme(p: BundleParts, names: string[]): string {
     '  report.json       what --json printed for the run (the verdict, its causes and their evidence, the steps)',
     '  report.html       the same as one self-contained page with a sequence diagram; open it in any browser, it loads nothing from the network',
     '  environment.json  cat1 and Node versions, the operating system, the serial port and its USB ids, the module identity (masked), the firmware profile, the dialect, the broker URL (no credentials)',
+    ...(p.extra ?? []).map((f) => `  ${f.name.padEnd(16)}  ${f.about}`),
     '',
     'Masked:',
     ...p.masked.map((m) => `  - ${m}`),
@@ -54,6 +57,7 @@ export function makeBundle(p: BundleParts, o: { secrets: readonly string[]; allo
   files.push({ name: 'report.json', data: Buffer.from(reportText, 'utf8') });
   files.push({ name: 'report.html', data: Buffer.from(p.html, 'utf8') });
   files.push({ name: 'environment.json', data: Buffer.from(`${JSON.stringify(p.environment, null, 2)}\n`, 'utf8') });
+  for (const f of p.extra ?? []) files.push({ name: f.name, data: Buffer.from(f.data, 'utf8') });
   const findings = scanFiles(files, { secrets: o.secrets, ...(o.allow ? { allow: o.allow } : {}) });
   if (findings.length > 0) return { ok: false, findings };
   return { ok: true, data: tarGz(files), files: files.map((f) => f.name) };

@@ -15,7 +15,7 @@ function scriptJson(v: unknown): string {
 
 const KINDS: readonly EventKind[] = ['command', 'data', 'response', 'urc', 'mqtt', 'tcp', 'direct', 'note'];
 
-const CSS = `
+export const CSS = `
 :root{--bg:#fff;--fg:#1b1f24;--dim:#5b6570;--line:#d0d7de;--panel:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--cmd:#0550ae;--resp:#57606a;--urc:#8250df;--mqtt:#0a7d6c;--direct:#bc4c00;--div:#ffebe9;--divs:#cf222e;--hl:#fff8c5}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--dim:#8d96a0;--line:#30363d;--panel:#161b22;--ok:#3fb950;--bad:#f85149;--warn:#d29922;--cmd:#79c0ff;--resp:#9da7b3;--urc:#d2a8ff;--mqtt:#56d4bc;--direct:#ffa657;--div:#3d1418;--divs:#ff7b72;--hl:#3b2e00}}
 *{box-sizing:border-box}
@@ -96,6 +96,61 @@ function sideCell(s: ReportModel['steps'][number]['module'], L: Lang): string {
   return `${mark}${code} ${esc(s.detail)}${lat}`;
 }
 
+
+/**
+ * The parts of a report drawn without the script: the verdict with its causes and evidence,
+ * the stages, the step table. `pre` set: a section of a larger page (the fleet's), with
+ * classes instead of ids and smaller headings.
+ */
+export function staticSections(m: ReportModel, pre = ''): string[] {
+  const L = m.lang;
+  const T = (en: string, zh: string): string => esc(tr(text(en, zh), L));
+  const hn = pre ? 'h3' : 'h2';
+  const parts: string[] = [];
+  const v = m.verdict;
+  if (v) {
+    const cls = v.ok === true ? 'v-ok' : v.ok === false ? 'v-bad' : '';
+    const causes = v.causes
+      .map(
+        (c) =>
+          `<li class="cause" data-cause="${esc(c.id)}"><div>${esc(c.text)} <span class="cause-id">[${esc(c.id)}${c.confidence !== null ? `, ${Math.round(c.confidence * 100)}%` : ''}]</span></div>` +
+          (c.evidence.length > 0 ? `<div class="evidence-label">${T('evidence', '依据')}:</div><ul class="evidence">${c.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : `<div class="evidence-label">${T('no evidence recorded for this cause', '该原因没有记录依据')}</div>`) +
+          '</li>',
+      )
+      .join('');
+    parts.push(`<${hn}>${T('Verdict', '结论')}</${hn}><section ${pre ? `class="verdict ${cls}"` : `id="verdict" class="${cls}"`}><div class="headline">${esc(v.headline)}</div>${v.summary ? `<div class="summary">${esc(v.summary)}</div>` : ''}${causes ? `<ol class="causes">${causes}</ol>` : ''}</section>`);
+  }
+  if (m.stages.length > 0) {
+    const st = (s: string): string => (s === 'pass' ? 'ok' : s === 'fail' ? 'bad' : s === 'warn' ? 'warn' : 'skip');
+    parts.push(
+      `<${hn}>${T('Stages', '阶段')}</${hn}><table ${pre ? `class="stages"` : 'id="stages"'}><thead><tr><th>#</th><th>${T('status', '状态')}</th><th>${T('stage', '阶段')}</th><th>${T('finding', '发现')}</th></tr></thead><tbody>` +
+        m.stages.map((s) => `<tr><td>${s.index}</td><td class="${st(s.status)}">${esc(s.status.toUpperCase())}</td><td>${esc(s.title)}</td><td>${esc(s.summary)}${s.seen.length ? `<ul class="evidence">${s.seen.map((x) => `<li class="mono">${esc(x)}</li>`).join('')}</ul>` : ''}${s.hint && s.status !== 'pass' ? `<div class="warn">${T('next', '下一步')}: ${esc(s.hint)}</div>` : ''}</td></tr>`).join('') +
+        '</tbody></table>',
+    );
+  }
+  if (m.steps.length > 0) {
+    parts.push(
+      `<${hn}>${T('Steps: module vs direct', '步骤：模组 vs 直连')}</${hn}><table ${pre ? `class="steps"` : 'id="steps"'}><thead><tr><th>${T('step', '步骤')}</th><th>${T('module', '模组')}</th><th>${T('direct', '直连')}</th><th></th></tr></thead><tbody>` +
+        m.steps
+          .map((s, i) => `<tr class="${i === m.firstStepDivergence ? 'div' : ''}" data-step="${esc(s.step)}"><td><code>${esc(s.step)}</code></td><td>${sideCell(s.module, L)}</td><td>${sideCell(s.direct, L)}</td><td class="${s.same ? 'ok' : 'bad'}">${s.same ? T('same', '一致') : T('DIFFERS', '不同')}${i === m.firstStepDivergence ? ` <b>← ${esc(m.divergenceLabel)}</b>` : ''}</td></tr>${s.note ? `<tr><td></td><td colspan="3" class="lat">${esc(s.note)}</td></tr>` : ''}`)
+          .join('') +
+        '</tbody></table>',
+    );
+  }
+  return parts;
+}
+
+/** A page's head: the language, a Content-Security-Policy that lets nothing load from anywhere, the style. */
+export function pageHead(L: Lang, title: string, version: string, css: string, script: boolean): string {
+  const csp = `default-src 'none'; style-src 'unsafe-inline';${script ? " script-src 'unsafe-inline';" : ''} img-src data:; font-src data:`;
+  return (
+    `<!DOCTYPE html>\n<html lang="${L === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">` +
+    `<meta name="generator" content="cat1 ${esc(version)}"><title>${esc(title)} — cat1</title><style>${css}</style></head>`
+  );
+}
+
 /** The whole page as one string: no external resource of any kind. */
 export function modelToHtml(m: ReportModel): string {
   const L = m.lang;
@@ -116,36 +171,7 @@ export function modelToHtml(m: ReportModel): string {
   idRows.push([T('When', '时间'), `<time>${esc(h.when)}</time>`]);
   const parts: string[] = [];
   parts.push(`<header><h1>${esc(h.title)}</h1><dl class="id">${idRows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`);
-  const v = m.verdict;
-  if (v) {
-    const cls = v.ok === true ? 'v-ok' : v.ok === false ? 'v-bad' : '';
-    const causes = v.causes
-      .map(
-        (c) =>
-          `<li class="cause" data-cause="${esc(c.id)}"><div>${esc(c.text)} <span class="cause-id">[${esc(c.id)}${c.confidence !== null ? `, ${Math.round(c.confidence * 100)}%` : ''}]</span></div>` +
-          (c.evidence.length > 0 ? `<div class="evidence-label">${T('evidence', '依据')}:</div><ul class="evidence">${c.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : `<div class="evidence-label">${T('no evidence recorded for this cause', '该原因没有记录依据')}</div>`) +
-          '</li>',
-      )
-      .join('');
-    parts.push(`<h2>${T('Verdict', '结论')}</h2><section id="verdict" class="${cls}"><div class="headline">${esc(v.headline)}</div>${v.summary ? `<div class="summary">${esc(v.summary)}</div>` : ''}${causes ? `<ol class="causes">${causes}</ol>` : ''}</section>`);
-  }
-  if (m.stages.length > 0) {
-    const st = (s: string): string => (s === 'pass' ? 'ok' : s === 'fail' ? 'bad' : s === 'warn' ? 'warn' : 'skip');
-    parts.push(
-      `<h2>${T('Stages', '阶段')}</h2><table id="stages"><thead><tr><th>#</th><th>${T('status', '状态')}</th><th>${T('stage', '阶段')}</th><th>${T('finding', '发现')}</th></tr></thead><tbody>` +
-        m.stages.map((s) => `<tr><td>${s.index}</td><td class="${st(s.status)}">${esc(s.status.toUpperCase())}</td><td>${esc(s.title)}</td><td>${esc(s.summary)}${s.seen.length ? `<ul class="evidence">${s.seen.map((x) => `<li class="mono">${esc(x)}</li>`).join('')}</ul>` : ''}${s.hint && s.status !== 'pass' ? `<div class="warn">${T('next', '下一步')}: ${esc(s.hint)}</div>` : ''}</td></tr>`).join('') +
-        '</tbody></table>',
-    );
-  }
-  if (m.steps.length > 0) {
-    parts.push(
-      `<h2>${T('Steps: module vs direct', '步骤：模组 vs 直连')}</h2><table id="steps"><thead><tr><th>${T('step', '步骤')}</th><th>${T('module', '模组')}</th><th>${T('direct', '直连')}</th><th></th></tr></thead><tbody>` +
-        m.steps
-          .map((s, i) => `<tr class="${i === m.firstStepDivergence ? 'div' : ''}" data-step="${esc(s.step)}"><td><code>${esc(s.step)}</code></td><td>${sideCell(s.module, L)}</td><td>${sideCell(s.direct, L)}</td><td class="${s.same ? 'ok' : 'bad'}">${s.same ? T('same', '一致') : T('DIFFERS', '不同')}${i === m.firstStepDivergence ? ` <b>← ${esc(m.divergenceLabel)}</b>` : ''}</td></tr>${s.note ? `<tr><td></td><td colspan="3" class="lat">${esc(s.note)}</td></tr>` : ''}`)
-          .join('') +
-        '</tbody></table>',
-    );
-  }
+  parts.push(...staticSections(m));
   // the diagram and the timeline, drawn by the script from the data below
   const laneName: Record<Lane, string> = {
     host: tr(text('host / MCU', '主机 / MCU'), L),
@@ -214,12 +240,8 @@ export function modelToHtml(m: ReportModel): string {
   );
   for (const n of m.notes) parts.push(`<h2>${esc(n.title)}</h2><pre class="notes">${esc(n.lines.join('\n'))}</pre>`);
   parts.push(`<footer>${T('Made by cat1', '由 cat1 生成')} ${esc(h.version)} · ${esc(h.when)} · ${T('secrets (passwords, user names, IMSI/ICCID) are masked unless the run used --log-secrets', '除非运行时使用 --log-secrets，否则密码、用户名、IMSI/ICCID 均已遮蔽')}</footer>`);
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; font-src data:";
   return (
-    `<!DOCTYPE html>\n<html lang="${L === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
-    `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">` +
-    `<meta name="generator" content="cat1 ${esc(h.version)}"><title>${esc(h.title)} — cat1</title><style>${CSS}</style></head>` +
+    pageHead(L, h.title, h.version, CSS, true) +
     `<body><main>${parts.join('\n')}</main>` +
     `<script type="application/json" id="cat1-data">${scriptJson(data)}</script>` +
     `<script>${CLIENT_JS}</script></body></html>\n`

@@ -11,7 +11,7 @@ function documentedCodes(): number[] {
 }
 
 describe('exit codes', () => {
-  it('every exit code the CLI returns (0, 1, 2, 3 and 70 for an internal error) is in README\'s table, and no other', () => {
+  it('every exit code the CLI returns (0, 1, 2, 3, 70 for an internal error and 130 for Ctrl-C) is in README\'s table, and no other', () => {
     expect(documentedCodes().sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
     expect(documentedCodes()).toContain(70);
   });

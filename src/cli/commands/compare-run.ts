@@ -4,7 +4,8 @@ import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
 import { Out, wantColor } from '../io.js';
 import { layer, modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnsendable, mqttCredentials } from '../mqtt-options.js';
+import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnsendable } from '../mqtt-options.js';
+import { compareOptions } from '../verb-options.js';
 import { runStoppedBy } from '../../mirror/run-faults.js';
 import type { Text } from '../../util/i18n.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
@@ -51,19 +52,9 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
     const session = new EcmtSession(m.engine, { profile: s.profile });
     const brokerIdentity = await brokerIdentityFor(v['broker-kind'], mq);
     return compare({
+      ...compareOptions(v, mq, s),
       brokerIdentity,
       session,
-      broker: mq.broker,
-      credentials: mqttCredentials(mq),
-      settings: mq.settings,
-      qos: mq.qos,
-      identity: mq.identity,
-      ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
-      ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
-      ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
-      logSecrets: s.logSecrets,
-      probeIdentity: v['probe-identity'] === true,
-      reconnect: v['reconnect'] === true,
       onProgress: (t) => progress.update(out.t(t)),
     });
   }, { ...tidy, onInterrupt: () => (progress.stop(), outs.write({ ...facts, entries: m.capture?.entries ?? [], header: m.capture?.header ?? null, interrupted: true })) }).catch(async (err: unknown) => {

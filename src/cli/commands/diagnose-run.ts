@@ -7,7 +7,8 @@ import { CatError } from '../../util/errors.js';
 import { text } from '../../util/i18n.js';
 import { Out, note, wantColor } from '../io.js';
 import { modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
-import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable, mqttCredentials } from '../mqtt-options.js';
+import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
+import { diagnoseOptions } from '../verb-options.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
@@ -133,28 +134,8 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
   const d = await withModem(m, () =>
     runDiagnosis(
       {
+        ...diagnoseOptions(v, mq, s),
         engine: m.engine,
-        broker: mq.broker,
-        credentials: mqttCredentials(mq),
-        settings: mq.settings,
-        profile: s.profile,
-        keepGoing: v['keep-going'] === true,
-        ping: v['ping'] === true,
-        compare:
-          v['compare'] === false
-            ? false
-            : {
-                qos: mq.qos,
-                identity: mq.identity,
-                ...(mq.topic !== undefined ? { topic: mq.topic } : {}),
-                ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
-                ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}),
-                probeIdentity: v['probe-identity'] === true,
-              },
-        logSecrets: s.logSecrets,
-        reconnect: v['reconnect'] === true,
-        registrationBudgetMs: s.timeoutMs,
-        probeTimeoutMs: Math.min(s.timeoutMs, 2000),
         onProgress: (t) => progress.update(out.t(t)),
       },
       (r) => {

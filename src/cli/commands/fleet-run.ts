@@ -15,12 +15,15 @@ import { CatError, isCatError, oneLine } from '../../util/errors.js';
 import { tr } from '../../util/i18n.js';
 import { Out, note, onStopSignal, wantColor } from '../io.js';
 import { layer, modemSettings, readPassword, type ModemSettings } from '../options.js';
-import { mqttSettings, refuseUnsendable, type MqttSettings, mqttCredentials } from '../mqtt-options.js';
+import { mqttSettings, refuseUnsendable, type MqttSettings } from '../mqtt-options.js';
+import { compareOptions, diagnoseOptions, type PerModule } from '../verb-options.js';
 import { ecmtTidy, openModem, type OpenedModem } from '../modem.js';
 import { watchDevice } from '../pty-serve.js';
 import { EXIT } from '../exit.js';
 import { reportJson, reportLine, reportSettings, startReporter } from '../report-options.js';
 import { ALL_FLEET_OPTIONS, type FleetArgs } from './fleet.js';
+import { FleetOutputs } from '../report-out.js';
+import type { TranscriptEntry, TranscriptHeader } from '../../transcript/types.js';
 import { LiveTable } from './fleet-table.js';
 import { brokerIdentityFor } from './broker-kind.js';
 import { brokerKindOption } from '../../mirror/brokers.js';
@@ -44,6 +47,11 @@ export interface FleetModule {
   elapsedMs: number;
   cases: JunitCase[];
   opened: OpenedModem | null;
+  /** for --html/--bundle: the module's report object, what --json printed for it, its session */
+  report: object | null;
+  json: Array<Record<string, unknown>>;
+  entries: readonly TranscriptEntry[] | undefined;
+  header: TranscriptHeader | null;
   /** leaves the module as found: made when the port opens, so it sees what the run opens */
   tidy: ReturnType<typeof ecmtTidy> | null;
 }
@@ -53,15 +61,26 @@ const tagOf = (m: FleetModule): Record<string, unknown> => ({ port: m.port, modu
 /** The ports of `--ports auto`: every port whose VID:PID and interface are documented as an AT port, or a recognised module's only port. */
 async function autoPorts(): Promise<string[]> {
   const { listPorts } = await import('../../port/list.js');
-  const all = await listPorts();
+  const all = await listPorts(listRoots());
   return all.filter((p) => p.module && (p.interface === undefined || !p.module.atInterfaces || p.module.atInterfaces.includes(p.interface))).map((p) => p.path);
+}
+
+/**
+ * Where the port listing looks: the system's sysfs and /dev, or the trees named by
+ * CAT1_SYSFS_ROOT and CAT1_DEV_ROOT (a container that mounts the host's /sys elsewhere; the
+ * tests' fake machine, whose device nodes link to pseudo-terminals).
+ */
+function listRoots(): { sysRoot?: string; devRoot?: string } {
+  const sys = process.env['CAT1_SYSFS_ROOT'];
+  const dev = process.env['CAT1_DEV_ROOT'];
+  return { ...(sys ? { sysRoot: sys } : {}), ...(dev ? { devRoot: dev } : {}) };
 }
 
 async function serialNumbers(paths: string[]): Promise<Map<string, string>> {
   const { listPorts } = await import('../../port/list.js');
   const out = new Map<string, string>();
   try {
-    for (const p of await listPorts({ include: paths })) if (p.serialNumber) out.set(p.path, p.serialNumber);
+    for (const p of await listPorts({ include: paths, ...listRoots() })) if (p.serialNumber) out.set(p.path, p.serialNumber);
   } catch {
     /* no serial numbers: {serial} stays unknown */
   }
@@ -113,7 +132,7 @@ export async function runFleet(args: FleetArgs): Promise<number> {
   if (paths.length === 0) throw new CatError('ERR_AT_TIMEOUT', '--ports auto: no port is known as a module\'s AT port (run "cat1 ports" to see what is there, then name them with --ports)');
 
   const serials = fields.has('serial') ? await serialNumbers(paths) : new Map<string, string>();
-  const mods: FleetModule[] = paths.map((port, i) => ({ index: i + 1, port, name: basename(port), imei: null, serial: serials.get(port) ?? null, clientId: null, step: 'waiting', outcome: 'waiting', summary: '', startedAt: null, elapsedMs: 0, cases: [], opened: null, tidy: null }));
+  const mods: FleetModule[] = paths.map((port, i) => ({ index: i + 1, port, name: basename(port), imei: null, serial: serials.get(port) ?? null, clientId: null, step: 'waiting', outcome: 'waiting', summary: '', startedAt: null, elapsedMs: 0, cases: [], opened: null, tidy: null, report: null, json: [], entries: undefined, header: null }));
   // a template without {imei} is checked before any port is opened
   if (template !== null && !fields.has('imei')) {
     const ids = mods.map((m) => {
@@ -125,11 +144,27 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     refuseDuplicateIds(template, ids);
   }
 
+  const outs = FleetOutputs.fromArgs(args, {
+    action,
+    lang: s.lang,
+    logSecrets: s.logSecrets,
+    verb: `fleet ${action}`,
+    secrets: [...s.secrets, ...(password ? [password] : [])],
+    scanAlso: mqBase?.username !== undefined && mqBase.username !== template ? [mqBase.username] : [],
+    ...(mqBase ? { broker: `${mqBase.broker.tls ? 'mqtts' : 'mqtt'}://${mqBase.broker.host}:${mqBase.broker.port}` } : {}),
+    ...(report ? { station: report.station } : {}),
+  });
+  /** everything --json prints (kept for the bundle's report.json) */
+  const printed: Array<Record<string, unknown>> = [];
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color), live: true });
   const table = !s.json && process.stdout.isTTY === true ? new LiveTable(mods, out) : null;
   const reporter: ReportPublisher | null = report ? startReporter(report, s.json || table !== null) : null;
   const t0 = Date.now();
   const emit = (m: FleetModule, o: Record<string, unknown>): void => {
+    if (outs.wanted) {
+      m.json.push(o);
+      printed.push({ ...o, ...tagOf(m) });
+    }
     if (s.json) out.obj({ ...o, ...tagOf(m) });
   };
   const setStep = (m: FleetModule, step: string): void => {
@@ -138,6 +173,8 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     reporter?.publish(m.name, 'status', { state: m.outcome, step, port: m.port, clientId: m.clientId });
   };
   const finish = (m: FleetModule, outcome: ModuleOutcome, summary: string, extra: Record<string, unknown> = {}): void => {
+    // a module ends once (after Ctrl-C its check may still fail on the closed port: that is not news)
+    if (m.step === 'done') return;
     m.outcome = outcome;
     m.summary = summary;
     m.step = 'done';
@@ -149,12 +186,30 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     else if (!s.json) out.line(`${String(m.index).padStart(3)}  ${m.port}  ${m.name}  ${outcomeWord(outcome, out)}  ${(m.elapsedMs / 1000).toFixed(1)} s  ${summary}`);
   };
 
-  // Ctrl-C: tidy every module that is open, then exit 130
+  let interrupted = false;
+  // Ctrl-C: tidy every module that is open (each says what it was doing), then the partial
+  // results (table or JSON summary, JUnit, page, bundle), then exit 130
   const stop = onStopSignal();
   void stop.signal.then(async () => {
-    await Promise.all(mods.map(async (m) => m.opened && (await tidyModule(m.opened, m.tidy, true))));
-    await reporter?.close(2000);
-    process.exit(130);
+    interrupted = true;
+    await Promise.all(
+      mods.map(async (m) => {
+        if (m.outcome !== 'running' && m.outcome !== 'waiting') return;
+        const was = m.step;
+        const opened = m.opened;
+        m.opened = null;
+        // the module's end is said first: its check, failing on the port being tidied, is not news
+        const msg = m.outcome === 'waiting' ? 'not started: the run was interrupted (Ctrl-C)' : `interrupted (Ctrl-C) during ${was}${opened ? '; the module was left as found' : ''}`;
+        m.cases.push({ module: caseName(m), step: was, status: 'error', time: (Date.now() - (m.startedAt ?? Date.now())) / 1000, message: msg });
+        finish(m, 'fail', msg, { interrupted: true });
+        if (opened) {
+          collect(m, opened);
+          await tidyModule(opened, m.tidy, true);
+        }
+      }),
+    );
+    await conclude();
+    process.exit(EXIT.INTERRUPTED);
   });
 
   // 1. open and identify each module (AT, AT+CGSN); a port that does not answer fails alone
@@ -164,7 +219,7 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     setStep(m, 'open');
     const ms: ModemSettings = { ...s, port: m.port, json: true, record: null, follow: false };
     try {
-      m.opened = await openModem(ms, { verb: `fleet ${action}`, progress: false, ...(password ? { secrets: [password] } : {}) });
+      m.opened = await openModem(ms, { verb: `fleet ${action}`, progress: false, ...(password ? { secrets: [password] } : {}), capture: outs.wanted });
     } catch (err) {
       m.cases.push({ module: caseName(m), step: 'open', status: 'error', time: (Date.now() - m.startedAt) / 1000, message: oneLine(err) });
       finish(m, 'unreachable', oneLine(err), { error: { code: isCatError(err) ? err.code : 'ERR_PORT_OPEN', message: oneLine(err) } });
@@ -215,30 +270,20 @@ export async function runFleet(args: FleetArgs): Promise<number> {
         finish(m, 'fail', msg, { error: { code: isCatError(err) ? err.code : 'ERR_INTERNAL', message: msg } });
       } finally {
         unwatch();
-        await tidyModule(opened, m.tidy, false);
-        m.opened = null;
+        // after Ctrl-C the interrupt handler owns the module
+        if (m.opened === opened) {
+          m.opened = null;
+          await tidyModule(opened, m.tidy, false);
+          collect(m, opened);
+        }
       }
     },
   );
   stop.cancel();
 
   async function diagnoseOne(m: FleetModule, opened: OpenedModem): Promise<void> {
-    const mq = { ...mqBase!, clientId: m.clientId! };
     const d = await runDiagnosis(
-      {
-        engine: opened.engine,
-        broker: mq.broker,
-        credentials: mqttCredentials(mq),
-        settings: mq.settings,
-        profile: s.profile,
-        keepGoing: v['keep-going'] === true,
-        ping: v['ping'] === true,
-        compare: v['compare'] === false ? false : { qos: mq.qos, identity: mq.identity, ...(mq.topic !== undefined ? { topic: `${mq.topic}/${m.index}` } : {}), ...(mq.payload !== undefined ? { payload: mq.payload } : {}), ...(mq.brokerLog !== undefined ? { brokerLog: mq.brokerLog } : {}) },
-        logSecrets: s.logSecrets,
-        registrationBudgetMs: s.timeoutMs,
-        probeTimeoutMs: Math.min(s.timeoutMs, 2000),
-        reconnect: v['reconnect'] === true,
-      },
+      { ...diagnoseOptions(v, mqBase!, s, perModule(m)), engine: opened.engine },
       (r: StageReport) => {
         const j = stageToJson(r, out.lang);
         emit(m, j);
@@ -248,6 +293,7 @@ export async function runFleet(args: FleetArgs): Promise<number> {
       },
     );
     const j = diagnosisToJson(d, out.lang);
+    m.report = d;
     emit(m, j);
     const failed = d.stages.filter((r) => r.status === 'fail');
     const summary = d.outcome === 'pass' ? `${d.stages.filter((r) => r.status === 'pass').length} stages passed` : d.outcome === 'warn' ? `passed with warnings: ${d.stages.filter((r) => r.status === 'warn').map((r) => r.stage).join(', ')}` : `${failed.map((r) => r.stage).join(', ')}: ${failed[0] ? tr(failed[0].summary, 'en') : ''}`;
@@ -262,20 +308,9 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     setStep(m, 'compare');
     const session = new EcmtSession(opened.engine, { profile: s.profile });
     const brokerIdentity = await brokerIdentityFor(v['broker-kind'], mq);
-    const r = await compare({
-      brokerIdentity,
-      session,
-      broker: mq.broker,
-      credentials: mqttCredentials(mq),
-      settings: mq.settings,
-      qos: mq.qos,
-      identity: mq.identity,
-      ...(mq.topic !== undefined ? { topic: `${mq.topic}/${m.index}` } : {}),
-      ...(mq.payload !== undefined ? { payload: mq.payload } : {}),
-      logSecrets: s.logSecrets,
-      reconnect: v['reconnect'] === true,
-    });
+    const r = await compare({ ...compareOptions(v, mqBase!, s, perModule(m)), session, brokerIdentity });
     const j = reportToJson(r, out.lang);
+    m.report = r;
     emit(m, j);
     reporter?.publish(m.name, 'event', { ...j, port: m.port });
     for (const st of r.steps) m.cases.push({ module: caseName(m), step: st.step, status: st.same ? 'pass' : 'fail', time: (st.module.latencyMs ?? 0) / 1000, message: `module: ${tr(st.module.detail, 'en')}; direct: ${tr(st.direct.detail, 'en')}` });
@@ -301,34 +336,58 @@ export async function runFleet(args: FleetArgs): Promise<number> {
     finish(m, failed === 0 ? 'pass' : 'fail', failed === 0 ? `${commands.length} command${commands.length === 1 ? '' : 's'} OK` : `${failed} of ${commands.length} commands failed`);
   }
 
-  table?.stop();
-  const count = (o: ModuleOutcome): number => mods.filter((m) => m.outcome === o).length;
-  const reachable = mods.length - count('unreachable');
-  const exit = reachable === 0 ? EXIT.UNREACHABLE : count('fail') + count('unreachable') > 0 ? EXIT.PROBLEM : EXIT.OK;
-  const stats = reporter ? await reporter.close() : null;
-  if (junitPath) writeFileSync(junitPath, junitXml(`cat1 fleet ${action}`, mods.flatMap((m) => m.cases), new Date(t0)));
-  const summary = {
-    type: 'fleet',
-    action,
-    outcome: exit === EXIT.OK ? 'pass' : exit === EXIT.UNREACHABLE ? 'unreachable' : 'fail',
-    modules: mods.length,
-    passed: count('pass'),
-    warned: count('warn'),
-    failed: count('fail'),
-    unreachable: count('unreachable'),
-    elapsedMs: Date.now() - t0,
-    exit,
-    ...(stats ? { report: reportJson(stats) } : {}),
-  };
-  if (s.json) out.obj(summary);
-  else {
-    if (table) for (const l of table.render()) out.line(l);
-    out.line(`${mods.length} module${mods.length === 1 ? '' : 's'}: ${summary.passed} passed, ${summary.warned} with warnings, ${summary.failed} failed, ${summary.unreachable} unreachable, in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
-    if (stats) out.line(reportLine(stats));
+  if (interrupted) return new Promise<number>(() => undefined); // the interrupt handler ends the process
+  return conclude();
+
+  /** The session a module's page shows (kept in memory for --html/--bundle). */
+  function collect(m: FleetModule, opened: OpenedModem): void {
+    if (!opened.capture) return;
+    m.entries = opened.capture.entries;
+    m.header = opened.capture.header;
   }
-  if (stats && stats.dropped > 0 && !s.json) note(`cat1: ${stats.dropped} report message${stats.dropped === 1 ? ' was' : 's were'} not delivered`);
-  await out.flush();
-  return exit;
+
+  /** The end of the run, or of an interrupted one: the closing lines, JUnit, page and bundle. */
+  async function conclude(): Promise<number> {
+    table?.stop();
+    const count = (o: ModuleOutcome): number => mods.filter((m) => m.outcome === o).length;
+    const reachable = mods.length - count('unreachable');
+    const exit = interrupted ? EXIT.INTERRUPTED : reachable === 0 ? EXIT.UNREACHABLE : count('fail') + count('unreachable') > 0 ? EXIT.PROBLEM : EXIT.OK;
+    const stats = reporter ? await reporter.close(interrupted ? 2000 : undefined) : null;
+    if (junitPath) writeFileSync(junitPath, junitXml(`cat1 fleet ${action}`, mods.flatMap((m) => m.cases), new Date(t0)));
+    const summary = {
+      type: 'fleet',
+      action,
+      outcome: interrupted ? 'interrupted' : exit === EXIT.OK ? 'pass' : exit === EXIT.UNREACHABLE ? 'unreachable' : 'fail',
+      modules: mods.length,
+      passed: count('pass'),
+      warned: count('warn'),
+      failed: count('fail'),
+      unreachable: count('unreachable'),
+      elapsedMs: Date.now() - t0,
+      exit,
+      ...(stats ? { report: reportJson(stats) } : {}),
+    };
+    if (outs.wanted) printed.push(summary);
+    if (s.json) out.obj(summary);
+    else {
+      if (table) for (const l of table.render()) out.line(l);
+      out.line(`${interrupted ? 'interrupted (Ctrl-C): ' : ''}${mods.length} module${mods.length === 1 ? '' : 's'}: ${summary.passed} passed, ${summary.warned} with warnings, ${summary.failed} failed, ${summary.unreachable} unreachable, in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
+      if (stats) out.line(reportLine(stats));
+    }
+    if (stats && stats.dropped > 0 && !s.json) note(`cat1: ${stats.dropped} report message${stats.dropped === 1 ? ' was' : 's were'} not delivered`);
+    await out.flush();
+    const written = await outs.write(
+      mods.map((m) => ({ index: m.index, port: m.port, name: m.name, imei: m.imei, clientId: m.clientId, outcome: m.outcome, summary: m.summary, elapsedMs: m.elapsedMs, report: m.report, json: m.json, header: m.header, ...(m.entries ? { entries: m.entries } : {}), profile: s.profile, ...(mqBase ? { broker: mqBase.broker } : {}) })),
+      printed,
+      interrupted,
+    );
+    return interrupted ? exit : Math.max(exit, written);
+  }
+}
+
+/** A module's own client ID and traffic topic (`<topic>/<index>`). */
+function perModule(m: FleetModule): PerModule {
+  return { clientId: m.clientId!, topicSuffix: String(m.index) };
 }
 
 function caseName(m: FleetModule): string {

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { Out } from '../io.js';
 import { outcomeWord, type FleetModule } from './fleet-run.js';
 
@@ -43,12 +44,14 @@ export class LiveTable {
       return [String(m.index), m.port, m.clientId ? `${m.name} ${m.clientId}` : m.name, m.step, m.outcome, t, m.summary];
     });
     const head = ['#', 'port', 'identity', 'step', 'result', 'time', ''];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    // columns by display width: a Chinese step or port name takes two columns a character
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => stringWidth(r[i]!))));
+    const pad = (c: string, w: number): string => c + ' '.repeat(Math.max(0, w - stringWidth(c)));
     const fmt = (r: string[], paint: boolean): string =>
       r
         .map((c, i) => {
-          const padded = i === r.length - 1 ? c : c.padEnd(widths[i]!);
-          return paint && i === 4 ? outcomeWord(c as FleetModule['outcome'], this.#out) + ' '.repeat(Math.max(0, widths[i]! - c.length)) : padded;
+          const padded = i === r.length - 1 ? c : pad(c, widths[i]!);
+          return paint && i === 4 ? outcomeWord(c as FleetModule['outcome'], this.#out) + ' '.repeat(Math.max(0, widths[i]! - stringWidth(c))) : padded;
         })
         .join('  ')
         .trimEnd();

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { readFileSync } from 'node:fs';
 import { parseReportUrls } from '../../report/publisher.js';
 import { parseTopic, ROOT } from '../../report/topics.js';
@@ -70,8 +71,9 @@ export async function runWatch(args: WatchArgs): Promise<number> {
     const list = [...rows.values()].sort((a, b) => a.station.localeCompare(b.station) || a.module.localeCompare(b.module, 'en', { numeric: true }));
     const head = ['station', 'module', 'step', 'result', 'time', ''];
     const cells = list.map((r) => [`${r.station}${stations.get(r.station) === false ? ' (offline)' : ''}`, r.module, r.step, r.outcome || r.state, r.time, r.summary]);
-    const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-    return [head, ...cells].map((c) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(w[i]!))).join('  ').trimEnd());
+    // columns by display width: a station or module named in Chinese takes two columns a character
+    const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => stringWidth(c[i]!))));
+    return [head, ...cells].map((c) => c.map((x, i) => (i === c.length - 1 ? x : x + ' '.repeat(Math.max(0, w[i]! - stringWidth(x))))).join('  ').trimEnd());
   };
   const draw = (): void => {
     timer = null;
