@@ -28,12 +28,11 @@ export function maskItem(item: TimelineItem, r: Redactor): TimelineItem {
       changed = true;
     }
   }
-  if (ev.type === 'info' || ev.type === 'ecmt-cfg') {
-    // the rules match whole lines: masking raw is what counts; drop the parsed copies of values
-    if (raw !== ev.raw) {
-      if (ev.type === 'info') copy['text'] = m(ev.text);
-      else copy['values'] = ev.values.map(() => '****');
-    }
+  // the rules match whole lines: masking raw is what counts; drop the parsed copies of values
+  // (an information line's text, a dialect's configuration answer's values)
+  if (raw !== ev.raw) {
+    if (ev.type === 'info') copy['text'] = m(ev.text);
+    else if ('values' in ev && Array.isArray(ev.values)) copy['values'] = ev.values.map(() => '****');
   }
   let command = item.command;
   if (command !== undefined) {

@@ -24,7 +24,6 @@ const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdp
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'at/command-line.ts': 'comments only in spirit: its doc example names AT+ECMTCFG in a string; use a neutral example',
-  'at/mask.ts': 'masks ecmt-cfg query answers: the redaction triggers (configKeys) instead',
   'at/tracker.ts': 'marks a split ecmt-recv inferred (edited by the perf2 branch): any message event',
   'cli/commands/at.ts': 'help texts and examples (ECMT command lines): per-dialect examples from the dialect',
   'cli/commands/decode.ts': 'help: "ends a raw +ECMTRECV payload": from the dialects\' framing.prefix',
