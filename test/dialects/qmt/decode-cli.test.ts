@@ -1,5 +1,5 @@
 /**
- * `cat1 decode` of QMT logs through the built CLI (run `npm run build` first): the fixtures of
+ * `cat1 decode --dialect auto` of QMT logs through the built CLI (run `npm run build` first): the fixtures of
  * hardware-fixtures/quectel-*.jsonl and a log pasted from a terminal decode to typed, explained
  * QMT items. Oracles: the fixtures' own lines and ../shared/protocol/qmt.md §3 (the code meanings).
  */
@@ -10,7 +10,7 @@ import { cat1, ROOT } from '../../helpers/cli.js';
 const FX = (name: string) => join(ROOT, 'hardware-fixtures', name);
 
 async function items(args: string[], input?: string): Promise<Array<Record<string, unknown>>> {
-  const r = await cat1(['decode', ...args, '--json'], input === undefined ? {} : { input });
+  const r = await cat1(['decode', '--dialect', 'auto', ...args, '--json'], input === undefined ? {} : { input });
   expect(r.code, r.stderr).toBe(0);
   return r.stdout
     .split('\n')
@@ -62,6 +62,13 @@ describe('cat1 decode of QMT fixtures', () => {
     expect(String(zh.find((i) => i['type'] === 'qmt-open')?.['explain'])).toMatch(/网络已打开/);
   });
 
+  it('--dialect qmt decodes a QMT fixture the same as auto', async () => {
+    const r = await cat1(['decode', '--dialect', 'qmt', '--json', FX('quectel-bg96-wiznet.jsonl')]);
+    expect(r.code, r.stderr).toBe(0);
+    const named = r.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(named.filter((i) => i['type'] !== 'summary')).toEqual((await items([FX('quectel-bg96-wiznet.jsonl')])).filter((i) => i['type'] !== 'summary'));
+  });
+
   it('the BG96 guide: a prompt-mode publish, a granted QoS 2 and a downlink', async () => {
     const all = await items([FX('quectel-bg96-wiznet.jsonl')]);
     expect(all.find((i) => i['type'] === 'qmt-recv')).toMatchObject({ topic: 'topic/openhouse-A', payload: 'Hello WIZnet', msgId: 0 });
@@ -94,7 +101,7 @@ describe('cat1 decode of a QMT log pasted from a terminal', () => {
   ].join('\r\n');
 
   it('gives typed, explained items and masks the credentials', async () => {
-    const r = await cat1(['decode', '-'], { input: LOG });
+    const r = await cat1(['decode', '--dialect', 'auto', '-'], { input: LOG });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/canary-(user|pass)/);
     expect(r.stdout).toMatch(/\+QMTOPEN: 0,5\s+network connection error/);

@@ -109,6 +109,14 @@ describe('framing by the reference examples', () => {
     expect(out).toEqual([{ kind: 'recv', topic: 't', payload: 'hello', length: null, boundary: 'certain', endedBy: 'quiet', lengthMismatch: false, nextLine: false }]);
   });
 
+  it('BG770A test forms with a single CRLF before OK read as the answer line, then OK (qmt.md §1, O [LABW])', () => {
+    expect(read([Buffer.from('AT+QMTOPEN=?\r\r\n+QMTOPEN: (0-5),<host_name>,(0-65535)\r\nOK\r\n')])).toEqual([
+      { kind: 'line', text: 'AT+QMTOPEN=?' },
+      { kind: 'line', text: '+QMTOPEN: (0-5),<host_name>,(0-65535)' },
+      { kind: 'line', text: 'OK' },
+    ]);
+  });
+
   it('buffer-mode notices and other lines are lines', () => {
     expect(read([Buffer.from('\r\n+QMTRECV: 0,3\r\n\r\n+QMTRECV: 0,1,0,0,0,0\r\n')])).toEqual([
       { kind: 'line', text: '+QMTRECV: 0,3' },
