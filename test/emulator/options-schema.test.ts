@@ -19,7 +19,7 @@ function refusal(f: () => unknown): string {
 
 describe('emulator options: the schema and its messages', () => {
   it.each<[string, unknown, string]>([
-    ['an unknown top-level option', { nosuch: 1 }, 'emulator option nosuch: unknown option (known: profile, conditions, identity, echo, cmee, faults, seed, clock, connect, record, recordRedact, reconnectDelayMs, openTimeoutMs, bootBanner)'],
+    ['an unknown top-level option', { nosuch: 1 }, 'emulator option nosuch: unknown option (known: dialect, model, profile, conditions, identity, echo, cmee, faults, seed, clock, connect, record, recordRedact, reconnectDelayMs, openTimeoutMs, bootBanner)'],
     ['a profile not among the names', { profile: 'ec999' }, 'emulator option profile: must be one of'],
     ['rssi out of range', { conditions: { signal: { rssi: 40 } } }, 'emulator option conditions.signal.rssi: must be an integer 0–31 (got 40)'],
     ['an unknown condition', { conditions: { weather: 'rain' } }, 'emulator option conditions.weather: unknown option (known: sim, pin, registration, rat, pdp, signal, cell, dns, ping)'],
