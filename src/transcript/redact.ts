@@ -247,6 +247,9 @@ export interface Redactor {
   readonly context: RedactContext;
 }
 
+/** A line whose first visible character is a digit (may be a bare IMSI/ICCID answer). */
+const DIGIT_FIRST = /^[\s\0]*\d/;
+
 export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, secrets: Array<string | Buffer> = []): Redactor {
   const known: string[] = [];
   const context: RedactContext = { lastCommand: '' };
@@ -265,13 +268,21 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     addSecret: add,
     line(bytes, dir) {
       // no rule can touch a line without `+` or `^`, except a bare IMSI/ICCID answer (a digit first)
-      if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && /^[\s\0]*\d/.test(bytes.subarray(0, 24).toString('latin1')))) {
+      if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(bytes.subarray(0, 24).toString('latin1')))) {
         return { data: bytes, redact: [] };
       }
       const text = bytes.toString('latin1');
       // the host's command, or the module's echo of it (all a passive monitor sees)
       const name = contextName(text);
       if (name) context.lastCommand = name;
+      // a rule finds its spans from its keywords only: a line with none of them (most URCs and
+      // commands) is left as it is, unless it may be a bare IMSI/ICCID answer (a digit first)
+      if (!holdAll && known.length === 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text))) {
+        const upper = text.toUpperCase();
+        let any = false;
+        for (let k = 0; k < keywords.length && !any; k++) any = upper.includes(keywords[k]!);
+        if (!any) return { data: bytes, redact: [] };
+      }
       const spans: Span[] = [];
       for (const r of rules) spans.push(...r.find(text, dir, context));
       if (known.length > 0) spans.push(...secretSpans(text, known));
