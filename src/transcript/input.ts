@@ -70,7 +70,8 @@ function textLines(sample: Buffer): Buffer {
     const line = sample.subarray(start, i);
     start = i + 1;
     let junk = false;
-    for (const x of line) {
+    for (let j = 0; j < line.length; j++) {
+      const x = line[j]!;
       if ((x < 0x20 && x !== 0x09 && x !== 0x1a && x !== 0x1b) || x === 0x7f || x === 0xff) {
         junk = true;
         break;
@@ -86,7 +87,10 @@ export function binaryReason(sample: Buffer, encoding: 'utf8' | 'gbk' = 'utf8'):
   if (sample.length === 0) return null;
   let nul = 0;
   let ctrl = 0;
-  for (const b of sample) {
+  // an index loop: this runs once, on 64 KiB, before the code is optimised (a for-of over a
+  // Buffer costs ~100 ms there)
+  for (let i = 0; i < sample.length; i++) {
+    const b = sample[i]!;
     if (b === 0) nul++;
     else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x1a && b !== 0x1b) ctrl++;
   }

@@ -4,6 +4,9 @@ import { linesOf, type LineDecoder, type LineSink, type RawLine } from './reader
 const CR = 0x0d;
 const LF = 0x0a;
 
+/** Bytes decoded at once on the fast path (whole lines; a longer line is one block). */
+const BLOCK = 16 * 1024;
+
 const utf8: LineDecoder = (b, end) => b.toString('utf8', 0, end);
 
 /**
@@ -44,10 +47,20 @@ export class LogLineSplitter {
     this.#afterCr = false;
     const n = chunk.length;
     if (this.#whole && this.#carryLen === 0) {
-      // the complete lines of the chunk, decoded at once
+      // the complete lines of the chunk, decoded a block of whole lines at a time (a line's text
+      // is a slice of its block's: small blocks, so that a line kept somewhere keeps little alive)
       const last = Math.max(chunk.lastIndexOf(CR), chunk.lastIndexOf(LF));
-      if (last >= pos) {
-        const block = chunk.subarray(pos, last + 1);
+      while (pos <= last) {
+        let to = last;
+        if (last - pos > BLOCK) {
+          to = Math.max(chunk.lastIndexOf(CR, pos + BLOCK), chunk.lastIndexOf(LF, pos + BLOCK));
+          if (to < pos) {
+            const cr = chunk.indexOf(CR, pos + BLOCK);
+            const lf = chunk.indexOf(LF, pos + BLOCK);
+            to = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
+          }
+        }
+        const block = chunk.subarray(pos, to + 1);
         const str = isAscii(block) ? block.toString('latin1') : block.toString('utf8');
         const sink = this.#sink;
         const len = str.length;
@@ -61,8 +74,9 @@ export class LogLineSplitter {
           sink(str.slice(a, i), ++this.#no, true);
           a = i === cr && str.charCodeAt(i + 1) === LF ? i + 2 : i + 1;
         }
-        pos = last + 1;
-        if (chunk[last] === CR) {
+        pos = to + 1;
+        // a CR that ends the block: an LF right after it is the same line end
+        if (chunk[to] === CR) {
           if (pos < n) {
             if (chunk[pos] === LF) pos++;
           } else this.#afterCr = true;

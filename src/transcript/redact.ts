@@ -262,6 +262,21 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     if (s.length >= 3 && !known.includes(s)) known.push(s);
   };
   secrets.forEach(add);
+  /**
+   * Does the line hold a keyword (case-insensitively)? Every keyword starts with `+` or `^`, so
+   * only those places are looked at. The same answer as `text.toUpperCase().includes(k)` for a
+   * latin1 line: there the only character whose upper case is longer is `ß` (`SS`), and no
+   * keyword holds an `S`; no other character turns into an ASCII letter.
+   */
+  const hasKeyword = (text: string): boolean => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x2b && c !== 0x5e) continue;
+      const seg = text.slice(i, i + maxKeyword).toUpperCase();
+      for (let k = 0; k < keywords.length; k++) if (seg.startsWith(keywords[k]!)) return true;
+    }
+    return false;
+  };
   return {
     context,
     secrets: known,
@@ -278,10 +293,7 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
       // a rule finds its spans from its keywords only: a line with none of them (most URCs and
       // commands) is left as it is, unless it may be a bare IMSI/ICCID answer (a digit first)
       if (!holdAll && known.length === 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text))) {
-        const upper = text.toUpperCase();
-        let any = false;
-        for (let k = 0; k < keywords.length && !any; k++) any = upper.includes(keywords[k]!);
-        if (!any) return { data: bytes, redact: [] };
+        if (!hasKeyword(text)) return { data: bytes, redact: [] };
       }
       const spans: Span[] = [];
       for (const r of rules) spans.push(...r.find(text, dir, context));
