@@ -11,7 +11,7 @@
  * Item 10 (issue 14): decode end to end on a 64 MiB text log and transcript, text and --json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -359,6 +359,8 @@ function npxStartup(dir: string, runs: number, nodeMs: number): void {
   writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'npx-project', private: true, dependencies: { 'cat1-bridge': `file:${ROOT}` } }));
   symlinkSync(ROOT, join(proj, 'node_modules', 'cat1-bridge'));
   symlinkSync(CLI, join(proj, 'node_modules', '.bin', 'cat1'));
+  // as npm's bin linking does on install (tsc writes the file without the execute bits)
+  chmodSync(CLI, statSync(CLI).mode | 0o111);
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
   const cases: Array<[string, string[]]> = [
     ['npx cat1 --version', ['cat1', '--version']],
