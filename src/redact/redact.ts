@@ -255,6 +255,9 @@ export interface Redactor {
   readonly context: RedactContext;
 }
 
+/** A line whose first visible character is a digit (may be a bare IMSI/ICCID answer). */
+const DIGIT_FIRST = /^[\s\0]*\d/;
+
 export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, secrets: Array<string | Buffer> = []): Redactor {
   const known: string[] = [];
   const context: RedactContext = { lastCommand: '' };
@@ -267,19 +270,42 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     if (s.length >= 3 && !known.includes(s)) known.push(s);
   };
   secrets.forEach(add);
+  /** Every keyword starts with `+` or `^` (then only those places need a look; else every line is scanned). */
+  const markedKeywords = keywords.every((k) => k.startsWith('+') || k.startsWith('^'));
+  /**
+   * Does the line hold a keyword (case-insensitively)? When every keyword starts with `+` or `^`,
+   * only those places are looked at. The same answer as `text.toUpperCase().includes(k)` for a
+   * latin1 line: there the only character whose upper case is longer is `ß` (`SS`), and no
+   * keyword holds an `S`; no other character turns into an ASCII letter.
+   */
+  const hasKeyword = (text: string): boolean => {
+    if (!markedKeywords) return true;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x2b && c !== 0x5e) continue;
+      const seg = text.slice(i, i + maxKeyword).toUpperCase();
+      for (let k = 0; k < keywords.length; k++) if (seg.startsWith(keywords[k]!)) return true;
+    }
+    return false;
+  };
   return {
     context,
     secrets: known,
     addSecret: add,
     line(bytes, dir) {
       // no rule can touch a line without `+` or `^`, except a bare IMSI/ICCID answer (a digit first)
-      if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && /^[\s\0]*\d/.test(bytes.subarray(0, 24).toString('latin1')))) {
+      if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(bytes.subarray(0, 24).toString('latin1')))) {
         return { data: bytes, redact: [] };
       }
       const text = bytes.toString('latin1');
       // the host's command, or the module's echo of it (all a passive monitor sees)
       const name = contextName(text);
       if (name) context.lastCommand = name;
+      // a rule finds its spans from its keywords only: a line with none of them (most URCs and
+      // commands) is left as it is, unless it may be a bare IMSI/ICCID answer (a digit first)
+      if (!holdAll && known.length === 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text))) {
+        if (!hasKeyword(text)) return { data: bytes, redact: [] };
+      }
       const spans: Span[] = [];
       for (const r of rules) spans.push(...r.find(text, dir, context));
       if (known.length > 0) spans.push(...secretSpans(text, known));

@@ -27,20 +27,39 @@ export function textDecoderLine(encoding: string): LineDecoder {
 /** Bytes decoded at once by readLines (whole lines). */
 const BLOCK = 16 * 1024;
 
-/** Split a byte stream into lines (LF, optional CR before it), fast and with bounded memory per line. */
-export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLine = 64 * 1024 * 1024, decode: LineDecoder = utf8Line): AsyncGenerator<RawLine> {
-  let carry: Buffer[] = [];
-  let carryLen = 0;
-  let no = 0;
-  // UTF-8: the complete lines of a chunk are decoded in one go, then cut at each LF (an LF byte
-  // is never part of a multi-byte sequence, so each line reads as it would decoded alone)
-  const whole = decode === utf8Line;
-  for await (const c of stream) {
+/** Receives one line: its text (terminator removed), its 1-based number, false for a last line without its newline. */
+export type LineSink = (text: string, no: number, terminated: boolean) => void;
+
+/**
+ * Split bytes into lines (LF, optional CR before it), synchronously: `push` each chunk as it is
+ * read, `end` at the end; every complete line goes to the sink at once, in order. Fast (the
+ * complete lines of a chunk are decoded in blocks) and with bounded memory per line.
+ */
+export class LineSplitter {
+  #carry: Buffer[] = [];
+  #carryLen = 0;
+  #no = 0;
+  readonly #sink: LineSink;
+  readonly #maxLine: number;
+  readonly #decode: LineDecoder;
+  /** UTF-8: the complete lines of a chunk are decoded in one go, then cut at each LF (an LF byte
+   * is never part of a multi-byte sequence, so each line reads as it would decoded alone) */
+  readonly #whole: boolean;
+
+  constructor(sink: LineSink, maxLine = 64 * 1024 * 1024, decode: LineDecoder = utf8Line) {
+    this.#sink = sink;
+    this.#maxLine = maxLine;
+    this.#decode = decode;
+    this.#whole = decode === utf8Line;
+  }
+
+  push(c: Buffer | string): void {
     const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+    const sink = this.#sink;
     let pos = 0;
-    const last = whole ? chunk.lastIndexOf(0x0a) : -1;
+    const last = this.#whole ? chunk.lastIndexOf(0x0a) : -1;
     for (;;) {
-      if (carryLen === 0 && last >= pos) {
+      if (this.#carryLen === 0 && last >= pos) {
         // in blocks of whole lines, so that one non-ASCII character does not make the text of
         // the whole chunk two bytes a character
         while (pos <= last) {
@@ -54,8 +73,7 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLine
             if (lf < 0) break;
             let end = lf;
             if (end > a && str.charCodeAt(end - 1) === 0x0d) end--;
-            no++;
-            yield { no, text: str.slice(a, end), terminated: true };
+            sink(str.slice(a, end), ++this.#no, true);
             a = lf + 1;
           }
           pos = to + 1;
@@ -65,31 +83,62 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLine
       const lf = chunk.indexOf(0x0a, pos);
       if (lf < 0) break;
       let line: Buffer;
-      if (carryLen > 0) {
-        carry.push(chunk.subarray(pos, lf));
-        line = Buffer.concat(carry, carryLen + (lf - pos));
-        carry = [];
-        carryLen = 0;
+      if (this.#carryLen > 0) {
+        this.#carry.push(chunk.subarray(pos, lf));
+        line = Buffer.concat(this.#carry, this.#carryLen + (lf - pos));
+        this.#carry = [];
+        this.#carryLen = 0;
       } else line = chunk.subarray(pos, lf);
       pos = lf + 1;
-      no++;
       let end = line.length;
       if (end > 0 && line[end - 1] === 0x0d) end--;
-      yield { no, text: decode(line, end), terminated: true };
+      sink(this.#decode(line, end), ++this.#no, true);
     }
     if (pos < chunk.length) {
-      carry.push(chunk.subarray(pos));
-      carryLen += chunk.length - pos;
-      if (carryLen > maxLine) throw new CatError('ERR_INPUT', `line ${no + 1} is longer than ${maxLine} bytes`);
+      this.#carry.push(chunk.subarray(pos));
+      this.#carryLen += chunk.length - pos;
+      if (this.#carryLen > this.#maxLine) throw new CatError('ERR_INPUT', `line ${this.#no + 1} is longer than ${this.#maxLine} bytes`);
     }
   }
-  if (carryLen > 0) {
-    no++;
-    const line = Buffer.concat(carry, carryLen);
+
+  end(): void {
+    if (this.#carryLen === 0) return;
+    const line = Buffer.concat(this.#carry, this.#carryLen);
+    this.#carry = [];
+    this.#carryLen = 0;
     let end = line.length;
     if (end > 0 && line[end - 1] === 0x0d) end--;
-    yield { no, text: decode(line, end), terminated: false };
+    this.#sink(this.#decode(line, end), ++this.#no, false);
   }
+}
+
+/**
+ * Lines of a chunked source as an async generator, from a synchronous splitter: the lines a
+ * chunk completes, then (when the chunk failed, e.g. an overlong line) its error.
+ */
+export async function* linesOf(stream: AsyncIterable<Buffer | string>, make: (sink: LineSink) => { push(c: Buffer | string): void; end(): void }): AsyncGenerator<RawLine> {
+  const got: RawLine[] = [];
+  const splitter = make((text, no, terminated) => void got.push({ no, text, terminated }));
+  const drain = function* (): Generator<RawLine> {
+    for (let i = 0; i < got.length; i++) yield got[i]!;
+    got.length = 0;
+  };
+  for await (const c of stream) {
+    try {
+      splitter.push(c);
+    } catch (err) {
+      yield* drain();
+      throw err;
+    }
+    yield* drain();
+  }
+  splitter.end();
+  yield* drain();
+}
+
+/** Split a byte stream into lines (LF, optional CR before it), fast and with bounded memory per line. */
+export function readLines(stream: AsyncIterable<Buffer | string>, maxLine = 64 * 1024 * 1024, decode: LineDecoder = utf8Line): AsyncGenerator<RawLine> {
+  return linesOf(stream, (sink) => new LineSplitter(sink, maxLine, decode));
 }
 
 export interface TranscriptReadWarning {

@@ -7,10 +7,11 @@
  *
  * --quick shrinks every input (a smoke run of the harness, the figures are not the reference).
  * Generated inputs go to a temporary directory, deleted at the end. CAT1_BENCH_CLI=<main.js>
- * measures another build's CLI in items 3 and 6 (to compare before and after a change).
+ * measures another build's CLI in items 3, 6 and 10 (to compare before and after a change).
+ * Item 10 (issue 14): decode end to end on a 64 MiB text log and transcript, text and --json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,7 @@ import { decodeWire, noCrlf, randomBinary, rxOnlyWire, splitWire } from './decod
 import { roundTrips } from './engine-bench.js';
 import { messagePath } from './message-bench.js';
 import { reportPage } from './report-bench.js';
-import { chunkOf, generateWire, transcriptHeader, type Wire } from './workload.js';
+import { chunkOf, generateWire, textLogOf, transcriptHeader, type Wire } from './workload.js';
 import { fleetDiagnose, reportThroughput, type FleetRun } from './fleet-bench.js';
 
 const MiB = 1024 * 1024;
@@ -151,49 +152,6 @@ function writeTranscript(path: string, w: Wire, size: number): { bytes: number; 
   return { bytes, entries, wireBytes };
 }
 
-/** Run `cat1 decode --json <file>` reading its output; resolves with time, output size, peak RSS and the summary. */
-function runDecode(file: string, dir: string): Promise<{ seconds: number; outBytes: number; maxRssMiB: number; summary: Record<string, unknown> | null; code: number | null; stderr: string }> {
-  const preload = join(dir, 'maxrss.cjs');
-  // VmHWM: the peak RSS of this program; getrusage's maxRSS would also count the parent's pages
-  // the child shared between fork and exec
-  writeFileSync(
-    preload,
-    `process.on('exit', () => {
-  const fs = require('fs');
-  let kb = process.resourceUsage().maxRSS;
-  try { kb = Number(/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
-  fs.writeSync(2, '\\nCAT1_BENCH_MAXRSS_KB=' + kb + '\\n');
-});
-`,
-  );
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, ['--require', preload, CLI, 'decode', '--json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let outBytes = 0;
-    let tail = Buffer.alloc(0);
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      outBytes += d.length;
-      tail = Buffer.concat([tail, d]);
-      if (tail.length > 1 << 16) tail = tail.subarray(tail.length - (1 << 16));
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - t0) / 1000;
-      const m = /CAT1_BENCH_MAXRSS_KB=(\d+)/.exec(stderr);
-      const lines = tail.toString('utf8').trim().split('\n');
-      let summary: Record<string, unknown> | null = null;
-      try {
-        summary = JSON.parse(lines[lines.length - 1] ?? '') as Record<string, unknown>;
-      } catch {
-        summary = null;
-      }
-      resolve({ seconds, outBytes, maxRssMiB: m ? Number(m[1]) / 1024 : NaN, summary, code, stderr: stderr.replace(/\s*CAT1_BENCH_MAXRSS_KB=\d+\s*/, '') });
-    });
-  });
-}
-
 /** parser-readline splitting a file into lines (1 MiB reads, as the decoder's), nothing else. */
 function splitFile(file: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -206,15 +164,113 @@ function splitFile(file: string): Promise<number> {
   });
 }
 
+/** The preload that reports a child's peak RSS (VmHWM) on stderr when it exits. */
+function maxRssPreload(dir: string): string {
+  const preload = join(dir, 'maxrss.cjs');
+  writeFileSync(
+    preload,
+    `process.on('exit', () => {
+  const fs = require('fs');
+  let kb = process.resourceUsage().maxRSS;
+  try { kb = Number(/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
+  fs.writeSync(2, '\\nCAT1_BENCH_MAXRSS_KB=' + kb + '\\n');
+});
+`,
+  );
+  return preload;
+}
+
+/** `cat1 <args>` as a user runs it: a process of its own, stdout to /dev/null; wall time and peak RSS. */
+function runCli(args: string[], dir: string): Promise<{ seconds: number; maxRssMiB: number; code: number | null; stderr: string }> {
+  const preload = maxRssPreload(dir);
+  const devnull = openSync('/dev/null', 'w');
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--require', preload, CLI, ...args], { stdio: ['ignore', devnull, 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', (err) => {
+      closeSync(devnull);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      closeSync(devnull);
+      const seconds = (performance.now() - t0) / 1000;
+      const m = /CAT1_BENCH_MAXRSS_KB=(\d+)/.exec(stderr);
+      resolve({ seconds, maxRssMiB: m ? Number(m[1]) / 1024 : NaN, code, stderr: stderr.replace(/\s*CAT1_BENCH_MAXRSS_KB=\d+\s*/, '') });
+    });
+  });
+}
+
+/** parser-readline splitting a file on `delimiter` (1 MiB reads), nothing else; resolves with the line count. */
+function splitFileOn(file: string, delimiter: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let lines = 0;
+    const parser = new ReadlineParser({ delimiter });
+    parser.on('data', () => void lines++);
+    parser.on('end', () => resolve(lines));
+    parser.on('error', reject);
+    createReadStream(file, { highWaterMark: MiB }).on('error', reject).pipe(parser);
+  });
+}
+
+/** Throughput of `decode --json` on the 64 MiB transcript (item 10), for item 3's 1 GiB comparison. */
+let transcriptJsonMBs: number | null = null;
+
+/**
+ * 10. `cat1 decode` and `cat1 decode --json` end to end (a child process, stdout to /dev/null)
+ * on a 64 MiB CRLF text log and a 64 MiB transcript, beside parser-readline splitting the same
+ * file in the same run (the log on CRLF, the transcript on LF: a CRLF delimiter on an LF-only
+ * file is quadratic in parser-readline). Best of `rounds`, the two sides alternating.
+ */
+async function item10(dir: string): Promise<void> {
+  const size = (quick ? 8 : 64) * MiB;
+  // the module's side is about 70 % of the wire bytes
+  const w = generateWire(Math.ceil(size * 1.6));
+  const log1 = join(dir, 'session.log');
+  const one = textLogOf(w);
+  writeFileSync(log1, one.subarray(0, one.lastIndexOf(0x0a, size) + 1));
+  const tr = join(dir, 'session10.jsonl');
+  writeTranscript(tr, generateWire(Math.ceil(size / 3)), size);
+  const rounds = quick ? 1 : 2;
+  for (const [what, file, delimiter] of [
+    ['CRLF text log', log1, '\r\n'],
+    ['transcript', tr, '\n'],
+  ] as const) {
+    const bytes = statSync(file).size;
+    for (const json of [false, true]) {
+      const args = ['decode', ...(json ? ['--json'] : []), file];
+      log(`10: cat1 ${args.slice(0, -1).join(' ')} of a ${f1(bytes / MiB)} MiB ${what}, beside parser-readline…`);
+      let best = Infinity;
+      let bestSplit = Infinity;
+      let rss = 0;
+      for (let r = 0; r < rounds; r++) {
+        const d = await runCli(args, dir);
+        if (d.code !== 0) throw new Error(`cat1 ${args.join(' ')} failed (exit ${String(d.code)}): ${d.stderr.slice(0, 500)}`);
+        best = Math.min(best, d.seconds);
+        rss = Math.max(rss, d.maxRssMiB);
+        bestSplit = Math.min(bestSplit, (await timed(() => splitFileOn(file, delimiter))).seconds);
+      }
+      const ours = mbs(bytes, best);
+      const split = mbs(bytes, bestSplit);
+      if (json && what === 'transcript') transcriptJsonMBs = ours;
+      log(`  10: ${f2(best)} s, peak RSS ${f1(rss)} MiB; parser-readline ${f2(bestSplit)} s`);
+      row('10', `cat1 decode${json ? ' --json' : ''} of a ${Math.round(bytes / MiB)} MiB ${what} vs parser-readline splitting it`, `${f1(ours)} / ${f1(split)} MB/s = ${f2(ours / split)} (RSS ${f1(rss)} MiB)`, '≥ 0.5', ours / split >= 0.5);
+    }
+  }
+  rmSync(log1, { force: true });
+  rmSync(tr, { force: true });
+}
+
 async function item3(w: Wire, dir: string): Promise<void> {
   const size = quick ? 64 * MiB : 1024 * MiB;
   const file = join(dir, 'session.jsonl');
   log(`3: writing a ${size / MiB} MiB transcript…`);
   const gen = writeTranscript(file, w, size);
-  log(`  3: ${gen.entries} entries, ${f1(gen.wireBytes / MiB)} MiB of wire bytes; running cat1 decode --json…`);
-  const d = await runDecode(file, dir);
-  if (d.code !== 0 || !d.summary || d.summary['type'] !== 'summary') throw new Error(`cat1 decode failed (exit ${String(d.code)}): ${d.stderr.slice(0, 500)}`);
-  log(`  3: ${d.summary['items'] as number} items, ${f1(d.outBytes / MiB)} MiB of JSON in ${f1(d.seconds)} s, peak RSS ${f1(d.maxRssMiB)} MiB; parser-readline on the same file…`);
+  log(`  3: ${gen.entries} entries, ${f1(gen.wireBytes / MiB)} MiB of wire bytes; running cat1 decode --json (stdout to /dev/null)…`);
+  const d = await runCli(['decode', '--json', file], dir);
+  if (d.code !== 0) throw new Error(`cat1 decode failed (exit ${String(d.code)}): ${d.stderr.slice(0, 500)}`);
+  log(`  3: ${f1(d.seconds)} s, peak RSS ${f1(d.maxRssMiB)} MiB; parser-readline on the same file…`);
   const s = await timed(() => splitFile(file));
   const size3 = statSync(file).size;
   rmSync(file, { force: true });
@@ -222,6 +278,10 @@ async function item3(w: Wire, dir: string): Promise<void> {
   const ours = mbs(size3, d.seconds);
   const split = mbs(size3, s.seconds);
   row('3', 'decode --json vs parser-readline splitting the file', `${f1(ours)} / ${f1(split)} MB/s = ${f2(ours / split)}`, '≥ 0.5', ours / split >= 0.5);
+  if (transcriptJsonMBs !== null) {
+    const r = ours / transcriptJsonMBs;
+    row('3', `decode --json throughput, ${size / MiB} MiB vs the 64 MiB transcript of item 10`, `${f1(ours)} / ${f1(transcriptJsonMBs)} MB/s = ${f2(r)}`, '≥ 0.9 (within 10 %)', r >= 0.9);
+  }
   const x = (ours * 1e6) / LINE_RATE;
   row('3', `decode --json vs the line rate (${f1(mbs(gen.wireBytes, d.seconds))} MB/s of wire bytes)`, `${f1(ours)} MB/s = ${Math.round(x)}×`, '≥ 500× (46.08 MB/s)', x >= 500);
 }
@@ -280,6 +340,46 @@ async function item6(dir: string): Promise<void> {
     const ratio = med[i]! / base;
     row('6', `${cases[i]![0]} vs node -e 0 (median)`, `${Math.round(med[i]!)} / ${Math.round(base)} ms = ${f2(ratio)}`, '≤ 3', ratio <= 3);
   }
+  npxStartup(dir, runs, base);
+}
+
+/**
+ * `npx cat1 --version` as a user of the package runs it: in a project that depends on
+ * cat1-bridge (node_modules/.bin/cat1 linked to the CLI measured), beside `npm exec -c true`
+ * (npm's own start-up, running nothing of ours) and node -e 0.
+ */
+function npxStartup(dir: string, runs: number, nodeMs: number): void {
+  const npx = spawnSync('npx', ['--version'], { stdio: 'ignore' });
+  if (npx.error || npx.status !== 0) {
+    log('  6: npx skipped: npx is not on the PATH');
+    return;
+  }
+  const proj = join(dir, 'npx-project');
+  mkdirSync(join(proj, 'node_modules', '.bin'), { recursive: true });
+  writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'npx-project', private: true, dependencies: { 'cat1-bridge': `file:${ROOT}` } }));
+  symlinkSync(ROOT, join(proj, 'node_modules', 'cat1-bridge'));
+  symlinkSync(CLI, join(proj, 'node_modules', '.bin', 'cat1'));
+  // as npm's bin linking does on install (tsc writes the file without the execute bits)
+  chmodSync(CLI, statSync(CLI).mode | 0o111);
+  const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const cases: Array<[string, string[]]> = [
+    ['npx cat1 --version', ['cat1', '--version']],
+    ['npm exec -c true (npm alone)', ['-c', 'true']],
+  ];
+  const times = cases.map(() => [] as number[]);
+  for (let r = 0; r < runs + 1; r++) {
+    cases.forEach(([, argv], i) => {
+      const t0 = performance.now();
+      const p = argv[0] === '-c' ? spawnSync('npm', ['exec', ...argv], { cwd: proj, env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawnSync('npx', argv, { cwd: proj, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const ms = performance.now() - t0;
+      if (p.status !== 0) throw new Error(`${cases[i]![0]} failed: ${p.stderr.toString()}`);
+      if (r > 0) times[i]!.push(ms);
+    });
+  }
+  const med = times.map((t) => [...t].sort((a, b) => a - b)[t.length >> 1]!);
+  const [viaNpx, npmAlone] = med as [number, number];
+  row('6', 'npx cat1 --version vs node -e 0 (median)', `${Math.round(viaNpx)} / ${Math.round(nodeMs)} ms = ${f2(viaNpx / nodeMs)}`, '≤ 3', viaNpx / nodeMs <= 3);
+  row('6', 'npx cat1 --version minus npm exec -c true (our share through npx)', `${Math.round(viaNpx)} − ${Math.round(npmAlone)} ms = ${Math.round(viaNpx - npmAlone)} ms`, 'recorded', null);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,6 +452,7 @@ async function main(): Promise<void> {
     }
     if (want(9)) await item9(dir);
     if (want(8)) await item8();
+    if (want(10)) await item10(dir);
     // last: the largest input, decoded by the CLI in a process of its own
     if (want(3)) await item3(generateWire((quick ? 4 : 16) * MiB), dir);
   } finally {

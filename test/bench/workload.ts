@@ -149,3 +149,33 @@ export function transcriptLines(w: Wire, t0: number): { text: string; t: number 
   }
   return { text: lines.join(''), t };
 }
+
+/**
+ * The session as a serial terminal shows it and saves it (a "pasted" text log): the module's
+ * bytes, in which the host's commands appear as their echo (ATE1). CRLF line ends, as the
+ * module sends them (an echo ends in CR, so it is followed by an empty line).
+ */
+export function textLogOf(w: Wire): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < w.count; i++) if (w.dirs[i] === 1) parts.push(chunkOf(w, i));
+  return Buffer.concat(parts);
+}
+
+/**
+ * The same log as a terminal with time stamps saves it: each line prefixed with
+ * `[HH:MM:SS.mmm] `, times growing by a few ms a line.
+ */
+export function stampedLogOf(w: Wire): Buffer {
+  const text = textLogOf(w).toString('utf8');
+  const out: string[] = [];
+  let ms = 10 * 3600_000;
+  for (const line of text.split('\r\n')) {
+    ms += 3 + (out.length % 7);
+    const h = Math.floor(ms / 3600_000) % 24;
+    const m = Math.floor(ms / 60_000) % 60;
+    const s = Math.floor(ms / 1000) % 60;
+    const p2 = (x: number): string => String(x).padStart(2, '0');
+    out.push(`[${p2(h)}:${p2(m)}:${p2(s)}.${String(ms % 1000).padStart(3, '0')}] ${line}`);
+  }
+  return Buffer.from(out.join('\r\n'), 'utf8');
+}

@@ -45,17 +45,18 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
     }
     items.length = 0;
   };
-  let n = 0;
-  for await (const entry of input.entries) {
-    decoder.push(entry);
-    flush();
-    // let a slow reader of stdout catch up (every 64 entries: memory stays bounded, and an
-    // await per entry would cost more than the entry)
-    if ((++n & 63) === 0) {
+  // the synchronous core: entries are decoded and printed as each chunk of the input is read;
+  // one await per chunk lets a slow reader of stdout catch up (memory stays bounded)
+  await input.pump(
+    (entry) => {
+      decoder.push(entry);
+      flush();
+    },
+    async () => {
       await out.drain();
       progress?.update(input.bytesRead());
-    }
-  }
+    },
+  );
   progress?.done();
   decoder.end();
   flush();
