@@ -98,6 +98,8 @@ export interface ModuleSession {
   query(): Promise<{ open: { host: string; port: number } | null; connState: number | null; outcomes: AtOutcome[] }>;
   /** lint of the open/connect parameters against this session's profile (before anything is sent) */
   lintSession(host: string, port: number, c: SessionCredentials): SessionLintFinding[];
+  /** one setting of the dialect's configuration command (its own setting type: ECMT's CfgSetting, QMT's QmtSetting) */
+  configure(setting: never): Promise<ModuleStepResult>;
   open(host: string, port: number): Promise<ModuleStepResult>;
   connect(c: SessionCredentials): Promise<ModuleStepResult>;
   subscribe(topic: string, qos?: 0 | 1 | 2): Promise<ModuleStepResult>;
