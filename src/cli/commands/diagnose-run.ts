@@ -135,6 +135,8 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
     runDiagnosis(
       {
         ...diagnoseOptions(v, mq, s),
+        // the dialect --dialect named (auto: the default one, the module is not asked its identity here)
+        dialect: m.dialect.dialect.name,
         engine: m.engine,
         onProgress: (t) => progress.update(out.t(t)),
       },
