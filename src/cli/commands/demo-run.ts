@@ -52,7 +52,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     id: 'qmt-wrong-password',
-    title: text('a Quectel module (QMT dialect, EC800N emulator) with a wrong password: +QMTCONN: 0,0,5', '移远模组（QMT 指令集，EC800N 仿真）密码错误：+QMTCONN: 0,0,5'),
+    title: text('a Quectel module (QMT dialect, EC800N emulator) with a wrong password', '移远模组（QMT 指令集，EC800N 仿真）密码错误'),
     dialect: { name: 'qmt', model: 'EC800N' },
     credentials: { clientId: 'demo-dev-4', username: USER, password: 'tr0ub4dor&3' },
     // the same cause as for the ECMT module: the dialect changes the URC, not the explanation
