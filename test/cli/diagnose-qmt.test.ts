@@ -76,12 +76,19 @@ describe.skipIf(missing !== null)('cat1 diagnose --dialect qmt against the QMT e
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 
-  it('no active PDP context: the PDP stage fails naming AT+QIACT? and its bare OK, exit 1', async () => {
-    const r = await withPty({ dialect: 'qmt', model: 'EC800N', conditions: { pdp: { active: false } } }, (pty) => cat1(args(pty)));
+  it('no active PDP context: the PDP stage fails naming AT+QIACT? and its bare OK; with --keep-going the MQTT stage names +QMTOPEN: 0,3; exit 1', async () => {
+    const r = await withPty({ dialect: 'qmt', model: 'EC800N', conditions: { pdp: { active: false } } }, (pty) => cat1([...args(pty), '--keep-going']));
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    const pdp = stages(r.stdout).find((x) => x.stage === 'pdp')!;
+    const s = stages(r.stdout);
+    const pdp = s.find((x) => x.stage === 'pdp')!;
     expect(pdp.status).toBe('fail');
     expect(pdp.summary).toMatch(/AT\+QIACT\? answered OK with no \+QIACT line/);
+    // qmt.md: +QMTOPEN result 3 = PDP activation failed
+    const mqtt = s.find((x) => x.stage === 'mqtt')!;
+    expect(mqtt.status).toBe('fail');
+    expect(mqtt.seen.join('\n')).toMatch(/\+QMTOPEN: 0,3/);
+    expect(mqtt.summary).toMatch(/PDP/);
+    expect(mqtt.hint).toMatch(/see the PDP stage \(AT\+QIACT\?\)/);
   });
 
   it('a wrong password: the MQTT stage fails on +QMTCONN: 0,0,5 with the credentials hint', async () => {

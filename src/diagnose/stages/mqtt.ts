@@ -55,11 +55,17 @@ function openHint(d: Dialect, r: StepResult, host: string, port: number, lint: r
         `${OPEN} refused (CME 3): the PDN is not active (see the PDP stage) or an MQTT context is already in use (${OPEN}? shows it; ${CLOSE}=0 frees it)`,
         `${OPEN} 被拒绝（CME 3）：PDN 未激活（见 PDP 阶段），或已有 MQTT 上下文在使用（${OPEN}? 可查看；${CLOSE}=0 释放）`,
       );
-    case 'urc':
+    case 'urc': {
+      // a dialect whose open result names the PDP context (QMT: +QMTOPEN result 3) points at its PDP check, not the network path
+      const res = r.urc ? d.resultOf(r.urc) : null;
+      if (d.pdpCheck && res && /\bPDP\b/.test(res.meaning.en)) {
+        return text(`${res.meaning.en}: the module has no active PDP context for MQTT — see the PDP stage (${d.pdpCheck.command}), then ${d.pdpCheck.doc.en}`, `${res.meaning.zh}：模组没有可供 MQTT 使用的已激活 PDP 上下文——见 PDP 阶段（${d.pdpCheck.command}）；${d.pdpCheck.doc.zh}`);
+      }
       return text(
         `the module could not open a TCP/TLS link to ${host}:${port}: check the port, that the broker is reachable from the mobile network (firewall, IP allow-list, an address only reachable from the office LAN) and, for mqtts, the CA (--ca); the comparison (stage 10, with --keep-going) tells whether this computer can reach it`,
         `模组无法建立到 ${host}:${port} 的 TCP/TLS 链路：检查端口、服务器能否从移动网络访问（防火墙、IP 白名单、只有办公网可达的地址），mqtts 还要检查 CA（--ca）；对比测试（第 10 阶段，加 --keep-going）可判断本机能否访问`,
       );
+    }
     case 'no-urc':
       return text(
         `no ${URC}: the connection to ${host}:${port} hangs (packets dropped by a firewall, or a TLS handshake that never ends); the module never reports a timeout itself`,
