@@ -32,7 +32,7 @@ export function resolveDiagnoseOptions(o: DiagnoseOptions): ResolvedDiagnoseOpti
   if (!o.credentials || typeof o.credentials.clientId !== 'string') bad('credentials.clientId', 'the MQTT client ID is needed (a string)');
   let dialect: Dialect;
   try {
-    dialect = o.dialect === undefined ? defaultDialect() : getDialect(o.dialect);
+    dialect = o.dialect === undefined || o.dialect === 'auto' ? defaultDialect() : getDialect(o.dialect);
   } catch (err) {
     bad('dialect', (err as Error).message);
   }
@@ -54,6 +54,7 @@ export function resolveDiagnoseOptions(o: DiagnoseOptions): ResolvedDiagnoseOpti
     settings: o.settings ?? [],
     profile,
     dialect,
+    dialectAuto: o.dialect === 'auto',
     keepGoing: o.keepGoing ?? false,
     ping,
     compare,

@@ -67,6 +67,8 @@ export interface DiagnoseFacts {
   brokerAddresses: string[] | null;
   /** the module's MQTT connect was accepted */
   mqttConnected: boolean | null;
+  /** the module's identity answers (ATI, AT+CGMI/CGMM/CGMR joined), for --dialect auto; null until stage `identity` */
+  identity?: string | null;
 }
 
 /** Comparison settings the caller may tune (the rest comes from the diagnosis options). */
@@ -88,7 +90,7 @@ export interface DiagnoseOptions {
    * `AT+QIACT?`) the PDP stage. Default the first registered dialect (ECMT). `settings` and
    * `profile` are the default dialect's and are left out for another one.
    */
-  dialect?: DialectName;
+  dialect?: DialectName | 'auto';
   /** run every stage even after one fails (never after the port did not answer). Default false. */
   keepGoing?: boolean;
   /** ping the broker from the module (AT+ECPING). Default false (stage skipped). */
@@ -127,6 +129,8 @@ export interface ResolvedDiagnoseOptions {
   settings: CfgSetting[];
   profile: FirmwareProfileName;
   dialect: Dialect;
+  /** --dialect auto: the identity stage's answers may name another dialect (stageDialect in util.ts) */
+  dialectAuto: boolean;
   keepGoing: boolean;
   ping: { count: number; timeoutMs: number } | null;
   compare: CompareExtras | null;

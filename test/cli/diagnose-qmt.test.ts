@@ -91,6 +91,17 @@ describe.skipIf(missing !== null)('cat1 diagnose --dialect qmt against the QMT e
     expect(mqtt.hint).toMatch(/see the PDP stage \(AT\+QIACT\?\)/);
   });
 
+  it('--dialect auto: the identity stage\'s answer (Quectel) picks QMT for the PDP and MQTT stages, exit 0', async () => {
+    const r = await withPty({ dialect: 'qmt', model: 'EC800N' }, (pty) => cat1(args(pty).map((a) => (a === 'qmt' ? 'auto' : a))));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const s = stages(r.stdout);
+    expect(s.find((x) => x.stage === 'pdp')!.seen.join('\n')).toMatch(/AT\+QIACT\?/);
+    const mqtt = s.find((x) => x.stage === 'mqtt')! as StageJson & { data: { dialect: { name: string; by: string; evidence: string } } };
+    expect(mqtt.seen.join('\n')).toMatch(/\+QMTCONN: 0,0,0/);
+    expect(mqtt.data.dialect).toMatchObject({ name: 'qmt', by: 'identity' });
+    expect(mqtt.data.dialect.evidence).toMatch(/Quectel/);
+  });
+
   it('a wrong password: the MQTT stage fails on +QMTCONN: 0,0,5 with the credentials hint', async () => {
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, 'not-the-password\n');

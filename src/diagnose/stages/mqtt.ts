@@ -6,7 +6,7 @@ import type { BrokerLoss, CompareStepName } from '../../mirror/report.js';
 import { connackMeaning } from '../../urc/codes.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
-import { joinText, notAnswered, result, same, stageSession } from '../util.js';
+import { joinText, notAnswered, result, same, stageDialect, stageSession } from '../util.js';
 
 /** `AT+<command>` of the dialect for an MQTT operation. */
 function atOf(d: Dialect, op: MqttOp): string {
@@ -135,7 +135,8 @@ export const mqttStage: Stage = {
     const { host, port } = o.broker;
     const seen: Text[] = [];
     const { session, settings } = stageSession(ctx);
-    const d = o.dialect;
+    const detected = stageDialect(ctx);
+    const d = detected.dialect;
     const AT = (op: MqttOp): string => atOf(d, op);
     const warnings: Text[] = [];
     // a session already on the module is someone else's: left alone unless --reconnect
@@ -228,6 +229,7 @@ export const mqttStage: Stage = {
         host,
         port,
         tls: o.broker.tls,
+        dialect: { name: d.name, by: detected.by, evidence: detected.evidence },
         open: { ok: open.ok, failure: open.failure, result: open.urc ? (d.resultOf(open.urc)?.result ?? null) : null },
         connect: null,
         lint: open.lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity })),

@@ -3,7 +3,7 @@ import type { EventOf } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
 import type { PdpCheck } from '../../dialects/types.js';
-import { cmeCode, lineOf, result } from '../util.js';
+import { cmeCode, lineOf, result, stageDialect } from '../util.js';
 
 export const PDP_HINTS = {
   notAttached: text(
@@ -41,7 +41,7 @@ export const pdpStage: Stage = {
       const contexts = await apn();
       return result('fail', text('not attached to the packet domain (+CGATT: 0)', '未附着分组域（+CGATT: 0）'), seen, PDP_HINTS.notAttached, { attached: false, contexts });
     }
-    const check = ctx.options.dialect.pdpCheck;
+    const check = stageDialect(ctx).dialect.pdpCheck;
     if (check) return dialectPdp(ctx, check, seen, att?.attached ?? null, apn);
     let o = await ctx.send('AT+CGPADDR', seen);
     let found = addressed(o);
