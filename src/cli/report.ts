@@ -18,6 +18,11 @@ export function formatReport(r: CompareReport, out: Out): string[] {
   const t = (en: string, zh: string): string => out.t(text(en, zh));
   const L: string[] = [];
   L.push(p.bold(`${t('Module vs direct connection', '模组 vs 直连')} — ${r.broker.tls ? 'mqtts' : 'mqtt'}://${r.broker.host}:${r.broker.port} (${t('profile', '固件配置')} ${r.profile})`));
+  if (r.dialect) {
+    const d = r.dialect;
+    const from = d.by === 'identity' ? t(`detected from the module's answer "${(d.evidence ?? '').split('\n')[0] ?? ''}"`, `根据模组的回答“${(d.evidence ?? '').split('\n')[0] ?? ''}”识别`) : d.by === 'option' ? t('named by --dialect', '由 --dialect 指定') : d.by === 'log' ? t(`detected from the line "${d.evidence ?? ''}"`, `根据“${d.evidence ?? ''}”这一行识别`) : t('assumed: the module did not tell (the default dialect)', '假设：模组未表明（默认指令集）');
+    L.push(p.dim(`${t('dialect', '指令集')} ${d.title} (${d.name}): ${from}`));
+  }
   L.push(p.dim(t(`client ID for connect: ${r.identity.connectClientId} (${r.identity.mode === 'direct-first' ? 'direct first, then the module' : 'module first, then direct'}); traffic from the host as ${r.identity.trafficClientId}`, `连接比较使用客户端 ID：${r.identity.connectClientId}（${r.identity.mode === 'direct-first' ? '先直连，后模组' : '先模组，后直连'}）；主机流量使用 ${r.identity.trafficClientId}`)));
   const id = r.identity.observed;
   if (id) {

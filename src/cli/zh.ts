@@ -37,7 +37,7 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   "the broker's log file: the lines written during the run go into the report and the verdict": '服务器的日志文件：运行期间写下的日志行会放进报告，并作为结论的依据',
   'order of the identical client ID connect comparison': '相同客户端 ID 的连接比较，哪一边先连',
   // ---- demo ----
-  'the main job without hardware or any service: an embedded broker, the module emulator and three comparisons (healthy, the credential quirk, a wrong password)': '不需要硬件和任何服务就能看到主要功能：内置服务器、模组仿真器和三次比较（正常、凭据特性、密码错误）',
+  'the main job without hardware or any service: an embedded broker, the module emulator and four comparisons (healthy, the credential quirk, a wrong password, a wrong password on a Quectel QMT module)': '不需要硬件和任何服务就能看到主要功能：内置服务器、模组仿真器和四次比较（正常、凭据特性、密码错误、移远 QMT 模组密码错误）',
   'one JSON report per comparison (JSON Lines)': '每次比较输出一份 JSON 报告（JSON Lines）',
   'firmware profile of the emulated module [default: ec616s]': '仿真模组的固件配置[默认：ec616s]',
   'see what cat1 compare tells you, with nothing wired': '不接任何硬件，看看 cat1 compare 会告诉你什么',

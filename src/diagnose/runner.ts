@@ -1,5 +1,7 @@
 import type { AtOutcome } from '../at/types.js';
 import { PROFILE_NAMES } from '../dialects/ecmt/firmware.js';
+import { defaultDialect, getDialect } from '../dialects/index.js';
+import type { Dialect } from '../dialects/types.js';
 import { createRedactor, DEFAULT_RULES } from '../redact/redact.js';
 import { systemClock } from '../util/clock.js';
 import { CatError, isCatError } from '../util/errors.js';
@@ -28,6 +30,12 @@ export function resolveDiagnoseOptions(o: DiagnoseOptions): ResolvedDiagnoseOpti
   if (!Number.isInteger(b.port) || b.port < 1 || b.port > 65535) bad('broker.port', `must be 1–65535 (got ${String(b.port)})`);
   if (/["\r\n]/.test(b.host)) bad('broker.host', 'cannot contain quotes or line breaks');
   if (!o.credentials || typeof o.credentials.clientId !== 'string') bad('credentials.clientId', 'the MQTT client ID is needed (a string)');
+  let dialect: Dialect;
+  try {
+    dialect = o.dialect === undefined || o.dialect === 'auto' ? defaultDialect() : getDialect(o.dialect);
+  } catch (err) {
+    bad('dialect', (err as Error).message);
+  }
   const profile = o.profile ?? 'ec616s';
   if (!PROFILE_NAMES.includes(profile)) bad('profile', `must be one of ${PROFILE_NAMES.join(', ')} (got ${String(profile)})`);
   let ping: ResolvedDiagnoseOptions['ping'] = null;
@@ -45,6 +53,8 @@ export function resolveDiagnoseOptions(o: DiagnoseOptions): ResolvedDiagnoseOpti
     credentials: o.credentials,
     settings: o.settings ?? [],
     profile,
+    dialect,
+    dialectAuto: o.dialect === 'auto',
     keepGoing: o.keepGoing ?? false,
     ping,
     compare,

@@ -1,5 +1,6 @@
 import type { AtEngine, SendOptions } from '../at/engine.js';
 import type { AtOutcome } from '../at/types.js';
+import type { Dialect, DialectName } from '../dialects/types.js';
 import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { CompareOptions } from '../mirror/compare.js';
@@ -66,6 +67,8 @@ export interface DiagnoseFacts {
   brokerAddresses: string[] | null;
   /** the module's MQTT connect was accepted */
   mqttConnected: boolean | null;
+  /** the module's identity answers (ATI, AT+CGMI/CGMM/CGMR joined), for --dialect auto; null until stage `identity` */
+  identity?: string | null;
 }
 
 /** Comparison settings the caller may tune (the rest comes from the diagnosis options). */
@@ -82,6 +85,12 @@ export interface DiagnoseOptions {
   settings?: CfgSetting[];
   /** firmware profile for the lint and the quirks. Default 'ec616s'. */
   profile?: FirmwareProfileName;
+  /**
+   * The module's MQTT AT dialect: its session drives the MQTT stages, its PDP check (Quectel's
+   * `AT+QIACT?`) the PDP stage. Default the first registered dialect (ECMT). `settings` and
+   * `profile` are the default dialect's and are left out for another one.
+   */
+  dialect?: DialectName | 'auto';
   /** run every stage even after one fails (never after the port did not answer). Default false. */
   keepGoing?: boolean;
   /** ping the broker from the module (AT+ECPING). Default false (stage skipped). */
@@ -119,6 +128,9 @@ export interface ResolvedDiagnoseOptions {
   credentials: Credentials & { clientId: string };
   settings: CfgSetting[];
   profile: FirmwareProfileName;
+  dialect: Dialect;
+  /** --dialect auto: the identity stage's answers may name another dialect (stageDialect in util.ts) */
+  dialectAuto: boolean;
   keepGoing: boolean;
   ping: { count: number; timeoutMs: number } | null;
   compare: CompareExtras | null;

@@ -2,7 +2,9 @@ import type { AtOutcome } from '../at/types.js';
 import { cmeCodeFromText, cmeMeaning } from '../urc/codes.js';
 import type { EventOf, ModemEvent, ModemEventType } from '../urc/types.js';
 import { text, type Text } from '../util/i18n.js';
-import type { StageResult, StageStatus } from './types.js';
+import type { StageContext, StageResult, StageStatus } from './types.js';
+import type { ModuleSession } from '../dialects/session.js';
+import { defaultDialect, detectDialect, type Detection } from '../dialects/index.js';
 
 /** Protocol text is the same in both languages. */
 export const same = (s: string): Text => text(s, s);
@@ -88,3 +90,25 @@ export function notAnswered(o: AtOutcome, command: string): { summary: Text; hin
 
 /** Milliseconds as whole seconds for people. */
 export const secs = (ms: number): number => Math.round(ms / 1000);
+
+/**
+ * The module's MQTT session for a stage: the dialect's own (`Dialect.session`), with the profile
+ * and settings only when they are that dialect's (they are the default dialect's: ECMT's).
+ */
+export function stageSession(ctx: StageContext): { session: ModuleSession; settings: readonly unknown[] } {
+  const o = ctx.options;
+  const dialect = stageDialect(ctx).dialect;
+  const own = dialect.name === defaultDialect().name;
+  const session = dialect.session(ctx.engine, { ...(own ? { profile: o.profile } : {}), ...o.session, clock: ctx.clock });
+  return { session, settings: own ? o.settings : [] };
+}
+
+/**
+ * The dialect the stages speak: --dialect when named; with auto, the one the module's identity
+ * answers name (stage `identity`: ATI/AT+CGMI/CGMM/CGMR), else the default, with the observation.
+ */
+export function stageDialect(ctx: StageContext): Detection {
+  const o = ctx.options;
+  if (!o.dialectAuto) return { dialect: o.dialect, by: 'option', evidence: null };
+  return detectDialect('auto', { identity: ctx.facts.identity ?? null });
+}

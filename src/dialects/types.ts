@@ -26,6 +26,8 @@ import type { RawBlockRule } from '../framing/framer.js';
 import type { ModemEvent, PayloadEnd } from '../urc/types.js';
 import type { Text } from '../util/i18n.js';
 import type { RedactionTrigger, SecretTag } from './redaction.js';
+import type { AtEngine } from '../at/engine.js';
+import type { ModuleSession, SessionFactoryOptions } from './session.js';
 
 export type { RedactionTrigger, SecretTag };
 
@@ -406,4 +408,9 @@ export interface Dialect {
   readCommand(name: string, args: string): MqttCommand | null;
   /** Explain any event of this dialect in one sentence (decode, `at`), or null when it has nothing to say. */
   explain(ev: ModemEvent): Text | null;
+  /**
+   * The dialect's MQTT session on an AT engine (what `compare` and `diagnose` drive): the
+   * dialect-neutral shape of ./session.ts, with `lintSession` as its lint entry point.
+   */
+  session(engine: AtEngine, opts?: SessionFactoryOptions): ModuleSession;
 }

@@ -11,6 +11,7 @@ import { createRedactor } from '../transcript/redact.js';
 import { ecmtCmd, type CfgSetting, type CfgType, type Credentials } from '../dialects/ecmt/commands.js';
 import { lintCfg, lintConnect, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, hasErrors, type LintFinding } from '../dialects/ecmt/lint.js';
 import { firmwareProfile, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
+import type { ComparisonProfile, ModuleSession, SessionLintFinding } from '../dialects/session.js';
 
 /**
  * The MQTT session of an ECMT module, driven over AT. Every action is two-phase: `OK` at once,
@@ -145,7 +146,8 @@ function positive(name: string, v: number | undefined, dflt: number): number {
   return x;
 }
 
-export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
+export class EcmtSession extends TypedEmitter<EcmtSessionEvents> implements ModuleSession {
+  readonly dialectName = 'ecmt' as const;
   readonly engine: AtEngine;
   readonly profile: FirmwareProfile;
   readonly connectId = 0;
@@ -189,6 +191,16 @@ export class EcmtSession extends TypedEmitter<EcmtSessionEvents> {
   }
 
   /** Topics subscribed in this session, with their QoS. */
+  /** The profile facts the comparison's verdict reads (ModuleSession). */
+  get comparisonProfile(): ComparisonProfile {
+    return this.profile;
+  }
+
+  /** Lint of the open/connect parameters against the profile (ModuleSession's lint entry point). */
+  lintSession(host: string, port: number, c: Credentials): SessionLintFinding[] {
+    return [...lintOpen(host, port, this.profile), ...lintConnect(c, this.profile)];
+  }
+
   get subscriptions(): ReadonlyMap<string, 0 | 1 | 2> {
     return this.#subscriptions;
   }

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { text, type Text } from '../util/i18n.js';
 import { CatError } from '../util/errors.js';
-import type { EcmtSession, MessageEvent, StepResult } from '../ecmt/session.js';
-import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
-import { lintConnect, lintCredentialsAcrossProfiles, lintOpen, type LintFinding } from '../dialects/ecmt/lint.js';
+import type { ModuleMessage as MessageEvent, ModuleSession, ModuleStepResult as StepResult, SessionCredentials as Credentials, SessionLintFinding as LintFinding } from '../dialects/session.js';
+import type { CfgSetting } from '../dialects/ecmt/commands.js';
+import { lintCredentialsAcrossProfiles } from '../dialects/ecmt/lint.js';
+import { defaultDialect, getDialect } from '../dialects/index.js';
+import type { Dialect, MqttOp } from '../dialects/types.js';
 import type { AtOutcome } from '../at/types.js';
 import { DirectSession, type DirectStep } from './direct.js';
 import type { CompareReport, CompareStep, CompareStepName, DeliveryFacts, RunFacts, SideOutcome } from './report.js';
@@ -14,11 +16,12 @@ import type { BrokerIdentity } from './brokers.js';
 import { moduleIdentityFromLog, probeOutcome, type IdentityProbe, type LogIdentity } from './identity.js';
 import { maskLogLine } from '../redact/redact.js';
 import { waitForEvent, waitUntil } from '../util/waiter.js';
+import type { TypedEmitter } from '../util/emitter.js';
 import type { BrokerTarget } from './target.js';
 
 export interface CompareOptions {
-  /** the module side: an ECMT session on its engine */
-  session: EcmtSession;
+  /** the module side: the dialect's session on its engine (`Dialect.session`) */
+  session: ModuleSession;
   broker: BrokerTarget;
   /** what the user gave; the module and the direct side get the same */
   credentials: Credentials & { clientId: string };
@@ -113,34 +116,35 @@ function moduleObservations(r: StepResult): Text[] {
 
 const skipped = (why: Text): SideOutcome => ({ ok: false, code: null, detail: why, latencyMs: null, skipped: true, observed: [text(`nothing sent: ${why.en}`, `未发送：${why.zh}`)] });
 
-/** The module's side of a step, with a comparable code. */
-function fromModule(r: StepResult): SideOutcome {
+/** The module's side of a step, with a comparable code (the result URC read by its dialect). */
+function fromModule(r: StepResult, dialect: Dialect): SideOutcome {
   let code: number | string | null = null;
   const o = r.outcome;
   if (r.failure === 'rejected' && o && o.status === 'error') code = o.error.type === 'cme-error' ? `CME ${String(o.error.code)}` : o.error.type.toUpperCase();
   else if (r.failure === 'no-urc' || r.failure === 'no-answer' || r.failure === 'lint' || r.failure === 'state' || r.failure === 'aborted') code = r.failure;
   else if (r.urc) {
-    switch (r.urc.type) {
-      case 'ecmt-conn':
-        code = r.urc.result === 0 ? r.urc.retCode : r.urc.result === 2 ? 'not-sent' : `result ${r.urc.result}`;
-        break;
-      case 'ecmt-sub':
-        code = r.urc.value;
-        break;
-      case 'ecmt-open':
-      case 'ecmt-pub':
-      case 'ecmt-uns':
-      case 'ecmt-disc':
-      case 'ecmt-close':
-        code = r.urc.result;
-        break;
-      default:
-        code = null;
-    }
+    const res = dialect.resultOf(r.urc);
+    if (!res) code = null;
+    // connect: the CONNACK code when the CONNECT went out; result 2 = not sent (ECMT and QMT alike)
+    else if (res.op === 'connect') code = res.result === 0 ? res.retCode : res.result === 2 ? 'not-sent' : `result ${res.result}`;
+    // subscribe: the value the module printed (granted QoS, or a count on some ECMT builds)
+    else if (res.op === 'subscribe') code = res.retCode;
+    else code = res.result;
   } else if (r.ok) code = 0;
   const detail = r.explain ?? r.note ?? (r.ok ? text('ok', '成功') : text(`failed (${r.failure ?? '?'})`, `失败（${r.failure ?? '?'}）`));
   const withNote = r.note && r.explain ? text(`${r.explain.en}; ${r.note.en}`, `${r.explain.zh}；${r.note.zh}`) : detail;
   return { ok: r.ok, code, detail: withNote, latencyMs: Math.round(r.latencyMs), observed: moduleObservations(r) };
+}
+
+/** `AT+<command>` of the dialect for an MQTT operation (texts: what cat1 sends). */
+function atOf(dialect: Dialect, op: MqttOp): string {
+  const c = dialect.commands.find((x) => x.op === op);
+  return c ? `AT${c.name}` : op;
+}
+
+/** The dialect's URC of a role (the link-loss URC: +ECMTSTAT, +QMTSTAT). */
+function urcOf(dialect: Dialect, role: 'link-lost'): string {
+  return dialect.urcs.find((u) => u.role === role)?.prefix ?? role;
 }
 
 function sameStep(m: SideOutcome, d: SideOutcome): boolean {
@@ -218,7 +222,11 @@ function directParams(settings: CfgSetting[]): { protocolLevel: 3 | 4; keepalive
 export async function compare(o: CompareOptions): Promise<CompareReport> {
   const session = o.session;
   const engine = session.engine;
-  const profile = session.profile;
+  const dialect = getDialect(session.dialectName);
+  const profile = session.comparisonProfile;
+  const AT = (op: MqttOp): string => atOf(dialect, op);
+  const RECV = dialect.framing.prefix;
+  const STAT = urcOf(dialect, 'link-lost');
   const creds = o.credentials;
   const settings = o.settings ?? [];
   const qos = o.qos ?? 1;
@@ -231,7 +239,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   const progress = o.onProgress ?? (() => undefined);
   const logStart = o.brokerLog ? logSize(o.brokerLog) : 0;
   const p = directParams(settings);
-  const lint: LintFinding[] = [...lintOpen(o.broker.host, o.broker.port, profile), ...lintConnect(creds, profile)];
+  const lint: LintFinding[] = session.lintSession(o.broker.host, o.broker.port, creds);
   const steps: CompareStep[] = [];
   const run: RunFacts = { found: null, mode: 'fresh', notRun: [], changes: [], brokerLost: null, moduleSilent: null };
   let current: CompareStepName = 'open';
@@ -326,8 +334,8 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
         run.mode = 'reconnected';
         run.changes.push({
           what: text(
-            `ended the session the module had when the run started (${connected ? 'connected' : 'link open'} to ${where}) with ${connected ? 'AT+ECMTDISC' : 'AT+ECMTCLOSE'} (--reconnect): ${end.ok ? 'done' : `failed (${end.failure ?? '?'})`}; not restored — its credentials are unknown to cat1: your application has to connect it again`,
-            `用 ${connected ? 'AT+ECMTDISC' : 'AT+ECMTCLOSE'} 结束了运行开始时模组已有的会话（${connected ? '已连接' : '链路已打开'}到 ${where}）（--reconnect）：${end.ok ? '完成' : `失败（${end.failure ?? '?'}）`}；未恢复——cat1 不知道它的凭据：需要由你的应用重新连接`,
+            `ended the session the module had when the run started (${connected ? 'connected' : 'link open'} to ${where}) with ${connected ? AT('disconnect') : AT('close')} (--reconnect): ${end.ok ? 'done' : `failed (${end.failure ?? '?'})`}; not restored — its credentials are unknown to cat1: your application has to connect it again`,
+            `用 ${connected ? AT('disconnect') : AT('close')} 结束了运行开始时模组已有的会话（${connected ? '已连接' : '链路已打开'}到 ${where}）（--reconnect）：${end.ok ? '完成' : `失败（${end.failure ?? '?'}）`}；未恢复——cat1 不知道它的凭据：需要由你的应用重新连接`,
           ),
           restored: false,
         });
@@ -383,22 +391,22 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       const f = run.found!;
       const where = `${f.open.host}:${f.open.port}`;
       const sameBroker = f.open.host === o.broker.host && f.open.port === o.broker.port;
-      const how = text('run with --reconnect: cat1 ends that session (AT+ECMTDISC), runs every step, and says so', '加 --reconnect 运行：cat1 会结束该会话（AT+ECMTDISC）并运行全部步骤，并在报告中说明');
+      const how = text(`run with --reconnect: cat1 ends that session (${AT('disconnect')}), runs every step, and says so`, `加 --reconnect 运行：cat1 会结束该会话（${AT('disconnect')}）并运行全部步骤，并在报告中说明`);
       notRunStep('open', text(`the module's link was already open to ${where} when the run started (not opened by this run)`, `运行开始时模组的链路已打开到 ${where}（不是本次运行打开的）`), how, fromDirect(tcp));
       moduleUp = sameBroker && f.connState === 3;
     } else {
       for (const s of settings) {
-        const r = await session.configure(s);
-        if (!r.ok) lint.push({ code: 'configure-failed', field: s.type, severity: 'warning', profile: profile.name, message: text(`the module refused AT+ECMTCFG "${s.type}" (${r.failure ?? '?'})`, `模组拒绝了 AT+ECMTCFG "${s.type}"（${r.failure ?? '?'}）`) });
+        const r = await session.configure(s as never);
+        if (!r.ok) lint.push({ code: 'configure-failed', field: s.type, severity: 'warning', profile: profile.name, message: text(`the module refused AT${dialect.configCommand} "${s.type}" (${r.failure ?? '?'})`, `模组拒绝了 AT${dialect.configCommand} "${s.type}"（${r.failure ?? '?'}）`) });
         if (silent(r, 'open')) break;
       }
       if (!run.moduleSilent) {
-        progress(text('module: opening the network link (AT+ECMTOPEN)…', '模组：打开网络链路（AT+ECMTOPEN）…'));
+        progress(text(`module: opening the network link (${AT('open')})…`, `模组：打开网络链路（${AT('open')}）…`));
         open = await moduleStep('open', () => session.open(o.broker.host, o.broker.port));
         if (open && !open.ok && !silent(open, 'open')) await brokerGone(text("the module's open failed", '模组打开链路失败'));
-        push('open', open ? fromModule(open) : lostSide(), fromDirect(tcp));
+        push('open', open ? fromModule(open, dialect) : lostSide(), fromDirect(tcp));
         if (open?.ok && !run.brokerLost) {
-          progress(text('module: connecting (AT+ECMTCONN)…', '模组：连接中（AT+ECMTCONN）…'));
+          progress(text(`module: connecting (${AT('connect')})…`, `模组：连接中（${AT('connect')}）…`));
           moduleConnect = await moduleStep('connect', () => session.connect(creds));
           if (moduleConnect && !moduleConnect.ok && !silent(moduleConnect, 'connect')) await brokerGone(text("the module's connect failed", '模组连接失败'));
         }
@@ -421,7 +429,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       messages.push(m);
     };
     session.on('message', onMessage);
-    const onLinkLost = (): void => void brokerGone(text("the module's link to the broker broke (+ECMTSTAT)", '模组到服务器的链路断开（+ECMTSTAT）'));
+    const onLinkLost = (): void => void brokerGone(text(`the module's link to the broker broke (${STAT})`, `模组到服务器的链路断开（${STAT}）`));
     session.on('linkLost', onLinkLost);
     const runTraffic = async (): Promise<void> => {
       const d = directFor(trafficId);
@@ -469,7 +477,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       const msub = await moduleStep('subscribe', () => session.subscribe(topics.d2m, qos));
       if (msub && !msub.ok && !silent(msub, 'subscribe')) await brokerGone(text("the module's subscribe failed", '模组订阅失败'));
       if (!dsub.ok) await brokerGone(text("the direct subscribe failed", '直连订阅失败'));
-      push('subscribe', msub ? fromModule(msub) : lostSide(), fromDirect(dsub));
+      push('subscribe', msub ? fromModule(msub, dialect) : lostSide(), fromDirect(dsub));
       if (msub?.ok && observe) {
         run.changes.push({ what: text(`subscribed to ${topics.d2m} on the session the module already had`, `在模组已有的会话上订阅了 ${topics.d2m}`), restored: false });
       }
@@ -485,7 +493,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       if (mpub && !mpub.ok && !silent(mpub, 'publish')) await brokerGone(text("the module's publish failed", '模组发布失败'));
       const dpub = run.brokerLost || run.moduleSilent ? null : await direct('publish', () => d.publish(topics.d2m, payload, qos));
       if (dpub && !dpub.ok) await brokerGone(text('the direct publish failed', '直连发布失败'));
-      push('publish', mpub ? fromModule(mpub) : lostSide(), dpub ? fromDirect(dpub) : run.brokerLost ? lostSide() : skipped(text('not run', '未运行')));
+      push('publish', mpub ? fromModule(mpub, dialect) : lostSide(), dpub ? fromDirect(dpub) : run.brokerLost ? lostSide() : skipped(text('not run', '未运行')));
       if (stopped() || !mpub || !dpub) return;
       progress(text('waiting for the cross deliveries…', '等待交叉投递…'));
       current = 'deliver-module-to-direct';
@@ -524,7 +532,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
         {
           ok: dv.d2m.received && dv.d2m.exact,
           code: null,
-          detail: !dv.d2m.received ? text(`no +ECMTRECV within ${deliveryMs} ms`, `${deliveryMs} ms 内没有 +ECMTRECV`) : dv.d2m.exact ? text(`+ECMTRECV with ${payload.length} bytes, byte-exact${dv.d2m.inferred ? ' (end of payload inferred)' : ''}`, `+ECMTRECV 收到 ${payload.length} 字节，逐字节一致${dv.d2m.inferred ? '（结尾为推断）' : ''}`) : text(`+ECMTRECV with ${dv.d2m.got?.length ?? 0} bytes that differ from the ${payload.length} sent`, `+ECMTRECV 收到 ${dv.d2m.got?.length ?? 0} 字节，与发送的 ${payload.length} 字节不同`),
+          detail: !dv.d2m.received ? text(`no ${RECV} within ${deliveryMs} ms`, `${deliveryMs} ms 内没有 ${RECV}`) : dv.d2m.exact ? text(`${RECV} with ${payload.length} bytes, byte-exact${dv.d2m.inferred ? ' (end of payload inferred)' : ''}`, `${RECV} 收到 ${payload.length} 字节，逐字节一致${dv.d2m.inferred ? '（结尾为推断）' : ''}`) : text(`${RECV} with ${dv.d2m.got?.length ?? 0} bytes that differ from the ${payload.length} sent`, `${RECV} 收到 ${dv.d2m.got?.length ?? 0} 字节，与发送的 ${payload.length} 字节不同`),
           latencyMs: null,
         },
         { ok: dpub.ok, code: null, detail: dv.d2m.brokerDelivered ? text(`published; the broker delivered it (the host's own subscription got it)`, '已发布；服务器已投递（主机自己的订阅收到了）') : text('published; not even the host\'s own subscription got it', '已发布；连主机自己的订阅也没有收到'), latencyMs: null },
@@ -536,7 +544,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
         const change = run.changes.find((c) => c.what.en.startsWith(`subscribed to ${topics.d2m}`));
         if (change && uns?.ok) {
           change.restored = true;
-          change.what = text(`${change.what.en}; unsubscribed again (AT+ECMTUNS)`, `${change.what.zh}；之后已取消订阅（AT+ECMTUNS）`);
+          change.what = text(`${change.what.en}; unsubscribed again (${AT('unsubscribe')})`, `${change.what.zh}；之后已取消订阅（${AT('unsubscribe')}）`);
         }
         const ddisc = await d.end();
         push('disconnect', skipped(text('not run: the session was found connected and is left connected', '未运行：会话运行前已连接，保持连接')), fromDirect(ddisc));
@@ -547,7 +555,7 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       current = 'disconnect';
       const mdisc = await moduleStep('disconnect', () => session.disconnect());
       const ddisc = await d.end();
-      push('disconnect', mdisc ? fromModule(mdisc) : lostSide(), fromDirect(ddisc));
+      push('disconnect', mdisc ? fromModule(mdisc, dialect) : lostSide(), fromDirect(ddisc));
     };
     try {
       if (moduleUp && o.traffic !== false) await runTraffic();
@@ -572,13 +580,13 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
         : skipped(text(`not run: ${why?.en ?? '?'}`, `未运行：${why?.zh ?? '?'}`));
     if (observe) {
       const f = run.found!;
-      const how = text('run with --reconnect: cat1 ends that session (AT+ECMTDISC), connects with these credentials, and says so', '加 --reconnect 运行：cat1 会结束该会话（AT+ECMTDISC），用这些凭据连接，并在报告中说明');
-      const whyConn = f.connState === 3 ? text(`the module was already connected to ${f.open.host}:${f.open.port} when the run started: the credentials it uses are unknown, the ones given were not checked on the module`, `运行开始时模组已连接到 ${f.open.host}:${f.open.port}：它使用的凭据未知，给出的凭据没有在模组上检查`) : text(`the module's link to ${f.open.host}:${f.open.port} was open but not connected (AT+ECMTCONN? ${String(f.connState)}) when the run started`, `运行开始时模组到 ${f.open.host}:${f.open.port} 的链路已打开但未连接（AT+ECMTCONN? ${String(f.connState)}）`);
+      const how = text(`run with --reconnect: cat1 ends that session (${AT('disconnect')}), connects with these credentials, and says so`, `加 --reconnect 运行：cat1 会结束该会话（${AT('disconnect')}），用这些凭据连接，并在报告中说明`);
+      const whyConn = f.connState === 3 ? text(`the module was already connected to ${f.open.host}:${f.open.port} when the run started: the credentials it uses are unknown, the ones given were not checked on the module`, `运行开始时模组已连接到 ${f.open.host}:${f.open.port}：它使用的凭据未知，给出的凭据没有在模组上检查`) : text(`the module's link to ${f.open.host}:${f.open.port} was open but not connected (${AT('connect')}? ${String(f.connState)}) when the run started`, `运行开始时模组到 ${f.open.host}:${f.open.port} 的链路已打开但未连接（${AT('connect')}? ${String(f.connState)}）`);
       run.notRun.push({ step: 'connect', why: whyConn, how });
       steps.splice(1, 0, { step: 'connect', module: skipped(text(`not run: ${whyConn.en}`, `未运行：${whyConn.zh}`)), direct: directConn, same: false, notRun: whyConn });
       if (!moduleUp) run.notRun.push({ step: 'subscribe', why: text('the module has no connected session to this broker to observe', '模组没有到该服务器的已连接会话可供观察'), how });
     } else if (open?.ok) {
-      const conn = moduleConnect ? fromModule(moduleConnect) : run.brokerLost ? lostSide() : skipped(text('not run', '未运行'));
+      const conn = moduleConnect ? fromModule(moduleConnect, dialect) : run.brokerLost ? lostSide() : skipped(text('not run', '未运行'));
       steps.splice(1, 0, { step: 'connect', module: conn, direct: directConn, same: sameStep(conn, directConn) });
     } else {
       // the module never connected: still show the direct side's answer
@@ -609,7 +617,8 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     // a step only when the identities differ; an agreement shows in report.identity (observed, probe)
     const identityStep = identityComparison(creds.clientId, moduleConnect, logIdentity, takeover);
     if (identityStep && !identityStep.same) steps.splice(steps.findIndex((s) => s.step === 'connect') + 1, 0, identityStep);
-    const credentialCheck = lintCredentialsAcrossProfiles(creds);
+    // the lengths against the firmware profiles of the default dialect's builds (its lint's table); another dialect publishes no such cut/refuse limits
+    const credentialCheck = dialect.name === defaultDialect().name ? lintCredentialsAcrossProfiles(creds) : [];
     // the verdict judges the steps that ran; a step that did not run is neither a pass nor a difference
     const ranSteps = steps.filter((s) => !s.notRun);
     const verdict = explainComparison({
@@ -671,11 +680,11 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   }
 }
 
-async function waitModule(session: EcmtSession, seen: MessageEvent[], topic: string, ms: number): Promise<MessageEvent | null> {
+async function waitModule(session: ModuleSession, seen: MessageEvent[], topic: string, ms: number): Promise<MessageEvent | null> {
   const have = (): MessageEvent | undefined => seen.find((m) => m.topic === topic);
   const h = have();
   if (h) return h;
-  const got = await waitForEvent(session, 'message', { match: (m) => m.topic === topic, timeoutMs: ms }).promise;
+  const got = await waitForEvent(session as unknown as TypedEmitter<{ message: [m: MessageEvent] }>, 'message', { match: (m) => m.topic === topic, timeoutMs: ms }).promise;
   return got?.[0] ?? have() ?? null;
 }
 
@@ -709,7 +718,7 @@ function identityComparison(clientId: string, conn: StepResult | null, log: LogI
 }
 
 /** Resolves true when `ready()` holds, checked now and on each of the session's events; false after ms. */
-function until(session: EcmtSession, events: Array<'linkLost' | 'reconnected'>, ready: () => boolean, ms: number): Promise<boolean> {
+function until(session: ModuleSession, events: Array<'linkLost' | 'reconnected'>, ready: () => boolean, ms: number): Promise<boolean> {
   return waitUntil(session, events, ready, { timeoutMs: ms });
 }
 
@@ -720,7 +729,7 @@ function until(session: EcmtSession, events: Array<'linkLost' | 'reconnected'>, 
  * the window shows it is not. Then the module's session is restored: its own reconnect
  * (ecmt.md: +ECMTSTAT, then the module reconnects by itself), or cat1 connects it again.
  */
-async function takeoverProbe(session: EcmtSession, d: DirectSession, o: CompareOptions, noted: (r: DirectStep) => DirectStep): Promise<IdentityProbe> {
+async function takeoverProbe(session: ModuleSession, d: DirectSession, o: CompareOptions, noted: (r: DirectStep) => DirectStep): Promise<IdentityProbe> {
   const windowMs = o.probeWindowMs ?? 3000;
   let lostAt: number | null = null;
   let back = false;

@@ -1,6 +1,5 @@
 import type { Text } from '../util/i18n.js';
-import type { LintFinding } from '../dialects/ecmt/lint.js';
-import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
+import type { SessionLintFinding as LintFinding } from '../dialects/session.js';
 import type { ProfileCredentialCheck } from '../dialects/ecmt/lint.js';
 import type { IdentityProbe, LogIdentity } from './identity.js';
 import type { BrokerAddress } from './target.js';
@@ -128,7 +127,14 @@ export interface RunFacts {
 export interface CompareReport {
   agree: boolean;
   broker: BrokerAddress;
-  profile: FirmwareProfileName;
+  /** the firmware profile (ECMT) or model (QMT) the run was checked against */
+  profile: string;
+  /**
+   * The module's dialect and how it was chosen: `option` (--dialect), `identity` (the module's
+   * ATI/AT+CGMI answer, quoted in `evidence`), `log`, `default` (nothing told; assumed). Absent
+   * when the caller did not say.
+   */
+  dialect?: { name: string; title: string; by: 'option' | 'identity' | 'log' | 'default'; evidence: string | null };
   identity: {
     /** the order of the identical-ID connect comparison */
     mode: 'direct-first' | 'module-first';

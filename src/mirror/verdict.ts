@@ -1,6 +1,6 @@
 import { text, type Text } from '../util/i18n.js';
-import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
-import { fieldLabel, type LintFinding, type ProfileCredentialCheck } from '../dialects/ecmt/lint.js';
+import { fieldLabel, type ProfileCredentialCheck } from '../dialects/ecmt/lint.js';
+import type { ComparisonProfile as FirmwareProfile, SessionLintFinding as LintFinding } from '../dialects/session.js';
 import type { Cause, CompareStep, CompareStepName, DeliveryFacts, SideOutcome, Verdict } from './report.js';
 import { probeOutcome as probeFact, probeRestored, type IdentityProbe, type LogIdentity } from './identity.js';
 import { personalityCauses, type BrokerIdentity } from './brokers.js';
@@ -323,7 +323,7 @@ const rules: Rule[] = [
     const toDirect = both(step(e, 'deliver-module-to-direct'));
     if (d.d2m.sent && d.d2m.brokerDelivered && !d.d2m.received) {
       const size = publishPacketSize(d.d2m.topic, p.length, d.d2m.qos);
-      if (size > rx) {
+      if (rx !== null && size > rx) {
         out.push(cause('payload-rx-buffer', 0.9, `the PUBLISH (${size} bytes: ${p.length} of payload, the topic and the header) is larger than the module's receive buffer (${rx} bytes): the module drops it silently, no +ECMTRECV`, `PUBLISH 报文（${size} 字节：消息体 ${p.length} 字节加主题和报头）超过模组接收缓冲区（${rx} 字节）：模组静默丢弃，没有 +ECMTRECV`, [...toModule, text(`the receive buffer size is the ${e.profile.name} profile's (${rx} bytes): assumed`, `接收缓冲区大小来自 ${e.profile.name} 固件配置（${rx} 字节）：假设`)]));
       } else {
         out.push(cause('loss-on-module', 0.8, 'loss on the module: the broker delivered the message (the host\'s own subscription received it) but the module printed no +ECMTRECV', '模组丢失：服务器已投递该消息（主机自己的订阅收到了），但模组没有输出 +ECMTRECV', toModule));

@@ -8,10 +8,10 @@ import { hasSocat } from '../helpers/pty.js';
 import { startPtyEmulator, type PtyEmulator } from '../../src/emulator/pty.js';
 
 describe('cat1 demo', () => {
-  it('prints the three reports with no hardware and no external service', async () => {
+  it('prints the four reports (three ECMT, one QMT) with no hardware and no external service', async () => {
     const r = await cat1(['demo']);
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/━━ \d\/3 /g)).toHaveLength(3);
+    expect(r.stdout.match(/━━ \d\/4 /g)).toHaveLength(4);
     expect(r.stdout).toContain('[credential-quirk');
     expect(r.stdout).toContain('[broker-credentials');
     expect(r.stdout).not.toContain('correct horse');
@@ -25,7 +25,13 @@ describe('cat1 demo', () => {
       ['healthy', true],
       ['credential-quirk', false],
       ['wrong-password', true],
+      ['qmt-wrong-password', true],
     ]);
+    expect(reports[3]!.verdict.causes[0]!.id).toBe('broker-credentials');
+    // the QMT run: the module's connect result is the Quectel URC (qmt.md: +QMTCONN: <idx>,0,<ret_code>, 5 = not authorised)
+    const qconn = (reports[3] as unknown as { steps: Array<{ step: string; module: { code: unknown; observed?: string[] } }> }).steps.find((x) => x.step === 'connect')!;
+    expect(qconn.module.code).toBe(5);
+    expect(qconn.module.observed?.join('\n')).toMatch(/URC \+QMTCONN: 0,0,5/);
     expect(reports[1]!.verdict.causes[0]!.id).toBe('credential-quirk');
     for (const x of reports) {
       expect(typeof x.verdict.summary).toBe('string');

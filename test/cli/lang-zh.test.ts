@@ -90,9 +90,9 @@ describe('cat1 demo names the broker it runs on', () => {
     const r = await cat1(['demo']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^cat1 demo: the embedded MQTT broker \(aedes\) on mqtt:\/\//m);
-    expect(r.stdout).toMatch(/^━━ 3\/3 a wrong password, refused by the embedded aedes broker ━━$/m);
+    expect(r.stdout).toMatch(/^━━ 3\/4 a wrong password, refused by the embedded aedes broker ━━$/m);
     expect(r.stdout).not.toMatch(/Mosquitto answers/i);
     const zh = await cat1(['demo', '--lang', 'zh']);
-    expect(zh.stdout).toMatch(/━━ 3\/3 密码错误，被内置的 aedes 服务器拒绝 ━━/);
+    expect(zh.stdout).toMatch(/━━ 3\/4 密码错误，被内置的 aedes 服务器拒绝 ━━/);
   });
 });

@@ -1,4 +1,3 @@
-import { EcmtSession } from '../../ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
 import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';
@@ -16,6 +15,7 @@ import { BROKER_KIND_OPTIONS } from './compare.js';
 import { brokerIdentityFor } from './broker-kind.js';
 import { ReportOutputs } from '../report-out.js';
 import { Progress } from '../spinner.js';
+import { defaultDialect } from '../../dialects/index.js';
 
 /**
  * 0 when the sides agree, 1 when they differ or a step did not run (a module found connected),
@@ -49,10 +49,16 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   const rep = singleReport(reportTo, s.port, s.json);
   const tidy = ecmtTidy(m, s.json);
   const report = await withModem(m, async () => {
-    const session = new EcmtSession(m.engine, { profile: s.profile });
+    // the dialect's own session: --dialect, or the one the module's identity named (auto)
+    const dialect = m.dialect.dialect;
+    const own = dialect === defaultDialect();
+    const session = dialect.session(m.engine, own ? { profile: s.profile } : {});
     const brokerIdentity = await brokerIdentityFor(v['broker-kind'], mq);
+    const opts = compareOptions(v, mq, s);
     return compare({
-      ...compareOptions(v, mq, s),
+      ...opts,
+      // the MQTT settings flags build the default dialect's configuration commands: another dialect's module keeps its own
+      ...(own ? {} : { settings: [] }),
       brokerIdentity,
       session,
       onProgress: (t) => progress.update(out.t(t)),
@@ -64,6 +70,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   });
   progress.stop();
   addTidyActions(report, tidy.actions);
+  report.dialect = { name: m.dialect.dialect.name, title: m.dialect.dialect.title, by: m.dialect.by, evidence: m.dialect.evidence };
   if (rep) {
     rep.verdict({ type: 'module', action: 'compare', outcome: report.agree ? 'pass' : 'fail', summary: out.t(report.verdict.summary), report: reportToJson(report, out.lang) });
     await rep.close(s.json);

@@ -2,7 +2,8 @@ import { AtEngine } from '../../at/engine.js';
 import { defaultGrammar } from '../../grammar.js';
 import { createPortPair } from '../../port/memory.js';
 import { EcmtEmulator } from '../../emulator/emulator.js';
-import { EcmtSession } from '../../ecmt/session.js';
+import { getDialect } from '../../dialects/index.js';
+import type { EcmtEmulatorOptions } from '../../emulator/options.js';
 import { compare } from '../../mirror/compare.js';
 import { startEmbeddedBroker } from '../../mirror/broker.js';
 import { reportToJson } from '../../mirror/json.js';
@@ -15,8 +16,10 @@ import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 
 interface Scenario {
-  id: 'healthy' | 'credential-quirk' | 'wrong-password';
+  id: 'healthy' | 'credential-quirk' | 'wrong-password' | 'qmt-wrong-password';
   title: Text;
+  /** the module's dialect and emulated model; default ECMT with the --profile firmware */
+  dialect?: { name: NonNullable<EcmtEmulatorOptions['dialect']>; model: NonNullable<EcmtEmulatorOptions['model']> };
   credentials: Credentials & { clientId: string };
   /** what a correct run shows */
   expect(r: CompareReport): boolean;
@@ -47,6 +50,14 @@ const SCENARIOS: Scenario[] = [
     credentials: { clientId: 'demo-dev-3', username: USER, password: 'tr0ub4dor&3' },
     expect: (r) => r.agree && r.verdict.causes[0]?.id === 'broker-credentials',
   },
+  {
+    id: 'qmt-wrong-password',
+    title: text('a Quectel module (QMT dialect, EC800N emulator) with a wrong password', '移远模组（QMT 指令集，EC800N 仿真）密码错误'),
+    dialect: { name: 'qmt', model: 'EC800N' },
+    credentials: { clientId: 'demo-dev-4', username: USER, password: 'tr0ub4dor&3' },
+    // the same cause as for the ECMT module: the dialect changes the URC, not the explanation
+    expect: (r) => r.agree && r.verdict.causes[0]?.id === 'broker-credentials',
+  },
 ];
 
 export async function runDemo(args: Record<string, unknown>): Promise<number> {
@@ -57,15 +68,16 @@ export async function runDemo(args: Record<string, unknown>): Promise<number> {
   let code: number = EXIT.OK;
   try {
     if (!json) {
-      out.line(out.p.bold(out.t(text(`cat1 demo: the embedded MQTT broker (aedes) on ${broker.url} (user "${USER}", and the device token "${TOKEN}" as a user name), the module emulator (profile ${profile}), three comparisons`, `cat1 演示：内置 MQTT 服务器（aedes）${broker.url}（用户 "${USER}"，以及作为用户名的设备令牌 "${TOKEN}"），模组仿真器（固件配置 ${profile}），三次比较`))));
+      out.line(out.p.bold(out.t(text(`cat1 demo: the embedded MQTT broker (aedes) on ${broker.url} (user "${USER}", and the device token "${TOKEN}" as a user name), the module emulator (profile ${profile}; an EC800N for the Quectel run), ${SCENARIOS.length} comparisons`, `cat1 演示：内置 MQTT 服务器（aedes）${broker.url}（用户 "${USER}"，以及作为用户名的设备令牌 "${TOKEN}"），模组仿真器（固件配置 ${profile}；移远一次用 EC800N），${SCENARIOS.length} 次比较`))));
       out.line('');
     }
     for (const [i, sc] of SCENARIOS.entries()) {
-      if (!json) note(`cat1: ${out.t(text(`demo ${i + 1}/3: ${sc.title.en}…`, `演示 ${i + 1}/3：${sc.title.zh}…`))}`);
+      if (!json) note(`cat1: ${out.t(text(`demo ${i + 1}/${SCENARIOS.length}: ${sc.title.en}…`, `演示 ${i + 1}/${SCENARIOS.length}：${sc.title.zh}…`))}`);
       const pair = createPortPair();
-      const emulator = new EcmtEmulator(pair.module, { profile });
+      const emulator = new EcmtEmulator(pair.module, sc.dialect ? { dialect: sc.dialect.name, model: sc.dialect.model } : { profile });
       const engine = new AtEngine(pair.host, { grammar: defaultGrammar() });
-      const session = new EcmtSession(engine, { profile, openTimeoutMs: 10_000, connectTimeoutMs: 10_000, ackTimeoutMs: 10_000 });
+      const dialect = getDialect(sc.dialect?.name ?? 'ecmt');
+      const session = dialect.session(engine, { profile: sc.dialect?.model ?? profile, openTimeoutMs: 10_000, connectTimeoutMs: 10_000, ackTimeoutMs: 10_000 });
       const logFrom = broker.log.length;
       let report: CompareReport;
       try {
@@ -84,7 +96,7 @@ export async function runDemo(args: Record<string, unknown>): Promise<number> {
       if (!sc.expect(report)) code = EXIT.PROBLEM;
       if (json) out.obj({ ...reportToJson(report, out.lang), demo: sc.id });
       else {
-        out.line(out.p.bold(`━━ ${i + 1}/3 ${out.t(sc.title)} ━━`));
+        out.line(out.p.bold(`━━ ${i + 1}/${SCENARIOS.length} ${out.t(sc.title)} ━━`));
         for (const l of formatReport(report, out)) out.line(l);
         out.line('');
       }

@@ -5,7 +5,7 @@ import { h } from '../lang.js';
 export function demoCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {
   return {
     command: 'demo',
-    describe: h('the main job without hardware or any service: an embedded broker, the module emulator and three comparisons (healthy, the credential quirk, a wrong password)'),
+    describe: h('the main job without hardware or any service: an embedded broker, the module emulator and four comparisons (healthy, the credential quirk, a wrong password, a wrong password on a Quectel QMT module)'),
     builder: (y) =>
       y
         .option('json', { type: 'boolean', describe: h('one JSON report per comparison (JSON Lines)') })

@@ -135,6 +135,8 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
     runDiagnosis(
       {
         ...diagnoseOptions(v, mq, s),
+        // --dialect; auto: the identity stage's answers (AT+CGMI…) decide, else the default dialect
+        dialect: s.dialect,
         engine: m.engine,
         onProgress: (t) => progress.update(out.t(t)),
       },

@@ -1,10 +1,9 @@
-import { EcmtSession } from '../../ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
 import { probeOutcome, probeRestored } from '../../mirror/identity.js';
 import type { SideOutcome } from '../../mirror/report.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
-import { result } from '../util.js';
+import { result, stageSession } from '../util.js';
 
 function side(s: SideOutcome): Text {
   if (s.skipped) return text('not run', '未运行');
@@ -23,13 +22,13 @@ export const compareStage: Stage = {
   async run(ctx: StageContext): Promise<StageResult> {
     const o = ctx.options;
     if (!o.compare) return result('skip', text('not requested (--no-compare)', '未要求（--no-compare）'), [], null, {});
-    const session = new EcmtSession(ctx.engine, { profile: o.profile, ...o.session, clock: ctx.clock });
+    const { session, settings } = stageSession(ctx);
     const report = await compare({
       ...o.compare,
       session,
       broker: o.broker,
       credentials: o.credentials,
-      settings: o.settings,
+      settings: settings as typeof o.settings,
       logSecrets: o.logSecrets,
       reconnect: o.reconnect,
       // the broker accepted the module in stage 9: unreachable now means it went away

@@ -38,6 +38,7 @@ export const identityStage: Stage = {
     const iccid = answer(iccidOutcome, rx);
     const emulator = /emulat/i.test(`${manufacturer ?? ''} ${revision ?? ''}`);
     const data = { ati, manufacturer, model, revision, imei, imsi, iccid, emulator };
+    ctx.facts.identity = [ati, manufacturer, model, revision].filter((x): x is string => x !== null).join('\n') || null;
     const name = [manufacturer, model].filter((x): x is string => x !== null).join(' ') || ati || '?';
     const notes: Text[] = [];
     const simCode = cmeCode(cimi);

@@ -1,12 +1,18 @@
-import { EcmtSession, type StepResult } from '../../ecmt/session.js';
-import type { LintFinding } from '../../dialects/ecmt/lint.js';
+import type { ModuleStepResult as StepResult, SessionLintFinding as LintFinding } from '../../dialects/session.js';
+import type { Dialect, MqttOp } from '../../dialects/types.js';
 import type { AtOutcome } from '../../at/types.js';
 import { BrokerWatch, tcpProbe } from '../../mirror/run-watch.js';
 import type { BrokerLoss, CompareStepName } from '../../mirror/report.js';
 import { connackMeaning } from '../../urc/codes.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
-import { joinText, notAnswered, result, same } from '../util.js';
+import { joinText, notAnswered, result, same, stageDialect, stageSession } from '../util.js';
+
+/** `AT+<command>` of the dialect for an MQTT operation. */
+function atOf(d: Dialect, op: MqttOp): string {
+  const c = d.commands.find((x) => x.op === op);
+  return c ? `AT${c.name}` : op;
+}
 
 /** One session step as seen: `AT+ECMTOPEN=0,"host",1883 → OK, +ECMTOPEN: 0,0`, with its note. */
 function stepSeen(ctx: StageContext, r: StepResult): Text {
@@ -35,46 +41,56 @@ function sendSeen(ctx: StageContext, o: AtOutcome): Text {
 
 const firstOf = (lint: readonly LintFinding[], severity: LintFinding['severity']): LintFinding | undefined => lint.find((f) => f.severity === severity);
 
-function openHint(r: StepResult, host: string, port: number, lint: readonly LintFinding[]): Text {
+function openHint(d: Dialect, r: StepResult, host: string, port: number, lint: readonly LintFinding[]): Text {
   const err = firstOf(lint, 'error');
+  const OPEN = atOf(d, 'open');
+  const CLOSE = atOf(d, 'close');
+  const URC = d.commands.find((x) => x.op === 'open')?.result?.prefix ?? 'URC';
   switch (r.failure) {
     case 'state':
-      return text(`${r.note?.en ?? 'the module is open to another broker'}: send AT+ECMTCLOSE=0 (or reset the module) and run again`, `${r.note?.zh ?? '模组已打开到其他服务器'}：发送 AT+ECMTCLOSE=0（或复位模组）后再运行`);
+      return text(`${r.note?.en ?? 'the module is open to another broker'}: send ${CLOSE}=0 (or reset the module) and run again`, `${r.note?.zh ?? '模组已打开到其他服务器'}：发送 ${CLOSE}=0（或复位模组）后再运行`);
     case 'rejected':
       if (err) return err.message;
       return text(
-        'AT+ECMTOPEN refused (CME 3): the PDN is not active (see the PDP stage) or an MQTT context is already in use (AT+ECMTOPEN? shows it; AT+ECMTCLOSE=0 frees it)',
-        'AT+ECMTOPEN 被拒绝（CME 3）：PDN 未激活（见 PDP 阶段），或已有 MQTT 上下文在使用（AT+ECMTOPEN? 可查看；AT+ECMTCLOSE=0 释放）',
+        `${OPEN} refused (CME 3): the PDN is not active (see the PDP stage) or an MQTT context is already in use (${OPEN}? shows it; ${CLOSE}=0 frees it)`,
+        `${OPEN} 被拒绝（CME 3）：PDN 未激活（见 PDP 阶段），或已有 MQTT 上下文在使用（${OPEN}? 可查看；${CLOSE}=0 释放）`,
       );
-    case 'urc':
+    case 'urc': {
+      // a dialect whose open result names the PDP context (QMT: +QMTOPEN result 3) points at its PDP check, not the network path
+      const res = r.urc ? d.resultOf(r.urc) : null;
+      if (d.pdpCheck && res && /\bPDP\b/.test(res.meaning.en)) {
+        return text(`${res.meaning.en}: the module has no active PDP context for MQTT — see the PDP stage (${d.pdpCheck.command}), then ${d.pdpCheck.doc.en}`, `${res.meaning.zh}：模组没有可供 MQTT 使用的已激活 PDP 上下文——见 PDP 阶段（${d.pdpCheck.command}）；${d.pdpCheck.doc.zh}`);
+      }
       return text(
         `the module could not open a TCP/TLS link to ${host}:${port}: check the port, that the broker is reachable from the mobile network (firewall, IP allow-list, an address only reachable from the office LAN) and, for mqtts, the CA (--ca); the comparison (stage 10, with --keep-going) tells whether this computer can reach it`,
         `模组无法建立到 ${host}:${port} 的 TCP/TLS 链路：检查端口、服务器能否从移动网络访问（防火墙、IP 白名单、只有办公网可达的地址），mqtts 还要检查 CA（--ca）；对比测试（第 10 阶段，加 --keep-going）可判断本机能否访问`,
       );
+    }
     case 'no-urc':
       return text(
-        `no +ECMTOPEN: the connection to ${host}:${port} hangs (packets dropped by a firewall, or a TLS handshake that never ends); the module never reports a timeout itself`,
-        `没有 +ECMTOPEN：到 ${host}:${port} 的连接挂起（防火墙丢包，或 TLS 握手不结束）；模组自己从不报告超时`,
+        `no ${URC}: the connection to ${host}:${port} hangs (packets dropped by a firewall, or a TLS handshake that never ends); the module never reports a timeout itself`,
+        `没有 ${URC}：到 ${host}:${port} 的连接挂起（防火墙丢包，或 TLS 握手不结束）；模组自己从不报告超时`,
       );
     default:
-      return (r.outcome ? notAnswered(r.outcome, 'AT+ECMTOPEN')?.hint : undefined) ?? text('run the diagnosis again', '请重新运行诊断');
+      return (r.outcome ? notAnswered(r.outcome, OPEN)?.hint : undefined) ?? text('run the diagnosis again', '请重新运行诊断');
   }
 }
 
 const COMPARE_TIP = text('the comparison (stage 10; with --keep-going) shows whether a direct connection with the same values is accepted', '对比测试（第 10 阶段；加 --keep-going）可显示同样参数的直连是否被接受');
 
-function connectHint(r: StepResult, lint: readonly LintFinding[]): Text {
+function connectHint(d: Dialect, r: StepResult, lint: readonly LintFinding[]): Text {
+  const CONN = atOf(d, 'connect');
   const quirk = lint.find((f) => f.code === 'credential-quirk');
   const err = firstOf(lint, 'error');
-  if (r.failure === 'rejected') return err?.message ?? r.note ?? text('AT+ECMTCONN refused: a value is over the firmware limit, or the link closed', 'AT+ECMTCONN 被拒绝：某个值超出固件限制，或链路已关闭');
+  if (r.failure === 'rejected') return err?.message ?? r.note ?? text(`${CONN} refused: a value is over the firmware limit, or the link closed`, `${CONN} 被拒绝：某个值超出固件限制，或链路已关闭`);
   if (r.failure === 'no-urc') {
     return text(
       'no CONNACK: the broker did not answer the CONNECT: is this an MQTT port (not HTTP or WebSocket), TLS on a TLS port (mqtts, 8883)? look at the broker\'s log',
       '没有 CONNACK：服务器没有响应 CONNECT：这是 MQTT 端口吗（不是 HTTP 或 WebSocket）？TLS 是否用在 TLS 端口（mqtts，8883）？请查看服务器日志',
     );
   }
-  const u = r.urc;
-  if (!u || u.type !== 'ecmt-conn') return (r.outcome ? notAnswered(r.outcome, 'AT+ECMTCONN')?.hint : undefined) ?? text('run the diagnosis again', '请重新运行诊断');
+  const u = r.urc ? d.resultOf(r.urc) : null;
+  if (!u || u.op !== 'connect') return (r.outcome ? notAnswered(r.outcome, CONN)?.hint : undefined) ?? text('run the diagnosis again', '请重新运行诊断');
   if (quirk && u.result === 0 && u.retCode !== 0) return quirk.message;
   if (u.result === 2) {
     return text(
@@ -118,7 +134,10 @@ export const mqttStage: Stage = {
     const o = ctx.options;
     const { host, port } = o.broker;
     const seen: Text[] = [];
-    const session = new EcmtSession(ctx.engine, { profile: o.profile, ...o.session, clock: ctx.clock });
+    const { session, settings } = stageSession(ctx);
+    const detected = stageDialect(ctx);
+    const d = detected.dialect;
+    const AT = (op: MqttOp): string => atOf(d, op);
     const warnings: Text[] = [];
     // a session already on the module is someone else's: left alone unless --reconnect
     const q = await session.query();
@@ -132,7 +151,7 @@ export const mqttStage: Stage = {
     if (q.open) {
       const where = `${q.open.host}:${q.open.port}`;
       const connected = q.connState === 3;
-      const state = connected ? text(`already connected to ${where}`, `已连接到 ${where}`) : text(`already open to ${where} (AT+ECMTCONN? ${String(q.connState ?? '-')})`, `已打开到 ${where}（AT+ECMTCONN? ${String(q.connState ?? '-')}）`);
+      const state = connected ? text(`already connected to ${where}`, `已连接到 ${where}`) : text(`already open to ${where} (${AT('connect')}? ${String(q.connState ?? '-')})`, `已打开到 ${where}（${AT('connect')}? ${String(q.connState ?? '-')}）`);
       const found = { open: q.open, connState: q.connState };
       if (!o.reconnect) {
         ctx.facts.mqttConnected = null;
@@ -140,7 +159,7 @@ export const mqttStage: Stage = {
           'not-run',
           text(`the module is ${state.en} — a session this run did not open, left as found: the open and the credentials were not checked`, `模组${state.zh}——不是本次运行打开的会话，保持原样：未检查打开链路和凭据`),
           seen,
-          text('run with --reconnect: cat1 ends that session (AT+ECMTDISC) and checks the open and these credentials itself (the session is not restored afterwards)', '加 --reconnect 运行：cat1 会结束该会话（AT+ECMTDISC），自己检查打开链路和这些凭据（之后不会恢复该会话）'),
+          text(`run with --reconnect: cat1 ends that session (${AT('disconnect')}) and checks the open and these credentials itself (the session is not restored afterwards)`, `加 --reconnect 运行：cat1 会结束该会话（${AT('disconnect')}），自己检查打开链路和这些凭据（之后不会恢复该会话）`),
           { host, port, tls: o.broker.tls, found, open: null, connect: null, lint: [], tidy: null, changes: [] },
         );
       }
@@ -148,14 +167,15 @@ export const mqttStage: Stage = {
       const end = connected ? await session.disconnect() : await session.close();
       seen.push(stepSeen(ctx, end));
       ended = text(
-        `the session the module had (${state.en}) was ended first with ${connected ? 'AT+ECMTDISC' : 'AT+ECMTCLOSE'} (--reconnect) and is not restored`,
-        `模组原有的会话（${state.zh}）已先用 ${connected ? 'AT+ECMTDISC' : 'AT+ECMTCLOSE'} 结束（--reconnect），不会恢复`,
+        `the session the module had (${state.en}) was ended first with ${connected ? AT('disconnect') : AT('close')} (--reconnect) and is not restored`,
+        `模组原有的会话（${state.zh}）已先用 ${connected ? AT('disconnect') : AT('close')} 结束（--reconnect），不会恢复`,
       );
     }
-    for (const s of o.settings) {
-      const r = await session.configure(s);
+    for (const s of settings) {
+      const r = await session.configure(s as never);
       seen.push(stepSeen(ctx, r));
-      if (!r.ok) warnings.push(text(`the module refused AT+ECMTCFG "${s.type}" (${r.failure ?? '?'})`, `模组拒绝了 AT+ECMTCFG "${s.type}"（${r.failure ?? '?'}）`));
+      const key = (s as { type?: string; key?: string }).type ?? (s as { key?: string }).key ?? '?';
+      if (!r.ok) warnings.push(text(`the module refused AT${d.configCommand} "${key}" (${r.failure ?? '?'})`, `模组拒绝了 AT${d.configCommand} "${key}"（${r.failure ?? '?'}）`));
     }
     // this host's view of the broker while the module works: a broker that dies mid-stage is not the module's fault
     const reach = await tcpProbe(host, port, 3000);
@@ -200,7 +220,7 @@ export const mqttStage: Stage = {
     }
 
     async function openAndConnect(): Promise<StageResult> {
-      ctx.progress(text(`opening the MQTT link to ${host}:${port} (AT+ECMTOPEN)…`, `打开到 ${host}:${port} 的 MQTT 链路（AT+ECMTOPEN）…`));
+      ctx.progress(text(`opening the MQTT link to ${host}:${port} (${AT('open')})…`, `打开到 ${host}:${port} 的 MQTT 链路（${AT('open')}）…`));
       const opened = await guarded('open', () => session.open(host, port));
       if (!opened) return brokerLost(watch!.loss!, { host, port, tls: o.broker.tls, open: null, connect: null, lint: [], tidy: null });
       const open = opened;
@@ -209,7 +229,8 @@ export const mqttStage: Stage = {
         host,
         port,
         tls: o.broker.tls,
-        open: { ok: open.ok, failure: open.failure, result: open.urc?.type === 'ecmt-open' ? open.urc.result : null },
+        dialect: { name: d.name, by: detected.by, evidence: detected.evidence },
+        open: { ok: open.ok, failure: open.failure, result: open.urc ? (d.resultOf(open.urc)?.result ?? null) : null },
         connect: null,
         lint: open.lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity })),
         tidy: null,
@@ -226,10 +247,10 @@ export const mqttStage: Stage = {
           if (c) seen.push(stepSeen(ctx, c));
           data['tidy'] = 'closed';
         }
-        const summary = open.explain ?? open.note ?? text(`AT+ECMTOPEN failed (${open.failure ?? '?'})`, `AT+ECMTOPEN 失败（${open.failure ?? '?'}）`);
-        return result('fail', withEnded(summary), seen, openHint(open, host, port, open.lint), data);
+        const summary = open.explain ?? open.note ?? text(`${AT('open')} failed (${open.failure ?? '?'})`, `${AT('open')} 失败（${open.failure ?? '?'}）`);
+        return result('fail', withEnded(summary), seen, openHint(d, open, host, port, open.lint), data);
       }
-      ctx.progress(text('connecting (AT+ECMTCONN)…', '连接中（AT+ECMTCONN）…'));
+      ctx.progress(text(`connecting (${AT('connect')})…`, `连接中（${AT('connect')}）…`));
       const connected = await guarded('connect', () => session.connect(o.credentials));
       if (!connected) {
         // the link the run opened is still there on the module
@@ -241,11 +262,12 @@ export const mqttStage: Stage = {
       seen.push(stepSeen(ctx, conn));
       const lint = [...open.lint, ...conn.lint];
       data['lint'] = lint.map((f) => ({ code: f.code, field: f.field, severity: f.severity }));
+      const connUrc = conn.urc ? d.resultOf(conn.urc) : null;
       data['connect'] = {
         ok: conn.ok,
         failure: conn.failure,
-        result: conn.urc?.type === 'ecmt-conn' ? conn.urc.result : null,
-        retCode: conn.urc?.type === 'ecmt-conn' ? conn.urc.retCode : null,
+        result: connUrc?.op === 'connect' ? connUrc.result : null,
+        retCode: connUrc?.op === 'connect' ? connUrc.retCode : null,
       };
       ctx.facts.mqttConnected = conn.ok;
       // leave the module tidy: disconnect, or close a link whose CONNECT was refused (the module keeps retrying it)
@@ -255,8 +277,8 @@ export const mqttStage: Stage = {
       if (!conn.ok) {
         const loss = conn.failure === 'urc' || conn.failure === 'no-urc' ? await watch?.check(text("the module's connect failed", '模组连接失败')) : null;
         if (loss) return brokerLost(loss, data);
-        const summary = conn.explain ?? conn.note ?? text(`AT+ECMTCONN failed (${conn.failure ?? '?'})`, `AT+ECMTCONN 失败（${conn.failure ?? '?'}）`);
-        return result('fail', withEnded(summary), seen, connectHint(conn, lint), data);
+        const summary = conn.explain ?? conn.note ?? text(`${AT('connect')} failed (${conn.failure ?? '?'})`, `${AT('connect')} 失败（${conn.failure ?? '?'}）`);
+        return result('fail', withEnded(summary), seen, connectHint(d, conn, lint), data);
       }
       const summary = withEnded(text(`connected to ${host}:${port} as "${o.credentials.clientId}" (CONNACK 0), then disconnected`, `已以 "${o.credentials.clientId}" 连接到 ${host}:${port}（CONNACK 0），随后已断开`));
       const warning = firstOf(lint, 'warning');

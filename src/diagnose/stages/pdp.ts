@@ -2,7 +2,8 @@ import type { AtOutcome } from '../../at/types.js';
 import type { EventOf } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { Stage, StageContext, StageResult } from '../types.js';
-import { cmeCode, lineOf, result } from '../util.js';
+import type { PdpCheck } from '../../dialects/types.js';
+import { cmeCode, lineOf, result, stageDialect } from '../util.js';
 
 export const PDP_HINTS = {
   notAttached: text(
@@ -40,6 +41,8 @@ export const pdpStage: Stage = {
       const contexts = await apn();
       return result('fail', text('not attached to the packet domain (+CGATT: 0)', '未附着分组域（+CGATT: 0）'), seen, PDP_HINTS.notAttached, { attached: false, contexts });
     }
+    const check = stageDialect(ctx).dialect.pdpCheck;
+    if (check) return dialectPdp(ctx, check, seen, att?.attached ?? null, apn);
     let o = await ctx.send('AT+CGPADDR', seen);
     let found = addressed(o);
     if (found.length === 0 && o.status !== 'ok') {
@@ -75,3 +78,42 @@ export const pdpStage: Stage = {
     });
   },
 };
+
+/**
+ * The dialect's own PDP check (Quectel: `AT+QIACT?`, one `+QIACT: <cid>,<state>,<type>,"<ip>"`
+ * line per active context, a bare OK when none: qmt.md §4). The first listed context with state
+ * 1 and an address passes; none fails, naming the command and its answer.
+ */
+async function dialectPdp(ctx: StageContext, check: PdpCheck, seen: Text[], attached: boolean | null, apn: () => Promise<string[]>): Promise<StageResult> {
+  const o = await ctx.send(check.command, seen);
+  const prefix = check.answerPrefix.toUpperCase();
+  const active: Array<{ cid: number; address: string }> = [];
+  for (const l of o.lines) {
+    const raw = l.raw.trim();
+    if (!raw.toUpperCase().startsWith(`${prefix}:`)) continue;
+    const m = /^[^:]+:\s*(\d+)\s*,\s*(\d+)\s*,\s*\d+\s*,\s*"([^"]*)"/.exec(raw);
+    if (m && m[2] === '1' && m[3]) active.push({ cid: Number(m[1]), address: m[3] });
+  }
+  const first = active[0];
+  if (!first) {
+    ctx.facts.pdp = null;
+    ctx.facts.pdpActive = false;
+    const contexts = await apn();
+    const answer = o.status === 'ok' ? text(`answered OK with no ${check.answerPrefix} line`, `只回 OK，没有 ${check.answerPrefix} 行`) : text(`answered ${o.status === 'error' ? o.error.raw.trim() : o.status}`, `回复 ${o.status === 'error' ? o.error.raw.trim() : o.status}`);
+    return result(
+      'fail',
+      text(`no active PDP context: ${check.command} ${answer.en}`, `没有已激活的 PDP 上下文：${check.command} ${answer.zh}`),
+      seen,
+      text(`${PDP_HINTS.noAddress.en}; ${check.doc.en}`, `${PDP_HINTS.noAddress.zh}；${check.doc.zh}`),
+      { attached, contexts, check: check.command },
+    );
+  }
+  ctx.facts.pdp = { cid: first.cid, address: first.address };
+  ctx.facts.pdpActive = true;
+  return result('pass', text(`context ${first.cid} is active with address ${first.address} (${check.command})`, `上下文 ${first.cid} 已激活，地址 ${first.address}（${check.command}）`), seen, null, {
+    attached,
+    cid: first.cid,
+    addresses: active.map((a) => a.address),
+    check: check.command,
+  });
+}

@@ -17,6 +17,8 @@ import { resultFailure, type ResultUrc } from './failure.js';
 import { ecmtProfiles } from './at-profiles.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES } from './firmware.js';
 import { ECMT_REDACTION } from './redaction.js';
+import { EcmtSession } from '../../ecmt/session.js';
+import type { FirmwareProfileName } from './firmware.js';
 
 const p = (name: string, type: ParamSpec['type'], doc: Text, more: Partial<ParamSpec> = {}): ParamSpec => ({ name, type, doc, ...more });
 const CONNECT_ID = p('connectId', 'int', text('connect ID (always 0: one client)', '连接 ID（恒为 0：单客户端）'), { range: [0, 0] });
@@ -342,6 +344,15 @@ export const ecmt: Dialect = {
     prefixes: ['+ECMT'],
   },
   pdpCheck: null,
+  session: (engine, o = {}) =>
+    new EcmtSession(engine, {
+      ...(o.profile !== undefined ? { profile: o.profile as FirmwareProfileName } : {}),
+      ...(o.openTimeoutMs !== undefined ? { openTimeoutMs: o.openTimeoutMs } : {}),
+      ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
+      ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
+      ...(o.closeTimeoutMs !== undefined ? { closeTimeoutMs: o.closeTimeoutMs } : {}),
+      ...(o.clock ? { clock: o.clock } : {}),
+    }),
   parseUrc: (prefix, rest, raw) => (ECMT_PREFIXES.includes(prefix) && prefix !== '+ECMTRECV' ? parseEcmt(prefix, rest, raw) : null),
   atProfiles: (): CommandProfile[] => ecmtProfiles(),
   resultOf,

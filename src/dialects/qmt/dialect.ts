@@ -13,6 +13,7 @@ import { CLOSE_RESULT, CONNACK, CONN_RESULT, CONN_STATE, DISC_RESULT, OPEN_RESUL
 import { QMT_PROFILES, QMT_MODEL_NAMES } from './profiles.js';
 import { isQmtFrameStart, scanHead } from './recv.js';
 import { QMT_REDACTION } from './redaction.js';
+import { QmtSession } from './session.js';
 import type { QmtEvent, QmtEventOf, QmtPayloadEnd } from './events.js';
 import { QMT_PREFIXES, parseQmt, parseQmtLine } from './urc.js';
 
@@ -498,6 +499,13 @@ export const qmt: Dialect = {
     identity: [/quectel/i, /\b(EC800[NM]|EC600[SNU]|EG800K|EC200[UNA]|EG915U|BG9[56]|BG77|BG600L|BG770A|BC660K|BC950K|EC2[015]|EG2[15]|EG9[15])/i],
     prefixes: ['+QMT'],
   },
+  session: (engine, o = {}) =>
+    new QmtSession(engine, {
+      ...(o.profile !== undefined ? { model: o.profile } : {}),
+      ...(o.openTimeoutMs !== undefined ? { openTimeoutMs: o.openTimeoutMs } : {}),
+      ...(o.closeTimeoutMs !== undefined ? { closeTimeoutMs: o.closeTimeoutMs } : {}),
+      ...(o.clock ? { clock: o.clock } : {}),
+    }),
   pdpCheck: {
     command: 'AT+QIACT?',
     answerPrefix: '+QIACT',

@@ -12,6 +12,7 @@ import * as qmt from './commands.js';
 import { lintCfg, lintConn, lintOpen, lintPublish, lintSub, lintUns, type QmtLintFinding } from './lint.js';
 import { qmtProfile, type PublishForm, type QmtProfile } from './profiles.js';
 import type { QmtEvent, QmtEventOf } from './events.js';
+import type { ComparisonProfile, ModuleSession, SessionLintFinding } from '../session.js';
 
 /**
  * The MQTT session of one Quectel QMT client (`<client_idx>`), driven over AT. Every action is
@@ -71,6 +72,8 @@ export interface QmtMessageEvent {
 
 export type QmtSessionEvents = {
   message: [m: QmtMessageEvent];
+  /** never emitted: QMT does not reconnect by itself (the key keeps the ModuleSession event shape) */
+  reconnected: [e: { ok: boolean; retCode: number | null; result: number; t: number; explain: Text | null }];
   /** `+QMTSTAT`: the link to the broker broke; the client is closed (no auto-reconnect) */
   linkLost: [e: { errCode: number; t: number; explain: Text | null }];
   /** the session ended and will not come back by itself (after +QMTSTAT): reopen to go on */
@@ -125,7 +128,8 @@ function isQmt(ev: ModemEvent): ev is QmtEvent {
   return ev.type.startsWith('qmt-');
 }
 
-export class QmtSession extends TypedEmitter<QmtSessionEvents> {
+export class QmtSession extends TypedEmitter<QmtSessionEvents> implements ModuleSession {
+  readonly dialectName = 'qmt' as const;
   readonly engine: AtEngine;
   readonly profile: QmtProfile;
   readonly idx: number;
@@ -167,6 +171,19 @@ export class QmtSession extends TypedEmitter<QmtSessionEvents> {
 
   get state(): QmtSessionState {
     return this.#state;
+  }
+
+  /**
+   * The profile facts the comparison's verdict reads (ModuleSession): no QMT source publishes a
+   * credential quirk, a SUBACK-count value or a receive-buffer size, so none is assumed.
+   */
+  get comparisonProfile(): ComparisonProfile {
+    return { name: this.profile.name, quirks: { credentialQuirk: false, subValueIsCount: false }, limits: { rxBuffer: null } };
+  }
+
+  /** Lint of the open/connect parameters against the model (ModuleSession's lint entry point). */
+  lintSession(host: string, port: number, c: { clientId: string; username?: string; password?: string }): SessionLintFinding[] {
+    return [...lintOpen(this.profile, { idx: this.idx, host, port }), ...lintConn(this.profile, { idx: this.idx, clientId: c.clientId, ...(c.username !== undefined ? { username: c.username } : {}), ...(c.password !== undefined ? { password: c.password } : {}) })];
   }
 
   get subscriptions(): ReadonlyMap<string, 0 | 1 | 2> {
