@@ -100,6 +100,7 @@ export class AtTracker {
     const rule = rb
       ? {
           headerLength: (t: string) => rb.headerLength(t),
+          ...(rb.payloadLength ? { payloadLength: (h: string) => rb.payloadLength!(h) } : {}),
           isFrameStart: (t: string) => {
             const yes = rb.isFrameStart(t) && (this.pending !== null || this.late !== null || !FINAL_TEXT.test(t));
             if (yes) this.#blockEnd = t;

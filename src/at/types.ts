@@ -109,6 +109,8 @@ export interface LineGrammar {
   rawBlock: {
     headerLength(text: string): number;
     isFrameStart(text: string): boolean;
+    /** Bytes the payload takes when the header announces a length (see RawBlockRule.payloadLength); absent or null: none. */
+    payloadLength?(header: string): number | null;
     toEvent(header: Buffer, payload: Buffer, endedBy: PayloadEnd, truncated: boolean): ModemEvent;
   } | null;
   /** How this command line is answered (dialect profiles first, then the general ones). */

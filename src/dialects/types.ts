@@ -255,16 +255,12 @@ export interface PayloadFraming {
   /** how the end is found when no length is given, in words (README, decode notes) */
   doc: Text;
   /**
-   * The framer's rule (raw-block header and frame start), for `framing/`. `toEvent` builds the
+   * The framer's rule (raw-block header, frame start, and the exact length a header may announce:
+   * `payloadLength`, which the framer counts), for `framing/`. `toEvent` builds the
    * typed message event from the header and payload bytes. Null when the dialect's messages fit
    * on one line.
    */
   rule: (RawBlockRule & {
-    /**
-     * Exact payload length announced by the header (QMT with recv/mode length on), or null when
-     * the header gives none and the frame-start rule decides. Optional: absent means always null.
-     */
-    payloadLength?(header: string): number | null;
     toEvent(header: Buffer, payload: Buffer, endedBy: PayloadEnd, truncated: boolean): ModemEvent;
   }) | null;
   /**
