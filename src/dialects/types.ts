@@ -144,6 +144,13 @@ export interface CommandSpec {
   result: ResultSpec | null;
   /** data mode after the command line, and when (`ctrl-z` only when the payload parameter is absent, say) */
   prompt: PromptMode;
+  /**
+   * The parameter (index in `params`) that, written as a bare integer, fixes the data-mode length:
+   * exactly that many bytes after `> `, no Ctrl-Z (Quectel `AT+QMTPUB…,<len>`). The dialect's AT
+   * profile reads it (`CommandProfile.dataLength`); the tracker, the engine and the replayer
+   * follow it. Absent: the data mode ends as `prompt` says.
+   */
+  lengthParam?: number;
   /** immediate-answer (OK/ERROR) guard time in ms */
   immediateTimeoutMs: number;
   /** the syntax, as in the reference */
