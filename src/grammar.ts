@@ -54,7 +54,12 @@ export function createGrammar(dialects: readonly Dialect[] = registered): LineGr
       rules.length === 0
         ? null
         : rules.length === 1
-          ? { headerLength: (t) => rules[0]!.headerLength(t), isFrameStart: isKnownFrameStart, toEvent: rules[0]!.toEvent }
+          ? {
+              headerLength: (t) => rules[0]!.headerLength(t),
+              isFrameStart: isKnownFrameStart,
+              ...(rules[0]!.payloadLength ? { payloadLength: rules[0]!.payloadLength } : {}),
+              toEvent: rules[0]!.toEvent,
+            }
           : {
               headerLength(text) {
                 for (const r of rules) {
@@ -64,6 +69,10 @@ export function createGrammar(dialects: readonly Dialect[] = registered): LineGr
                 return -1;
               },
               isFrameStart: isKnownFrameStart,
+              // the dialect whose header it is says whether it announces a length
+              payloadLength(header) {
+                return ruleOf(header)?.payloadLength?.(header) ?? null;
+              },
               toEvent(header, payload, endedBy, truncated) {
                 const r = ruleOf(header.toString('latin1')) ?? rules[0]!;
                 return r.toEvent(header, payload, endedBy, truncated);

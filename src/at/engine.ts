@@ -15,9 +15,13 @@ export interface SendOptions {
   /** Timeout for the immediate answer in ms. Default: the command's profile, else the engine default (5000). */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Payload for data mode: written after the `> ` prompt, followed by Ctrl-Z (unless `dataEnd` is 'none'). */
+  /** Payload for data mode: written after the `> ` prompt, followed by Ctrl-Z (unless the data end is 'none'). */
   data?: Uint8Array | string;
-  /** What ends the data: 'ctrl-z' (default) or 'none' for fixed-length forms (Quectel `AT+QMTPUB…,<len>`), where a Ctrl-Z would be payload or swallow the message. */
+  /**
+   * What ends the data: 'ctrl-z' or 'none' for fixed-length forms (Quectel `AT+QMTPUB…,<len>`),
+   * where a Ctrl-Z would be payload or swallow the message. Default: what the command's profile
+   * says (`dataLength`: 'none' when the command line fixes the length), else 'ctrl-z'.
+   */
   dataEnd?: 'ctrl-z' | 'none';
   /** Override which lines are this command's answer. */
   answer?: CommandProfile['answer'];
@@ -414,7 +418,10 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
       return;
     }
     const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    const bytes = job.opts.dataEnd === 'none' ? payload : Buffer.concat([payload, CTRL_Z]);
+    const end = job.opts.dataEnd ?? (p.dataLength !== null ? 'none' : 'ctrl-z');
+    // a length given by the caller alone: the tracker counts the payload as the module does
+    if (end === 'none' && p.dataLength === null) p.dataLength = payload.length;
+    const bytes = end === 'none' ? payload : Buffer.concat([payload, CTRL_Z]);
     this.#writeRaw(bytes);
     this.#arm(job, 'final');
   }

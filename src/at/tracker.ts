@@ -28,6 +28,8 @@ export interface PendingCommand {
   markerSeen: boolean;
   /** payload text written in data mode (to recognise its echo) */
   payloadText: string;
+  /** the data mode takes exactly this many bytes (no Ctrl-Z), from the profile's `dataLength`; null: Ctrl-Z ends it */
+  dataLength: number | null;
 }
 
 export interface TrackerHooks {
@@ -37,8 +39,8 @@ export interface TrackerHooks {
   prompt?(p: PendingCommand): void;
   /** A boot banner: the pending command (if any) will never be answered. */
   boot?(ev: ModemEvent, pending: PendingCommand | null): void;
-  /** The data-mode payload was written (Ctrl-Z or ESC seen in tx). */
-  dataSent?(p: PendingCommand, end: 'ctrl-z' | 'esc'): void;
+  /** The data-mode payload was written (Ctrl-Z or ESC seen in tx, or the fixed length reached: 'none'). */
+  dataSent?(p: PendingCommand, end: 'ctrl-z' | 'esc' | 'none'): void;
 }
 
 export interface TrackerOptions {
@@ -81,6 +83,7 @@ export class AtTracker {
   #txLineLen = 0;
   /** bytes of the data-mode payload being written */
   #txData: Buffer[] = [];
+  #txDataLen = 0;
   pending: PendingCommand | null = null;
   /** a command that timed out or was superseded: its answer may still come */
   late: PendingCommand | null = null;
@@ -100,6 +103,7 @@ export class AtTracker {
     const rule = rb
       ? {
           headerLength: (t: string) => rb.headerLength(t),
+          ...(rb.payloadLength ? { payloadLength: (h: string) => rb.payloadLength!(h) } : {}),
           isFrameStart: (t: string) => {
             const yes = rb.isFrameStart(t) && (this.pending !== null || this.late !== null || !FINAL_TEXT.test(t));
             if (yes) this.#blockEnd = t;
@@ -175,6 +179,28 @@ export class AtTracker {
     let i = 0;
     while (i < len) {
       const p = this.pending;
+      if (p && p.expectsPrompt && p.dataLength !== null && p.phase !== 'answer') {
+        if (p.phase === 'after-data') {
+          // the module took its count: more bytes before its answer are not payload
+          const rest = buf.subarray(i, len);
+          this.#emit(t, 'tx', 'data', { type: 'data', raw: rest.toString('utf8'), payload: Buffer.from(rest), end: 'excess' }, p.command);
+          return;
+        }
+        // a fixed-length payload: exactly dataLength bytes, Ctrl-Z and ESC included
+        const take = Math.min(p.dataLength - this.#txDataLen, len - i);
+        this.#txData.push(Buffer.from(buf.subarray(i, i + take)));
+        this.#txDataLen += take;
+        i += take;
+        if (this.#txDataLen < p.dataLength) return;
+        const payload = Buffer.concat(this.#txData);
+        this.#txData = [];
+        this.#txDataLen = 0;
+        p.payloadText = payload.toString('utf8');
+        p.phase = 'after-data';
+        this.#emit(t, 'tx', 'data', { type: 'data', raw: p.payloadText, payload, end: 'none' }, p.command);
+        this.#hooks.dataSent?.(p, 'none');
+        continue;
+      }
       if (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data')) {
         if (sub === -2 || (sub >= 0 && sub < i)) sub = buf.indexOf(CTRL_Z, i);
         if (esc === -2 || (esc >= 0 && esc < i)) esc = buf.indexOf(ESC, i);
@@ -220,7 +246,7 @@ export class AtTracker {
    */
   txCommand(command: string, bytes: Buffer, t: number | null = null): void {
     const p = this.pending;
-    if (this.#txLineLen > 0 || (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data')) || !PLAIN_COMMAND.test(command)) {
+    if (this.#txLineLen > 0 || (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data' || (p.phase === 'after-data' && p.dataLength !== null))) || !PLAIN_COMMAND.test(command)) {
       this.tx(bytes, t);
       return;
     }
@@ -253,6 +279,7 @@ export class AtTracker {
       this.late = p;
       this.pending = null;
       this.#txData = [];
+      this.#txDataLen = 0;
     }
     return p;
   }
@@ -283,8 +310,11 @@ export class AtTracker {
 
   #startCommand(command: string, echoSeen: boolean): PendingCommand {
     if (this.pending) this.late = this.pending; // superseded before it was answered
+    this.#txData = [];
+    this.#txDataLen = 0;
     const profile = this.#grammar.profileFor(command);
     const expectsPrompt = profile.prompt?.(command) ?? false;
+    const dataLength = expectsPrompt ? (profile.dataLength?.(command) ?? null) : null;
     const p: PendingCommand = {
       command,
       profile,
@@ -295,6 +325,7 @@ export class AtTracker {
       requireMarker: false,
       markerSeen: false,
       payloadText: '',
+      dataLength,
     };
     this.pending = p;
     this.#hooks.command?.(p);
@@ -419,6 +450,7 @@ export class AtTracker {
       this.late = null;
       this.echo = null; // the restarted module has its power-up echo setting: learn it again
       this.#txData = [];
+      this.#txDataLen = 0;
       this.#hooks.boot?.(ev, dead);
     }
   }

@@ -5,7 +5,12 @@ import type { Text } from '../util/i18n.js';
 /** What the host wrote, as the tracker understood it. */
 export type HostEvent =
   | { type: 'command'; raw: string; command: string }
-  | { type: 'data'; raw: string; payload: Buffer; end: 'ctrl-z' | 'esc' | 'none' };
+  /**
+   * `end`: 'ctrl-z' sent, 'esc' cancelled, 'none' a fixed-length payload complete at its count
+   * (`AT+QMTPUBEX=…,<len>`), 'excess' bytes written after such a payload was complete and before
+   * the module answered: not payload (the module reads them as command input and drops them).
+   */
+  | { type: 'data'; raw: string; payload: Buffer; end: 'ctrl-z' | 'esc' | 'none' | 'excess' };
 
 /** Frames that are not module events in themselves. */
 export type FrameEvent =
@@ -101,6 +106,12 @@ export interface CommandProfile {
   timeoutMs?: number;
   /** The command switches the module to data mode (it answers the `> ` prompt). */
   prompt?: (command: string) => boolean;
+  /**
+   * How the data mode ends for this command line: a number when the module takes exactly that
+   * many bytes after `> ` (a length parameter of the command: Quectel `AT+QMTPUBEX=…,<len>`), no
+   * Ctrl-Z; null when Ctrl-Z sends (ESC cancels). Absent: always null.
+   */
+  dataLength?: (command: string) => number | null;
 }
 
 /** The grammar a dialect set brings: how lines and raw blocks read, and how commands are answered. */
@@ -109,6 +120,8 @@ export interface LineGrammar {
   rawBlock: {
     headerLength(text: string): number;
     isFrameStart(text: string): boolean;
+    /** Bytes the payload takes when the header announces a length (see RawBlockRule.payloadLength); absent or null: none. */
+    payloadLength?(header: string): number | null;
     toEvent(header: Buffer, payload: Buffer, endedBy: PayloadEnd, truncated: boolean): ModemEvent;
   } | null;
   /** How this command line is answered (dialect profiles first, then the general ones). */

@@ -167,7 +167,7 @@ export function formatSummary(s: SessionSummary, out: Out): string[] {
   if (s.received.messages > 0) mq.push(`${t('received', '收到')} ${s.received.messages} ${t('messages', '条消息')} (${s.received.bytes} B)`);
   if (mq.length > 0) L.push(`  MQTT: ${mq.join('; ')}`);
   const link: string[] = [];
-  if (s.linkLost) link.push(`${s.linkLost}× +ECMTSTAT ${t('(link lost)', '（链路断开）')}`);
+  if (s.linkLost) link.push(`${s.linkLost}× ${s.linkLostUrc ?? t('link-loss URC', '链路断开 URC')} ${t('(link lost)', '（链路断开）')}`);
   if (s.ended) link.push(`${s.ended}× ${t('session ended by itself (+ECMTDISC), no reconnect', '会话自行结束（+ECMTDISC），不会重连')}`);
   if (s.reboots) link.push(`${s.reboots}× ${t('module reboot', '模组重启')}`);
   if (link.length > 0) L.push(`  ${t('link', '链路')}: ${link.join('; ')}`);

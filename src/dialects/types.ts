@@ -146,6 +146,13 @@ export interface CommandSpec {
   result: ResultSpec | null;
   /** data mode after the command line, and when (`ctrl-z` only when the payload parameter is absent, say) */
   prompt: PromptMode;
+  /**
+   * The parameter (index in `params`) that, written as a bare integer, fixes the data-mode length:
+   * exactly that many bytes after `> `, no Ctrl-Z (Quectel `AT+QMTPUB…,<len>`). The dialect's AT
+   * profile reads it (`CommandProfile.dataLength`); the tracker, the engine and the replayer
+   * follow it. Absent: the data mode ends as `prompt` says.
+   */
+  lengthParam?: number;
   /** immediate-answer (OK/ERROR) guard time in ms */
   immediateTimeoutMs: number;
   /** the syntax, as in the reference */
@@ -257,16 +264,12 @@ export interface PayloadFraming {
   /** how the end is found when no length is given, in words (README, decode notes) */
   doc: Text;
   /**
-   * The framer's rule (raw-block header and frame start), for `framing/`. `toEvent` builds the
+   * The framer's rule (raw-block header, frame start, and the exact length a header may announce:
+   * `payloadLength`, which the framer counts), for `framing/`. `toEvent` builds the
    * typed message event from the header and payload bytes. Null when the dialect's messages fit
    * on one line.
    */
   rule: (RawBlockRule & {
-    /**
-     * Exact payload length announced by the header (QMT with recv/mode length on), or null when
-     * the header gives none and the frame-start rule decides. Optional: absent means always null.
-     */
-    payloadLength?(header: string): number | null;
     toEvent(header: Buffer, payload: Buffer, endedBy: PayloadEnd, truncated: boolean): ModemEvent;
   }) | null;
   /**

@@ -13,7 +13,9 @@ export type PayloadEnd =
   /** end of the input in the middle of a line, or the block outgrew its bound */
   | 'cut'
   /** read from one line by parseLine, without the framer: later lines may still belong to it */
-  | 'line';
+  | 'line'
+  /** exactly the length the header announced (`payloadLength`), then a line terminator */
+  | 'length';
 
 /**
  * Recognises the start of a raw multi-line block (a dialect's message payload) and the start of
@@ -27,6 +29,16 @@ export interface RawBlockRule {
   headerLength(text: string): number;
   /** True when a line (decoded as UTF-8, terminator removed) starts a new module frame. */
   isFrameStart(text: string): boolean;
+  /**
+   * Bytes the block takes after the header when the header announces a length (Quectel's
+   * `+QMTRECV: …,<len>,"`: `<len>` + 1 for the closing quote), or null when it announces none
+   * and the frame-start rule decides. When a length is given, the framer takes exactly that many
+   * bytes (CR, LF and frame-like lines included) and then requires a line terminator (CR… LF);
+   * anything else there, or a pause (`quiet()`/`end()`) before the count is reached, falls back
+   * to the frame-start rule over the same bytes. A length above `maxBlock + 1` is not counted.
+   * Optional: absent means always null.
+   */
+  payloadLength?(header: string): number | null;
 }
 
 export type Frame =
@@ -64,6 +76,8 @@ const CR = 0x0d;
 const GT = 0x3e;
 const SP = 0x20;
 const HEAD = 64;
+/** CRs accepted before the LF that ends a length-announced payload */
+const MAX_TERM_CR = 8;
 
 interface Block {
   header: Buffer;
@@ -78,6 +92,28 @@ interface Block {
   held: Buffer[];
   /** bytes dropped because the block outgrew maxBlock */
   dropped: number;
+}
+
+/** A length-announced block being counted: payload bytes so far (copies), the count, and how to fall back. */
+interface Look {
+  header: Buffer;
+  /** payload bytes of the header's own line */
+  first: Buffer;
+  /** the header's line was not complete (a long first line): the fallback block spills */
+  spill: boolean;
+  /** bytes after `first`: payload up to `need`, then the CRs of the terminator */
+  parts: Buffer[];
+  size: number;
+  need: number;
+}
+
+/** After `need` payload bytes of `b`: 'match' (CR… LF ends exactly at b's end), 'more' (only CRs so far), 'mismatch'. */
+function terminatorAt(b: Buffer, need: number): 'match' | 'more' | 'mismatch' {
+  let i = need;
+  while (i < b.length && b[i] === CR) i++;
+  if (i - need > MAX_TERM_CR) return 'mismatch';
+  if (i >= b.length) return 'more';
+  return b[i] === LF && i === b.length - 1 ? 'match' : 'mismatch';
 }
 
 function textOf(line: Buffer, end: number): string {
@@ -117,6 +153,8 @@ export class Framer {
   #cur: Buffer = EMPTY;
   /** inside a raw block, a line longer than maxLine goes straight into the payload */
   #spilling = false;
+  /** a block whose header announced a length, while its bytes are counted (see RawBlockRule.payloadLength) */
+  #look: Look | null = null;
 
   /** Counters for summaries. */
   readonly stats = { bytes: 0, lines: 0, blocks: 0, overlong: 0, discarded: 0 };
@@ -135,11 +173,12 @@ export class Framer {
 
   /** True while a raw block waits for its end (a caller may end it after a quiet time). */
   get blockPending(): boolean {
-    return this.#block !== null;
+    return this.#block !== null || this.#look !== null;
   }
 
   /** Bytes held right now (incomplete line + pending block): bounded by maxLine + maxBlock. */
   get buffered(): number {
+    if (this.#look) return this.#pendingLen + this.#look.first.length + this.#look.size;
     const b = this.#block;
     if (!b) return this.#pendingLen;
     const size = b.runStart >= 0 && b.dropped === 0 ? Math.min(this.maxBlock, b.size + b.runEnd - b.runStart) : b.size;
@@ -154,6 +193,11 @@ export class Framer {
   feed(chunk: Uint8Array): void {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.stats.bytes += buf.length;
+    this.#run(buf);
+  }
+
+  #run(buf: Buffer): void {
+    const outer = this.#cur;
     let pos = 0;
     const len = buf.length;
     // A chunk that ends a line is decoded once. When that gives one character per byte (ASCII,
@@ -163,6 +207,10 @@ export class Framer {
     if (str !== null && str.length !== len) str = null;
     this.#cur = buf;
     while (pos < len) {
+      if (this.#look !== null) {
+        pos = this.#count(buf, pos);
+        continue;
+      }
       // At a line start: the data prompt "> " is a frame of its own (it has no CRLF after it).
       if (this.#pendingLen === 0 && this.#overlong < 0 && buf[pos] === GT && this.#promptAllowed()) {
         if (pos + 1 < len) {
@@ -234,16 +282,18 @@ export class Framer {
       this.#line(line, true, text);
     }
     this.#settle();
-    this.#cur = EMPTY;
+    this.#cur = outer;
   }
 
   /** No byte arrived for the quiet time: a pending raw block ends here. */
   quiet(): void {
+    this.#giveUpCount();
     if (this.#block) this.#finishBlock(this.#pendingLen > 0 || this.#spilling ? 'cut' : 'quiet', true);
   }
 
   /** End of input: everything pending is delivered. */
   end(): void {
+    this.#giveUpCount();
     if (this.#block) {
       this.#finishBlock(this.#pendingLen > 0 || this.#spilling ? 'cut' : 'eof', true);
     }
@@ -308,6 +358,7 @@ export class Framer {
         const h = this.#headerBytes(all.toString('utf8'), all);
         if (h >= 0) {
           this.stats.blocks++;
+          if (this.#openCounted(all.subarray(0, h), all.subarray(h), false)) return;
           const nb: Block = { header: Buffer.from(all.subarray(0, h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
           this.#block = nb;
           this.#addPart(nb, all.subarray(h));
@@ -369,6 +420,7 @@ export class Framer {
       const h = rule.headerLength(text);
       if (h >= 0) {
         this.stats.blocks++;
+        if (this.#openCounted(buf.subarray(start, start + h), buf.subarray(start + h, end), true)) return true;
         const nb: Block = { header: Buffer.from(buf.subarray(start, start + h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
         this.#block = nb;
         this.#addSpan(nb, start + h, end);
@@ -405,6 +457,7 @@ export class Framer {
       const h = this.#headerBytes(text, line);
       if (h >= 0) {
         this.stats.blocks++;
+        if (this.#openCounted(line.subarray(0, h), line.subarray(h), true)) return;
         const nb: Block = { header: Buffer.from(line.subarray(0, h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
         this.#block = nb;
         this.#addPart(nb, line.subarray(h));
@@ -421,6 +474,81 @@ export class Framer {
     }
     if (this.#onLine) this.#onLine(text, complete);
     else this.#emit({ kind: 'line', text, bytes: line, complete });
+  }
+
+  /**
+   * A block header was found (`first`: the payload bytes of its line, `complete` when that line
+   * ended): when the rule announces a length, the block is framed by counting (true: handled,
+   * the block emitted or being counted); false: the frame-start rule applies (no length, or the
+   * bytes already contradict it).
+   */
+  #openCounted(header: Buffer, first: Buffer, complete: boolean): boolean {
+    const rule = this.#rule!;
+    if (!rule.payloadLength) return false;
+    const need = rule.payloadLength(header.toString('utf8'));
+    if (need === null || !Number.isInteger(need) || need < 0 || need > this.maxBlock + 1) return false;
+    if (first.length >= need) {
+      const t = terminatorAt(first, need);
+      if (t === 'mismatch') return false;
+      if (t === 'match') {
+        this.#emit({ kind: 'block', header: Buffer.from(header), payload: Buffer.from(first.subarray(0, need)), endedBy: 'length', truncated: false });
+        return true;
+      }
+    }
+    this.#look = { header: Buffer.from(header), first: Buffer.from(first), spill: !complete, parts: [], size: first.length, need };
+    return true;
+  }
+
+  /** Counting a length-announced block: take `buf[pos…]`; returns where the framer goes on. */
+  #count(buf: Buffer, pos: number): number {
+    const L = this.#look!;
+    if (L.size < L.need) {
+      const take = Math.min(L.need - L.size, buf.length - pos);
+      L.parts.push(Buffer.from(buf.subarray(pos, pos + take)));
+      L.size += take;
+      return pos + take;
+    }
+    const c = buf[pos];
+    if (c === CR && L.size - L.need < MAX_TERM_CR) {
+      L.parts.push(Buffer.from(buf.subarray(pos, pos + 1)));
+      L.size++;
+      return pos + 1;
+    }
+    if (c === LF) {
+      this.#look = null;
+      this.#emitCounted(L);
+      return pos + 1;
+    }
+    // the announced length does not end at a line end: the frame-start rule over the same bytes
+    this.#fallback(L);
+    return pos;
+  }
+
+  #emitCounted(L: Look): void {
+    const all = L.parts.length === 0 ? L.first : Buffer.concat([L.first, ...L.parts]);
+    this.#emit({ kind: 'block', header: L.header, payload: Buffer.from(all.subarray(0, L.need)), endedBy: 'length', truncated: false });
+  }
+
+  /** The count did not hold: open the block as the frame-start rule would have, and read the counted bytes again. */
+  #fallback(L: Look): void {
+    this.#look = null;
+    const nb: Block = { header: L.header, parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
+    this.#block = nb;
+    this.#addPart(nb, L.first);
+    nb.owned = nb.parts.length;
+    this.#spilling = L.spill;
+    if (L.parts.length > 0) this.#run(Buffer.concat(L.parts));
+  }
+
+  /** A pause or the end of input while counting: the count is complete (only CRs after it) or it falls back. */
+  #giveUpCount(): void {
+    while (this.#look !== null) {
+      const L = this.#look;
+      if (L.size >= L.need) {
+        this.#look = null;
+        this.#emitCounted(L);
+      } else this.#fallback(L);
+    }
   }
 
   /** Byte length of a raw block header in this line, or -1. */

@@ -138,9 +138,10 @@ export class SessionReconstructor extends TypedEmitter<ReconstructorEvents> {
     this.#begin(toStep(m, base));
   }
 
-  #data(payload: Buffer, end: 'ctrl-z' | 'esc' | 'none', _t: number | null): void {
+  #data(payload: Buffer, end: 'ctrl-z' | 'esc' | 'none' | 'excess', _t: number | null): void {
     const s = this.#lastCommandStep;
-    if (!s || s.kind !== 'publish' || s.mode !== 'prompt') return;
+    // excess: written after a fixed-length payload was complete, not published
+    if (!s || s.kind !== 'publish' || s.mode !== 'prompt' || end === 'excess') return;
     if (end === 'esc') {
       s.immediate = 'cancelled';
       this.#waiting = this.#waiting.filter((w) => w !== s);

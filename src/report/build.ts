@@ -6,6 +6,7 @@ import { createRedactor, maskLogLine } from '../redact/redact.js';
 import { parseTranscript } from '../transcript/reader.js';
 import { importTextLog, looksLikeAtLog } from '../transcript/import.js';
 import { defaultGrammar } from '../grammar.js';
+import type { LineGrammar } from '../at/types.js';
 import { CatError } from '../util/errors.js';
 import { text, tr, type Lang, type Text } from '../util/i18n.js';
 import { itemsToEvents, visible } from './events.js';
@@ -33,6 +34,8 @@ export interface RenderOptions {
   header?: { profile?: string; broker?: string; port?: string; source?: string; title?: string };
   /** the highlighted event index to use instead of the computed first divergence (tests) */
   divergenceAt?: number;
+  /** how to read the session's bytes (`--dialect`). Default: every registered dialect (`defaultGrammar()`). */
+  grammar?: LineGrammar;
 }
 
 /** What renderReport accepts. */
@@ -85,10 +88,10 @@ function plainCauses(causes: unknown, L: Lang): PlainCause[] {
 }
 
 /** Decode transcript entries into a masked timeline. */
-export function decodeSession(entries: readonly TranscriptEntry[], o: { logSecrets?: boolean; secrets?: readonly string[] } = {}): TimelineItem[] {
+export function decodeSession(entries: readonly TranscriptEntry[], o: { logSecrets?: boolean; secrets?: readonly string[]; grammar?: LineGrammar } = {}): TimelineItem[] {
   const items: TimelineItem[] = [];
   const redactor = createRedactor(undefined, [...(o.secrets ?? [])]);
-  const d = new SessionDecoder((i) => items.push(i), { grammar: defaultGrammar(), redact: o.logSecrets !== true, redactor });
+  const d = new SessionDecoder((i) => items.push(i), { grammar: o.grammar ?? defaultGrammar(), redact: o.logSecrets !== true, redactor });
   for (const e of entries) d.push(e);
   d.end();
   return items;
@@ -284,7 +287,7 @@ export function buildModel(input: ReportInput, o: RenderOptions = {}): ReportMod
   else throw new CatError('ERR_INPUT', 'renderReport: give a report object, a transcript, a timeline or the text of a log');
 
   const tHeader = session?.header ?? null;
-  const items: TimelineItem[] | null = session ? ('items' in session ? [...session.items] : decodeSession(session.entries, { logSecrets: o.logSecrets === true, secrets })) : null;
+  const items: TimelineItem[] | null = session ? ('items' in session ? [...session.items] : decodeSession(session.entries, { logSecrets: o.logSecrets === true, secrets, ...(o.grammar ? { grammar: o.grammar } : {}) })) : null;
   const kind = o.kind ?? (report ? (String(report['type'] ?? '') === 'mirror-report' ? 'mirror' : 'stages' in report ? 'diagnose' : 'compare') : 'session');
 
   // the verdict, the steps, the stages

@@ -5,7 +5,7 @@ import type { TranscriptEntry } from './types.js';
 export interface HostCommand {
   /** the command line, without its CR */
   command: string;
-  /** the data-mode payload sent after the prompt (without Ctrl-Z), if any */
+  /** the bytes sent after the prompt (without Ctrl-Z), if any; past a fixed length, what the host wrote beyond it too */
   data?: Buffer;
   /** the payload was cancelled with ESC */
   cancelled?: boolean;
@@ -24,14 +24,20 @@ export function hostCommands(entries: readonly TranscriptEntry[], grammar: LineG
       else if (ev.type === 'data') {
         const last = out[out.length - 1];
         if (last) {
-          last.data = ev.payload;
+          // bytes written past a fixed length (end 'excess') follow the payload on the wire
+          last.data = ev.end === 'excess' && last.data ? Buffer.concat([last.data, ev.payload]) : ev.payload;
           if (ev.end === 'esc') last.cancelled = true;
         }
       }
     },
     { grammar },
   );
-  for (const e of entries) if (e.dir === 'tx') tracker.tx(e.data, e.t);
+  // the module's side too: its answer ends a fixed-length data mode's excess (bytes written after
+  // the count and before the answer are not the next command)
+  for (const e of entries) {
+    if (e.dir === 'tx') tracker.tx(e.data, e.t);
+    else if (e.dir === 'rx') tracker.rx(e.data, e.t);
+  }
   tracker.end();
   return out;
 }

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // Records QMT emulator fixtures (kind "emulator"): the Quectel QMT emulator driven by the library's
 // QmtSession against a real mosquitto started here. Output: hardware-fixtures/emulator-qmt-bg96-refused.jsonl
-// (replayed by the shared suite; its .expect.json is written by hand) and
-// test/dialects/qmt/recordings/emulator-qmt-ec800n-session.jsonl (replayed by session-replay.test.ts:
-// its length-form publish needs a tracker that knows fixed-length data, which the shared suite's
-// does not yet). Give a directory as the first argument to write both there instead.
+// and hardware-fixtures/emulator-qmt-ec800n-session.jsonl (replayed by the shared suite, the second
+// also by test/dialects/qmt/session-replay.test.ts; their .expect.json are written by hand).
+// Give a directory as the first argument to write both there instead.
 // Usage: npm run build && node test/tools/record-qmt-emulator-fixtures.mjs [dir]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,13 +12,13 @@ import { join } from 'node:path';
 import { createServer, createConnection } from 'node:net';
 import mqtt from 'mqtt';
 import { AtEngine, createPortPair, EcmtEmulator, emulatorTranscriptHeader, TranscriptWriter } from '../../dist/index.js';
-import { qmtGrammar } from '../../dist/dialects/qmt/grammar.js';
+import { defaultGrammar } from '../../dist/grammar.js';
 import { QmtSession } from '../../dist/dialects/qmt/session.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const OUT = process.argv[2] ?? null;
 const FIXTURES = OUT ?? join(ROOT, 'hardware-fixtures');
-const RECORDINGS = OUT ?? join(ROOT, 'test', 'dialects', 'qmt', 'recordings');
+const RECORDINGS = FIXTURES;
 const USER = 'fixture-user';
 const PASS = 'fixture-pass';
 
@@ -56,7 +55,7 @@ async function record(dir, file, model, note, script) {
   const writer = TranscriptWriter.create(join(dir, file), emulatorTranscriptHeader({ qmtModel: model, note: `${note} Recorded by test/tools/record-qmt-emulator-fixtures.mjs against a local mosquitto; the broker address and port are those of that run.` }));
   const pair = createPortPair();
   const emulator = new EcmtEmulator(pair.module, { dialect: 'qmt', model, record: writer });
-  const engine = new AtEngine(pair.host, { grammar: qmtGrammar() });
+  const engine = new AtEngine(pair.host, { grammar: defaultGrammar() });
   const session = new QmtSession(engine, { model });
   const got = [];
   session.on('message', (m) => got.push(m));

@@ -4,7 +4,7 @@ import { AtEngine } from '../../at/engine.js';
 import type { TimelineItem } from '../../at/types.js';
 import { itemToJson } from '../../at/json.js';
 import { maskItem } from '../../at/mask.js';
-import { defaultGrammar } from '../../grammar.js';
+import { dialectChoice, grammarFor } from '../dialect.js';
 import { SerialModemPort } from '../../port/serial.js';
 import { FollowingPort } from '../../port/follow.js';
 import type { ModemPort } from '../../port/types.js';
@@ -48,6 +48,8 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
   if (sources.length !== 1) throw new CatError('ERR_INVALID_OPTION', 'give exactly one source: --transcript <file>, --port <device>, or --tap-tx <device> --tap-rx <device>');
   if ((typeof v['tap-tx'] === 'string') !== (typeof v['tap-rx'] === 'string')) throw new CatError('ERR_INVALID_OPTION', 'a UART tap needs both --tap-tx and --tap-rx');
   const json = v['json'] === true;
+  // --dialect: how the session's bytes read (auto: every registered dialect)
+  const grammar = grammarFor(dialectChoice(v['dialect']));
   const lang = langFromEnv(process.env, args['lang'] as string | undefined);
   const live = typeof v['transcript'] !== 'string';
   const out = new Out({ json, lang, color: wantColor(args['color'] as boolean | undefined), live });
@@ -113,7 +115,7 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
   try {
     if (typeof v['transcript'] === 'string') {
       const input = await openSessionInput(fileArg(v['transcript']));
-      const decoder = new SessionDecoder(show, { grammar: defaultGrammar(), redact: false });
+      const decoder = new SessionDecoder(show, { grammar, redact: false });
       let lastT: number | null = null;
       let entries = 0;
       for await (const e of input.entries) {
@@ -134,7 +136,7 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
         if (p instanceof FollowingPort) p.on('follow', (e) => note(`cat1: ${e.type === 'gone' ? `${e.path} went away; waiting for it to come back (--follow)` : `${e.path} is back; resuming`}`));
       }
       closers.push(() => txPort.close(), () => rxPort.close());
-      const tracker = new AtTracker(show, { grammar: defaultGrammar() });
+      const tracker = new AtTracker(show, { grammar });
       const tap = new TapMerger(tracker, { skewMs: 40 });
       txPort.on('data', (b) => tap.tx(b));
       rxPort.on('data', (b) => tap.rx(b));
@@ -151,7 +153,7 @@ export async function runMirror(args: Record<string, unknown>): Promise<number> 
       const port = v['follow'] === true ? await FollowingPort.open({ path: String(v['port']), baudRate: baud }) : await SerialModemPort.open({ path: String(v['port']), baudRate: baud });
       if (port instanceof FollowingPort) port.on('follow', (e) => note(`cat1: ${e.type === 'gone' ? `${e.path} went away; waiting for it to come back (--follow)` : `${e.path} is back; resuming`}`));
       closers.push(() => port.close());
-      const engine = new AtEngine(port, { grammar: defaultGrammar() });
+      const engine = new AtEngine(port, { grammar });
       engine.on('item', show);
       const rl = createInterface({ input: process.stdin, terminal: false });
       if (!json) note(`cat1: ${t(text('type AT commands, one per line; end with Ctrl-D or Ctrl-C', '逐行输入 AT 命令；Ctrl-D 或 Ctrl-C 结束'))}`);

@@ -3,6 +3,7 @@ import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
 import { BUNDLE_OPTION, HTML_OPTION } from '../report-out.js';
+import { DIALECT_OPTION } from '../dialect.js';
 
 export const MIRROR_OPTIONS: readonly OptionSpec[] = [
   { name: 'transcript', type: 'string', describe: 're-run a recorded or imported session (transcript or pasted log) against the broker now' },
@@ -24,6 +25,7 @@ export const MIRROR_OPTIONS: readonly OptionSpec[] = [
   { name: 'log-secrets', type: 'boolean', describe: 'show passwords in clear', default: false },
   { name: 'json', type: 'boolean', describe: 'JSON Lines: step comparisons, divergences and the messages each side received as they happen, then the report', default: false },
   { name: 'config', type: 'string', describe: 'JSON file with option values' },
+  DIALECT_OPTION,
 ];
 
 export function mirrorCommand(ctx: VerbContext): CommandModule<object, Record<string, unknown>> {

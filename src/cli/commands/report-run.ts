@@ -10,6 +10,7 @@ import { note } from '../io.js';
 import { EXIT } from '../exit.js';
 import { fileArg } from '../stdin.js';
 import type { ReportArgs } from './report.js';
+import { dialectChoice, grammarFor } from '../dialect.js';
 
 const REPORT_TYPES = new Set(['compare-report', 'mirror-report', 'stage', 'diagnosis']);
 
@@ -65,11 +66,12 @@ export async function runReport(args: ReportArgs): Promise<number> {
   const name = fileArg(args.input);
   const textIn = await readInput(name);
   if (textIn.trim() === '') throw new CatError('ERR_INPUT', `${name}: empty`);
+  const grammar = grammarFor(dialectChoice(args.dialect));
   const saved = savedReport(textIn);
   let html: string;
   if (saved) {
     const session = typeof args.transcript === 'string' ? sessionFromText(await readInput(args.transcript), args.transcript) : null;
-    html = renderReport(saved, { lang, secrets, logSecrets, ...(session ? { session } : {}) });
+    html = renderReport(saved, { lang, secrets, logSecrets, grammar, ...(session ? { session } : {}) });
   } else {
     if (typeof args.transcript === 'string') throw new CatError('ERR_INVALID_OPTION', '--transcript goes with a saved --json report; the input is already a session');
     const session = sessionFromText(textIn, name);
@@ -77,7 +79,7 @@ export async function runReport(args: ReportArgs): Promise<number> {
       note(`cat1: ${name}: nothing to draw (no AT traffic found)`);
       return EXIT.USAGE;
     }
-    html = renderReport(session, { lang, secrets, logSecrets, kind: session.header ? 'session' : 'decode' });
+    html = renderReport(session, { lang, secrets, logSecrets, grammar, kind: session.header ? 'session' : 'decode' });
   }
   const { writeFileSync, renameSync } = await import('node:fs');
   const tmp = `${output}.partial-${process.pid}`;

@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
+import { DIALECT_OPTION } from '../dialect.js';
+import { addOptions } from '../options.js';
 
 export interface ReportArgs {
   input: string;
@@ -9,6 +11,7 @@ export interface ReportArgs {
   'log-secrets'?: boolean;
   'password-file'?: string;
   lang?: string;
+  dialect?: string;
   [k: string]: unknown;
 }
 
@@ -17,7 +20,7 @@ export function reportCommand(ctx: VerbContext): CommandModule<object, ReportArg
     command: 'report <input>',
     describe: h('turn a transcript, a log pasted from a serial terminal, or a saved --json report into one self-contained HTML page with a sequence diagram'),
     builder: (y) =>
-      y
+      addOptions(y, [DIALECT_OPTION])
         .positional('input', { type: 'string', demandOption: true, describe: h('a cat1 transcript (.jsonl), a text log, or what compare/diagnose/mirror --json printed; - reads stdin') })
         .option('output', { alias: 'o', type: 'string', requiresArg: true, demandOption: true, describe: h('the HTML file to write') })
         .option('transcript', { type: 'string', requiresArg: true, describe: h('with a saved --json report: the session it was made from (a --record transcript), for the diagram') })

@@ -1,7 +1,8 @@
 import type { TimelineItem } from '../../at/types.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { explain } from '../../urc/codes.js';
-import { resultOf, unsolicitedOf } from '../index.js';
+import { commandSpec, resultOf, unsolicitedOf } from '../index.js';
+import { parseCommandLine } from '../../at/command-line.js';
 import { text, type Text } from '../../util/i18n.js';
 
 export interface SessionFailure {
@@ -34,6 +35,8 @@ export interface SessionSummary {
   publishes: { sent: number; ok: number; failed: number };
   received: { messages: number; bytes: number; inferred: number; truncated: number; topics: string[] };
   linkLost: number;
+  /** the prefix of the first link-loss URC seen (`+ECMTSTAT`, `+QMTSTAT`): the summary names it as printed, whatever the dialect */
+  linkLostUrc: string | null;
   ended: number;
   disconnected: boolean;
   closed: boolean;
@@ -96,6 +99,7 @@ export class SummaryBuilder {
     publishes: { sent: 0, ok: 0, failed: 0 },
     received: { messages: 0, bytes: 0, inferred: 0, truncated: 0, topics: [] },
     linkLost: 0,
+    linkLostUrc: null,
     ended: 0,
     disconnected: false,
     closed: false,
@@ -142,7 +146,7 @@ export class SummaryBuilder {
           if (m) {
             s.open.host = m[1]!;
             s.open.port = Number(m[2]);
-          }
+          } else this.#otherCommand(ev.command);
           if (/^AT\+ECMTPUB\s*=/i.test(ev.command)) s.publishes.sent++;
           if (/^AT\+ECMTDISC\s*=/i.test(ev.command)) this.#discRequested = true;
           const topic = subscribeTopic(ev.command);
@@ -234,6 +238,7 @@ export class SummaryBuilder {
         return;
       case 'ecmt-stat':
         s.linkLost++;
+        s.linkLostUrc ??= urcPrefix(ev.raw);
         return;
       case 'ecmt-disc':
         if (this.#discRequested) s.disconnected = true;
@@ -257,6 +262,19 @@ export class SummaryBuilder {
         this.#otherDialect(item, ev);
         return;
     }
+  }
+
+  /** Another dialect's command (QMT…), read through the registry: the open's host and port, publishes sent. */
+  #otherCommand(command: string): void {
+    const parsed = parseCommandLine(Buffer.from(command, 'utf8').toString('latin1'));
+    if (parsed.kind !== 'command' || parsed.command.form !== 'set') return;
+    const found = commandSpec(parsed.command.name);
+    if (!found || found.dialect.name === 'ecmt') return;
+    const m = found.dialect.readCommand(parsed.command.name, parsed.command.args);
+    if (m?.op === 'open') {
+      this.summary.open.host = m.host;
+      this.summary.open.port = m.port;
+    } else if (m?.op === 'publish') this.summary.publishes.sent++;
   }
 
   /** Another dialect's event (QMT…), read through the registry: results, messages, link loss. */
@@ -304,6 +322,7 @@ export class SummaryBuilder {
       if (!addTopic(s.received.topics, u.topic)) s.topicsTruncated = true;
     } else if (u?.kind === 'link-lost') {
       s.linkLost++;
+      s.linkLostUrc ??= urcPrefix(ev.raw);
       this.#fail(item, u.meaning);
     }
   }
@@ -313,4 +332,11 @@ export class SummaryBuilder {
 export function subscribeTopic(command: string): string | null {
   const m = /^AT\+ECMTSUB\s*=\s*\d+\s*,\s*\d+\s*,\s*"([^"]*)"/i.exec(command);
   return m ? m[1]! : null;
+}
+
+/** `+QMTSTAT` of `+QMTSTAT: 0,1` (leading NULs and blanks skipped), as printed. */
+function urcPrefix(raw: string): string {
+  const s = raw.replace(/^[\0\s]+/, '');
+  const colon = s.indexOf(':');
+  return colon > 0 ? s.slice(0, colon) : s;
 }

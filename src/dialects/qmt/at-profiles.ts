@@ -38,6 +38,23 @@ export function qmtPubUsesPrompt(command: string): boolean {
   return /^\s*\d+\s*$/.test(last.text);
 }
 
+/** The publish parameter that, as a bare integer, fixes the data length (`…,"<topic>",<len>`; `CommandSpec.lengthParam`). */
+export const PUB_LENGTH_PARAM = 5;
+
+/**
+ * The data-mode length of a prompt publish: `AT+QMTPUB=…,<len>` and the ASR `AT+QMTPUBEX=…,<len>`
+ * take exactly `<len>` bytes after `> `, no Ctrl-Z (qmt.md §2.3 forms 2 and 3); null for the
+ * Ctrl-Z form (`AT+QMTPUB=…,"<topic>"`).
+ */
+export function qmtPubDataLength(command: string): number | null {
+  if (!qmtPubUsesPrompt(command)) return null;
+  const ps = splitArgs(argsOf(command), PUB_LENGTH_PARAM);
+  const last = ps?.[PUB_LENGTH_PARAM];
+  if (!last || last.empty || last.quoted) return null;
+  const t = last.text.trim();
+  return /^\d{1,7}$/.test(t) ? Number(t) : null;
+}
+
 /** Is `AT+QMTCFG="<key>",<idx>` a query (values omitted)? */
 export function isQmtCfgQuery(command: string): boolean {
   if (commandName(command) !== '+QMTCFG' || commandForm(command) !== 'set') return false;
@@ -66,7 +83,7 @@ export function qmtProfiles(): CommandProfile[] {
       continue;
     }
     const pub = name === '+QMTPUB' || name === '+QMTPUBEX';
-    out.push({ name: `${name} (action)`, command: name, match: isThis, answer: null, timeoutMs: pub ? PUB_GUARD_MS : GUARD_MS, ...(pub ? { prompt: qmtPubUsesPrompt } : {}) });
+    out.push({ name: `${name} (action)`, command: name, match: isThis, answer: null, timeoutMs: pub ? PUB_GUARD_MS : GUARD_MS, ...(pub ? { prompt: qmtPubUsesPrompt, dataLength: qmtPubDataLength } : {}) });
   }
   out.push({ name: '+QIACT (activate)', command: '+QIACT', match: (c) => commandName(c) === '+QIACT' && commandForm(c) === 'set', answer: null, timeoutMs: QIACT_MS });
   return out;

@@ -8,7 +8,7 @@ import { intOf, splitArgs, type Param } from '../../at/command-line.js';
 import type { ModemEvent, PayloadEnd } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { CodeTable, CommandSpec, ConfigSpec, Dialect, FirmwareProfileSpec, MqttCommand, MqttResult, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
-import { qmtProfiles } from './at-profiles.js';
+import { PUB_LENGTH_PARAM, qmtProfiles } from './at-profiles.js';
 import { CLOSE_RESULT, CONNACK, CONN_RESULT, CONN_STATE, DISC_RESULT, OPEN_RESULT, STAT_ERR, explainQmt, type CodeEntry } from './codes.js';
 import { QMT_PROFILES, QMT_MODEL_NAMES } from './profiles.js';
 import { isQmtFrameStart, scanHead } from './recv.js';
@@ -115,6 +115,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     result: result('+QMTPUB', 'qmt-pub', ['connectId', 'msgId'], ACK_MS, ['idx', 'msgId', 'result', 'value']),
     prompt: 'ctrl-z',
+    lengthParam: PUB_LENGTH_PARAM,
     immediateTimeoutMs: PUB_GUARD_MS,
     syntax: 'AT+QMTPUB=<idx>,<msgid>,<qos>,<retain>,"<topic>"[,<len>]',
     doc: text('publish after the `> ` prompt (Ctrl-Z sends, ESC cancels; with <len>: exactly <len> bytes)', '在 `> ` 提示后发布（Ctrl-Z 发送，ESC 取消；带 <len> 时恰好 <len> 字节）'),
@@ -133,6 +134,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     // BGx answers the inline form with +QMTPUB: (O [BG95LOG]); the ASR length form with +QMTPUBEX: (D [NUMODEM])
     result: result('+QMTPUBEX', 'qmt-pub', ['connectId', 'msgId'], ACK_MS, ['idx', 'msgId', 'result', 'value'], ['+QMTPUB']),
     prompt: 'length',
+    lengthParam: PUB_LENGTH_PARAM,
     immediateTimeoutMs: PUB_GUARD_MS,
     syntax: 'AT+QMTPUBEX=<idx>,<msgid>,<qos>,<retain>,"<topic>",<length> (ASR Cat-1) | …,"<topic>","<msg>" (BGx)',
     doc: text('publish, two incompatible forms by model (qmt.md §2.3)', '发布，两种互不兼容的形式，因型号而异（qmt.md §2.3）'),

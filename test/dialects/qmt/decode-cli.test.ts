@@ -34,6 +34,19 @@ describe('cat1 decode of QMT fixtures', () => {
     expect(all.find((i) => i['type'] === 'qiact')).toMatchObject({ cid: 1, state: 1, contextType: 1, addresses: ['198.51.100.7'] });
   });
 
+  it('the human summary names the QMT link-loss URC and the host the log opened', async () => {
+    // the fixture's own lines: AT+QMTOPEN=0,"broker.example.com",1883 and two +QMTSTAT: 0,4
+    const r = await cat1(['decode', '--dialect', 'auto', '--no-color', FX('quectel-thingsboard-refused.jsonl')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/open broker\.example\.com:1883 /);
+    expect(r.stdout).toMatch(/2× \+QMTSTAT \(link lost\)/);
+    expect(r.stdout).not.toMatch(/ECMT/);
+    const zh = await cat1(['decode', '--dialect', 'qmt', '--lang', 'zh', '--no-color', FX('quectel-thingsboard-refused.jsonl')]);
+    expect(zh.stdout).toMatch(/2× \+QMTSTAT （链路断开）/);
+    const summary = (await items([FX('quectel-thingsboard-refused.jsonl')])).at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', linkLostUrc: '+QMTSTAT', open: { host: 'broker.example.com', port: 1883 } });
+  });
+
   it('the ThingsBoard refusals are explained: identifier rejected, not authorized, CONNACK timeout, no auto-reconnect', async () => {
     const all = await items([FX('quectel-thingsboard-refused.jsonl')]);
     const conn = all.filter((i) => i['type'] === 'qmt-conn');

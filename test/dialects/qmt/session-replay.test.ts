@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AtEngine } from '../../../src/at/engine.js';
-import { qmtGrammar } from '../../../src/dialects/qmt/grammar.js';
+import { defaultGrammar } from '../../../src/grammar.js';
 import { QmtSession, type QmtMessageEvent } from '../../../src/dialects/qmt/session.js';
 import { ReplayPort } from '../../../src/port/replay.js';
 import { parseTranscript } from '../../../src/transcript/reader.js';
@@ -13,14 +13,13 @@ import { parseTranscript } from '../../../src/transcript/reader.js';
  * what the recorded host wrote (user name and password are masked spans of the same length), and
  * the steps must come to what the recording shows (qmt.md §2–§3.1).
  *
- * The engine uses qmtGrammar() (the dialect's scanRecv framing, length first). Observed on
- * 2026-12-07 with the registry's defaultGrammar(): the second message
- * (`+QMTRECV: 0,0,"fixture/qmt",17,"downlink "quoted""` followed by the echo `AT+QMTDISC=0\r`)
- * came out as `downlink "quoted""\r\nAT+QMTDISC=0`, boundary inferred: that framing does not use
- * the <len> field and does not end the payload at an echo. Switch to defaultGrammar() once it does.
+ * The engine uses the registry's defaultGrammar(): the shared framer counts the <len> of each
+ * +QMTRECV, so the second message (`+QMTRECV: 0,0,"fixture/qmt",17,"downlink "quoted""`, then the
+ * echo `AT+QMTDISC=0\r` with no empty line before it) ends after its 17 bytes and closing quote.
+ * The recording is also one of the shared suite's fixtures (test/fixtures.test.ts).
  */
 
-const FILE = join(import.meta.dirname, 'recordings', 'emulator-qmt-ec800n-session.jsonl');
+const FILE = join(import.meta.dirname, '..', '..', '..', 'hardware-fixtures', 'emulator-qmt-ec800n-session.jsonl');
 const TRICKY = '{"command_type": 2,\r\n"say":"he said \\"hi\\", then left"}';
 
 describe('QmtSession against the recorded EC800N emulator session (strict replay)', () => {
@@ -29,7 +28,7 @@ describe('QmtSession against the recorded EC800N emulator session (strict replay
     expect(header.kind).toBe('emulator');
     expect(header['dialect']).toBe('qmt');
     const port = new ReplayPort(entries);
-    const engine = new AtEngine(port, { grammar: qmtGrammar(), resyncCommand: null });
+    const engine = new AtEngine(port, { grammar: defaultGrammar(), resyncCommand: null });
     const session = new QmtSession(engine, { model: 'EC800N' });
     const got: QmtMessageEvent[] = [];
     session.on('message', (m) => got.push(m));
