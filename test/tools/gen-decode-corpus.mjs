@@ -9,6 +9,10 @@
 // for byte what it was". test/transcript/decode-corpus.test.ts compares the current build with
 // them. Regenerate only when a change of the output is intended, and say so in the commit.
 //
+// Regenerated once since, for one intended change (issue 15): the JSON summary gained
+// `linkLostUrc` (the link-loss URC as the log's dialect prints it). A script compared the old and
+// new files: 90 differ, each only by that added key in its summary line.
+//
 // Usage: npm run build && node test/tools/gen-decode-corpus.mjs
 //        node test/tools/gen-decode-corpus.mjs --list   (the cases, as JSON, for the test)
 import { spawn } from 'node:child_process';
