@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { text, type Text } from '../util/i18n.js';
 import { CatError } from '../util/errors.js';
-import type { EcmtSession, MessageEvent, StepResult } from '../ecmt/session.js';
+import type { EcmtSession, MessageEvent, StepResult } from '../dialects/ecmt/session.js';
 import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
 import { lintConnect, lintCredentialsAcrossProfiles, lintOpen, type LintFinding } from '../dialects/ecmt/lint.js';
 import type { AtOutcome } from '../at/types.js';

@@ -40,7 +40,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'cli/timeline.ts': 'formatting of ECMT events: Dialect.explain and resultOf',
   'cli/zh.ts': 'Chinese help texts that quote ECMT commands',
   'diagnose/stages/mqtt.ts': 'the MQTT stage drives EcmtSession: a session per dialect (the qmtemu branch adds the QMT session)',
-  'ecmt/session.ts': 'the ECMT session itself: moves to dialects/ecmt/ once the struct branch is merged',
   'emulator/emulator.ts': 'the emulator core routes ECMT commands: the dialect\'s emulator plug-in',
   'emulator/options.ts': 'ECMT-specific emulator options',
   'emulator/session.ts': 'the emulated MQTT session prints ECMT URCs: the dialect\'s emulator plug-in',

@@ -1,4 +1,4 @@
-import { EcmtSession } from '../../ecmt/session.js';
+import { EcmtSession } from '../../dialects/ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
 import { reportToJson } from '../../mirror/json.js';
 import type { CompareReport } from '../../mirror/report.js';

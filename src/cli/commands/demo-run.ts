@@ -2,7 +2,7 @@ import { AtEngine } from '../../at/engine.js';
 import { defaultGrammar } from '../../grammar.js';
 import { createPortPair } from '../../port/memory.js';
 import { EcmtEmulator } from '../../emulator/emulator.js';
-import { EcmtSession } from '../../ecmt/session.js';
+import { EcmtSession } from '../../dialects/ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
 import { startEmbeddedBroker } from '../../mirror/broker.js';
 import { reportToJson } from '../../mirror/json.js';

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { runDiagnosis } from '../../diagnose/runner.js';
 import { diagnosisToJson, stageToJson } from '../../diagnose/json.js';
 import type { StageReport } from '../../diagnose/types.js';
-import { EcmtSession } from '../../ecmt/session.js';
+import { EcmtSession } from '../../dialects/ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
 import { reportToJson } from '../../mirror/json.js';
 import { junitXml, type JunitCase } from '../../fleet/junit.js';

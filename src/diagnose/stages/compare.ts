@@ -1,4 +1,4 @@
-import { EcmtSession } from '../../ecmt/session.js';
+import { EcmtSession } from '../../dialects/ecmt/session.js';
 import { compare } from '../../mirror/compare.js';
 import { probeOutcome, probeRestored } from '../../mirror/identity.js';
 import type { SideOutcome } from '../../mirror/report.js';

@@ -1,4 +1,4 @@
-import { EcmtSession, type StepResult } from '../../ecmt/session.js';
+import { EcmtSession, type StepResult } from '../../dialects/ecmt/session.js';
 import type { LintFinding } from '../../dialects/ecmt/lint.js';
 import type { AtOutcome } from '../../at/types.js';
 import { BrokerWatch, tcpProbe } from '../../mirror/run-watch.js';
