@@ -51,7 +51,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'report/build.ts': 'report: ECMT event types for the diagram: resultOf/unsolicitedOf',
   'transcript/import.ts': 'pasted-log import knows +ECMTRECV payloads (perf2 branch): the dialects\' framing',
   'transcript/paste.ts': 'pasted-log repair names ECMT commands: the dialects\' command tables',
-  'urc/codes.ts': 'the ECMT code tables and explain()\'s ECMT cases: to dialects/ecmt/codes.ts',
   'urc/types.ts': 'the ECMT event types in ModemEvent: a dialect event family',
 };
 

@@ -10,7 +10,7 @@ import type { ModemEvent } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { CommandSpec, ConfigSpec, Dialect, FirmwareProfileSpec, MqttCommand, MqttResult, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
 import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent, recvFromLine } from './urc.js';
-import { explain as explainEvent, statErrMeaning } from '../../urc/codes.js';
+import { explain as explainEvent, explainEcmt, statErrMeaning } from './codes.js';
 import { isKnownFrameStart } from '../../urc/index.js';
 import { ECMT_CODES } from './codes.js';
 import { resultFailure, type ResultUrc } from './failure.js';
@@ -296,11 +296,6 @@ function readCommand(name: string, args: string): MqttCommand | null {
   }
 }
 
-/** Is this event one of the ECMT dialect's? (explain covers the 3GPP ones too; the dialect answers only for its own.) */
-function isEcmtEvent(ev: ModemEvent): boolean {
-  return ev.type.startsWith('ecmt-');
-}
-
 export const ecmt: Dialect = {
   name: 'ecmt',
   title: 'Eigencomm ECMT',
@@ -347,6 +342,6 @@ export const ecmt: Dialect = {
   resultOf,
   unsolicitedOf,
   readCommand,
-  explain: (ev) => (isEcmtEvent(ev) ? explainEvent(ev) : null),
+  explain: explainEcmt,
 };
 
