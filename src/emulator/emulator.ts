@@ -24,7 +24,7 @@ import {
 import { stream, type Random } from './prng.js';
 import { EmulatorRecorder } from './recorder.js';
 import { QmtModule } from '../dialects/qmt/emulator.js';
-import { EcmtSession, type SessionEvent, type SessionHost, type SessionState } from './session.js';
+import { EcmtSession, type SessionEvent, type SessionHost, type SessionState } from '../dialects/ecmt/emulator-session.js';
 import { ERROR, OK, reply, type EcmtEmulatorEvents, type Final, type ModuleContext, type ModuleSettings, type PromptReply, type Reply } from './types.js';
 
 const STAT: Record<EmulatorConditions['registration'], number> = { home: 1, roaming: 5, searching: 2, denied: 3, 'not-registered': 0 };

@@ -3,7 +3,7 @@ import type { Clock } from '../util/clock.js';
 import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
 import type { AtCommand } from '../at/command-line.js';
 import type { EmulatorConditions, EmulatorIdentity, IncomingMessage } from './options.js';
-import type { EcmtSession, SessionState } from './session.js';
+import type { EcmtSession, SessionState } from '../dialects/ecmt/emulator-session.js';
 
 /** How a command ends. */
 export type Final =

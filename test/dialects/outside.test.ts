@@ -42,7 +42,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'diagnose/stages/mqtt.ts': 'the MQTT stage drives EcmtSession: a session per dialect (the qmtemu branch adds the QMT session)',
   'emulator/emulator.ts': 'the emulator core routes ECMT commands: the dialect\'s emulator plug-in',
   'emulator/options.ts': 'ECMT-specific emulator options',
-  'emulator/session.ts': 'the emulated MQTT session prints ECMT URCs: the dialect\'s emulator plug-in',
   'mirror/brokers.ts': 'evidence text "+ECMTSUB value": the result URC prefix from the dialect',
   'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',
   'mirror/identity.ts': 'texts naming +ECMTSTAT/+ECMTCONN: the dialect\'s URC of that role',

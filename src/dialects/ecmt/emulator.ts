@@ -1,7 +1,7 @@
 import type { QoS } from 'mqtt-packet';
 import { intOf, present, utf8Of, type AtCommand, type Param } from '../../at/command-line.js';
 import type { SslConfig } from '../../emulator/network.js';
-import type { Answer, SessionConfig } from '../../emulator/session.js';
+import type { Answer, SessionConfig } from './emulator-session.js';
 import { ERROR, OK, cme, reply, type CommandHandler, type ModuleContext, type Reply } from '../../emulator/types.js';
 import { decode } from '../../emulator/commands/params.js';
 

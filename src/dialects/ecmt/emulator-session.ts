@@ -1,12 +1,12 @@
 import type { Duplex } from 'node:stream';
 import type { IConnectPacket, Packet, PacketCmd, QoS } from 'mqtt-packet';
-import type { Clock } from '../util/clock.js';
-import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
-import { aliyunCredentials, type AliAuth } from './aliauth.js';
-import { MqttLink } from './mqtt-link.js';
-import { tlsHandshake, tlsOptions, type SslConfig } from './network.js';
-import type { ConnectHook, IncomingMessage } from './options.js';
-import { within } from '../util/waiter.js';
+import type { Clock } from '../../util/clock.js';
+import type { FirmwareProfile } from './firmware.js';
+import { aliyunCredentials, type AliAuth } from '../../emulator/aliauth.js';
+import { MqttLink } from '../../emulator/mqtt-link.js';
+import { tlsHandshake, tlsOptions, type SslConfig } from '../../emulator/network.js';
+import type { ConnectHook, IncomingMessage } from '../../emulator/options.js';
+import { within } from '../../util/waiter.js';
 
 /**
  * The ECMT MQTT client of the module (connect ID 0, the only one these builds have): the
