@@ -40,7 +40,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'cli/timeline.ts': 'formatting of ECMT events: Dialect.explain and resultOf',
   'cli/zh.ts': 'Chinese help texts that quote ECMT commands',
   'diagnose/stages/mqtt.ts': 'the MQTT stage drives EcmtSession: a session per dialect (the qmtemu branch adds the QMT session)',
-  'emulator/emulator.ts': 'the emulator core routes ECMT commands: the dialect\'s emulator plug-in',
   'emulator/options.ts': 'ECMT-specific emulator options',
   'mirror/brokers.ts': 'evidence text "+ECMTSUB value": the result URC prefix from the dialect',
   'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',

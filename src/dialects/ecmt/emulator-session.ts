@@ -6,6 +6,7 @@ import { aliyunCredentials, type AliAuth } from '../../emulator/aliauth.js';
 import { MqttLink } from '../../emulator/mqtt-link.js';
 import { tlsHandshake, tlsOptions, type SslConfig } from '../../emulator/network.js';
 import type { ConnectHook, IncomingMessage } from '../../emulator/options.js';
+import type { SessionEvent } from '../../emulator/types.js';
 import { within } from '../../util/waiter.js';
 
 /**
@@ -144,13 +145,7 @@ export function buildConnect(cfg: SessionConfig, p: ConnParams, profile: Firmwar
   return { packet, choice };
 }
 
-export type SessionEvent =
-  | { type: 'state'; state: SessionState }
-  | { type: 'mqtt'; dir: 'out' | 'in'; packet: Packet }
-  | { type: 'link'; what: 'connecting' | 'up' | 'down' | 'failed'; detail: string }
-  | { type: 'incoming'; message: IncomingMessage; outcome: 'printed' | 'dropped-rx-buffer' | 'dropped-fault' }
-  | { type: 'fault'; kind: string; detail: string }
-  | { type: 'note'; text: string };
+export type { SessionEvent };
 
 /** What the session needs from the module around it. */
 export interface SessionHost {
