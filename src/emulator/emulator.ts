@@ -4,6 +4,8 @@ import { systemClock, type Clock } from '../util/clock.js';
 import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
 import type { ModemPort } from '../port/types.js';
 import { LineAssembler, parseCommandLine, type InputEvent } from '../at/command-line.js';
+// the registry installs the dialects' command-line rules into at/command-line.ts (which commands take the rest of the line as data)
+import '../dialects/index.js';
 import { finalText } from './cme.js';
 import { ECMT_COMMANDS, recvUrc } from '../dialects/ecmt/emulator.js';
 import { GENERAL_COMMANDS, regUrc } from './commands/general.js';

@@ -23,7 +23,6 @@ const COMMAND = /(?:ECMT|QMT)(?:OPEN|CLOSE|CONN|CON|DISC|SUB|UNS|PUB|PUBEX|STAT|
 const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdpcid|willex)['"]\s*:/;
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
-  'at/command-line.ts': 'comments only in spirit: its doc example names AT+ECMTCFG in a string; use a neutral example',
   'at/tracker.ts': 'marks a split ecmt-recv inferred (edited by the perf2 branch): any message event',
   'cli/commands/emulate-run.ts': 'the emulator is ECMT-only: `emulate --dialect` picks the dialect\'s emulator plug-in',
   'cli/commands/term-run.ts': 'term\'s data-mode handling names AT+ECMTPUB: from CommandSpec.prompt',

@@ -96,7 +96,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       QOS,
       p('retain', 'int', text('retain + 10 × RAI (EC616S 0–40; older builds 0–1)', 'retain + 10 × RAI（EC616S 0–40；旧版 0–1）'), { limit: 'retainMax' }),
       TOPIC,
-      p('payload', 'raw', text('inline payload, raw to the end of the line; absent → `> ` prompt, Ctrl-Z sends', '内联载荷，取到行尾；省略则出现 `> ` 提示，Ctrl-Z 发送'), { optional: true, limit: 'inlinePayload' }),
+      p('payload', 'raw', text('inline payload, raw to the end of the line; absent → `> ` prompt, Ctrl-Z sends', '内联载荷，取到行尾；省略则出现 `> ` 提示，Ctrl-Z 发送'), { optional: true, toEndOfLine: true, limit: 'inlinePayload' }),
     ],
     result: { prefix: '+ECMTPUB', event: 'ecmt-pub', correlate: ['connectId', 'msgId'], hostTimeoutMs: ACK_MS, fields: ['connectId', 'msgId', 'result'] },
     prompt: 'ctrl-z',
