@@ -31,7 +31,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'cli/report.ts': 'report texts',
   'cli/timeline.ts': 'formatting of ECMT events: Dialect.explain and resultOf',
   'diagnose/stages/mqtt.ts': 'the MQTT stage drives EcmtSession: a session per dialect (the qmtemu branch adds the QMT session)',
-  'emulator/options.ts': 'ECMT-specific emulator options',
   'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',
   'mirror/shadow.ts': 'exports ConnUrc = the ECMT connect event type: MqttResult instead',
   'report/build.ts': 'report: ECMT event types for the diagram: resultOf/unsolicitedOf',
