@@ -24,8 +24,6 @@ const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdp
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'at/tracker.ts': 'marks a split ecmt-recv inferred (edited by the perf2 branch): any message event',
-  'cli/commands/emulate-run.ts': 'the emulator is ECMT-only: `emulate --dialect` picks the dialect\'s emulator plug-in',
-  'cli/commands/term-run.ts': 'term\'s data-mode handling names AT+ECMTPUB: from CommandSpec.prompt',
   'cli/modem.ts': 'the close-on-exit tidy sends ECMT commands: the dialect\'s tidy (dialects/ecmt/tidy.ts) via the registry',
   'cli/report-out.ts': 'report texts',
   'cli/report.ts': 'report texts',
