@@ -31,7 +31,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'diagnose/stages/mqtt.ts': 'the MQTT stage drives EcmtSession: a session per dialect (the qmtemu branch adds the QMT session)',
   'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',
   'mirror/shadow.ts': 'exports ConnUrc = the ECMT connect event type: MqttResult instead',
-  'report/build.ts': 'report: ECMT event types for the diagram: resultOf/unsolicitedOf',
   'transcript/import.ts': 'pasted-log import knows +ECMTRECV payloads (perf2 branch): the dialects\' framing',
   'transcript/paste.ts': 'pasted-log repair names ECMT commands: the dialects\' command tables',
   'urc/types.ts': 'the ECMT event types in ModemEvent: a dialect event family',
