@@ -19,6 +19,8 @@ function promptPublish(d: Dialect): string {
 /** Every registered dialect's names, joined by `/`. */
 export const ALL = {
   open: each((d) => commandLine(d, 'open')),
+  connect: each((d) => commandLine(d, 'connect')),
+  configCommand: each((d) => `AT${d.configCommand}`),
   promptPublish: each(promptPublish),
   message: each((d) => urcPrefix(d, 'message')),
   linkLost: each((d) => urcPrefix(d, 'link-lost')),
