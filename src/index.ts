@@ -34,7 +34,7 @@ export type { ModemEvent, EventOf } from './urc/types.js';
 export { defaultGrammar } from './grammar.js';
 
 // the MQTT session over AT
-export { EcmtSession, type SessionOptions, type SessionState, type StepResult, type StepFailure, type SessionStep, type MessageEvent, type EcmtSessionEvents } from './ecmt/session.js';
+export { EcmtSession, type SessionOptions, type SessionState, type StepResult, type StepFailure, type SessionStep, type MessageEvent, type EcmtSessionEvents } from './dialects/ecmt/session.js';
 export type { CfgSetting, Credentials } from './dialects/ecmt/commands.js';
 export type { FirmwareProfileName } from './dialects/ecmt/firmware.js';
 

@@ -19,6 +19,7 @@ export { ecmtProfiles, pubUsesPrompt, splitParams } from './dialects/ecmt/at-pro
 export { SummaryBuilder, type SessionSummary } from './dialects/ecmt/summary.js';
 export { ecmtCmd, publishMode, CFG_TYPES, type CfgSetting, type CfgType, type Credentials, type PublishSpec } from './dialects/ecmt/commands.js';
 export { lintOpen, lintConnect, lintSubscribe, lintUnsubscribe, lintPublish, lintCfg, hasErrors, type LintFinding, type LintSeverity } from './dialects/ecmt/lint.js';
+export { ECMT_CODES, connResultMeaning, connStateMeaning, ecmtResultMeaning, explainEcmt, statErrMeaning, type EcmtOp } from './dialects/ecmt/codes.js';
 export { checkPastedCommand, nearMiss, type PasteCheck, type PasteFinding } from './dialects/ecmt/paste-lint.js';
 
 // the transcript's line format, pasted logs

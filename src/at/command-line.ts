@@ -158,6 +158,18 @@ function semicolonAt(s: string): number {
   return -1;
 }
 
+/**
+ * Commands whose last parameter runs to the end of the line (a `;` in it is data, not the end of
+ * the command): the dialect registry installs them from its command tables (ParamSpec.toEndOfLine),
+ * so that at/ names no dialect's commands.
+ */
+let toEndOfLine: ReadonlySet<string> = new Set();
+
+/** Set the commands (upper case, without `AT`) whose last parameter runs to the end of the line. */
+export function setLineTailCommands(names: Iterable<string>): void {
+  toEndOfLine = new Set([...names].map((n) => n.toUpperCase()));
+}
+
 /** Read one command line the way the firmware's AT decoder does. */
 export function parseCommandLine(raw: string): ParsedLine {
   let i = 0;
@@ -184,7 +196,7 @@ export function parseCommandLine(raw: string): ParsedLine {
     return { kind: 'invalid', line: raw, reason: 'no command name' };
   }
 
-  if (name !== '+ECMTPUB') {
+  if (!toEndOfLine.has(name)) {
     const semi = semicolonAt(rest);
     if (semi >= 0) rest = rest.slice(0, semi);
   }

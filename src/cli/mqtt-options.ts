@@ -6,6 +6,7 @@ import { parseBrokerUrl } from '../mirror/direct.js';
 import { lintSession, unsendable } from '../dialects/ecmt/lint.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { BrokerTarget } from '../mirror/target.js';
+import { ALL } from './dialect-names.js';
 
 /** Options of the verbs that run an MQTT session (compare, diagnose, mirror). */
 export const MQTT_OPTIONS: readonly OptionSpec[] = [
@@ -17,9 +18,9 @@ export const MQTT_OPTIONS: readonly OptionSpec[] = [
   { name: 'qos', type: 'number', describe: 'QoS of the traffic test: 0, 1 or 2 (checked when the run starts)', default: 1 },
   { name: 'payload', type: 'string', describe: 'payload of the traffic test [default: a small JSON document]' },
   { name: 'payload-file', type: 'string', describe: 'read the traffic payload from a file (exact bytes)' },
-  { name: 'keepalive', type: 'number', describe: 'keep-alive seconds (AT+ECMTCFG="keepalive") [default: the module\'s 120]' },
-  { name: 'clean', type: 'boolean', describe: 'clean session (AT+ECMTCFG="session"); --no-clean for a persistent one [default: true]' },
-  { name: 'mqtt-version', type: 'number', describe: 'MQTT protocol level: 4 = 3.1.1, 3 = 3.1 (AT+ECMTCFG="version") [default: 4]' },
+  { name: 'keepalive', type: 'number', describe: `keep-alive seconds (${ALL.cfg('keepalive')}) [default: the module's 120]` },
+  { name: 'clean', type: 'boolean', describe: `clean session (${ALL.cfg('clean')}); --no-clean for a persistent one [default: true]` },
+  { name: 'mqtt-version', type: 'number', describe: `MQTT protocol level: 4 = 3.1.1, 3 = 3.1 (${ALL.cfg('version')}) [default: 4]` },
   { name: 'ca', type: 'string', describe: 'CA certificate (PEM) of an mqtts:// broker, for both sides' },
   { name: 'insecure', type: 'boolean', describe: 'do not verify the broker\'s TLS certificate on the direct side', default: false },
   { name: 'broker-log', type: 'string', describe: 'the broker\'s log file: the lines written during the run go into the report and the verdict' },
@@ -31,7 +32,7 @@ export const PROBE_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'probe-identity',
     type: 'boolean',
-    describe: "once the module is connected, connect directly with the module's client ID: the broker drops the module only if it really uses that ID (+ECMTSTAT). The module's session is restored afterwards (its own reconnect, or cat1 connects it again) and the report says so",
+    describe: `once the module is connected, connect directly with the module's client ID: the broker drops the module only if it really uses that ID (${ALL.linkLost}). The module's session is restored afterwards (its own reconnect, or cat1 connects it again) and the report says so`,
     default: false,
   },
 ];
@@ -39,7 +40,7 @@ export const PROBE_OPTIONS: readonly OptionSpec[] = [
 export const RECONNECT_OPTION: OptionSpec = {
   name: 'reconnect',
   type: 'boolean',
-  describe: 'when the module is already open or connected, end that session (AT+ECMTDISC/AT+ECMTCLOSE) and run every step; by default it is left as found and only observed (credential checks "not run")',
+  describe: `when the module is already open or connected, end that session (${ALL.discClose}) and run every step; by default it is left as found and only observed (credential checks "not run")`,
   default: false,
 };
 

@@ -10,6 +10,7 @@ import type { OptionSpec } from './options.js';
 import { EXIT } from './exit.js';
 import { note } from './io.js';
 import type { BrokerAddress } from '../mirror/target.js';
+import { ALL } from './dialect-names.js';
 
 /** --html and --bundle, for the verbs that end with a report. */
 export const HTML_OPTION: OptionSpec = { name: 'html', type: 'string', describe: 'also write the report as one self-contained HTML page (sequence diagram, verdict with evidence, step table) to this file, when the run ends (also after Ctrl-C)' };
@@ -132,7 +133,7 @@ function maskedWords(logSecrets: boolean): string[] {
   return logSecrets
     ? ['nothing: the run used --log-secrets (the scan below still refuses a bundle with a known secret in it)']
     : [
-        'MQTT user names and passwords (AT+ECMTCONN / +QMTCONN), TLS keys and PSKs, Alibaba device secrets (AT+ECMTCFG "ssl"/"aliauth"), PINs: each byte replaced by "*", length kept',
+        `MQTT user names and passwords (${ALL.connect}), TLS keys and PSKs, Alibaba device secrets (${ALL.configCommand} "ssl"/"aliauth"), PINs: each byte replaced by "*", length kept`,
         'IMSI and ICCID (+CIMI, +ICCID and numbers of their shape): "*" for each digit',
         'IMEI: shown with its serial number masked (the first 8 digits, the model\'s type allocation code, kept) in the page and environment.json',
         'user names in the broker\'s log lines, and the password the run was given, wherever they appeared',

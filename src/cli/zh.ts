@@ -3,6 +3,7 @@
  * `h()`). A text missing here is shown in English: test/cli/lang-zh.test.ts reads every verb's
  * `--help --lang zh` and fails on a leftover English sentence.
  */
+import { ALL, DEF } from './dialect-names.js';
 export const ZH_HELP: Readonly<Record<string, string>> = {
   // ---- cat1 (top level) ----
   'cat1 <command> [options]\n\nDrive, decode, emulate and diagnose ECMT (Eigencomm) CAT1/NB-IoT modules.': 'cat1 <命令> [选项]\n\n驱动、解码、仿真和诊断使用 ECMT 指令集（移芯 Eigencomm）的 CAT1/NB-IoT 模组。',
@@ -29,9 +30,9 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   'QoS of the traffic test': '收发测试的 QoS',
   'payload of the traffic test [default: a small JSON document]': '收发测试的载荷[默认：一小段 JSON]',
   'read the traffic payload from a file (exact bytes)': '从文件读取收发测试的载荷（逐字节原样）',
-  'keep-alive seconds (AT+ECMTCFG="keepalive") [default: the module\'s 120]': '保活秒数（AT+ECMTCFG="keepalive"）[默认：模组的 120 秒]',
-  'clean session (AT+ECMTCFG="session"); --no-clean for a persistent one [default: true]': '清除会话（AT+ECMTCFG="session"）；--no-clean 保留会话[默认：开启]',
-  'MQTT protocol level: 4 = 3.1.1, 3 = 3.1 (AT+ECMTCFG="version") [default: 4]': 'MQTT 协议级别：4 = 3.1.1，3 = 3.1（AT+ECMTCFG="version"）[默认：4]',
+  [`keep-alive seconds (${ALL.cfg('keepalive')}) [default: the module's 120]`]: `保活秒数（${ALL.cfg('keepalive')}）[默认：模组的 120 秒]`,
+  [`clean session (${ALL.cfg('clean')}); --no-clean for a persistent one [default: true]`]: `清除会话（${ALL.cfg('clean')}）；--no-clean 保留会话[默认：开启]`,
+  [`MQTT protocol level: 4 = 3.1.1, 3 = 3.1 (${ALL.cfg('version')}) [default: 4]`]: `MQTT 协议级别：4 = 3.1.1，3 = 3.1（${ALL.cfg('version')}）[默认：4]`,
   'CA certificate (PEM) of an mqtts:// broker, for both sides': 'mqtts:// 服务器的 CA 证书（PEM），两边都用',
   "do not verify the broker's TLS certificate on the direct side": '直连一侧不校验服务器的 TLS 证书',
   "the broker's log file: the lines written during the run go into the report and the verdict": '服务器的日志文件：运行期间写下的日志行会放进报告，并作为结论的依据',
@@ -55,24 +56,24 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   // ---- at ----
   'send one or more AT commands and print each typed outcome (answer lines, final result, CME meaning)': '发送一条或多条 AT 命令，逐条打印结果（应答行、最终结果、CME 错误含义）',
   'AT commands, each one argument (quote them in the shell)': 'AT 命令，每条一个参数（在 shell 中请加引号）',
-  'payload for a command that prompts with "> " (AT+ECMTPUB without payload); Ctrl-Z is added': '给以 "> " 提示输入的命令（不带载荷的 AT+ECMTPUB）的载荷；末尾自动加 Ctrl-Z',
+  [`payload for a command that prompts with "> " (${ALL.promptPublish} without payload); Ctrl-Z is added`]: `给以 "> " 提示输入的命令（不带载荷的 ${ALL.promptPublish}）的载荷；末尾自动加 Ctrl-Z`,
   'seconds to keep listening for URCs after the last command [default: until the URC of an ECMT action arrives, at most 30]': '最后一条命令之后继续接收 URC 的秒数[默认：等到 ECMT 操作的 URC 到达，最多 30 秒]',
   'signal and registration, explained': '信号和注册状态，附带解释',
-  'open, and wait for +ECMTOPEN': '打开链路，并等待 +ECMTOPEN',
+  [`open, and wait for ${DEF.openResult}`]: `打开链路，并等待 ${DEF.openResult}`,
   'JSON outcome for scripts': '供脚本使用的 JSON 结果',
   // ---- term ----
   'interactive AT terminal: type commands, see each answer decoded, URCs highlighted, finals coloured': '交互式 AT 终端：输入命令，每条应答都有解释，URC 高亮，最终结果着色',
   'keep the command history in ~/.cat1_history (lines holding secrets are kept only for the session); --no-history keeps nothing [default: true]': '把命令历史保存在 ~/.cat1_history（含敏感信息的行只在本次会话中保留）；--no-history 什么都不保存[默认：保存]',
-  'type AT+CSQ, AT+CEREG?, AT+ECMTOPEN=… and read what each answer means': '输入 AT+CSQ、AT+CEREG?、AT+ECMTOPEN=…，看每条应答的含义',
+  [`type AT+CSQ, AT+CEREG?, ${ALL.open}=… and read what each answer means`]: `输入 AT+CSQ、AT+CEREG?、${ALL.open}=…，看每条应答的含义`,
   'explanations in Chinese, the session saved as a transcript': '中文解释，会话保存为记录文件',
   'commands from a pipe: each sent in turn, exit when the input ends': '从管道读取命令：逐条发送，输入结束后退出',
-  'Type an AT command and Enter; up/down arrows recall earlier lines. Commands are queued: one is in flight at a time.\nData mode: a command that makes the module prompt with "> " (AT+ECMTPUB without a payload) takes the NEXT line you type as its payload: one line, with the escapes \\n \\r \\t \\\\ and \\xHH (so multi-line JSON is typed as {\\n "a": 1\\n}); Ctrl-Z is added. The command is sent once the payload is typed (the engine answers the "> " prompt with it at once); :cancel drops the command.\nSpecial commands: :help, :quit, :raw on|off (show the raw byte chunks too), :lang en|zh, :timeout <seconds>, :note <text> (an annotation in the timeline and the transcript), :cancel.\nCtrl-C or Ctrl-D ends the session (the transcript is flushed). Secrets are masked in the display and the transcript unless --log-secrets.\nExit codes: 0 ended by the user (or the input ended), 2 bad option, 3 the port cannot be opened or went away.':
-    '输入 AT 命令后回车；上下方向键调出之前的命令。命令排队执行，同一时间只有一条在等待应答。\n数据模式：让模组以 "> " 提示输入的命令（不带载荷的 AT+ECMTPUB）会把你输入的下一行作为载荷：只有一行，可用转义 \\n \\r \\t \\\\ 和 \\xHH（多行 JSON 写成 {\\n "a": 1\\n}）；末尾自动加 Ctrl-Z。载荷输入完才发送命令（引擎收到 "> " 提示后立即送出载荷）；:cancel 放弃这条命令。\n特殊命令：:help、:quit、:raw on|off（同时显示原始字节块）、:lang en|zh、:timeout <秒>、:note <文字>（在时间线和记录文件中加一条注释）、:cancel。\nCtrl-C 或 Ctrl-D 结束会话（记录文件会写完整）。除非 --log-secrets，屏幕和记录文件中的敏感信息均被遮盖。\n退出码：0 由用户结束（或输入结束），2 选项错误，3 串口无法打开或已消失。',
+  [`Type an AT command and Enter; up/down arrows recall earlier lines. Commands are queued: one is in flight at a time.\nData mode: a command that makes the module prompt with "> " (${ALL.promptPublish} without a payload) takes the NEXT line you type as its payload: one line, with the escapes \\n \\r \\t \\\\ and \\xHH (so multi-line JSON is typed as {\\n "a": 1\\n}); Ctrl-Z is added. The command is sent once the payload is typed (the engine answers the "> " prompt with it at once); :cancel drops the command.\nSpecial commands: :help, :quit, :raw on|off (show the raw byte chunks too), :lang en|zh, :timeout <seconds>, :note <text> (an annotation in the timeline and the transcript), :cancel.\nCtrl-C or Ctrl-D ends the session (the transcript is flushed). Secrets are masked in the display and the transcript unless --log-secrets.\nExit codes: 0 ended by the user (or the input ended), 2 bad option, 3 the port cannot be opened or went away.`]:
+    `输入 AT 命令后回车；上下方向键调出之前的命令。命令排队执行，同一时间只有一条在等待应答。\n数据模式：让模组以 "> " 提示输入的命令（不带载荷的 ${ALL.promptPublish}）会把你输入的下一行作为载荷：只有一行，可用转义 \\n \\r \\t \\\\ 和 \\xHH（多行 JSON 写成 {\\n "a": 1\\n}）；末尾自动加 Ctrl-Z。载荷输入完才发送命令（引擎收到 "> " 提示后立即送出载荷）；:cancel 放弃这条命令。\n特殊命令：:help、:quit、:raw on|off（同时显示原始字节块）、:lang en|zh、:timeout <秒>、:note <文字>（在时间线和记录文件中加一条注释）、:cancel。\nCtrl-C 或 Ctrl-D 结束会话（记录文件会写完整）。除非 --log-secrets，屏幕和记录文件中的敏感信息均被遮盖。\n退出码：0 由用户结束（或输入结束），2 选项错误，3 串口无法打开或已消失。`,
   // ---- monitor ----
   'listen without writing: print every line the module emits, decoded and timestamped (URCs highlighted)': '只听不写：打印模组输出的每一行，附带解释和时间戳（URC 高亮）',
   'also show the raw bytes of each chunk as the port delivered it, in hex (with --json: a "chunk" object with a "hex" field)': '同时以十六进制显示串口交付的每个原始字节块（配合 --json：输出带 "hex" 字段的 "chunk" 对象）',
   'stop after this many seconds [default: until Ctrl-C]': '运行这么多秒后停止[默认：直到 Ctrl-C]',
-  'watch URCs (+CEREG, +ECMTSTAT, +ECMTRECV…) as they come, explained': '实时查看 URC（+CEREG、+ECMTSTAT、+ECMTRECV…）及其解释',
+  [`watch URCs (+CEREG, ${ALL.linkLost}, ${ALL.message}…) as they come, explained`]: `实时查看 URC（+CEREG、${ALL.linkLost}、${ALL.message}…）及其解释`,
   'raw chunks in hex next to the decoded lines, session saved as a transcript': '解码行旁边显示十六进制原始字节块，会话保存为记录文件',
   'one minute of events as JSON Lines (each with an ISO "time")': '一分钟内的事件，输出为 JSON Lines（每条带 ISO 格式的 "time"）',
   'Passive: monitor never writes to the port (no AT check, so --baud auto is refused). Each line shows the wall-clock time, the seconds since the start, the direction and what it means. Secrets (IMSI/ICCID, credentials) are masked in the display, the hex and the transcript unless --log-secrets.\nExit codes: 0 stopped by Ctrl-C or --duration, 2 bad option, 3 the port cannot be opened or went away.':
@@ -101,7 +102,7 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   'passive: serial input that sees the microcontroller → module line of the UART (never written)': '被动：能看到 UART 上“单片机 → 模组”方向的串口输入（从不写入）',
   'passive: serial input that sees the module → microcontroller line of the UART (never written)': '被动：能看到 UART 上“模组 → 单片机”方向的串口输入（从不写入）',
   'baud rate of --port or the taps': '--port 或旁路串口的波特率',
-  'the broker to use [default: the host and port of the AT+ECMTOPEN seen]': '要使用的服务器[默认：所看到的 AT+ECMTOPEN 中的主机和端口]',
+  [`the broker to use [default: the host and port of the ${ALL.open} seen]`]: `要使用的服务器[默认：所看到的 ${ALL.open} 中的主机和端口]`,
   'client ID for the shadow where none is seen (a log that starts mid-session)': '没看到客户端 ID 时（日志从会话中途开始）影子客户端使用的 ID',
   'user name for the shadow (overrides the one seen; needed when a recording masked it)': '影子客户端的用户名（覆盖看到的那个；记录中已遮盖时必须给出）',
   'password for the shadow (or CAT1_PASSWORD); needed when a recording masked it': '影子客户端的密码（或 CAT1_PASSWORD）；记录中已遮盖时必须给出',
@@ -120,7 +121,7 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   'a cat1 transcript (.jsonl) or a text log; - reads stdin': 'cat1 记录文件（.jsonl）或文本日志；- 表示读标准输入',
   'JSON Lines: one object per event, then a summary object': 'JSON Lines：每个事件一个对象，最后是一个汇总对象',
   'show passwords, keys, IMSI/ICCID instead of masking them': '显示密码、密钥、IMSI/ICCID，不遮盖',
-  'a gap in module output that ends a raw +ECMTRECV payload (ms)': '模组输出中断多久即视为原始 +ECMTRECV 载荷结束（毫秒）',
+  [`a gap in module output that ends a raw ${ALL.message} payload (ms)`]: `模组输出中断多久即视为原始 ${ALL.message} 载荷结束（毫秒）`,
   'the timeline of a recorded session, with meanings': '录制会话的时间线，附带含义',
   'a log pasted from SSCOM, explained in Chinese': '从 SSCOM 粘贴的日志，用中文解释',
   'JSON Lines for scripts': '供脚本使用的 JSON Lines',
@@ -143,11 +144,11 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   // ---- emulate ----
   'a Quectel EC800N speaking AT+QMT* (echo on, six MQTT clients)': '一个说 AT+QMT* 指令的移远 EC800N（回显开，六个 MQTT 客户端）',
   'run the software ECMT module on a pseudo-terminal: a device path any program can open like a real module': '在伪终端上运行软件 ECMT 模组：得到一个设备路径，任何程序都能像打开真模组一样打开它',
-  'inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=+ECMTPUB[,+ECMTRECV…], garble=<probability per byte>, chunk=<max bytes per write>, broker-silence or broker-silence=connack[,suback…] (broker packets ignored: no ack, no URC), drop-incoming=<n> (every n-th received PUBLISH acked but never printed), hang=<n> or hang=AT+ECMTSUB (the firmware hangs after n answered commands, or at that command: no answer, no URC from then on)':
-    '注入故障（可重复）：delay=<毫秒> 或 delay=<最小>-<最大>（每次应答前延迟），drop-urc=<概率> 或 drop-urc=+ECMTPUB[,+ECMTRECV…]，garble=<每字节的概率>，chunk=<每次写入的最大字节数>，broker-silence 或 broker-silence=connack[,suback…]（忽略服务器报文：没有确认，也没有 URC），drop-incoming=<n>（每收到 n 条 PUBLISH 就有一条只确认不打印），hang=<n> 或 hang=AT+ECMTSUB（固件在应答 n 条命令后、或在该命令处卡死：此后不再应答，也没有 URC）',
+  [`inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=${DEF.publishResult}[,${DEF.message}…], garble=<probability per byte>, chunk=<max bytes per write>, broker-silence or broker-silence=connack[,suback…] (broker packets ignored: no ack, no URC), drop-incoming=<n> (every n-th received PUBLISH acked but never printed), hang=<n> or hang=${DEF.subscribe} (the firmware hangs after n answered commands, or at that command: no answer, no URC from then on)`]:
+    `注入故障（可重复）：delay=<毫秒> 或 delay=<最小>-<最大>（每次应答前延迟），drop-urc=<概率> 或 drop-urc=${DEF.publishResult}[,${DEF.message}…]，garble=<每字节的概率>，chunk=<每次写入的最大字节数>，broker-silence 或 broker-silence=connack[,suback…]（忽略服务器报文：没有确认，也没有 URC），drop-incoming=<n>（每收到 n 条 PUBLISH 就有一条只确认不打印），hang=<n> 或 hang=${DEF.subscribe}（固件在应答 n 条命令后、或在该命令处卡死：此后不再应答，也没有 URC）`,
   'SIM condition': 'SIM 卡状态',
   'network registration': '网络注册状态',
-  'the default bearer (PDN) is active; --no-pdp: no IP address, AT+ECMTOPEN answers +CME ERROR: 3': '默认承载（PDN）已激活；--no-pdp：没有 IP 地址，AT+ECMTOPEN 回 +CME ERROR: 3',
+  [`the default bearer (PDN) is active; --no-pdp: no IP address, ${DEF.open} answers +CME ERROR: 3`]: `默认承载（PDN）已激活；--no-pdp：没有 IP 地址，${DEF.open} 回 +CME ERROR: 3`,
   'name lookups: real ("system") or every name fails ("fail"; IP literals still work)': '域名解析：真实解析（"system"），或全部失败（"fail"；IP 地址照常可用）',
   'the +CSQ rssi (0–31, 99 unknown)': '+CSQ 的 rssi（0–31，99 表示未知）',
   'seed of every random draw (faults, ping jitter): the same seed and input give the same bytes': '所有随机抽取（故障、ping 抖动）的种子：同样的种子和输入得到同样的字节',
@@ -159,13 +160,13 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   'a fixed path, then talk to it': '固定路径，然后与它对话',
   'a module that is not attached: what does your firmware do?': '一个没有附着的模组：你的固件会怎么做？',
   'slow answers, lost URCs, output in small pieces (reproducible with the seed)': '应答慢、URC 丢失、输出碎成小块（用种子可复现）',
-  'SUBACK never comes (no +ECMTSUB), the session recorded': 'SUBACK 始终不来（没有 +ECMTSUB），会话被录下',
-  'The module answers like an EC616S/EC626 with the ECMT firmware and opens real TCP/MQTT connections to the broker you name in AT+ECMTOPEN (README of src/emulator). socat must be installed (it makes the pseudo-terminal pair). SIGINT/SIGTERM (Ctrl-C) stop it cleanly.\nExit codes: 0 stopped by Ctrl-C/SIGTERM, 2 bad option or socat missing (ERR_TOOL_MISSING: an environment problem, not an unreachable device), 3 the pseudo-terminal went away.':
-    '该模组像装了 ECMT 固件的 EC616S/EC626 一样应答，并向你在 AT+ECMTOPEN 中指定的服务器建立真实的 TCP/MQTT 连接（见 src/emulator 的 README）。需要安装 socat（用它创建伪终端对）。SIGINT/SIGTERM（Ctrl-C）会让它干净地停止。\n退出码：0 被 Ctrl-C/SIGTERM 停止，2 选项错误或缺少 socat（ERR_TOOL_MISSING：环境问题，不是设备不可达），3 伪终端已消失。',
+  [`SUBACK never comes (no ${DEF.subscribeResult}), the session recorded`]: `SUBACK 始终不来（没有 ${DEF.subscribeResult}），会话被录下`,
+  [`The module answers like an EC616S/EC626 with the ECMT firmware and opens real TCP/MQTT connections to the broker you name in ${DEF.open} (README of src/emulator). socat must be installed (it makes the pseudo-terminal pair). SIGINT/SIGTERM (Ctrl-C) stop it cleanly.\nExit codes: 0 stopped by Ctrl-C/SIGTERM, 2 bad option or socat missing (ERR_TOOL_MISSING: an environment problem, not an unreachable device), 3 the pseudo-terminal went away.`]:
+    `该模组像装了 ECMT 固件的 EC616S/EC626 一样应答，并向你在 ${DEF.open} 中指定的服务器建立真实的 TCP/MQTT 连接（见 src/emulator 的 README）。需要安装 socat（用它创建伪终端对）。SIGINT/SIGTERM（Ctrl-C）会让它干净地停止。\n退出码：0 被 Ctrl-C/SIGTERM 停止，2 选项错误或缺少 socat（ERR_TOOL_MISSING：环境问题，不是设备不可达），3 伪终端已消失。`,
   // ---- issue 12: already-connected, broker-lost, module-silent, identity probe ----
   'QoS of the traffic test: 0, 1 or 2 (checked when the run starts)': '收发测试的 QoS：0、1 或 2（运行开始时检查）',
-  'when the module is already open or connected, end that session (AT+ECMTDISC/AT+ECMTCLOSE) and run every step; by default it is left as found and only observed (credential checks "not run")': '模组已打开链路或已连接时，先结束该会话（AT+ECMTDISC/AT+ECMTCLOSE）再运行全部步骤；默认保持原样、只做观察（凭据检查为“未运行”）',
-  "once the module is connected, connect directly with the module's client ID: the broker drops the module only if it really uses that ID (+ECMTSTAT). The module's session is restored afterwards (its own reconnect, or cat1 connects it again) and the report says so": '模组连接后，用模组的客户端 ID 直连一次：只有模组确实在用这个 ID 时，服务器才会把模组踢下线（+ECMTSTAT）。之后会恢复模组的会话（模组自己重连，或由 cat1 重新连接），报告中会说明',
+  [`when the module is already open or connected, end that session (${ALL.discClose}) and run every step; by default it is left as found and only observed (credential checks "not run")`]: `模组已打开链路或已连接时，先结束该会话（${ALL.discClose}）再运行全部步骤；默认保持原样、只做观察（凭据检查为“未运行”）`,
+  [`once the module is connected, connect directly with the module's client ID: the broker drops the module only if it really uses that ID (${ALL.linkLost}). The module's session is restored afterwards (its own reconnect, or cat1 connects it again) and the report says so`]: `模组连接后，用模组的客户端 ID 直连一次：只有模组确实在用这个 ID 时，服务器才会把模组踢下线（${ALL.linkLost}）。之后会恢复模组的会话（模组自己重连，或由 cat1 重新连接），报告中会说明`,
   "does the broker know the module as dev1? (a takeover probe; the module's session is restored)": '服务器认的模组身份是 dev1 吗？（顶号探测；之后会恢复模组的会话）',
   'the module is already connected: end that session and check these credentials': '模组已经连上：结束该会话，检查这组凭据',
   'A module found already connected is left connected: its traffic is compared, the open/connect steps are "not run" and the result is never a pass (--reconnect ends that session and runs them).': '发现模组已连接时保持连接：只比较它的收发，打开/连接两步为“未运行”，结果不会判为通过（--reconnect 会先结束该会话再运行这两步）。',
@@ -173,7 +174,7 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   '--timeout also bounds the wait for network registration while the module searches.': '--timeout 也限制模组搜网时等待注册的时间。',
   'A module found already connected is left connected: the MQTT stage is "not run" (credentials not checked) and the result is never a pass; --reconnect ends that session first and runs every check.': '发现模组已连接时保持连接：MQTT 阶段为“未运行”（凭据未检查），结果不会判为通过；--reconnect 会先结束该会话再做全部检查。',
   'Exit codes: 0 every stage passed (warnings allowed), 1 a stage failed or a check did not run, 2 usage, 3 the port did not answer AT, the broker went away mid-run (broker-lost) or the module stopped answering (module-silent).': '退出码：0 各阶段均通过（允许警告）；1 有阶段失败或有检查未运行；2 用法错误；3 串口不应答 AT、服务器运行中途消失（broker-lost）或模组停止应答（module-silent）。',
-  'the firmware stops answering at the first AT+ECMTSUB (a hung module)': '固件在第一条 AT+ECMTSUB 处停止应答（模拟卡死的模组）',
+  [`the firmware stops answering at the first ${DEF.subscribe} (a hung module)`]: `固件在第一条 ${DEF.subscribe} 处停止应答（模拟卡死的模组）`,
   // ---- issue 17: fleet, report-to, watch, broker kinds ----
   "publish each module's events and verdict to this MQTT broker (mqtt://host:1883); several URLs, comma-separated, are the nodes of one cluster (failover in order)": '把每个模组的事件和结论发布到这个 MQTT 服务器（mqtt://主机:1883）；多个地址用逗号分隔，视为同一集群的节点（按顺序故障切换）',
   "this station's name in the report topics cat1/<station>/<module>/… [default: the host name]": '本工位在上报主题 cat1/<工位>/<模组>/… 中的名字[默认：主机名]',

@@ -11,6 +11,7 @@ import type { ModemEvent } from '../urc/types.js';
 import { ecmt } from './ecmt/dialect.js';
 import { qmt } from './qmt/dialect.js';
 import { setDialectExplainer } from '../urc/codes.js';
+import { setLineTailCommands } from '../at/command-line.js';
 
 export type * from './types.js';
 export { TWO_PHASE_OPS } from './types.js';
@@ -30,6 +31,12 @@ setDialectExplainer((ev) => {
   return null;
 });
 
+// the AT command-line parser in at/ learns which commands take the rest of the line as data
+function installLineTails(): void {
+  setLineTailCommands(DIALECTS.flatMap((d) => d.commands.filter((c) => c.params.at(-1)?.toEndOfLine === true).map((c) => c.name)));
+}
+installLineTails();
+
 /** Every registered dialect (read-only view; the first is the default). */
 export const dialects: readonly Dialect[] = DIALECTS;
 
@@ -41,6 +48,7 @@ export function registerDialect(d: Dialect): readonly Dialect[] {
   const i = DIALECTS.findIndex((x) => x.name === d.name);
   if (i >= 0) DIALECTS[i] = d;
   else DIALECTS.push(d);
+  installLineTails();
   return DIALECTS;
 }
 

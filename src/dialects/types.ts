@@ -95,6 +95,8 @@ export interface ParamSpec {
   quoted?: boolean;
   /** may be omitted (with everything after it) */
   optional?: boolean;
+  /** the value runs to the end of the command line: a `;` in it does not end the command (ECMT's inline payload) */
+  toEndOfLine?: boolean;
   /** accepted values when `type` is `enum` (as written on the wire, unquoted) */
   values?: readonly string[];
   /** fixed numeric range the firmware checks, the same on every profile (`[0, 65535]`) */

@@ -4,8 +4,10 @@ import { systemClock, type Clock } from '../util/clock.js';
 import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
 import type { ModemPort } from '../port/types.js';
 import { LineAssembler, parseCommandLine, type InputEvent } from '../at/command-line.js';
+// the registry installs the dialects' command-line rules into at/command-line.ts (which commands take the rest of the line as data)
+import '../dialects/index.js';
 import { finalText } from './cme.js';
-import { ECMT_COMMANDS } from '../dialects/ecmt/emulator.js';
+import { ECMT_COMMANDS, recvUrc } from '../dialects/ecmt/emulator.js';
 import { GENERAL_COMMANDS, regUrc } from './commands/general.js';
 import { FaultInjector } from './faults.js';
 import { defaultConnect, resolveHost } from './network.js';
@@ -24,7 +26,7 @@ import {
 import { stream, type Random } from './prng.js';
 import { EmulatorRecorder } from './recorder.js';
 import { QmtModule } from '../dialects/qmt/emulator.js';
-import { EcmtSession, type SessionEvent, type SessionHost, type SessionState } from './session.js';
+import { EcmtSession, type SessionEvent, type SessionHost, type SessionState } from '../dialects/ecmt/emulator-session.js';
 import { ERROR, OK, reply, type EcmtEmulatorEvents, type Final, type ModuleContext, type ModuleSettings, type PromptReply, type Reply } from './types.js';
 
 const STAT: Record<EmulatorConditions['registration'], number> = { home: 1, roaming: 5, searching: 2, denied: 3, 'not-registered': 0 };
@@ -326,18 +328,10 @@ export class EcmtEmulator extends TypedEmitter<EcmtEmulatorEvents> {
     this.#write(bytes ?? Buffer.from(`\r\n${text}\r\n`, 'utf8'));
   }
 
-  /**
-   * `+ECMTRECV: 0,<msgID>,"<topic>",<payload>` with the payload bytes as-is (CR/LF kept), built
-   * as the firmware's C string: leading NULs skipped, an inner NUL ends the payload.
-   */
+  /** A received message, printed as the ECMT dialect's emulator prints it (recvUrc). */
   #recv(msgId: number, topic: string, payload: Buffer): void {
-    let start = 0;
-    while (start < payload.length && payload[start] === 0) start++;
-    let end = payload.indexOf(0, start);
-    if (end < 0) end = payload.length;
-    const header = `+ECMTRECV: 0,${msgId},"${topic}",`;
-    const bytes = Buffer.concat([Buffer.from(`\r\n${header}`, 'utf8'), payload.subarray(start, end), Buffer.from('\r\n', 'latin1')]);
-    this.#urc(header + payload.subarray(start, end).toString('utf8'), bytes);
+    const { text, bytes } = recvUrc(msgId, topic, payload);
+    this.#urc(text, bytes);
   }
 
   #write(bytes: Buffer): void {

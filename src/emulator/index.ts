@@ -6,7 +6,7 @@ export { startPtyEmulator, socatAvailable, type PtyEmulator, type PtyEmulatorOpt
 export { emulatorTranscriptHeader, type EmulatorHeaderOptions } from './recorder.js';
 export { defaultConnect, resolveHost, pemFromBase64, type SslConfig } from './network.js';
 export { aliyunCredentials, ALIYUN_TIMESTAMP, type AliAuth } from './aliauth.js';
-export { buildConnect, chooseCredentials, type SessionState, type SessionConfig, type ConnParams, type ConnectChoice } from './session.js';
+export { buildConnect, chooseCredentials, type SessionState, type SessionConfig, type ConnParams, type ConnectChoice } from '../dialects/ecmt/emulator-session.js';
 export { parseCommandLine, splitArgs, type AtCommand, type Param } from '../at/command-line.js';
 export { mulberry32 } from './prng.js';
 export {

@@ -7,6 +7,11 @@ import type { Clock } from '../util/clock.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { TranscriptSink } from '../transcript/writer.js';
 import { QMT_MODELS, emulatedModel, qmtIdentity, qmtModel, type EmulatedModel, type QmtModel } from '../dialects/qmt/emulator-models.js';
+import { defaultDialect } from '../dialects/index.js';
+import { commandLine, resultPrefix } from '../dialects/words.js';
+
+/** Examples in validation messages: the default dialect's subscribe command and publish result URC. */
+const EXAMPLE = { command: commandLine(defaultDialect(), 'subscribe'), urc: resultPrefix(defaultDialect(), 'publish') };
 
 /**
  * Options of the emulator: what the module is (profile, identity), the world it lives in
@@ -329,7 +334,7 @@ const FAULTS_SCHEMA = options({
     options(
       {
         probability: v.optional(probability),
-        prefixes: v.optional(listOf("must be a list of URC prefixes such as '+ECMTPUB'", (x) => x.startsWith('+'))),
+        prefixes: v.optional(listOf(`must be a list of URC prefixes such as '${EXAMPLE.urc}'`, (x) => x.startsWith('+'))),
       },
       'must be { probability?, prefixes? }',
     ),
@@ -343,11 +348,11 @@ const FAULTS_SCHEMA = options({
       options(
         {
           afterCommands: v.optional(int(0, 1_000_000)),
-          atCommand: v.optional(v.pipe(v.string((i: Issue) => `must be a command name such as AT+ECMTSUB (got ${got(i)})`), v.regex(/^AT[+&]?[A-Z0-9]*$/i, (i) => `must be a command name such as AT+ECMTSUB (got ${got(i)})`))),
+          atCommand: v.optional(v.pipe(v.string((i: Issue) => `must be a command name such as ${EXAMPLE.command} (got ${got(i)})`), v.regex(/^AT[+&]?[A-Z0-9]*$/i, (i) => `must be a command name such as ${EXAMPLE.command} (got ${got(i)})`))),
         },
         'must be { afterCommands } or { atCommand }',
       ),
-      v.check((h) => (h.afterCommands === undefined) !== (h.atCommand === undefined), 'give exactly one of afterCommands (a count) or atCommand (a command name such as AT+ECMTSUB)'),
+      v.check((h) => (h.afterCommands === undefined) !== (h.atCommand === undefined), `give exactly one of afterCommands (a count) or atCommand (a command name such as ${EXAMPLE.command})`),
     ),
   ),
 });

@@ -3,7 +3,16 @@ import type { Clock } from '../util/clock.js';
 import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
 import type { AtCommand } from '../at/command-line.js';
 import type { EmulatorConditions, EmulatorIdentity, IncomingMessage } from './options.js';
-import type { EcmtSession, SessionState } from './session.js';
+import type { EcmtSession, SessionState } from '../dialects/ecmt/emulator-session.js';
+
+/** What a dialect's emulated MQTT client reports to the module around it (state, packets, link, messages, faults). */
+export type SessionEvent =
+  | { type: 'state'; state: SessionState }
+  | { type: 'mqtt'; dir: 'out' | 'in'; packet: Packet }
+  | { type: 'link'; what: 'connecting' | 'up' | 'down' | 'failed'; detail: string }
+  | { type: 'incoming'; message: IncomingMessage; outcome: 'printed' | 'dropped-rx-buffer' | 'dropped-fault' }
+  | { type: 'fault'; kind: string; detail: string }
+  | { type: 'note'; text: string };
 
 /** How a command ends. */
 export type Final =

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { CatError } from '../util/errors.js';
 import { text, type Text } from '../util/i18n.js';
+import type { DialectName } from '../dialects/types.js';
+import { dialectNamed, resultPrefix } from '../dialects/words.js';
 import type { Cause, CompareStep, DeliveryFacts } from './report.js';
 import type { BrokerTarget } from './target.js';
 import { waitForEvent, within } from '../util/waiter.js';
@@ -207,6 +209,8 @@ export function brokerFromFlag(kind: BrokerKind): BrokerIdentity {
 /** What a personality rule reads from a comparison. */
 export interface PersonalityEvidence {
   broker?: BrokerIdentity | null;
+  /** the module's dialect: the texts quote its URC names (default: the default dialect) */
+  dialect?: DialectName;
   steps: CompareStep[];
   delivery: DeliveryFacts | null;
 }
@@ -233,7 +237,10 @@ export function personalityCauses(e: PersonalityEvidence): Cause[] {
   if (sub && typeof sub.direct.code === 'number' && sub.direct.code >= 2 && sub.direct.code < 128) return [];
   const ev: Text[] = [said(b, p), text(`personality: ${p.checkedOn}`, `特性来源：${p.checkedOn}`)];
   if (sub && typeof sub.direct.code === 'number') ev.push(text(`the direct SUBACK granted QoS ${sub.direct.code} to a QoS 2 subscription`, `直连 SUBACK 对 QoS 2 订阅授予 QoS ${sub.direct.code}`));
-  if (sub && sub.module.code !== null) ev.push(text(`the module's +ECMTSUB value: ${String(sub.module.code)}`, `模组的 +ECMTSUB 值：${String(sub.module.code)}`));
+  if (sub && sub.module.code !== null) {
+    const urc = resultPrefix(dialectNamed(e.dialect), 'subscribe');
+    ev.push(text(`the module's ${urc} value: ${String(sub.module.code)}`, `模组的 ${urc} 值：${String(sub.module.code)}`));
+  }
   if (p.qos2 === 'downgraded') {
     return [
       {

@@ -19,6 +19,8 @@
  * judged is the FACT that one was present, never its value.
  */
 import { text, type Text } from '../util/i18n.js';
+import type { DialectName } from '../dialects/types.js';
+import { commandLine, dialectNamed, resultPrefix, urcPrefix } from '../dialects/words.js';
 
 export interface BrokerConnectLine {
   broker: 'mosquitto' | 'rabbitmq' | 'nats';
@@ -95,6 +97,8 @@ export interface IdentityProbe {
   connack: number | string | null;
   /** the broker dropped the module (+ECMTSTAT or another sign of link loss) */
   moduleDropped: boolean;
+  /** the module's dialect: the texts quote its URC and command names (default: the default dialect) */
+  dialect?: DialectName;
   /** ms from the probe's CONNACK to the module's link loss */
   dropMs: number | null;
   /** how long the probe watched the module, ms */
@@ -106,20 +110,22 @@ export interface IdentityProbe {
 /** The probe's outcome as an observation (report, verdict evidence, diagnose). */
 export function probeOutcome(p: IdentityProbe): Text {
   if (p.connack !== 0) return text(`identity probe: the direct connect as "${p.clientId}" was not accepted (${String(p.connack)}): nothing learnt`, `身份探测：以“${p.clientId}”直连未被接受（${String(p.connack)}）：无结论`);
+  const lost = urcPrefix(dialectNamed(p.dialect), 'link-lost');
   return p.moduleDropped
-    ? text(`identity probe: a direct connect as "${p.clientId}" made the broker drop the module (+ECMTSTAT after ${p.dropMs ?? '?'} ms): the module uses that client ID`, `身份探测：以“${p.clientId}”直连后服务器断开了模组（${p.dropMs ?? '?'} ms 后 +ECMTSTAT）：模组使用的就是该客户端 ID`)
+    ? text(`identity probe: a direct connect as "${p.clientId}" made the broker drop the module (${lost} after ${p.dropMs ?? '?'} ms): the module uses that client ID`, `身份探测：以“${p.clientId}”直连后服务器断开了模组（${p.dropMs ?? '?'} ms 后 ${lost}）：模组使用的就是该客户端 ID`)
     : text(`identity probe: a direct connect as "${p.clientId}" did NOT drop the module within ${p.windowMs} ms: the module is not that client on the broker`, `身份探测：以“${p.clientId}”直连后 ${p.windowMs} ms 内模组没有被断开：模组在服务器上不是这个客户端`);
 }
 
 /** What became of the module's session after the probe. */
 export function probeRestored(p: IdentityProbe): Text {
+  const d = dialectNamed(p.dialect);
   switch (p.restored) {
     case 'untouched':
       return text("the module's session was not touched", '模组会话未受影响');
     case 'module-reconnected':
-      return text("the module's session came back by itself (its own reconnect, +ECMTCONN)", '模组会话已自行恢复（模组自身重连，+ECMTCONN）');
+      return text(`the module's session came back by itself (its own reconnect, ${resultPrefix(d, 'connect')})`, `模组会话已自行恢复（模组自身重连，${resultPrefix(d, 'connect')}）`);
     case 'reconnected-by-cat1':
-      return text("the module's session was restored by cat1 (AT+ECMTCONN again)", '模组会话已由 cat1 恢复（重新 AT+ECMTCONN）');
+      return text(`the module's session was restored by cat1 (${commandLine(d, 'connect')} again)`, `模组会话已由 cat1 恢复（重新 ${commandLine(d, 'connect')}）`);
     case 'failed':
       return text("the module's session could NOT be restored after the probe", '探测之后模组会话未能恢复');
   }

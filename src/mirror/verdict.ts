@@ -1,6 +1,8 @@
 import { text, type Text } from '../util/i18n.js';
 import { fieldLabel, type ProfileCredentialCheck } from '../dialects/ecmt/lint.js';
 import type { ComparisonProfile as FirmwareProfile, SessionLintFinding as LintFinding } from '../dialects/session.js';
+import type { Dialect, DialectName } from '../dialects/types.js';
+import { commandLine, configLine, dialectNamed, resultPrefix, urcPrefix } from '../dialects/words.js';
 import type { Cause, CompareStep, CompareStepName, DeliveryFacts, SideOutcome, Verdict } from './report.js';
 import { probeOutcome as probeFact, probeRestored, type IdentityProbe, type LogIdentity } from './identity.js';
 import { personalityCauses, type BrokerIdentity } from './brokers.js';
@@ -32,8 +34,12 @@ export interface Evidence extends RunFaultEvidence {
   identity?: { log: LogIdentity | null; probe: IdentityProbe | null };
   /** the given credentials against every known firmware profile */
   credentialCheck?: ProfileCredentialCheck[];
+  /** the module's dialect: the texts quote its commands and URCs (default: the default dialect) */
+  dialect?: DialectName;
 }
 
+/** The session's dialect: where the texts take its command and URC names from. */
+const D = (e: Evidence): Dialect => dialectNamed(e.dialect);
 const step = (e: Evidence, name: CompareStepName): CompareStep | undefined => e.steps.find((s) => s.step === name);
 const nonEmpty = (s: string | undefined): boolean => s !== undefined && s.length > 0;
 const logHas = (e: Evidence, re: RegExp): string | undefined => e.brokerLog.find((l) => re.test(l));
@@ -224,8 +230,8 @@ const rules: Rule[] = [
     return cause(
       'protocol-level',
       rc1 ? 0.9 : 0.4,
-      `protocol level: the session uses MQTT ${e.protocolLevel === 3 ? '3.1 (AT+ECMTCFG="version",0,3)' : '3.1.1'}${rc1 ? ' and the broker answered 1 (unacceptable protocol version)' : ''}; most brokers want 3.1.1: AT+ECMTCFG="version",0,4`,
-      `协议版本：会话使用 MQTT ${e.protocolLevel === 3 ? '3.1（AT+ECMTCFG="version",0,3）' : '3.1.1'}${rc1 ? '，服务器回复 1（协议版本不可接受）' : ''}；多数服务器要求 3.1.1：AT+ECMTCFG="version",0,4`,
+      `protocol level: the session uses MQTT ${e.protocolLevel === 3 ? `3.1 (${configLine(D(e), 'version', 0, 3)})` : '3.1.1'}${rc1 ? ' and the broker answered 1 (unacceptable protocol version)' : ''}; most brokers want 3.1.1: ${configLine(D(e), 'version', 0, 4)}`,
+      `协议版本：会话使用 MQTT ${e.protocolLevel === 3 ? `3.1（${configLine(D(e), 'version', 0, 3)}）` : '3.1.1'}${rc1 ? '，服务器回复 1（协议版本不可接受）' : ''}；多数服务器要求 3.1.1：${configLine(D(e), 'version', 0, 4)}`,
       both(conn),
     );
   },
@@ -236,9 +242,9 @@ const rules: Rule[] = [
     return cause(
       'tls-without-ca',
       open.direct.ok ? 0.85 : 0.5,
-      'TLS without a CA: the broker is mqtts:// but the module was given no CA certificate (AT+ECMTCFG="ssl",…), so its TLS handshake fails while the host verifies the server with its own CA store',
-      'TLS 未配置 CA：服务器为 mqtts://，但模组没有 CA 证书（AT+ECMTCFG="ssl",…），模组的 TLS 握手失败，而主机使用自身的 CA 库校验服务器',
-      [text('no CA was given to the module (no AT+ECMTCFG="ssl" CA setting in this run)', '本次运行没有给模组 CA（没有 AT+ECMTCFG="ssl" 的 CA 设置）'), ...both(open)],
+      `TLS without a CA: the broker is mqtts:// but the module was given no CA certificate (${configLine(D(e), 'tls')},…), so its TLS handshake fails while the host verifies the server with its own CA store`,
+      `TLS 未配置 CA：服务器为 mqtts://，但模组没有 CA 证书（${configLine(D(e), 'tls')},…），模组的 TLS 握手失败，而主机使用自身的 CA 库校验服务器`,
+      [text(`no CA was given to the module (no ${configLine(D(e), 'tls')} CA setting in this run)`, `本次运行没有给模组 CA（没有 ${configLine(D(e), 'tls')} 的 CA 设置）`), ...both(open)],
     );
   },
   // both refused: the broker's answer, for everyone
@@ -268,13 +274,13 @@ const rules: Rule[] = [
     const open = step(e, 'open');
     if (!open || open.module.ok || !open.direct.ok) return null;
     if (open.module.code === 3 || open.module.code === 'CME 3') {
-      return cause('pdn-inactive', 0.9, 'the module has no data connection: AT+ECMTOPEN answered +CME ERROR: 3 (PDN not active) while the host reaches the broker — check SIM, registration (AT+CEREG?), APN and AT+CGPADDR', '模组没有数据连接：AT+ECMTOPEN 回复 +CME ERROR: 3（PDN 未激活），而主机能连到服务器——检查 SIM、注册（AT+CEREG?）、APN 和 AT+CGPADDR', both(open));
+      return cause('pdn-inactive', 0.9, `the module has no data connection: ${commandLine(D(e), 'open')} answered +CME ERROR: 3 (PDN not active) while the host reaches the broker — check SIM, registration (AT+CEREG?), APN and AT+CGPADDR`, `模组没有数据连接：${commandLine(D(e), 'open')} 回复 +CME ERROR: 3（PDN 未激活），而主机能连到服务器——检查 SIM、注册（AT+CEREG?）、APN 和 AT+CGPADDR`, both(open));
     }
     return cause(
       'network-module',
       0.8,
-      `the module cannot reach the broker while the host can: ${open.module.code === -1 ? '+ECMTOPEN: 0,-1 (DNS, TCP or TLS failed on the module\'s network)' : 'no +ECMTOPEN result'} — suspect the carrier network, APN, DNS from the module (AT+ECDNS), or a firewall in front of the module`,
-      `主机能连到服务器而模组不能：${open.module.code === -1 ? '+ECMTOPEN: 0,-1（模组网络上的 DNS、TCP 或 TLS 失败）' : '没有 +ECMTOPEN 结果'}——怀疑运营商网络、APN、模组侧 DNS（AT+ECDNS）或模组前的防火墙`,
+      `the module cannot reach the broker while the host can: ${open.module.code === -1 ? `${resultPrefix(D(e), 'open')}: 0,-1 (DNS, TCP or TLS failed on the module's network)` : `no ${resultPrefix(D(e), 'open')} result`} — suspect the carrier network, APN, DNS from the module (AT+ECDNS), or a firewall in front of the module`,
+      `主机能连到服务器而模组不能：${open.module.code === -1 ? `${resultPrefix(D(e), 'open')}: 0,-1（模组网络上的 DNS、TCP 或 TLS 失败）` : `没有 ${resultPrefix(D(e), 'open')} 结果`}——怀疑运营商网络、APN、模组侧 DNS（AT+ECDNS）或模组前的防火墙`,
       both(open),
     );
   },
@@ -287,7 +293,7 @@ const rules: Rule[] = [
     const conn = step(e, 'connect');
     if (!conn || conn.module.ok || !conn.module.code || conn.module.skipped) return null;
     if (conn.direct.ok && conn.module.code === 'no-urc') {
-      return cause('broker-silent', 0.6, 'the module got no CONNACK (no +ECMTCONN) while the host was answered: packets from the module are lost on its network path, or the CONNECT was malformed', '模组没有收到 CONNACK（没有+ECMTCONN），而主机收到了：模组网络路径丢包，或 CONNECT 格式有问题', both(conn));
+      return cause('broker-silent', 0.6, `the module got no CONNACK (no ${resultPrefix(D(e), 'connect')}) while the host was answered: packets from the module are lost on its network path, or the CONNECT was malformed`, `模组没有收到 CONNACK（没有${resultPrefix(D(e), 'connect')}），而主机收到了：模组网络路径丢包，或 CONNECT 格式有问题`, both(conn));
     }
     return null;
   },
@@ -310,7 +316,7 @@ const rules: Rule[] = [
     const sub = step(e, 'subscribe');
     if (!sub || !sub.module.ok || !e.profile.quirks.subValueIsCount) return null;
     if (sub.module.code === sub.direct.code) return null;
-    return hypothesis('sub-value-count', 0.3, `probably not a failure (the ${e.profile.name} profile says so): +ECMTSUB value ${String(sub.module.code)} is the count of SUBACK return codes on this firmware, not the granted QoS (the direct SUBACK granted ${String(sub.direct.code)})`, `可能不是故障（${e.profile.name} 固件配置如此描述）：在此固件上 +ECMTSUB 的值 ${String(sub.module.code)} 是 SUBACK 返回码个数，不是授予的 QoS（直连 SUBACK 授予 ${String(sub.direct.code)}）`, both(sub));
+    return hypothesis('sub-value-count', 0.3, `probably not a failure (the ${e.profile.name} profile says so): ${resultPrefix(D(e), 'subscribe')} value ${String(sub.module.code)} is the count of SUBACK return codes on this firmware, not the granted QoS (the direct SUBACK granted ${String(sub.direct.code)})`, `可能不是故障（${e.profile.name} 固件配置如此描述）：在此固件上 ${resultPrefix(D(e), 'subscribe')} 的值 ${String(sub.module.code)} 是 SUBACK 返回码个数，不是授予的 QoS（直连 SUBACK 授予 ${String(sub.direct.code)}）`, both(sub));
   },
   // payloads
   (e) => {
@@ -324,16 +330,16 @@ const rules: Rule[] = [
     if (d.d2m.sent && d.d2m.brokerDelivered && !d.d2m.received) {
       const size = publishPacketSize(d.d2m.topic, p.length, d.d2m.qos);
       if (rx !== null && size > rx) {
-        out.push(cause('payload-rx-buffer', 0.9, `the PUBLISH (${size} bytes: ${p.length} of payload, the topic and the header) is larger than the module's receive buffer (${rx} bytes): the module drops it silently, no +ECMTRECV`, `PUBLISH 报文（${size} 字节：消息体 ${p.length} 字节加主题和报头）超过模组接收缓冲区（${rx} 字节）：模组静默丢弃，没有 +ECMTRECV`, [...toModule, text(`the receive buffer size is the ${e.profile.name} profile's (${rx} bytes): assumed`, `接收缓冲区大小来自 ${e.profile.name} 固件配置（${rx} 字节）：假设`)]));
+        out.push(cause('payload-rx-buffer', 0.9, `the PUBLISH (${size} bytes: ${p.length} of payload, the topic and the header) is larger than the module's receive buffer (${rx} bytes): the module drops it silently, no ${urcPrefix(D(e), 'message')}`, `PUBLISH 报文（${size} 字节：消息体 ${p.length} 字节加主题和报头）超过模组接收缓冲区（${rx} 字节）：模组静默丢弃，没有 ${urcPrefix(D(e), 'message')}`, [...toModule, text(`the receive buffer size is the ${e.profile.name} profile's (${rx} bytes): assumed`, `接收缓冲区大小来自 ${e.profile.name} 固件配置（${rx} 字节）：假设`)]));
       } else {
-        out.push(cause('loss-on-module', 0.8, 'loss on the module: the broker delivered the message (the host\'s own subscription received it) but the module printed no +ECMTRECV', '模组丢失：服务器已投递该消息（主机自己的订阅收到了），但模组没有输出 +ECMTRECV', toModule));
+        out.push(cause('loss-on-module', 0.8, `loss on the module: the broker delivered the message (the host's own subscription received it) but the module printed no ${urcPrefix(D(e), 'message')}`, `模组丢失：服务器已投递该消息（主机自己的订阅收到了），但模组没有输出 ${urcPrefix(D(e), 'message')}`, toModule));
       }
     }
     if (d.d2m.sent && !d.d2m.brokerDelivered && !d.d2m.received) {
       out.push(cause('loss-at-broker', 0.7, 'loss at the broker: the message published by the host reached no subscriber, not even the host itself', '服务器丢失：主机发布的消息没有到达任何订阅者，包括主机自己', toModule));
     }
     if (d.m2d.sent && !d.m2d.received) {
-      out.push(cause('loss-at-broker', 0.6, "the module's publish was acknowledged on the module (+ECMTPUB) but never reached the host: the broker dropped or refused it (ACL for the module's identity, QoS 0 loss)", '模组的发布在模组侧已确认（+ECMTPUB），但主机没有收到：服务器丢弃或拒绝了它（模组身份的 ACL、QoS 0 丢失）', toDirect));
+      out.push(cause('loss-at-broker', 0.6, `the module's publish was acknowledged on the module (${resultPrefix(D(e), 'publish')}) but never reached the host: the broker dropped or refused it (ACL for the module's identity, QoS 0 loss)`, `模组的发布在模组侧已确认（${resultPrefix(D(e), 'publish')}），但主机没有收到：服务器丢弃或拒绝了它（模组身份的 ACL、QoS 0 丢失）`, toDirect));
     }
     const mangled = (d.d2m.received && !d.d2m.exact) || (d.m2d.received && !d.m2d.exact);
     if (mangled || (p.includes(0) && (d.d2m.sent || d.m2d.sent))) {
@@ -346,7 +352,7 @@ const rules: Rule[] = [
   },
   (e) =>
     e.doubleConnUrc
-      ? cause('double-connack', 0.2, 'the module answered the connect twice (+ECMTCONN: 0,2,2 then 0,0,0): a failed first send and an internal reconnect, as EC626 builds do; the second is the real result', '模组对连接回复了两次（+ECMTCONN: 0,2,2 然后 0,0,0）：第一次发送失败后模组内部重连，EC626 固件常见；第二个才是真正结果', [text('two +ECMTCONN answers for one AT+ECMTCONN', '一条 AT+ECMTCONN 收到两个 +ECMTCONN'), ...both(step(e, 'connect')).slice(0, 1)])
+      ? cause('double-connack', 0.2, `the module answered the connect twice (${resultPrefix(D(e), 'connect')}: 0,2,2 then 0,0,0): a failed first send and an internal reconnect, as EC626 builds do; the second is the real result`, `模组对连接回复了两次（${resultPrefix(D(e), 'connect')}: 0,2,2 然后 0,0,0）：第一次发送失败后模组内部重连，EC626 固件常见；第二个才是真正结果`, [text(`two ${resultPrefix(D(e), 'connect')} answers for one ${commandLine(D(e), 'connect')}`, `一条 ${commandLine(D(e), 'connect')} 收到两个 ${resultPrefix(D(e), 'connect')}`), ...both(step(e, 'connect')).slice(0, 1)])
       : null,
   // the broker's personality (QoS 2 downgraded or refused): brokers.ts
   (e) => personalityCauses(e),

@@ -7,6 +7,7 @@ import { parseTranscript } from '../transcript/reader.js';
 import { importTextLog, looksLikeAtLog } from '../transcript/import.js';
 import { defaultGrammar } from '../grammar.js';
 import type { LineGrammar } from '../at/types.js';
+import { TWO_PHASE_OPS, dialects } from '../dialects/index.js';
 import { CatError } from '../util/errors.js';
 import { text, tr, type Lang, type Text } from '../util/i18n.js';
 import { itemsToEvents, visible } from './events.js';
@@ -135,25 +136,22 @@ export function maskIccid(iccid: string): string {
   return /\*/.test(iccid) ? iccid : `${iccid.slice(0, 6)}${'*'.repeat(Math.max(0, iccid.length - 6))}`;
 }
 
-/** Which module command concludes a compare step (for placing the direct lane's packets). */
-const STEP_COMMAND: Record<string, RegExp> = {
-  open: /^AT\+ECMTOPEN=/i,
-  connect: /^AT\+ECMTCONN=/i,
-  subscribe: /^AT\+ECMTSUB=/i,
-  unsubscribe: /^AT\+ECMTUNS=/i,
-  publish: /^AT\+ECMTPUB=/i,
-  disconnect: /^AT\+ECMTDISC=/i,
-  close: /^AT\+ECMTCLOSE=/i,
-};
-const STEP_URC: Record<string, RegExp> = {
-  open: /\+ECMTOPEN:/i,
-  connect: /\+ECMTCONN:/i,
-  subscribe: /\+ECMTSUB:/i,
-  unsubscribe: /\+ECMTUNS:/i,
-  publish: /\+ECMTPUB:/i,
-  disconnect: /\+ECMTDISC:/i,
-  close: /\+ECMTCLOSE:/i,
-};
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const anyOf = (names: readonly string[]): string => [...new Set(names)].map(escapeRe).join('|');
+
+/** Which module command concludes a compare step (for placing the direct lane's packets): any dialect's command of that step. */
+const STEP_COMMAND: Record<string, RegExp> = Object.fromEntries(
+  TWO_PHASE_OPS.map((op) => [op, new RegExp(`^AT(?:${anyOf(dialects.flatMap((d) => d.commands.filter((c) => c.op === op).map((c) => c.name)))})=`, 'i')]),
+);
+/** The URC that completes a compare step: any dialect's result URC of that step (its variant spellings included). */
+const STEP_URC: Record<string, RegExp> = Object.fromEntries(
+  TWO_PHASE_OPS.map((op) => [
+    op,
+    new RegExp(`(?:${anyOf(dialects.flatMap((d) => d.commands.filter((c) => c.op === op && c.result !== null).flatMap((c) => [c.result!.prefix, ...(c.result!.variants ?? [])])))}):`, 'i'),
+  ]),
+);
+/** A received message's URC, in any dialect. */
+const MESSAGE_URC = new RegExp(`(?:${anyOf(dialects.flatMap((d) => d.urcs.filter((u) => u.role === 'message').map((u) => u.prefix)))}):`, 'i');
 
 /** The direct client's packets for one step, as its outcome implies them. */
 function directPackets(s: PlainStep, L: Lang): Array<Omit<DiagramEvent, 't'>> {
@@ -211,7 +209,7 @@ function mergeDirect(events: DiagramEvent[], steps: PlainStep[], firstStep: numb
         cursor = c + 1;
       }
     } else if (s.step === 'deliver-direct-to-module') {
-      const r = out.findIndex((e, i) => i >= cursor && e.kind === 'urc' && /\+ECMTRECV:/i.test(e.raw));
+      const r = out.findIndex((e, i) => i >= cursor && e.kind === 'urc' && MESSAGE_URC.test(e.raw));
       if (r >= 0) {
         moduleIdx = [r];
         at = r;
@@ -379,7 +377,7 @@ export function buildModel(input: ReportInput, o: RenderOptions = {}): ReportMod
     if (mod.iccid) mod.iccid = maskIccid(mod.iccid);
   }
   if (!broker && items) {
-    const open = items.find((i) => i.event.type === 'command' && /^AT\+ECMTOPEN=/i.test(i.event.raw));
+    const open = items.find((i) => i.event.type === 'command' && STEP_COMMAND['open']!.test(i.event.raw));
     const m = open ? /=\s*\d+\s*,\s*"([^"]*)"\s*,\s*(\d+)/.exec(open.event.raw) : null;
     if (m) broker = `mqtt://${m[1]}:${m[2]}`;
   }

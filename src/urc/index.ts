@@ -48,16 +48,11 @@ export {
   cmeCodeFromText,
   cmeMeaning,
   cmsMeaning,
-  connResultMeaning,
-  connStateMeaning,
   connackMeaning,
   cpinMeaning,
-  ecmtResultMeaning,
   explain,
   mqtt5ReasonMeaning,
   regStatMeaning,
-  statErrMeaning,
-  type EcmtOp,
 } from './codes.js';
 
 type Handler = (prefix: string, rest: string, raw: string) => ModemEvent | null;

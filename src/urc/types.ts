@@ -108,7 +108,7 @@ export type ModemEventType = ModemEvent['type'];
  * over ModemEvent in the core ends with `default: { const other: DialectEvent = e; … }`: still
  * exhaustive for the core's own events, and the dialect explains its events itself.
  */
-export type DialectEvent = QmtEvent;
+export type DialectEvent = QmtEvent | Extract<ModemEvent, { type: `ecmt-${string}` }>;
 
 /** Narrow the union by its type literal. */
 export type EventOf<T extends ModemEventType> = Extract<ModemEvent, { type: T }>;

@@ -6,7 +6,7 @@
  */
 import mqtt from 'mqtt';
 import { AtEngine } from '../../src/at/engine.js';
-import { EcmtSession, type MessageEvent } from '../../src/ecmt/session.js';
+import { EcmtSession, type MessageEvent } from '../../src/dialects/ecmt/session.js';
 import { EcmtEmulator } from '../../src/emulator/emulator.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { createPortPair } from '../../src/port/memory.js';

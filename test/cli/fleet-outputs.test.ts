@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtEngine } from '../../src/at/engine.js';
-import { EcmtSession } from '../../src/ecmt/session.js';
+import { EcmtSession } from '../../src/dialects/ecmt/session.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { startPtyEmulator, type PtyEmulator, type PtyEmulatorOptions } from '../../src/emulator/pty.js';
 import { SerialModemPort } from '../../src/port/serial.js';

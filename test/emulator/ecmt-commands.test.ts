@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aliyunCredentials } from '../../src/emulator/aliauth.js';
-import { buildConnect, freshConfig } from '../../src/emulator/session.js';
+import { buildConnect, freshConfig } from '../../src/dialects/ecmt/emulator-session.js';
 import { FIRMWARE_PROFILES } from '../../src/dialects/ecmt/firmware.js';
 import { scriptedBroker } from './broker-helpers.js';
 import { errorOf, rig, type Rig } from './harness.js';

@@ -8,7 +8,7 @@ import { AtEngine } from '../../src/at/engine.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { createPortPair } from '../../src/port/memory.js';
 import { EcmtEmulator } from '../../src/emulator/emulator.js';
-import { EcmtSession } from '../../src/ecmt/session.js';
+import { EcmtSession } from '../../src/dialects/ecmt/session.js';
 import { compare, type CompareOptions } from '../../src/mirror/compare.js';
 import { reportToJson } from '../../src/mirror/json.js';
 import { exitForReport } from '../../src/cli/commands/compare-run.js';

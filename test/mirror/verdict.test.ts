@@ -73,6 +73,17 @@ describe('verdict rules', () => {
     expect(top(evidence({ protocolLevel: 3, steps: [step('open', ok(), ok()), step('connect', bad(1), bad(1))] }))).toBe('protocol-level');
   });
 
+  it('protocol-level quotes the session dialect\'s config command (ecmt.md §2.2, qmt.md §2.1 "version")', () => {
+    const steps = [step('open', ok(), ok()), step('connect', bad(1), bad(1))];
+    const ecmt = explainComparison(evidence({ protocolLevel: 3, steps })).causes[0]!;
+    expect(ecmt.text.en).toContain('AT+ECMTCFG="version",0,4');
+    const qmt = explainComparison(evidence({ protocolLevel: 3, steps, dialect: 'qmt' })).causes[0]!;
+    expect(qmt.id).toBe('protocol-level');
+    expect(qmt.text.en).toContain('AT+QMTCFG="version",0,4');
+    expect(qmt.text.zh).toContain('AT+QMTCFG="version",0,3');
+    expect(qmt.text.en).not.toContain('ECMT');
+  });
+
   it('tls-without-ca: mqtts, no CA on the module, the module cannot open while the host can', () => {
     expect(top(evidence({ tls: true, moduleHasCa: false, steps: [step('open', bad(-1), ok()), step('connect', { ...bad(null), skipped: true }, ok())] }))).toBe('tls-without-ca');
   });

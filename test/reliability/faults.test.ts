@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AtEngine, type AtEngineOptions } from '../../src/at/engine.js';
 import { classifyRx } from '../../src/at/diagnosis.js';
 import type { AtOutcome, TimelineEvent, TimelineItem } from '../../src/at/types.js';
-import { EcmtSession } from '../../src/ecmt/session.js';
+import { EcmtSession } from '../../src/dialects/ecmt/session.js';
 import { EcmtEmulator } from '../../src/emulator/emulator.js';
 import { Framer } from '../../src/framing/framer.js';
 import { defaultGrammar } from '../../src/grammar.js';

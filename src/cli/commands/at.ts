@@ -3,6 +3,7 @@ import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions, MASK_OPTIONS, MODEM_OPTIONS } from '../options.js';
 import { BUNDLE_OPTION, HTML_OPTION } from '../report-out.js';
+import { ALL, DEF } from '../dialect-names.js';
 
 export const AT_OPTIONS = [...MODEM_OPTIONS, ...MASK_OPTIONS];
 
@@ -21,12 +22,12 @@ export function atCommand(ctx: VerbContext): CommandModule<object, AtArgs> {
       addOptions(
         y
           .positional('commands', { type: 'string', array: true, demandOption: true, describe: h('AT commands, each one argument (quote them in the shell)') })
-          .option('data', { type: 'string', requiresArg: true, describe: h('payload for a command that prompts with "> " (AT+ECMTPUB without payload); Ctrl-Z is added') })
+          .option('data', { type: 'string', requiresArg: true, describe: h(`payload for a command that prompts with "> " (${ALL.promptPublish} without payload); Ctrl-Z is added`) })
           .option('wait', { type: 'number', requiresArg: true, describe: h('seconds to keep listening for URCs after the last command [default: until the URC of an ECMT action arrives, at most 30]') }),
         [...AT_OPTIONS, HTML_OPTION, BUNDLE_OPTION],
       )
         .example('cat1 at --port /dev/ttyUSB2 AT+CSQ AT+CEREG?', h('signal and registration, explained'))
-        .example('cat1 at -p /dev/ttyUSB2 \'AT+ECMTOPEN=0,"broker.example.com",1883\'', h('open, and wait for +ECMTOPEN'))
+        .example(`cat1 at -p /dev/ttyUSB2 '${DEF.open}=0,"broker.example.com",1883'`, h(`open, and wait for ${DEF.openResult}`))
         .example('cat1 at -p /dev/ttyUSB2 --json AT+CGSN', h('JSON outcome for scripts')),
     handler: async (args) => {
       const { runAt } = await import('./at-run.js');

@@ -3,6 +3,7 @@ import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions } from '../options.js';
 import { DIALECT_OPTION } from '../dialect.js';
+import { ALL } from '../dialect-names.js';
 
 interface DecodeArgs {
   file: string;
@@ -25,7 +26,7 @@ export function decodeCommand(ctx: VerbContext): CommandModule<object, DecodeArg
         .option('json', { type: 'boolean', describe: h('JSON Lines: one object per event, then a summary object') })
         .option('log-secrets', { type: 'boolean', describe: h('show passwords, keys, IMSI/ICCID instead of masking them') })
         .option('html', { type: 'string', requiresArg: true, describe: h('also write the session as one self-contained HTML page with a sequence diagram (cat1 report does the same without the text output)') })
-        .option('quiet-ms', { type: 'number', default: 100, requiresArg: true, describe: h('a gap in module output that ends a raw +ECMTRECV payload (ms)') })
+        .option('quiet-ms', { type: 'number', default: 100, requiresArg: true, describe: h(`a gap in module output that ends a raw ${ALL.message} payload (ms)`) })
         .example('cat1 decode session.jsonl', h('the timeline of a recorded session, with meanings'))
         .example('cat1 decode sscom.log --lang zh', h('a log pasted from SSCOM, explained in Chinese'))
         .example('cat1 decode - --json < log.txt', h('JSON Lines for scripts')),

@@ -13,6 +13,7 @@ import { layer } from '../options.js';
 import { EXIT } from '../exit.js';
 import { checkLinkPath, printingTap, watchDevice } from '../pty-serve.js';
 import { EMULATE_OPTIONS, type EmulateArgs } from './emulate.js';
+import { DEF } from '../dialect-names.js';
 
 const FAULT_KINDS = 'delay, drop-urc, garble, chunk, broker-silence, drop-incoming, hang';
 const SILENCE = ['connack', 'suback', 'unsuback', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'publish', 'pingresp', 'disconnect'];
@@ -35,7 +36,7 @@ export function parseFaults(specs: readonly string[]): FaultOptions {
     const bad = (why: string): never => {
       throw new CatError('ERR_INVALID_OPTION', `--fault ${spec}: ${why}`);
     };
-    const need = (): string => value ?? bad(`give a value, e.g. --fault ${kind}=${kind === 'delay' ? '100-500' : kind === 'chunk' ? '3' : kind === 'drop-incoming' ? '2' : kind === 'hang' ? 'AT+ECMTSUB' : '0.1'}`);
+    const need = (): string => value ?? bad(`give a value, e.g. --fault ${kind}=${kind === 'delay' ? '100-500' : kind === 'chunk' ? '3' : kind === 'drop-incoming' ? '2' : kind === 'hang' ? DEF.subscribe : '0.1'}`);
     const prob = (v: string): number => {
       const n = Number(v);
       if (v === '' || !(n >= 0 && n <= 1)) bad('a probability between 0 and 1 is expected, e.g. 0.1');
@@ -63,7 +64,7 @@ export function parseFaults(specs: readonly string[]): FaultOptions {
         f.dropUrc ??= {};
         if (v.startsWith('+')) {
           const prefixes = v.split(',').map((p) => p.trim());
-          if (!prefixes.every((p) => /^\+[A-Z0-9]+$/i.test(p))) bad('URC prefixes look like +ECMTPUB,+ECMTRECV');
+          if (!prefixes.every((p) => /^\+[A-Z0-9]+$/i.test(p))) bad(`URC prefixes look like ${DEF.publishResult},${DEF.message}`);
           f.dropUrc.prefixes = [...(f.dropUrc.prefixes ?? []), ...prefixes];
         } else f.dropUrc.probability = prob(v);
         break;
@@ -93,7 +94,7 @@ export function parseFaults(specs: readonly string[]): FaultOptions {
         const v = need();
         if (/^\d+$/.test(v)) f.hang = { afterCommands: int(v, 0) };
         else if (/^AT[+&]?[A-Z0-9]+$/i.test(v)) f.hang = { atCommand: v.toUpperCase() };
-        else bad('give a number of commands answered first (hang=5) or a command name (hang=AT+ECMTSUB)');
+        else bad(`give a number of commands answered first (hang=5) or a command name (hang=${DEF.subscribe})`);
         break;
       }
       default:

@@ -4,6 +4,7 @@ import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
 import { PROFILE_NAMES } from '../../dialects/ecmt/firmware.js';
 import { QMT_MODELS } from '../../dialects/qmt/emulator-models.js';
+import { DEF } from '../dialect-names.js';
 
 /** Options of `cat1 emulate` (flags, CAT1_* variables or --config, like the module-facing verbs). */
 export const EMULATE_OPTIONS: readonly OptionSpec[] = [
@@ -26,7 +27,7 @@ export const EMULATE_OPTIONS: readonly OptionSpec[] = [
   { name: 'profile', type: 'string', describe: `firmware profile played: limits and quirks (${PROFILE_NAMES.join(', ')})`, zh: `仿真的固件配置：长度限制和固件特性（${PROFILE_NAMES.join('、')}）`, default: 'ec616s', choices: PROFILE_NAMES },
   { name: 'sim', type: 'string', describe: 'SIM condition', default: 'ready', choices: ['ready', 'absent', 'pin-required'] },
   { name: 'registration', type: 'string', describe: 'network registration', default: 'home', choices: ['home', 'roaming', 'searching', 'denied', 'not-registered'] },
-  { name: 'pdp', type: 'boolean', describe: 'the default bearer (PDN) is active; --no-pdp: no IP address, AT+ECMTOPEN answers +CME ERROR: 3', default: true },
+  { name: 'pdp', type: 'boolean', describe: `the default bearer (PDN) is active; --no-pdp: no IP address, ${DEF.open} answers +CME ERROR: 3`, default: true },
   { name: 'dns', type: 'string', describe: 'name lookups: real ("system") or every name fails ("fail"; IP literals still work)', default: 'system', choices: ['system', 'fail'] },
   { name: 'rssi', type: 'number', describe: 'the +CSQ rssi (0–31, 99 unknown)', default: 24 },
   { name: 'seed', type: 'number', describe: 'seed of every random draw (faults, ping jitter): the same seed and input give the same bytes', default: 1 },
@@ -58,10 +59,10 @@ export function emulateCommand(ctx: VerbContext): CommandModule<object, EmulateA
           type: 'string',
           array: true,
           describe: h(
-            'inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=+ECMTPUB[,+ECMTRECV…], ' +
+            `inject a fault (repeatable): delay=<ms> or delay=<min>-<max> (before each answer), drop-urc=<probability> or drop-urc=${DEF.publishResult}[,${DEF.message}…], ` +
             'garble=<probability per byte>, chunk=<max bytes per write>, broker-silence or broker-silence=connack[,suback…] (broker packets ignored: no ack, no URC), ' +
             'drop-incoming=<n> (every n-th received PUBLISH acked but never printed), ' +
-            'hang=<n> or hang=AT+ECMTSUB (the firmware hangs after n answered commands, or at that command: no answer, no URC from then on)',
+            `hang=<n> or hang=${DEF.subscribe} (the firmware hangs after n answered commands, or at that command: no answer, no URC from then on)`,
           ),
         }),
         EMULATE_OPTIONS,
@@ -71,10 +72,10 @@ export function emulateCommand(ctx: VerbContext): CommandModule<object, EmulateA
         .example('cat1 emulate --dialect qmt --model EC800N', h('a Quectel EC800N speaking AT+QMT* (echo on, six MQTT clients)'))
         .example('cat1 emulate --registration searching --no-pdp', h('a module that is not attached: what does your firmware do?'))
         .example('cat1 emulate --fault delay=100-500 --fault drop-urc=0.1 --fault chunk=3 --seed 7', h('slow answers, lost URCs, output in small pieces (reproducible with the seed)'))
-        .example('cat1 emulate --fault broker-silence=suback --record emu.jsonl', h('SUBACK never comes (no +ECMTSUB), the session recorded'))
-        .example('cat1 emulate --fault hang=AT+ECMTSUB', h('the firmware stops answering at the first AT+ECMTSUB (a hung module)'))
+        .example('cat1 emulate --fault broker-silence=suback --record emu.jsonl', h(`SUBACK never comes (no ${DEF.subscribeResult}), the session recorded`))
+        .example(`cat1 emulate --fault hang=${DEF.subscribe}`, h(`the firmware stops answering at the first ${DEF.subscribe} (a hung module)`))
         .epilogue(h(
-          'The module answers like an EC616S/EC626 with the ECMT firmware and opens real TCP/MQTT connections to the broker you name in AT+ECMTOPEN (README of src/emulator). ' +
+          `The module answers like an EC616S/EC626 with the ECMT firmware and opens real TCP/MQTT connections to the broker you name in ${DEF.open} (README of src/emulator). ` +
             'socat must be installed (it makes the pseudo-terminal pair). SIGINT/SIGTERM (Ctrl-C) stop it cleanly.\n' +
             'Exit codes: 0 stopped by Ctrl-C/SIGTERM, 2 bad option or socat missing (ERR_TOOL_MISSING: an environment problem, not an unreachable device), 3 the pseudo-terminal went away.',
         )),

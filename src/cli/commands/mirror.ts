@@ -4,6 +4,7 @@ import { h } from '../lang.js';
 import { addOptions, type OptionSpec } from '../options.js';
 import { BUNDLE_OPTION, HTML_OPTION } from '../report-out.js';
 import { DIALECT_OPTION } from '../dialect.js';
+import { ALL } from '../dialect-names.js';
 
 export const MIRROR_OPTIONS: readonly OptionSpec[] = [
   { name: 'transcript', type: 'string', describe: 're-run a recorded or imported session (transcript or pasted log) against the broker now' },
@@ -11,7 +12,7 @@ export const MIRROR_OPTIONS: readonly OptionSpec[] = [
   { name: 'tap-tx', type: 'string', describe: 'passive: serial input that sees the microcontroller → module line of the UART (never written)' },
   { name: 'tap-rx', type: 'string', describe: 'passive: serial input that sees the module → microcontroller line of the UART (never written)' },
   { name: 'baud', alias: 'b', type: 'string', describe: 'baud rate of --port or the taps', default: '115200' },
-  { name: 'broker', type: 'string', describe: 'the broker to use [default: the host and port of the AT+ECMTOPEN seen]' },
+  { name: 'broker', type: 'string', describe: `the broker to use [default: the host and port of the ${ALL.open} seen]` },
   { name: 'client-id', type: 'string', describe: 'client ID for the shadow where none is seen (a log that starts mid-session)' },
   { name: 'username', type: 'string', describe: 'user name for the shadow (overrides the one seen; needed when a recording masked it)' },
   { name: 'password-file', type: 'string', describe: 'password for the shadow (or CAT1_PASSWORD); needed when a recording masked it' },

@@ -4,6 +4,7 @@ import { h } from '../lang.js';
 import { addOptions, MASK_OPTIONS, MODEM_OPTIONS } from '../options.js';
 import { REPORT_OPTIONS } from '../report-options.js';
 import { BUNDLE_OPTION, HTML_OPTION } from '../report-out.js';
+import { ALL } from '../dialect-names.js';
 
 /** monitor sends nothing: no per-command timeout, no firmware profile. */
 export const MONITOR_OPTIONS = [...MODEM_OPTIONS.filter((o) => o.name !== 'timeout' && o.name !== 'profile'), ...MASK_OPTIONS, ...REPORT_OPTIONS];
@@ -25,7 +26,7 @@ export function monitorCommand(ctx: VerbContext): CommandModule<object, MonitorA
           .option('duration', { type: 'number', describe: h('stop after this many seconds [default: until Ctrl-C]') }),
         [...MONITOR_OPTIONS, HTML_OPTION, BUNDLE_OPTION],
       )
-        .example('cat1 monitor --port /dev/ttyUSB2', h('watch URCs (+CEREG, +ECMTSTAT, +ECMTRECV…) as they come, explained'))
+        .example('cat1 monitor --port /dev/ttyUSB2', h(`watch URCs (+CEREG, ${ALL.linkLost}, ${ALL.message}…) as they come, explained`))
         .example('cat1 monitor -p /dev/ttyUSB2 --hex --record urc.jsonl', h('raw chunks in hex next to the decoded lines, session saved as a transcript'))
         .example('cat1 monitor -p /dev/ttyUSB2 --json --duration 60 > events.jsonl', h('one minute of events as JSON Lines (each with an ISO "time")'))
         .epilogue(h(

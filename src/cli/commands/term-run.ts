@@ -15,6 +15,7 @@ import { formatItem } from '../timeline.js';
 import { EXIT } from '../exit.js';
 import { ChunkTap, formatChunk, watchDevice } from '../pty-serve.js';
 import { TERM_OPTIONS, type TermArgs } from './term.js';
+import { ALL } from '../dialect-names.js';
 
 const PROMPT = 'cat1> ';
 const PAYLOAD_PROMPT = 'payload> ';
@@ -189,7 +190,7 @@ export async function runTerm(args: TermArgs): Promise<number> {
     show(
       [
         t('Type an AT command and Enter (up/down: history). One command is in flight at a time; the others wait.', '输入 AT 命令后回车（上下键：历史）。同一时间只有一条命令在执行，其余排队。'),
-        t('Data mode: after a command that prompts with "> " (AT+ECMTPUB without payload), the next line is the payload;', '数据模式：对会以 "> " 提示的命令（不带数据的 AT+ECMTPUB），下一行就是数据；'),
+        t(`Data mode: after a command that prompts with "> " (${ALL.promptPublish} without payload), the next line is the payload;`, `数据模式：对会以 "> " 提示的命令（不带数据的 ${ALL.promptPublish}），下一行就是数据；`),
         t('  escapes \\n \\r \\t \\\\ \\xHH; Ctrl-Z is added; :cancel drops the command.', '  转义 \\n \\r \\t \\\\ \\xHH；自动加 Ctrl-Z；:cancel 放弃该命令。'),
         `  :help            ${t('this help', '本帮助')}`,
         `  :quit            ${t('end the session (also Ctrl-C, Ctrl-D)', '结束会话（也可 Ctrl-C、Ctrl-D）')}`,

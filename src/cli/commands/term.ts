@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { VerbContext } from '../app.js';
 import { h } from '../lang.js';
 import { addOptions, MASK_OPTIONS, MODEM_OPTIONS } from '../options.js';
+import { ALL } from '../dialect-names.js';
 
 /** term is interactive: no --json (its output is for a person). */
 export const TERM_OPTIONS = [...MODEM_OPTIONS.filter((o) => o.name !== 'json'), ...MASK_OPTIONS];
@@ -20,12 +21,12 @@ export function termCommand(ctx: VerbContext): CommandModule<object, TermArgs> {
         y.option('history', { type: 'boolean', describe: h('keep the command history in ~/.cat1_history (lines holding secrets are kept only for the session); --no-history keeps nothing [default: true]') }),
         TERM_OPTIONS,
       )
-        .example('cat1 term --port /dev/ttyUSB2', h('type AT+CSQ, AT+CEREG?, AT+ECMTOPEN=… and read what each answer means'))
+        .example('cat1 term --port /dev/ttyUSB2', h(`type AT+CSQ, AT+CEREG?, ${ALL.open}=… and read what each answer means`))
         .example('cat1 term -p /dev/ttyUSB2 --record bench.jsonl --lang zh', h('explanations in Chinese, the session saved as a transcript'))
         .example('printf "AT+CGMI\\nAT+CSQ\\n" | cat1 term -p /dev/ttyUSB2 --no-history', h('commands from a pipe: each sent in turn, exit when the input ends'))
         .epilogue(h(
           'Type an AT command and Enter; up/down arrows recall earlier lines. Commands are queued: one is in flight at a time.\n' +
-            'Data mode: a command that makes the module prompt with "> " (AT+ECMTPUB without a payload) takes the NEXT line you type as its payload: ' +
+            `Data mode: a command that makes the module prompt with "> " (${ALL.promptPublish} without a payload) takes the NEXT line you type as its payload: ` +
             'one line, with the escapes \\n \\r \\t \\\\ and \\xHH (so multi-line JSON is typed as {\\n "a": 1\\n}); Ctrl-Z is added. ' +
             'The command is sent once the payload is typed (the engine answers the "> " prompt with it at once); :cancel drops the command.\n' +
             'Special commands: :help, :quit, :raw on|off (show the raw byte chunks too), :lang en|zh, :timeout <seconds>, :note <text> (an annotation in the timeline and the transcript), :cancel.\n' +

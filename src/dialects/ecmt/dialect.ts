@@ -10,14 +10,14 @@ import type { ModemEvent } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { CommandSpec, ConfigSpec, Dialect, FirmwareProfileSpec, MqttCommand, MqttResult, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
 import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent, recvFromLine } from './urc.js';
-import { explain as explainEvent, statErrMeaning } from '../../urc/codes.js';
+import { explain as explainEvent, explainEcmt, statErrMeaning } from './codes.js';
 import { isKnownFrameStart } from '../../urc/index.js';
 import { ECMT_CODES } from './codes.js';
 import { resultFailure, type ResultUrc } from './failure.js';
 import { ecmtProfiles } from './at-profiles.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES } from './firmware.js';
 import { ECMT_REDACTION } from './redaction.js';
-import { EcmtSession } from '../../ecmt/session.js';
+import { EcmtSession } from './session.js';
 import type { FirmwareProfileName } from './firmware.js';
 
 const p = (name: string, type: ParamSpec['type'], doc: Text, more: Partial<ParamSpec> = {}): ParamSpec => ({ name, type, doc, ...more });
@@ -98,7 +98,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       QOS,
       p('retain', 'int', text('retain + 10 × RAI (EC616S 0–40; older builds 0–1)', 'retain + 10 × RAI（EC616S 0–40；旧版 0–1）'), { limit: 'retainMax' }),
       TOPIC,
-      p('payload', 'raw', text('inline payload, raw to the end of the line; absent → `> ` prompt, Ctrl-Z sends', '内联载荷，取到行尾；省略则出现 `> ` 提示，Ctrl-Z 发送'), { optional: true, limit: 'inlinePayload' }),
+      p('payload', 'raw', text('inline payload, raw to the end of the line; absent → `> ` prompt, Ctrl-Z sends', '内联载荷，取到行尾；省略则出现 `> ` 提示，Ctrl-Z 发送'), { optional: true, toEndOfLine: true, limit: 'inlinePayload' }),
     ],
     result: { prefix: '+ECMTPUB', event: 'ecmt-pub', correlate: ['connectId', 'msgId'], hostTimeoutMs: ACK_MS, fields: ['connectId', 'msgId', 'result'] },
     prompt: 'ctrl-z',
@@ -298,11 +298,6 @@ function readCommand(name: string, args: string): MqttCommand | null {
   }
 }
 
-/** Is this event one of the ECMT dialect's? (explain covers the 3GPP ones too; the dialect answers only for its own.) */
-function isEcmtEvent(ev: ModemEvent): boolean {
-  return ev.type.startsWith('ecmt-');
-}
-
 export const ecmt: Dialect = {
   name: 'ecmt',
   title: 'Eigencomm ECMT',
@@ -358,6 +353,6 @@ export const ecmt: Dialect = {
   resultOf,
   unsolicitedOf,
   readCommand,
-  explain: (ev) => (isEcmtEvent(ev) ? explainEvent(ev) : null),
+  explain: explainEcmt,
 };
 

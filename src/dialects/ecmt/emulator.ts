@@ -1,7 +1,7 @@
 import type { QoS } from 'mqtt-packet';
 import { intOf, present, utf8Of, type AtCommand, type Param } from '../../at/command-line.js';
 import type { SslConfig } from '../../emulator/network.js';
-import type { Answer, SessionConfig } from '../../emulator/session.js';
+import type { Answer, SessionConfig } from './emulator-session.js';
 import { ERROR, OK, cme, reply, type CommandHandler, type ModuleContext, type Reply } from '../../emulator/types.js';
 import { decode } from '../../emulator/commands/params.js';
 
@@ -343,3 +343,18 @@ export const ECMT_COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
   ['+ECMTUNS', ecmtUns],
   ['+ECMTPUB', ecmtPub],
 ]);
+
+/**
+ * `+ECMTRECV: 0,<msgID>,"<topic>",<payload>` with the payload bytes as-is (CR/LF kept), built
+ * as the firmware's C string: leading NULs skipped, an inner NUL ends the payload. `text` is the
+ * line as text (for events), `bytes` what the module writes (CRLF before and after).
+ */
+export function recvUrc(msgId: number, topic: string, payload: Buffer): { text: string; bytes: Buffer } {
+  let start = 0;
+  while (start < payload.length && payload[start] === 0) start++;
+  let end = payload.indexOf(0, start);
+  if (end < 0) end = payload.length;
+  const header = `+ECMTRECV: 0,${msgId},"${topic}",`;
+  const bytes = Buffer.concat([Buffer.from(`\r\n${header}`, 'utf8'), payload.subarray(start, end), Buffer.from('\r\n', 'latin1')]);
+  return { text: header + payload.subarray(start, end).toString('utf8'), bytes };
+}

@@ -1,5 +1,5 @@
 import type { ModemEvent } from '../../urc/types.js';
-import { explain } from '../../urc/codes.js';
+import { explain } from './codes.js';
 import { text, type Text } from '../../util/i18n.js';
 
 /** The result URCs that end an ECMT two-phase command (the command answered OK at once). */

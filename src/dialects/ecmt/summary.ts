@@ -1,6 +1,6 @@
 import type { TimelineItem } from '../../at/types.js';
 import type { ModemEvent } from '../../urc/types.js';
-import { explain } from '../../urc/codes.js';
+import { explain } from './codes.js';
 import { commandSpec, resultOf, unsolicitedOf } from '../index.js';
 import { parseCommandLine } from '../../at/command-line.js';
 import { text, type Text } from '../../util/i18n.js';

@@ -8,7 +8,7 @@ import { aliyunCredentials, type AliAuth } from '../../emulator/aliauth.js';
 import { MqttLink } from '../../emulator/mqtt-link.js';
 import { tlsHandshake } from '../../emulator/network.js';
 import type { ConnectHook, IncomingMessage } from '../../emulator/options.js';
-import type { SessionEvent } from '../../emulator/session.js';
+import type { SessionEvent } from '../../emulator/types.js';
 import type { EmulatedModel } from './emulator-models.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Clock } from '../../util/clock.js';
 import { intOf, present, utf8Of, type AtCommand, type Param } from '../../at/command-line.js';
 import { decode } from '../../emulator/commands/params.js';
 import type { ConnectHook, IncomingMessage } from '../../emulator/options.js';
-import type { SessionEvent } from '../../emulator/session.js';
+import type { SessionEvent } from '../../emulator/types.js';
 import { ERROR, OK, reply, type CommandHandler, type ModuleContext, type Reply } from '../../emulator/types.js';
 import { QmtClient, RECV_SLOTS, defaultSslContext, recvBytes, type QmtClientHost, type SslContext } from './emulator-client.js';
 import type { EmulatedModel } from './emulator-models.js';

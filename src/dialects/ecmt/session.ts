@@ -1,17 +1,17 @@
-import type { AtEngine } from '../at/engine.js';
-import type { AtOutcome } from '../at/types.js';
-import type { EventOf, ModemEvent } from '../urc/types.js';
-import { explain } from '../urc/codes.js';
-import { CatError } from '../util/errors.js';
-import { TypedEmitter } from '../util/emitter.js';
-import { systemClock, type Clock } from '../util/clock.js';
-import { Waitress, type Collector, type Pending } from '../util/waiter.js';
-import { text, type Text } from '../util/i18n.js';
-import { createRedactor } from '../transcript/redact.js';
-import { ecmtCmd, type CfgSetting, type CfgType, type Credentials } from '../dialects/ecmt/commands.js';
-import { lintCfg, lintConnect, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, hasErrors, type LintFinding } from '../dialects/ecmt/lint.js';
-import { firmwareProfile, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
-import type { ComparisonProfile, ModuleSession, SessionLintFinding } from '../dialects/session.js';
+import type { AtEngine } from '../../at/engine.js';
+import type { AtOutcome } from '../../at/types.js';
+import type { EventOf, ModemEvent } from '../../urc/types.js';
+import { explain } from '../../urc/codes.js';
+import { CatError } from '../../util/errors.js';
+import { TypedEmitter } from '../../util/emitter.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+import { Waitress, type Collector, type Pending } from '../../util/waiter.js';
+import { text, type Text } from '../../util/i18n.js';
+import { createRedactor } from '../../redact/redact.js';
+import { ecmtCmd, type CfgSetting, type CfgType, type Credentials } from './commands.js';
+import { lintCfg, lintConnect, lintOpen, lintPublish, lintSubscribe, lintUnsubscribe, hasErrors, type LintFinding } from './lint.js';
+import type { ComparisonProfile, ModuleSession, SessionLintFinding } from '../session.js';
+import { firmwareProfile, type FirmwareProfile, type FirmwareProfileName } from './firmware.js';
 
 /**
  * The MQTT session of an ECMT module, driven over AT. Every action is two-phase: `OK` at once,

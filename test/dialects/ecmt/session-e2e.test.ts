@@ -5,19 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
-import { AtEngine } from '../../src/at/engine.js';
-import { defaultGrammar } from '../../src/grammar.js';
-import { createPortPair } from '../../src/port/memory.js';
-import { SerialModemPort } from '../../src/port/serial.js';
-import { EcmtEmulator } from '../../src/emulator/emulator.js';
-import { startPtyEmulator } from '../../src/emulator/pty.js';
-import { EcmtSession, type MessageEvent } from '../../src/ecmt/session.js';
-import { MemorySink } from '../../src/transcript/writer.js';
-import { emulatorTranscriptHeader } from '../../src/emulator/recorder.js';
-import { ReplayPort } from '../../src/port/replay.js';
-import { hostCommands } from '../../src/transcript/commands.js';
-import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
-import { hasSocat } from '../helpers/pty.js';
+import { AtEngine } from '../../../src/at/engine.js';
+import { defaultGrammar } from '../../../src/grammar.js';
+import { createPortPair } from '../../../src/port/memory.js';
+import { SerialModemPort } from '../../../src/port/serial.js';
+import { EcmtEmulator } from '../../../src/emulator/emulator.js';
+import { startPtyEmulator } from '../../../src/emulator/pty.js';
+import { EcmtSession, type MessageEvent } from '../../../src/dialects/ecmt/session.js';
+import { MemorySink } from '../../../src/transcript/writer.js';
+import { emulatorTranscriptHeader } from '../../../src/emulator/recorder.js';
+import { ReplayPort } from '../../../src/port/replay.js';
+import { hostCommands } from '../../../src/transcript/commands.js';
+import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../../helpers/mosquitto.js';
+import { hasSocat } from '../../helpers/pty.js';
 
 const missing = mosquittoMissing();
 if (missing) console.warn(`skipping the session end-to-end tests: ${missing}`);

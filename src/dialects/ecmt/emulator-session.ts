@@ -1,12 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type { IConnectPacket, Packet, PacketCmd, QoS } from 'mqtt-packet';
-import type { Clock } from '../util/clock.js';
-import type { FirmwareProfile } from '../dialects/ecmt/firmware.js';
-import { aliyunCredentials, type AliAuth } from './aliauth.js';
-import { MqttLink } from './mqtt-link.js';
-import { tlsHandshake, tlsOptions, type SslConfig } from './network.js';
-import type { ConnectHook, IncomingMessage } from './options.js';
-import { within } from '../util/waiter.js';
+import type { Clock } from '../../util/clock.js';
+import type { FirmwareProfile } from './firmware.js';
+import { aliyunCredentials, type AliAuth } from '../../emulator/aliauth.js';
+import { MqttLink } from '../../emulator/mqtt-link.js';
+import { tlsHandshake, tlsOptions, type SslConfig } from '../../emulator/network.js';
+import type { ConnectHook, IncomingMessage } from '../../emulator/options.js';
+import type { SessionEvent } from '../../emulator/types.js';
+import { within } from '../../util/waiter.js';
 
 /**
  * The ECMT MQTT client of the module (connect ID 0, the only one these builds have): the
@@ -144,13 +145,7 @@ export function buildConnect(cfg: SessionConfig, p: ConnParams, profile: Firmwar
   return { packet, choice };
 }
 
-export type SessionEvent =
-  | { type: 'state'; state: SessionState }
-  | { type: 'mqtt'; dir: 'out' | 'in'; packet: Packet }
-  | { type: 'link'; what: 'connecting' | 'up' | 'down' | 'failed'; detail: string }
-  | { type: 'incoming'; message: IncomingMessage; outcome: 'printed' | 'dropped-rx-buffer' | 'dropped-fault' }
-  | { type: 'fault'; kind: string; detail: string }
-  | { type: 'note'; text: string };
+export type { SessionEvent };
 
 /** What the session needs from the module around it. */
 export interface SessionHost {

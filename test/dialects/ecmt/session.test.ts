@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dialogue, script, settle, NOTHING_OPEN, OK, urc } from '../helpers/dialogue.js';
-import { EcmtSession, type MessageEvent } from '../../src/ecmt/session.js';
+import { dialogue, script, settle, NOTHING_OPEN, OK, urc } from '../../helpers/dialogue.js';
+import { EcmtSession, type MessageEvent } from '../../../src/dialects/ecmt/session.js';
 
 function setup(opts: ConstructorParameters<typeof EcmtSession>[1] = {}) {
   const d = dialogue();
