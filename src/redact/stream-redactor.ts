@@ -70,6 +70,9 @@ export class StreamRedactor {
     let start = 0;
     // true while the output is bytes[0, start) unchanged
     let same = true;
+    // the first complete line began with held bytes; where it ends in the output
+    let heldLine = false;
+    let firstEnd = 0;
     // next line ends (LF; and CR for the host), each searched again only once passed
     let lf = bytes.indexOf(0x0a);
     let cr = dir === 'tx' ? bytes.indexOf(0x0d) : -1;
@@ -84,6 +87,7 @@ export class StreamRedactor {
         st.held = [];
         st.heldLen = 0;
         same = false;
+        heldLine = true;
       }
       start = i + 1;
       const r = this.#complete(st, dir, line, true);
@@ -91,12 +95,24 @@ export class StreamRedactor {
       for (const s of r.redact) spans.push({ ...s, at: s.at + outLen });
       pieces.push(r.data);
       outLen += r.data.length;
+      if (heldLine) {
+        heldLine = false;
+        firstEnd = outLen;
+      }
     }
     if (start < bytes.length) {
       st.held.push(Buffer.from(bytes.subarray(start)));
       st.heldLen += bytes.length - start;
     }
-    if (pieces.length > 0) this.#emit(dir, same ? Buffer.from(bytes.subarray(0, start)) : Buffer.concat(pieces, outLen), spans, st.heldT ?? t);
+    if (pieces.length > 0) {
+      const out = same ? Buffer.from(bytes.subarray(0, start)) : Buffer.concat(pieces, outLen);
+      if (firstEnd > 0 && firstEnd < outLen && st.heldT !== t) {
+        // the line completed with held bytes keeps their time; the lines after it came now (as
+        // they would, byte by byte: the time of a line never depends on how the bytes were cut)
+        this.#emit(dir, out.subarray(0, firstEnd), spans.filter((x) => x.at < firstEnd), st.heldT);
+        this.#emit(dir, out.subarray(firstEnd), spans.filter((x) => x.at >= firstEnd).map((x) => ({ ...x, at: x.at - firstEnd })), t);
+      } else this.#emit(dir, out, spans, st.heldT ?? t);
+    }
     st.heldT = st.heldLen > 0 ? (start < bytes.length && pieces.length > 0 ? t : st.heldT) : null;
     if (st.heldLen > this.#holdMax) {
       this.flush(dir);

@@ -72,6 +72,9 @@ export class SessionDecoder {
         this.#tracker.quiet(this.#lastRxT);
       } else this.#stream.flush('rx');
     }
+    // quiet is measured from the module's last byte to arrive, not the last one released (a held
+    // partial line must not make the next entry look like it came after a pause)
+    if (entry.dir === 'rx' && entry.t !== null) this.#lastRxT = entry.t;
     if (entry.dir === 'rx' && (entry.notes !== undefined || entry.garbage !== undefined)) this.#pushMarked(entry);
     else this.#stream.push(entry.dir, entry.data, entry.t);
   }
@@ -171,7 +174,6 @@ export class SessionDecoder {
       if (this.#tracker.blockPending) this.#tracker.quiet();
       this.#tracker.tx(data, t);
     } else {
-      if (t !== null) this.#lastRxT = t;
       this.#tracker.rx(data, t);
     }
   }

@@ -193,3 +193,36 @@ describe('broker log lines', () => {
     expect(maskLogLine('debug: CONNECT dev1 pw=hunter22x', ['hunter22x'])).toBe('debug: CONNECT dev1 pw=*********');
   });
 });
+
+describe('the time of a released line', () => {
+  it('a line completed by a later chunk keeps the time of its first byte; the lines after it in that chunk carry the chunk\'s time, as they would byte by byte', () => {
+    const times = (chunks: Array<[string, number]>): Array<[string, number | null]> => {
+      const lines: Array<[string, number | null]> = [];
+      let line = '';
+      let lineT: number | null = null;
+      const s = new StreamRedactor(createRedactor(), (p) => {
+        for (const ch of p.data.toString('latin1')) {
+          if (line === '') lineT = p.t;
+          line += ch;
+          if (ch === '\n') {
+            lines.push([line, lineT]);
+            line = '';
+          }
+        }
+      });
+      for (const [text, t] of chunks) s.push('rx', Buffer.from(text, 'latin1'), t);
+      s.end();
+      return lines;
+    };
+    // a module's echo (no LF of its own) at 0.906, then its OK at 0.907, as a QMT module prints them
+    const whole = times([['AT+QMTOPEN=0,"host",1883\r', 0.906], ['\r\nOK\r\n', 0.907]]);
+    expect(whole).toEqual([
+      ['AT+QMTOPEN=0,"host",1883\r\r\n', 0.906],
+      ['OK\r\n', 0.907],
+    ]);
+    const bytes: Array<[string, number]> = [];
+    for (const ch of 'AT+QMTOPEN=0,"host",1883\r') bytes.push([ch, 0.906]);
+    for (const ch of '\r\nOK\r\n') bytes.push([ch, 0.907]);
+    expect(times(bytes)).toEqual(whole);
+  });
+});
