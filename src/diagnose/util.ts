@@ -4,7 +4,7 @@ import type { EventOf, ModemEvent, ModemEventType } from '../urc/types.js';
 import { text, type Text } from '../util/i18n.js';
 import type { StageContext, StageResult, StageStatus } from './types.js';
 import type { ModuleSession } from '../dialects/session.js';
-import { defaultDialect, detectDialect, type Detection } from '../dialects/index.js';
+import { defaultDialect, detectDialect, settingsForDialect, type Detection } from '../dialects/index.js';
 
 /** Protocol text is the same in both languages. */
 export const same = (s: string): Text => text(s, s);
@@ -100,7 +100,7 @@ export function stageSession(ctx: StageContext): { session: ModuleSession; setti
   const dialect = stageDialect(ctx).dialect;
   const own = dialect.name === defaultDialect().name;
   const session = dialect.session(ctx.engine, { ...(own ? { profile: o.profile } : {}), ...o.session, clock: ctx.clock });
-  return { session, settings: own ? o.settings : [] };
+  return { session, settings: settingsForDialect(dialect, o.settings) };
 }
 
 /**

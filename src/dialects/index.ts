@@ -12,6 +12,7 @@ import { ecmt } from './ecmt/dialect.js';
 import { qmt } from './qmt/dialect.js';
 import { setDialectExplainer } from '../urc/codes.js';
 import { setLineTailCommands } from '../at/command-line.js';
+import { CatError } from '../util/errors.js';
 
 export type * from './types.js';
 export { TWO_PHASE_OPS } from './types.js';
@@ -72,6 +73,25 @@ export function getDialect(name: DialectName | string): Dialect {
 /** The default dialect (the first registered one). */
 export function defaultDialect(): Dialect {
   return DIALECTS[0]!;
+}
+
+/**
+ * The MQTT settings a run was asked for (--keepalive, --clean, --mqtt-version, --ca) as the
+ * configuration commands of the default dialect. Another dialect's module cannot take them yet:
+ * refused (one line, exit 2) rather than silently left out, so no verdict rests on settings the
+ * module never got.
+ */
+export function settingsForDialect<T>(dialect: Dialect, settings: readonly T[]): T[] {
+  const own = defaultDialect();
+  if (dialect.name === own.name) return [...settings];
+  if (settings.length > 0) {
+    throw new CatError(
+      'ERR_INVALID_OPTION',
+      `--keepalive, --clean, --mqtt-version and --ca are applied through ${own.title}'s configuration commands; a ${dialect.title} module cannot take them yet: run without them (both sides then use their defaults)`,
+      { zh: `--keepalive、--clean、--mqtt-version 和 --ca 通过 ${own.title} 的配置命令生效；${dialect.title} 模组暂不支持：请去掉这些选项运行（两边都用默认值）` },
+    );
+  }
+  return [];
 }
 
 /** How a dialect was chosen, with the observation it rests on. */

@@ -78,4 +78,12 @@ describe.skipIf(missing !== null)('cat1 compare against the QMT emulator on a ps
     expect(report.dialect).toMatchObject({ name: 'qmt', by: 'identity' });
     expect(report.dialect?.evidence).toMatch(/Quectel/);
   });
+
+  it('MQTT settings flags the QMT module cannot take yet (--keepalive) are refused in one line, exit 2, not silently left out of the comparison', async () => {
+    const r = await cat1(['compare', '--dialect', 'qmt', '--port', pty.path, '--broker', broker.url, '--client-id', 'qmt-dev-5', '--username', 'field-user', '--keepalive', '30'], { env: { CAT1_PASSWORD: 'S3cret!pw' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--keepalive.*Quectel QMT module cannot take them yet/);
+    expect(r.stdout + r.stderr).not.toContain('S3cret!pw');
+  });
 });

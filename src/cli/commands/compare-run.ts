@@ -15,7 +15,7 @@ import { BROKER_KIND_OPTIONS } from './compare.js';
 import { brokerIdentityFor } from './broker-kind.js';
 import { ReportOutputs } from '../report-out.js';
 import { Progress } from '../spinner.js';
-import { defaultDialect } from '../../dialects/index.js';
+import { defaultDialect, settingsForDialect } from '../../dialects/index.js';
 
 /**
  * 0 when the sides agree, 1 when they differ or a step did not run (a module found connected),
@@ -58,7 +58,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
     return compare({
       ...opts,
       // the MQTT settings flags build the default dialect's configuration commands: another dialect's module keeps its own
-      ...(own ? {} : { settings: [] }),
+      settings: settingsForDialect(dialect, opts.settings ?? []),
       brokerIdentity,
       session,
       onProgress: (t) => progress.update(out.t(t)),
