@@ -2,45 +2,12 @@
 // Records the emulator fixtures of hardware-fixtures/ (kind "emulator"): the module emulator
 // driven by the library's session against a real mosquitto started here.
 // Usage: npm run build && node test/tools/record-emulator-fixtures.mjs
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, createConnection } from 'node:net';
+import { mosquitto, PASS, USER } from './fixture-broker.mjs';
 import mqtt from 'mqtt';
 import { AtEngine, createPortPair, defaultGrammar, EcmtEmulator, EcmtSession, emulatorTranscriptHeader, TranscriptWriter } from '../../dist/index.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const USER = 'fixture-user';
-const PASS = 'fixture-pass';
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function mosquitto() {
-  const dir = mkdtempSync(join(tmpdir(), 'cat1-fix-'));
-  const port = await freePort();
-  spawnSync('mosquitto_passwd', ['-b', '-c', join(dir, 'pw'), USER, PASS]);
-  writeFileSync(join(dir, 'm.conf'), [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${join(dir, 'pw')}`, 'user root', ''].join('\n'));
-  const child = spawn('/usr/sbin/mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => {
-      const c = createConnection({ port, host: '127.0.0.1' });
-      c.once('connect', () => (c.destroy(), r(true)));
-      c.once('error', () => r(false));
-    });
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, stop: () => child.kill() };
-}
 
 async function record(file, note, faults, script) {
   const broker = await mosquitto();
