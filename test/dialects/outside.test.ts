@@ -31,7 +31,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'mirror/shadow.ts': 'exports ConnUrc = the ECMT connect event type: MqttResult instead',
   'transcript/import.ts': 'pasted-log import knows +ECMTRECV payloads (perf2 branch): the dialects\' framing',
   'transcript/paste.ts': 'pasted-log repair names ECMT commands: the dialects\' command tables',
-  'urc/types.ts': 'the ECMT event types in ModemEvent: a dialect event family',
 };
 
 const SRC = new URL('../../src/', import.meta.url).pathname;
