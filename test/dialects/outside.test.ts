@@ -23,7 +23,6 @@ const COMMAND = /(?:ECMT|QMT)(?:OPEN|CLOSE|CONN|CON|DISC|SUB|UNS|PUB|PUBEX|STAT|
 const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdpcid|willex)['"]\s*:/;
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
-  'at/tracker.ts': 'marks a split ecmt-recv inferred (edited by the perf2 branch): any message event',
   'cli/modem.ts': 'the close-on-exit tidy sends ECMT commands: the dialect\'s tidy (dialects/ecmt/tidy.ts) via the registry',
   'cli/report.ts': 'report texts',
   'cli/timeline.ts': 'formatting of ECMT events: Dialect.explain and resultOf',
