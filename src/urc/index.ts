@@ -25,18 +25,6 @@ import { parseSignal } from './signal.js';
 export type { ModemEvent, ModemEventType, EventOf, FinalEvent, PayloadEnd, RegFamily } from './types.js';
 export { isFinal } from './types.js';
 export { cmeError, cmsError, parseFinal } from './final.js';
-export {
-  ECMT_PREFIXES,
-  RECV_PREFIX,
-  boundaryOf,
-  parseEcmt,
-  parseRecvHeader,
-  parseRecvHeaderBytes,
-  recvBlockEvent,
-  recvEvent,
-  recvFromLine,
-  type RecvHeader,
-} from '../dialects/ecmt/urc.js';
 export { isSolicitedRegAnswer, parseReg, regFamily } from './registration.js';
 export { parseCgatt, parseCgcontrdp, parseCgev, parseCgpaddr, parsePacket } from './packet.js';
 export { parseCpin } from './sim.js';
