@@ -13,7 +13,19 @@ export { maskItem } from './at/mask.js';
 export { classifyRx, escapeHead, RxSampler, type RxCounts, type RxDiagnosis, type RxKind } from './at/diagnosis.js';
 export { createGrammar, defaultGrammar } from './grammar.js';
 
-// the ECMT dialect: builders, lint, firmware profiles
+// the ECMT dialect: URC parsers, builders, lint, firmware profiles
+export {
+  ECMT_PREFIXES,
+  RECV_PREFIX,
+  boundaryOf,
+  parseEcmt,
+  parseRecvHeader,
+  parseRecvHeaderBytes,
+  recvBlockEvent,
+  recvEvent,
+  recvFromLine,
+  type RecvHeader,
+} from './dialects/ecmt/urc.js';
 export { FIRMWARE_PROFILES, PROFILE_NAMES, firmwareProfile, type FirmwareProfile, type FirmwareProfileName, type FirmwareLimits, type FirmwareQuirks } from './dialects/ecmt/firmware.js';
 export { ecmtProfiles, pubUsesPrompt, splitParams } from './dialects/ecmt/at-profiles.js';
 export { SummaryBuilder, type SessionSummary } from './dialects/ecmt/summary.js';

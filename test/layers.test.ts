@@ -58,7 +58,6 @@ const DECODE_FILES = /^transcript\/(decode|commands)[^/]*\.ts$/;
 const ALLOWED_UPWARD: ReadonlyArray<{ from: string; to: string; why: string }> = [
   { from: 'urc/index.ts', to: 'dialects/index.ts', why: 'issue 15: the URC classifier (parseLine, isKnownFrameStart) reads the registered dialects lazily; move it next to grammar.ts once transcript/import.ts and paste.ts take it from the grammar' },
   { from: 'urc/index.ts', to: 'dialects/types.ts', why: 'as above (type only)' },
-  { from: 'urc/index.ts', to: 'dialects/ecmt/urc.ts', why: 'as above: the ECMT parsers re-exported on the parsers subpath' },
 ];
 
 /** Folder edges left out of the cycle check (folder level: transcript/ counts as one folder there). */

@@ -361,7 +361,8 @@ export class AtTracker {
         this.#blockEnd = null;
         const split = ended !== null && f.endedBy === 'frame' && !f.truncated && FINAL_TEXT.test(ended) ? this.#trailingAnswer(f.payload) : null;
         const ev = rb.toEvent(f.header, split ? split.payload : f.payload, f.endedBy, f.truncated);
-        if (split && ev.type === 'ecmt-recv') ev.boundary = 'inferred';
+        // a split is a guess: any message event (every dialect's carries `boundary`) says so
+        if (split && 'boundary' in ev) ev.boundary = 'inferred';
         this.#emit(t, 'rx', 'urc', ev);
         // lines after the payload's last empty line that answer the command waiting for this final
         if (split) for (const line of split.answer) this.#line(line, t);

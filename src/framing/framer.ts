@@ -1,21 +1,8 @@
 import { CatError } from '../util/errors.js';
+import type { PayloadEnd } from '../util/payload-end.js';
 
-/** How the end of a raw message payload (a dialect's multi-line URC) was found. */
-export type PayloadEnd =
-  /** an empty line followed by a known frame (the module's own framing) */
-  | 'frame'
-  /** the line ended and no further byte arrived for the quiet time */
-  | 'quiet'
-  /** end of the input stream after a complete line */
-  | 'eof'
-  /** a known prefix started a line without the empty line that normally precedes it */
-  | 'prefix'
-  /** end of the input in the middle of a line, or the block outgrew its bound */
-  | 'cut'
-  /** read from one line by parseLine, without the framer: later lines may still belong to it */
-  | 'line'
-  /** exactly the length the header announced (`payloadLength`), then a line terminator */
-  | 'length';
+/** How the end of a raw message payload was found (util/payload-end.ts: the dialects' events carry it too). */
+export type { PayloadEnd };
 
 /**
  * Recognises the start of a raw multi-line block (a dialect's message payload) and the start of

@@ -71,8 +71,8 @@
  * **Notes after module lines** (paste.ts has the rule and its limits): a final result or a URC
  * whose grammar is known loses what a person wrote after it (`+ECMTCONN: 0,0,5  ← 认证失败`);
  * the rx entry keeps the module's text and lists the note in `notes` (byte offset of the line's
- * end), which the decoder attaches to the item of that line. Never in a +ECMTRECV line, nor in
- * an open payload's lines unless one starts a known `+…:` URC.
+ * end), which the decoder attaches to the item of that line. Never in a dialect's message line
+ * (+ECMTRECV, +QMTRECV), nor in an open payload's lines unless one starts a known `+…:` URC.
  *
  * **Comments** on a tx line, after balanced double quotes,
  * `→`/`←` after ≥ 1 space, `->`/`=>`/`<-`/`//`/`# ` after ≥ 2 spaces, or a trailing `(…)` group
@@ -108,7 +108,7 @@
  */
 import { CatError, oneLine } from '../util/errors.js';
 import type { EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from './types.js';
-import { isKnownFrameStart } from '../urc/index.js';
+import { isKnownFrameStart, messageAt } from '../urc/index.js';
 import { cat1RxText, knownFrameType, detectGutter, garbageByteCount, garbageBytes, isAtShaped, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter, unvisible, type Gutter } from './paste.js';
 import { hexPairs, isAllBlank, isAtCommandLine, isModuleFrame, isPromptLine } from './line-shape.js';
 import { parsePrefix, US_PER_S, type Dir, type Stamp } from './import-prefix.js';
@@ -661,7 +661,7 @@ export class TextLogImporter {
       return;
     }
     this.#rxSinceTx++;
-    if (text.startsWith('+ECMTRECV')) this.#inRecvPayload = true;
+    if (messageAt(text) !== null) this.#inRecvPayload = true;
     else if (isModuleFrame(text)) this.#inRecvPayload = false;
     this.#push(rx, Buffer.from(text, 'utf8'));
     this.#push(rx, CRLF);

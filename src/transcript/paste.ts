@@ -7,8 +7,10 @@
  * ## The annotation rule (module lines)
  *
  * A line the module printed is a final result (`OK`, `ERROR`, `+CME ERROR: …`, `+CMS ERROR: …`),
- * a URC or answer whose grammar cat1 knows (`+ECMTOPEN/CLOSE/CONN/DISC/SUB/UNS/PUB/STAT`, the
- * ECMT read answers, `+CEREG/+CREG/+CGREG`, `+CSQ`, `+CESQ`, `+CPIN`, `+CGATT`, `+CGPADDR`,
+ * a URC or answer whose grammar cat1 knows (a dialect's result, link-loss and state answers as its
+ * URC table gives their roles: `+ECMTOPEN/CLOSE/CONN/DISC/SUB/UNS/PUB/STAT` and the ECMT read
+ * answers, `+QMTOPEN/…/PUBEX/STAT`, the QMT read answers and `+QIACT`; not test forms, configuration
+ * answers or messages), `+CEREG/+CREG/+CGREG`, `+CSQ`, `+CESQ`, `+CPIN`, `+CGATT`, `+CGPADDR`,
  * `+CFUN`, `+ECDNS`, `+ECPING`) or a boot banner. For such a line the grammar tells where the
  * module's text ends; what follows is a note when it starts:
  * - after whitespace, with a comment marker: `//` `#` `<--` `<-` `←` `→` `--` `;;`;
@@ -19,14 +21,14 @@
  *   read as a known frame, the part before does.
  * Never inside double quotes. The part before must itself read as one of the frames above.
  *
- * Limits: `+ECMTRECV` lines are never cut, and nor are lines inside an open raw payload unless
+ * Limits: a dialect's message lines (`+ECMTRECV`, `+QMTRECV`, any case) are never cut, and nor are lines inside an open raw payload unless
  * they start a known `+…:` URC (which ends the payload anyway): a payload may hold any of these
  * markers. Lines that are not a known frame (`+XYZ: …` of an unknown family, identity answers
  * such as `EC616S`, `SEND OK`) are never cut, so a note there stays part of the line. A note
  * separated by a single space without a marker from a frame whose last field is free text
  * (`+CPIN: READY sim ok`) stays in the line.
  */
-import { parseLine } from '../urc/index.js';
+import { isDialectAnswer, messageAt, parseLine } from '../urc/index.js';
 import type { ModemEvent } from '../urc/types.js';
 import { hexPairs, isAtCommandLine, isDigit, isModuleFrame } from './line-shape.js';
 
@@ -38,16 +40,6 @@ const ANNOTATABLE: ReadonlySet<ModemEvent['type']> = new Set<ModemEvent['type']>
   'error',
   'cme-error',
   'cms-error',
-  'ecmt-open',
-  'ecmt-close',
-  'ecmt-conn',
-  'ecmt-disc',
-  'ecmt-sub',
-  'ecmt-uns',
-  'ecmt-pub',
-  'ecmt-stat',
-  'ecmt-open-state',
-  'ecmt-conn-state',
   'reg',
   'cpin',
   'csq',
@@ -84,7 +76,8 @@ function isCjk(c: number): boolean {
 /** Does this text read as a module frame whose grammar cat1 knows? */
 export function knownFrameType(text: string): ModemEvent['type'] | null {
   const ev = parseLine(text);
-  return ANNOTATABLE.has(ev.type) ? ev.type : null;
+  // the dialects' result, link-loss and state answers (their URC tables say which)
+  return ANNOTATABLE.has(ev.type) || isDialectAnswer(ev) ? ev.type : null;
 }
 
 export interface NoteSplit {
@@ -96,7 +89,7 @@ export interface NoteSplit {
 
 /**
  * Split a note off a line the module printed (see the rule above), or null when the line holds
- * none. Never splits `+ECMTRECV` lines.
+ * none. Never splits a dialect's message lines (`+ECMTRECV`, `+QMTRECV`).
  */
 export function splitModuleNote(line: string): NoteSplit | null {
   const n = line.length;
@@ -106,7 +99,7 @@ export function splitModuleNote(line: string): NoteSplit | null {
   const c0 = line.charCodeAt(s);
   // O(K) E(RROR) +… R(DY) ^(SYSSTART)
   if (c0 !== 0x4f && c0 !== 0x45 && c0 !== 0x2b && c0 !== 0x52 && c0 !== 0x5e) return null;
-  if (line.startsWith('+ECMTRECV', s) || line.startsWith('+ecmtrecv', s)) return null;
+  if (messageAt(line, s, true) !== null) return null;
   const trimmedEnd = line.trimEnd();
   const last = trimmedEnd.charCodeAt(trimmedEnd.length - 1);
   const trailingParen = last === 0x29 || last === 0xff09;
@@ -352,8 +345,9 @@ const CAT1_TAGS = [/ {2}\((?:echo|回显)\)$/, / {2}\((?:no command was waiting 
 
 /**
  * The module's text of a cat1 rx line: the explanation cat1 printed after it (`  meaning`,
- * `  (echo)`) removed. An `+ECMTRECV` line keeps everything but cat1's own
- * `message on <topic>, N bytes` explanation.
+ * `  (echo)`) removed. A message line with a raw payload (`+ECMTRECV`: no quotes, so no rule tells
+ * its end) keeps everything but cat1's own `message on <topic>, N bytes` explanation; a quoted one
+ * (`+QMTRECV`) is read like any other line.
  */
 export function cat1RxText(body: string): { text: string; echo: boolean } {
   let b = body;
@@ -365,7 +359,7 @@ export function cat1RxText(body: string): { text: string; echo: boolean } {
       b = b.slice(0, m.index);
     }
   }
-  if (/^\+ECMTRECV/i.test(b)) {
+  if (messageAt(b, 0, true) === 'raw') {
     const m = / {2,}(?:message on .*, \d+ bytes.*|收到主题 .*的消息，\d+ 字节.*)$/.exec(b);
     return { text: m ? b.slice(0, m.index) : b, echo };
   }

@@ -13,7 +13,7 @@
 import type { ModemEvent } from './types.js';
 import { isBootBanner } from './boot.js';
 import { dialects } from '../dialects/index.js';
-import type { Dialect } from '../dialects/types.js';
+import type { Dialect, PayloadFraming, UrcRole } from '../dialects/types.js';
 import { parseEcdns, parseEcping } from './eigencomm.js';
 import { isSpace, prefixColon, restStart } from './fields.js';
 import { cmeError, cmsError } from './final.js';
@@ -25,18 +25,6 @@ import { parseSignal } from './signal.js';
 export type { ModemEvent, ModemEventType, EventOf, FinalEvent, PayloadEnd, RegFamily } from './types.js';
 export { isFinal } from './types.js';
 export { cmeError, cmsError, parseFinal } from './final.js';
-export {
-  ECMT_PREFIXES,
-  RECV_PREFIX,
-  boundaryOf,
-  parseEcmt,
-  parseRecvHeader,
-  parseRecvHeaderBytes,
-  recvBlockEvent,
-  recvEvent,
-  recvFromLine,
-  type RecvHeader,
-} from '../dialects/ecmt/urc.js';
 export { isSolicitedRegAnswer, parseReg, regFamily } from './registration.js';
 export { parseCgatt, parseCgcontrdp, parseCgev, parseCgpaddr, parsePacket } from './packet.js';
 export { parseCpin } from './sim.js';
@@ -81,6 +69,10 @@ interface DialectTables {
   messages: Map<string, Dialect>;
   frames: Set<string>;
   families: string[];
+  /** each URC prefix's role (upper case, no colon) */
+  roles: Map<string, UrcRole>;
+  /** the message prefixes with their payload style, for messageAt */
+  messageStyles: { prefix: string; style: PayloadFraming['style'] }[];
 }
 let tables: DialectTables | null = null;
 
@@ -89,16 +81,19 @@ function dialectTables(): DialectTables {
   const handlers = new Map<string, Dialect>();
   const messages = new Map<string, Dialect>();
   const frames = new Set<string>(HANDLERS.keys());
+  const roles = new Map<string, UrcRole>();
   for (const d of dialects) {
     for (const u of d.urcs) {
       frames.add(u.prefix);
+      if (!roles.has(u.prefix)) roles.set(u.prefix, u.role);
       if (u.prefix === d.framing.prefix) messages.set(u.prefix, d);
       else if (!handlers.has(u.prefix)) handlers.set(u.prefix, d);
     }
     frames.add(d.framing.prefix);
     messages.set(d.framing.prefix, d);
   }
-  tables = { count: dialects.length, handlers, messages, frames, families: dialects.map((d) => d.family) };
+  const messageStyles = dialects.map((d) => ({ prefix: d.framing.prefix, style: d.framing.style }));
+  tables = { count: dialects.length, handlers, messages, frames, families: dialects.map((d) => d.family), roles, messageStyles };
   return tables;
 }
 
@@ -252,4 +247,47 @@ export function isRecvStart(text: string): boolean {
   while (s < text.length && text.charCodeAt(s) === 0) s++;
   for (const p of dialectTables().messages.keys()) if (text.startsWith(p, s) && text.charCodeAt(s + p.length) === 0x3a) return true;
   return false;
+}
+
+/**
+ * The payload style (`raw`, `quoted`) of the registered dialect whose message prefix (`+ECMTRECV`,
+ * `+QMTRECV`) `text` has at `from`, colon or not; null when none. `anyCase`: the prefix in any
+ * letter case (exact case otherwise). Where a pasted log's message (and its payload) opens.
+ */
+export function messageAt(text: string, from = 0, anyCase = false): PayloadFraming['style'] | null {
+  for (const m of dialectTables().messageStyles) {
+    if (text.startsWith(m.prefix, from)) return m.style;
+    if (anyCase && startsFolded(text, m.prefix, from)) return m.style;
+  }
+  return null;
+}
+
+/** `text` has the upper-case ASCII `prefix` at `from`, its letters in any case (no allocation). */
+function startsFolded(text: string, prefix: string, from: number): boolean {
+  if (text.length - from < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    let c = text.charCodeAt(from + i);
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+    if (c !== prefix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when the event is a registered dialect's result, link-loss or state answer (its URC's role
+ * in the dialect's table) in set or read form: fields of a documented shape, read to the last one.
+ * Not a test-form answer (ranges in `(…)`, free text), a configuration answer, a message or
+ * anything else the dialect prints. What a pasted log's note may follow (transcript/paste.ts).
+ */
+export function isDialectAnswer(ev: ModemEvent): boolean {
+  if (ev.type === 'info' || ev.type === 'unknown') return false;
+  const raw = ev.raw;
+  let s = 0;
+  while (s < raw.length && (raw.charCodeAt(s) === 0 || isSpace(raw.charCodeAt(s)))) s++;
+  const line = s === 0 ? raw : raw.slice(s);
+  const colon = prefixColon(line);
+  if (colon < 0) return false;
+  const role = dialectTables().roles.get(upperPrefix(line.slice(0, colon)));
+  if (role !== 'result' && role !== 'link-lost' && role !== 'state') return false;
+  return line.charCodeAt(restStart(line, colon)) !== 0x28;
 }

@@ -3,14 +3,15 @@
  * means. Pure data. Field names follow ../shared/protocol/ecmt.md (connectId, msgId,
  * result, retCode, errCode, topic, payload, qos, ...).
  */
-import type { PayloadEnd } from '../framing/framer.js';
+import type { PayloadEnd } from '../util/payload-end.js';
 
+import type { EcmtEvent } from '../dialects/ecmt/events.js';
 import type { QmtEvent } from '../dialects/qmt/events.js';
 
 /** Registration families that share one shape. */
 export type RegFamily = 'CEREG' | 'CREG' | 'CGREG';
 
-/** How the end of a raw message payload was found (defined by framing/, which finds it). */
+/** How the end of a raw message payload was found (util/payload-end.ts: framing/ finds it, the dialects' message events carry it). */
 export type { PayloadEnd };
 
 export type ModemEvent =
@@ -19,35 +20,6 @@ export type ModemEvent =
   | { type: 'error'; raw: string }
   | { type: 'cme-error'; raw: string; code: number | null; text: string | null }
   | { type: 'cms-error'; raw: string; code: number | null; text: string | null }
-  // ---- ECMT URCs (colon + space, or no space; +ECMTCON spelling accepted) ----
-  | { type: 'ecmt-open'; raw: string; connectId: number; result: number }
-  | { type: 'ecmt-close'; raw: string; connectId: number; result: number }
-  | { type: 'ecmt-conn'; raw: string; connectId: number; result: number; retCode: number | null; variant?: 'ECMTCON' }
-  | { type: 'ecmt-disc'; raw: string; connectId: number; result: number }
-  | { type: 'ecmt-sub'; raw: string; connectId: number; msgId: number; result: number; value: number | null; extra?: number }
-  | { type: 'ecmt-uns'; raw: string; connectId: number; msgId: number; result: number; extra?: number }
-  | { type: 'ecmt-pub'; raw: string; connectId: number; msgId: number; result: number; extra?: number }
-  | { type: 'ecmt-stat'; raw: string; connectId: number; errCode: number }
-  | {
-      type: 'ecmt-recv';
-      /** the header line text up to and including the comma before the payload, plus the payload as text */
-      raw: string;
-      connectId: number;
-      msgId: number;
-      topic: string;
-      /** exact payload bytes as the module printed them (CR/LF included) */
-      payload: Buffer;
-      /** certain: the module's framing ended it; inferred: a heuristic did (see endedBy) */
-      boundary: 'certain' | 'inferred';
-      endedBy: PayloadEnd;
-      /** true when bytes were dropped because the block outgrew the framer's bound */
-      truncated: boolean;
-    }
-  // ---- ECMT read / test form answers (no space after the colon on the firmware) ----
-  | { type: 'ecmt-open-state'; raw: string; connectId: number; host: string; port: number }
-  | { type: 'ecmt-conn-state'; raw: string; connectId: number; state: number }
-  | { type: 'ecmt-cfg'; raw: string; cfgType: string; values: string[]; form: 'query' | 'test' }
-  | { type: 'ecmt-test'; raw: string; command: string; ranges: string }
   // ---- 3GPP ----
   | {
       type: 'reg';
@@ -98,7 +70,8 @@ export type ModemEvent =
   | { type: 'boot'; raw: string; banner: string }
   // ---- anything else: kept, never dropped ----
   | { type: 'unknown'; raw: string }
-  // ---- the Quectel QMT dialect (types only: src/dialects/qmt/events.ts) ----
+  // ---- the dialects' events (types only: src/dialects/<name>/events.ts) ----
+  | EcmtEvent
   | QmtEvent;
 
 export type ModemEventType = ModemEvent['type'];
@@ -108,7 +81,7 @@ export type ModemEventType = ModemEvent['type'];
  * over ModemEvent in the core ends with `default: { const other: DialectEvent = e; … }`: still
  * exhaustive for the core's own events, and the dialect explains its events itself.
  */
-export type DialectEvent = QmtEvent | Extract<ModemEvent, { type: `ecmt-${string}` }>;
+export type DialectEvent = EcmtEvent | QmtEvent;
 
 /** Narrow the union by its type literal. */
 export type EventOf<T extends ModemEventType> = Extract<ModemEvent, { type: T }>;

@@ -23,15 +23,11 @@ const COMMAND = /(?:ECMT|QMT)(?:OPEN|CLOSE|CONN|CON|DISC|SUB|UNS|PUB|PUBEX|STAT|
 const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdpcid|willex)['"]\s*:/;
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
-  'at/tracker.ts': 'marks a split ecmt-recv inferred (edited by the perf2 branch): any message event',
   'cli/modem.ts': 'the close-on-exit tidy sends ECMT commands: the dialect\'s tidy (dialects/ecmt/tidy.ts) via the registry',
   'cli/report.ts': 'report texts',
   'cli/timeline.ts': 'formatting of ECMT events: Dialect.explain and resultOf',
   'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',
   'mirror/shadow.ts': 'exports ConnUrc = the ECMT connect event type: MqttResult instead',
-  'transcript/import.ts': 'pasted-log import knows +ECMTRECV payloads (perf2 branch): the dialects\' framing',
-  'transcript/paste.ts': 'pasted-log repair names ECMT commands: the dialects\' command tables',
-  'urc/types.ts': 'the ECMT event types in ModemEvent: a dialect event family',
 };
 
 const SRC = new URL('../../src/', import.meta.url).pathname;

@@ -8,9 +8,8 @@ import {
   explain,
   mqtt5ReasonMeaning,
   parseLine,
-  parseRecvHeader,
-  recvEvent,
 } from '../../src/urc/index.js';
+import { parseRecvHeader, recvEvent } from '../../src/dialects/ecmt/urc.js';
 
 const CJK = /[\u4e00-\u9fff]/;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explain, isKnownFrameStart, isRecvStart, parseLine, parseRecvHeader } from '../../src/urc/index.js';
+import { explain, isKnownFrameStart, isRecvStart, parseLine } from '../../src/urc/index.js';
+import { parseRecvHeader } from '../../src/dialects/ecmt/urc.js';
 
 describe('parseLine dispatch', () => {
   it.each([

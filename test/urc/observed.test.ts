@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isKnownFrameStart, parseLine, parseRecvHeader } from '../../src/urc/index.js';
+import { isKnownFrameStart, parseLine } from '../../src/urc/index.js';
+import { parseRecvHeader } from '../../src/dialects/ecmt/urc.js';
 
 /**
  * Every string ../../../shared/field-logs/observed.md reports a real module printing

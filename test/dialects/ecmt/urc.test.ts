@@ -1,14 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import {
-  boundaryOf,
-  parseLine,
-  parseRecvHeader,
-  parseRecvHeaderBytes,
-  recvBlockEvent,
-  recvEvent,
-  type PayloadEnd,
-} from '../../../src/urc/index.js';
+import { boundaryOf, parseRecvHeader, parseRecvHeaderBytes, recvBlockEvent, recvEvent } from '../../../src/dialects/ecmt/urc.js';
+import { parseLine, type PayloadEnd } from '../../../src/urc/index.js';
 
 type Row = [line: string, expected: Record<string, unknown>];
 
