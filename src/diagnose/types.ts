@@ -1,7 +1,8 @@
 import type { AtEngine, SendOptions } from '../at/engine.js';
 import type { AtOutcome } from '../at/types.js';
 import type { Dialect, DialectName } from '../dialects/types.js';
-import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
+import type { Credentials } from '../dialects/ecmt/commands.js';
+import type { MqttSetting } from '../dialects/types.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { CompareOptions } from '../mirror/compare.js';
 import type { CompareReport } from '../mirror/report.js';
@@ -81,14 +82,15 @@ export interface DiagnoseOptions {
   broker: BrokerTarget;
   /** MQTT credentials for stages `mqtt` and `compare` */
   credentials: Credentials & { clientId: string };
-  /** AT+ECMTCFG settings applied before the MQTT open (keepalive, session, version, ssl…). Default none. */
-  settings?: CfgSetting[];
+  /** MQTT settings (dialect-neutral: keepalive, session, version, will, CA) applied before the MQTT open as the module's dialect's configuration commands. Default none. */
+  settings?: MqttSetting[];
   /** firmware profile for the lint and the quirks. Default 'ec616s'. */
   profile?: FirmwareProfileName;
   /**
    * The module's MQTT AT dialect: its session drives the MQTT stages, its PDP check (Quectel's
-   * `AT+QIACT?`) the PDP stage. Default the first registered dialect (ECMT). `settings` and
-   * `profile` are the default dialect's and are left out for another one.
+   * `AT+QIACT?`) the PDP stage. Default the first registered dialect (ECMT). `settings` become
+   * that dialect's configuration commands; `profile` is the default dialect's firmware profile
+   * and is left out for another one.
    */
   dialect?: DialectName | 'auto';
   /** run every stage even after one fails (never after the port did not answer). Default false. */
@@ -126,7 +128,7 @@ export interface DiagnoseOptions {
 export interface ResolvedDiagnoseOptions {
   broker: DiagnoseOptions['broker'];
   credentials: Credentials & { clientId: string };
-  settings: CfgSetting[];
+  settings: MqttSetting[];
   profile: FirmwareProfileName;
   dialect: Dialect;
   /** --dialect auto: the identity stage's answers may name another dialect (stageDialect in util.ts) */

@@ -4,7 +4,7 @@ import type { EventOf, ModemEvent, ModemEventType } from '../urc/types.js';
 import { text, type Text } from '../util/i18n.js';
 import type { StageContext, StageResult, StageStatus } from './types.js';
 import type { ModuleSession } from '../dialects/session.js';
-import { defaultDialect, detectDialect, settingsForDialect, type Detection } from '../dialects/index.js';
+import { defaultDialect, detectDialect, settingsForDialect, type Detection, type DialectSetting } from '../dialects/index.js';
 
 /** Protocol text is the same in both languages. */
 export const same = (s: string): Text => text(s, s);
@@ -93,9 +93,10 @@ export const secs = (ms: number): number => Math.round(ms / 1000);
 
 /**
  * The module's MQTT session for a stage: the dialect's own (`Dialect.session`), with the profile
- * and settings only when they are that dialect's (they are the default dialect's: ECMT's).
+ * only when it is that dialect's (the ECMT firmware profile), and the run's MQTT settings as that
+ * dialect's configuration settings (`settingsForDialect`: refused when it cannot take one).
  */
-export function stageSession(ctx: StageContext): { session: ModuleSession; settings: readonly unknown[] } {
+export function stageSession(ctx: StageContext): { session: ModuleSession; settings: readonly DialectSetting[] } {
   const o = ctx.options;
   const dialect = stageDialect(ctx).dialect;
   const own = dialect.name === defaultDialect().name;

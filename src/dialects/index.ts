@@ -6,7 +6,7 @@
  * name to `DialectName` in ./types.ts and its description to `DIALECTS` below. Nothing else in
  * the core names it.
  */
-import type { CommandSpec, Dialect, DialectChoice, DialectName, MqttResult, UnsolicitedSignal } from './types.js';
+import type { CommandSpec, Dialect, DialectChoice, DialectName, DialectSetting, MqttResult, MqttSetting, UnsolicitedSignal } from './types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { ecmt } from './ecmt/dialect.js';
 import { qmt } from './qmt/dialect.js';
@@ -76,19 +76,19 @@ export function defaultDialect(): Dialect {
 }
 
 /**
- * The MQTT settings a run was asked for (--keepalive, --clean, --mqtt-version, --ca) as the
- * configuration commands of the default dialect. Another dialect's module cannot take them yet:
- * refused (one line, exit 2) rather than silently left out, so no verdict rests on settings the
- * module never got.
+ * The MQTT settings a run was asked for (--keepalive, --clean, --mqtt-version, --ca), dialect
+ * neutral, as the configuration settings of this dialect (its `settingsFor` hook), in order. A
+ * setting the dialect cannot apply, or any setting for a dialect without the hook, is refused
+ * (one line, exit 2) rather than silently left out, so no verdict rests on settings the module
+ * never got.
  */
-export function settingsForDialect<T>(dialect: Dialect, settings: readonly T[]): T[] {
-  const own = defaultDialect();
-  if (dialect.name === own.name) return [...settings];
+export function settingsForDialect(dialect: Dialect, settings: readonly MqttSetting[]): DialectSetting[] {
+  if (dialect.settingsFor) return dialect.settingsFor(settings);
   if (settings.length > 0) {
     throw new CatError(
       'ERR_INVALID_OPTION',
-      `--keepalive, --clean, --mqtt-version and --ca are applied through ${own.title}'s configuration commands; a ${dialect.title} module cannot take them yet: run without them (both sides then use their defaults)`,
-      { zh: `--keepalive、--clean、--mqtt-version 和 --ca 通过 ${own.title} 的配置命令生效；${dialect.title} 模组暂不支持：请去掉这些选项运行（两边都用默认值）` },
+      `--keepalive, --clean, --mqtt-version and --ca become configuration commands of the module's dialect; ${dialect.title} has no such translation: run without them (both sides then use their defaults)`,
+      { zh: `--keepalive、--clean、--mqtt-version 和 --ca 会变成模组所用方言的配置命令；${dialect.title} 没有这种转换：请去掉这些选项运行（两边都用默认值）` },
     );
   }
   return [];

@@ -15,7 +15,7 @@ import { BROKER_KIND_OPTIONS } from './compare.js';
 import { brokerIdentityFor } from './broker-kind.js';
 import { ReportOutputs } from '../report-out.js';
 import { Progress } from '../spinner.js';
-import { defaultDialect, settingsForDialect } from '../../dialects/index.js';
+import { defaultDialect } from '../../dialects/index.js';
 
 /**
  * 0 when the sides agree, 1 when they differ or a step did not run (a module found connected),
@@ -57,8 +57,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
     const opts = compareOptions(v, mq, s);
     return compare({
       ...opts,
-      // the MQTT settings flags build the default dialect's configuration commands: another dialect's module keeps its own
-      settings: settingsForDialect(dialect, opts.settings ?? []),
+      // the MQTT settings flags are dialect-neutral: compare() turns them into the module's dialect's configuration commands
       brokerIdentity,
       session,
       onProgress: (t) => progress.update(out.t(t)),

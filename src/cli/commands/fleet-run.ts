@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { runDiagnosis } from '../../diagnose/runner.js';
 import { diagnosisToJson, stageToJson } from '../../diagnose/json.js';
 import type { StageReport } from '../../diagnose/types.js';
-import { defaultDialect, settingsForDialect } from '../../dialects/index.js';
+import { defaultDialect } from '../../dialects/index.js';
 import { compare } from '../../mirror/compare.js';
 import { reportToJson } from '../../mirror/json.js';
 import { junitXml, type JunitCase } from '../../fleet/junit.js';
@@ -306,13 +306,13 @@ export async function runFleet(args: FleetArgs): Promise<number> {
   async function compareOne(m: FleetModule, opened: OpenedModem): Promise<void> {
     const mq = { ...mqBase!, clientId: m.clientId! };
     setStep(m, 'compare');
-    // the module's own dialect (--dialect, or its identity with auto); the MQTT settings flags are the default dialect's (refused for another)
+    // the module's own dialect (--dialect, or its identity with auto); the MQTT settings flags are dialect-neutral (compare() turns them into the module's configuration commands, or refuses one it cannot take)
     const dialect = opened.dialect.dialect;
     const own = dialect.name === defaultDialect().name;
     const session = dialect.session(opened.engine, own ? { profile: s.profile } : {});
     const brokerIdentity = await brokerIdentityFor(v['broker-kind'], mq);
     const opts = compareOptions(v, mqBase!, s, perModule(m));
-    const r = await compare({ ...opts, settings: settingsForDialect(dialect, opts.settings ?? []), session, brokerIdentity });
+    const r = await compare({ ...opts, session, brokerIdentity });
     r.dialect = { name: dialect.name, title: dialect.title, by: opened.dialect.by, evidence: opened.dialect.evidence };
     const j = reportToJson(r, out.lang);
     m.report = r;

@@ -171,10 +171,9 @@ export const mqttStage: Stage = {
         `模组原有的会话（${state.zh}）已先用 ${connected ? AT('disconnect') : AT('close')} 结束（--reconnect），不会恢复`,
       );
     }
-    for (const s of settings) {
-      const r = await session.configure(s as never);
+    for (const { key, setting } of settings) {
+      const r = await session.configure(setting as never);
       seen.push(stepSeen(ctx, r));
-      const key = (s as { type?: string; key?: string }).type ?? (s as { key?: string }).key ?? '?';
       if (!r.ok) warnings.push(text(`the module refused AT${d.configCommand} "${key}" (${r.failure ?? '?'})`, `模组拒绝了 AT${d.configCommand} "${key}"（${r.failure ?? '?'}）`));
     }
     // this host's view of the broker while the module works: a broker that dies mid-stage is not the module's fault
