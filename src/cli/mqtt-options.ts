@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { CatError } from '../util/errors.js';
 import type { OptionSpec } from './options.js';
 import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
-import type { MqttSetting } from '../dialects/types.js';
+import type { DialectChoice, MqttSetting } from '../dialects/types.js';
+import { defaultDialect } from '../dialects/index.js';
 import { ecmtSettings } from '../dialects/ecmt/dialect.js';
 import { parseBrokerUrl } from '../mirror/direct.js';
 import { lintSession, unsendable } from '../dialects/ecmt/lint.js';
@@ -134,12 +135,15 @@ export function mqttSettings(v: Record<string, unknown>, password: string | unde
 }
 
 /**
- * Refuse, before anything runs on either side (no AT command, no direct connection), a value
+ * Refuse, before anything runs on either side (for the default dialect's modules, and for
+ * --dialect auto, which assumes it until the module answers) (no AT command, no direct connection), a value
  * the module cannot be sent: a character no AT quoting carries (`"`, CR, LF…) or a length over
  * the firmware's limit. One line naming the fields, never their values (ERR_LINT, exit 2).
  * `traffic`: the run also subscribes and publishes (compare's traffic test).
  */
-export function refuseUnsendable(mq: MqttSettings, profile: FirmwareProfileName, traffic: boolean): void {
+export function refuseUnsendable(mq: MqttSettings, profile: FirmwareProfileName, traffic: boolean, dialect: DialectChoice = 'auto'): void {
+  // these limits are the default dialect's firmware profile: a module named as another dialect is linted by its own session against its model
+  if (dialect !== 'auto' && dialect !== defaultDialect().name) return;
   const base = mq.topic ?? 'cat1/compare/00000000';
   const found = unsendable(
     lintSession(

@@ -70,6 +70,8 @@ export interface DiagnoseFacts {
   mqttConnected: boolean | null;
   /** the module's identity answers (ATI, AT+CGMI/CGMM/CGMR joined), for --dialect auto; null until stage `identity` */
   identity?: string | null;
+  /** the model profile the MQTT stages used (dialects with per-model profiles) and the observation it rests on; absent otherwise */
+  model?: { name: string; by: 'option' | 'identity' | 'default'; evidence: string | null; source?: string };
 }
 
 /** Comparison settings the caller may tune (the rest comes from the diagnosis options). */
@@ -86,6 +88,12 @@ export interface DiagnoseOptions {
   settings?: MqttSetting[];
   /** firmware profile for the lint and the quirks. Default 'ec616s'. */
   profile?: FirmwareProfileName;
+  /**
+   * Module model for a dialect with per-model profiles (QMT: `EC800N`, `BG96`…): its limits
+   * for the lint. Default: the model the identity stage's answers (ATI, AT+CGMM) name, else the
+   * session default (stated as an assumption in stage `mqtt`).
+   */
+  model?: string;
   /**
    * The module's MQTT AT dialect: its session drives the MQTT stages, its PDP check (Quectel's
    * `AT+QIACT?`) the PDP stage. Default the first registered dialect (ECMT). `settings` become
@@ -130,6 +138,8 @@ export interface ResolvedDiagnoseOptions {
   credentials: Credentials & { clientId: string };
   settings: MqttSetting[];
   profile: FirmwareProfileName;
+  /** --model (dialects with per-model profiles); undefined: from the identity answers */
+  model: string | undefined;
   dialect: Dialect;
   /** --dialect auto: the identity stage's answers may name another dialect (stageDialect in util.ts) */
   dialectAuto: boolean;

@@ -149,4 +149,36 @@ describe.skipIf(missing !== null)('cat1 compare against the QMT emulator on a ps
     expect(zh.stderr).toMatch(/--ca：移远 QMT 模组从用 AT\+QFUPL 上传/);
     expect(r.stdout + r.stderr + zh.stderr).not.toContain('S3cret!pw');
   });
+
+  it('the model: taken from the module\'s AT+CGMM answer when --model is absent (said in text and JSON); --model BC660K lints against that profile', async () => {
+    // the emulator was started as an EC800N (beforeAll): that is what its AT+CGMM answer must name
+    const long = 'q'.repeat(130);
+    const r = await cat1(['compare', '--dialect', 'qmt', '--port', pty.path, '--broker', broker.url, '--client-id', long, '--username', 'field-user', '--json'], { env: { CAT1_PASSWORD: 'S3cret!pw' } });
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout.trim()) as Report & { profile: string; model: unknown; lint: Array<{ field: string; profile: string; limit: number | null }> };
+    expect(j.profile).toBe('EC800N');
+    expect(j.model).toEqual({ name: 'EC800N', by: 'identity', evidence: 'EC800N', source: 'AT+CGMM' });
+    // qmt.md §2.1: no client ID limit is published for the ASR Cat-1 parts: none is invented
+    expect(j.lint.filter((f) => f.field === 'clientId')).toEqual([]);
+    const t = await cat1(['compare', '--dialect', 'qmt', '--port', pty.path, '--broker', broker.url, '--client-id', 'qmt-model-1', '--username', 'field-user'], { env: { CAT1_PASSWORD: 'S3cret!pw' } });
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/model EC800N: from the module's answer to AT\+CGMM "EC800N"/);
+    // qmt.md §2.1: BC660K takes a client ID of at most 128 bytes (D [AN-BC660K])
+    const b = await cat1(['compare', '--dialect', 'qmt', '--port', pty.path, '--broker', broker.url, '--client-id', long, '--username', 'field-user', '--model', 'BC660K', '--json'], { env: { CAT1_PASSWORD: 'S3cret!pw' } });
+    const jb = JSON.parse(b.stdout.trim()) as { profile: string; model: unknown; lint: Array<{ field: string; profile: string; limit: number | null; valueLength?: number }> };
+    expect(jb.profile).toBe('BC660K');
+    expect(jb.model).toEqual({ name: 'BC660K', by: 'option', evidence: null });
+    expect(jb.lint.filter((f) => f.field === 'clientId')).toEqual([expect.objectContaining({ profile: 'BC660K', limit: 128, valueLength: 130 })]);
+  });
+
+  it('--model with an unknown name: one line, exit 2, nothing sent (en and zh)', async () => {
+    const base = ['compare', '--dialect', 'qmt', '--port', pty.path, '--broker', broker.url, '--client-id', 'qmt-model-2', '--model', 'EC999X'];
+    const r = await cat1(base);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--model EC999X: not a model cat1 has a profile for/);
+    const zh = await cat1([...base, '--lang', 'zh']);
+    expect(zh.code).toBe(2);
+    expect(zh.stderr).toMatch(/--model EC999X：cat1 没有这个型号的配置/);
+  });
 });
