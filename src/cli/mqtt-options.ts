@@ -2,6 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { CatError } from '../util/errors.js';
 import type { OptionSpec } from './options.js';
 import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
+import type { DialectChoice, MqttSetting } from '../dialects/types.js';
+import { defaultDialect } from '../dialects/index.js';
+import { ecmtSettings } from '../dialects/ecmt/dialect.js';
 import { parseBrokerUrl } from '../mirror/direct.js';
 import { lintSession, unsendable } from '../dialects/ecmt/lint.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
@@ -20,7 +23,7 @@ export const MQTT_OPTIONS: readonly OptionSpec[] = [
   { name: 'payload-file', type: 'string', describe: 'read the traffic payload from a file (exact bytes)' },
   { name: 'keepalive', type: 'number', describe: `keep-alive seconds (${ALL.cfg('keepalive')}) [default: the module's 120]` },
   { name: 'clean', type: 'boolean', describe: `clean session (${ALL.cfg('clean')}); --no-clean for a persistent one [default: true]` },
-  { name: 'mqtt-version', type: 'number', describe: `MQTT protocol level: 4 = 3.1.1, 3 = 3.1 (${ALL.cfg('version')}) [default: 4]` },
+  { name: 'mqtt-version', type: 'string', describe: `MQTT protocol: 3.1.1 (or its level 4), 3.1 (or 3) (${ALL.cfg('version')}) [default: 3.1.1]` },
   { name: 'ca', type: 'string', describe: 'CA certificate (PEM) of an mqtts:// broker, for both sides' },
   { name: 'insecure', type: 'boolean', describe: 'do not verify the broker\'s TLS certificate on the direct side', default: false },
   { name: 'broker-log', type: 'string', describe: 'the broker\'s log file: the lines written during the run go into the report and the verdict' },
@@ -52,7 +55,8 @@ export interface MqttSettings {
   topic?: string;
   qos: 0 | 1 | 2;
   payload?: Buffer;
-  settings: CfgSetting[];
+  /** dialect-neutral: the module's dialect turns them into its configuration commands */
+  settings: MqttSetting[];
   brokerLog?: string;
   identity: 'direct-first' | 'module-first';
 }
@@ -88,7 +92,7 @@ export function mqttSettings(v: Record<string, unknown>, password: string | unde
       throw new CatError('ERR_INPUT', `--payload-file ${v['payload-file']}: cannot read the file`, { zh: `--payload-file ${v['payload-file']}：无法读取该文件` });
     }
   } else if (typeof v['payload'] === 'string') payload = Buffer.from(v['payload'], 'utf8');
-  const settings: CfgSetting[] = [];
+  const settings: MqttSetting[] = [];
   if (v['keepalive'] !== undefined) {
     const k = Number(v['keepalive']);
     if (!Number.isInteger(k) || k < 0 || k > 65535) throw new CatError('ERR_INVALID_OPTION', `--keepalive must be a whole number of seconds (got ${String(v['keepalive'])})`, { zh: `--keepalive 必须是整数秒（给的是 ${String(v['keepalive'])}）` });
@@ -96,14 +100,13 @@ export function mqttSettings(v: Record<string, unknown>, password: string | unde
   }
   if (v['clean'] !== undefined) settings.push({ type: 'session', clean: v['clean'] === true });
   if (v['mqtt-version'] !== undefined) {
-    const lv = Number(v['mqtt-version']);
-    if (lv !== 3 && lv !== 4) throw new CatError('ERR_INVALID_OPTION', `--mqtt-version must be 4 (MQTT 3.1.1) or 3 (MQTT 3.1) (got ${String(v['mqtt-version'])})`, { zh: `--mqtt-version 必须是 4（MQTT 3.1.1）或 3（MQTT 3.1）（给的是 ${String(v['mqtt-version'])}）` });
+    // the protocol name (3.1.1, 3.1) or its level byte in CONNECT (4, 3: MQTT 3.1.1 §3.1.2.2)
+    const given = String(v['mqtt-version']).trim();
+    const lv = ({ '3.1.1': 4, '4': 4, '3.1': 3, '3': 3 } as Record<string, 3 | 4>)[given];
+    if (lv === undefined) throw new CatError('ERR_INVALID_OPTION', `--mqtt-version must be 3.1.1 (level 4) or 3.1 (level 3) (got ${given})`, { zh: `--mqtt-version 必须是 3.1.1（级别 4）或 3.1（级别 3）（给的是 ${given}）` });
     settings.push({ type: 'version', level: lv });
   }
-  if (ca !== undefined) {
-    const b64 = ca.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-    settings.push({ type: 'ssl', syntax: 'ec616s', mode: 'ca', ca: b64 });
-  }
+  if (ca !== undefined) settings.push({ type: 'ca', pem: ca });
   const identity = v['identity'] === 'module-first' ? 'module-first' : 'direct-first';
   const out: MqttSettings = {
     broker: { host: b.host, port: b.port, tls: b.tls, insecure: v['insecure'] === true, ...(ca !== undefined ? { ca } : {}) },
@@ -132,12 +135,15 @@ export function mqttSettings(v: Record<string, unknown>, password: string | unde
 }
 
 /**
- * Refuse, before anything runs on either side (no AT command, no direct connection), a value
+ * Refuse, before anything runs on either side (for the default dialect's modules, and for
+ * --dialect auto, which assumes it until the module answers) (no AT command, no direct connection), a value
  * the module cannot be sent: a character no AT quoting carries (`"`, CR, LF…) or a length over
  * the firmware's limit. One line naming the fields, never their values (ERR_LINT, exit 2).
  * `traffic`: the run also subscribes and publishes (compare's traffic test).
  */
-export function refuseUnsendable(mq: MqttSettings, profile: FirmwareProfileName, traffic: boolean): void {
+export function refuseUnsendable(mq: MqttSettings, profile: FirmwareProfileName, traffic: boolean, dialect: DialectChoice = 'auto'): void {
+  // these limits are the default dialect's firmware profile: a module named as another dialect is linted by its own session against its model
+  if (dialect !== 'auto' && dialect !== defaultDialect().name) return;
   const base = mq.topic ?? 'cat1/compare/00000000';
   const found = unsendable(
     lintSession(
@@ -145,7 +151,7 @@ export function refuseUnsendable(mq: MqttSettings, profile: FirmwareProfileName,
         host: mq.broker.host,
         port: mq.broker.port,
         credentials: mqttCredentials(mq),
-        settings: mq.settings,
+        settings: ecmtSettings(mq.settings).map((x) => x.setting as CfgSetting),
         ...(traffic ? { subscribe: [`${base}/d2m`], publish: { topics: [`${base}/m2d`], payload: mq.payload ?? '{}', qos: mq.qos } } : {}),
       },
       profile,

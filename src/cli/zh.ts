@@ -32,7 +32,7 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   'read the traffic payload from a file (exact bytes)': '从文件读取收发测试的载荷（逐字节原样）',
   [`keep-alive seconds (${ALL.cfg('keepalive')}) [default: the module's 120]`]: `保活秒数（${ALL.cfg('keepalive')}）[默认：模组的 120 秒]`,
   [`clean session (${ALL.cfg('clean')}); --no-clean for a persistent one [default: true]`]: `清除会话（${ALL.cfg('clean')}）；--no-clean 保留会话[默认：开启]`,
-  [`MQTT protocol level: 4 = 3.1.1, 3 = 3.1 (${ALL.cfg('version')}) [default: 4]`]: `MQTT 协议级别：4 = 3.1.1，3 = 3.1（${ALL.cfg('version')}）[默认：4]`,
+  [`MQTT protocol: 3.1.1 (or its level 4), 3.1 (or 3) (${ALL.cfg('version')}) [default: 3.1.1]`]: `MQTT 协议：3.1.1（或其级别 4）、3.1（或 3）（${ALL.cfg('version')}）[默认：3.1.1]`,
   'CA certificate (PEM) of an mqtts:// broker, for both sides': 'mqtts:// 服务器的 CA 证书（PEM），两边都用',
   "do not verify the broker's TLS certificate on the direct side": '直连一侧不校验服务器的 TLS 证书',
   "the broker's log file: the lines written during the run go into the report and the verdict": '服务器的日志文件：运行期间写下的日志行会放进报告，并作为结论的依据',

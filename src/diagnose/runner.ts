@@ -53,6 +53,7 @@ export function resolveDiagnoseOptions(o: DiagnoseOptions): ResolvedDiagnoseOpti
     credentials: o.credentials,
     settings: o.settings ?? [],
     profile,
+    model: o.model,
     dialect,
     dialectAuto: o.dialect === 'auto',
     keepGoing: o.keepGoing ?? false,

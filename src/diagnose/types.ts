@@ -1,7 +1,8 @@
 import type { AtEngine, SendOptions } from '../at/engine.js';
 import type { AtOutcome } from '../at/types.js';
 import type { Dialect, DialectName } from '../dialects/types.js';
-import type { CfgSetting, Credentials } from '../dialects/ecmt/commands.js';
+import type { Credentials } from '../dialects/ecmt/commands.js';
+import type { MqttSetting } from '../dialects/types.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import type { CompareOptions } from '../mirror/compare.js';
 import type { CompareReport } from '../mirror/report.js';
@@ -69,6 +70,8 @@ export interface DiagnoseFacts {
   mqttConnected: boolean | null;
   /** the module's identity answers (ATI, AT+CGMI/CGMM/CGMR joined), for --dialect auto; null until stage `identity` */
   identity?: string | null;
+  /** the model profile the MQTT stages used (dialects with per-model profiles) and the observation it rests on; absent otherwise */
+  model?: { name: string; by: 'option' | 'identity' | 'default'; evidence: string | null; source?: string };
 }
 
 /** Comparison settings the caller may tune (the rest comes from the diagnosis options). */
@@ -81,14 +84,21 @@ export interface DiagnoseOptions {
   broker: BrokerTarget;
   /** MQTT credentials for stages `mqtt` and `compare` */
   credentials: Credentials & { clientId: string };
-  /** AT+ECMTCFG settings applied before the MQTT open (keepalive, session, version, ssl…). Default none. */
-  settings?: CfgSetting[];
+  /** MQTT settings (dialect-neutral: keepalive, session, version, will, CA) applied before the MQTT open as the module's dialect's configuration commands. Default none. */
+  settings?: MqttSetting[];
   /** firmware profile for the lint and the quirks. Default 'ec616s'. */
   profile?: FirmwareProfileName;
   /**
+   * Module model for a dialect with per-model profiles (QMT: `EC800N`, `BG96`…): its limits
+   * for the lint. Default: the model the identity stage's answers (ATI, AT+CGMM) name, else the
+   * session default (stated as an assumption in stage `mqtt`).
+   */
+  model?: string;
+  /**
    * The module's MQTT AT dialect: its session drives the MQTT stages, its PDP check (Quectel's
-   * `AT+QIACT?`) the PDP stage. Default the first registered dialect (ECMT). `settings` and
-   * `profile` are the default dialect's and are left out for another one.
+   * `AT+QIACT?`) the PDP stage. Default the first registered dialect (ECMT). `settings` become
+   * that dialect's configuration commands; `profile` is the default dialect's firmware profile
+   * and is left out for another one.
    */
   dialect?: DialectName | 'auto';
   /** run every stage even after one fails (never after the port did not answer). Default false. */
@@ -126,8 +136,10 @@ export interface DiagnoseOptions {
 export interface ResolvedDiagnoseOptions {
   broker: DiagnoseOptions['broker'];
   credentials: Credentials & { clientId: string };
-  settings: CfgSetting[];
+  settings: MqttSetting[];
   profile: FirmwareProfileName;
+  /** --model (dialects with per-model profiles); undefined: from the identity answers */
+  model: string | undefined;
   dialect: Dialect;
   /** --dialect auto: the identity stage's answers may name another dialect (stageDialect in util.ts) */
   dialectAuto: boolean;

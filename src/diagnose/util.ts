@@ -4,7 +4,7 @@ import type { EventOf, ModemEvent, ModemEventType } from '../urc/types.js';
 import { text, type Text } from '../util/i18n.js';
 import type { StageContext, StageResult, StageStatus } from './types.js';
 import type { ModuleSession } from '../dialects/session.js';
-import { defaultDialect, detectDialect, settingsForDialect, type Detection } from '../dialects/index.js';
+import { chooseProfile, defaultDialect, detectDialect, settingsForDialect, type Detection, type DialectSetting, type ProfileChoice } from '../dialects/index.js';
 
 /** Protocol text is the same in both languages. */
 export const same = (s: string): Text => text(s, s);
@@ -93,14 +93,19 @@ export const secs = (ms: number): number => Math.round(ms / 1000);
 
 /**
  * The module's MQTT session for a stage: the dialect's own (`Dialect.session`), with the profile
- * and settings only when they are that dialect's (they are the default dialect's: ECMT's).
+ * only when it is that dialect's (the ECMT firmware profile), and the run's MQTT settings as that
+ * dialect's configuration settings (`settingsForDialect`: refused when it cannot take one).
  */
-export function stageSession(ctx: StageContext): { session: ModuleSession; settings: readonly unknown[] } {
+export function stageSession(ctx: StageContext): { session: ModuleSession; settings: readonly DialectSetting[]; model: (ProfileChoice & { name: string }) | null } {
   const o = ctx.options;
   const dialect = stageDialect(ctx).dialect;
   const own = dialect.name === defaultDialect().name;
-  const session = dialect.session(ctx.engine, { ...(own ? { profile: o.profile } : {}), ...o.session, clock: ctx.clock });
-  return { session, settings: settingsForDialect(dialect, o.settings) };
+  // a dialect with per-model profiles: --model, else the model the identity stage's answers name
+  const choice = own ? null : chooseProfile(dialect, { model: o.model, identity: ctx.facts.identity });
+  const session = dialect.session(ctx.engine, { ...(own ? { profile: o.profile } : choice?.name ? { profile: choice.name } : {}), ...o.session, clock: ctx.clock });
+  const model = choice ? { ...choice, name: choice.name ?? session.comparisonProfile.name } : null;
+  if (model) ctx.facts.model = model;
+  return { session, settings: settingsForDialect(dialect, o.settings), model };
 }
 
 /**

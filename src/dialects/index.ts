@@ -6,13 +6,14 @@
  * name to `DialectName` in ./types.ts and its description to `DIALECTS` below. Nothing else in
  * the core names it.
  */
-import type { CommandSpec, Dialect, DialectChoice, DialectName, MqttResult, UnsolicitedSignal } from './types.js';
+import type { CommandSpec, Dialect, DialectChoice, DialectName, DialectSetting, FirmwareProfileSpec, MqttResult, MqttSetting, UnsolicitedSignal } from './types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { ecmt } from './ecmt/dialect.js';
 import { qmt } from './qmt/dialect.js';
 import { setDialectExplainer } from '../urc/codes.js';
 import { setLineTailCommands } from '../at/command-line.js';
 import { CatError } from '../util/errors.js';
+import { text, type Text } from '../util/i18n.js';
 
 export type * from './types.js';
 export { TWO_PHASE_OPS } from './types.js';
@@ -76,19 +77,19 @@ export function defaultDialect(): Dialect {
 }
 
 /**
- * The MQTT settings a run was asked for (--keepalive, --clean, --mqtt-version, --ca) as the
- * configuration commands of the default dialect. Another dialect's module cannot take them yet:
- * refused (one line, exit 2) rather than silently left out, so no verdict rests on settings the
- * module never got.
+ * The MQTT settings a run was asked for (--keepalive, --clean, --mqtt-version, --ca), dialect
+ * neutral, as the configuration settings of this dialect (its `settingsFor` hook), in order. A
+ * setting the dialect cannot apply, or any setting for a dialect without the hook, is refused
+ * (one line, exit 2) rather than silently left out, so no verdict rests on settings the module
+ * never got.
  */
-export function settingsForDialect<T>(dialect: Dialect, settings: readonly T[]): T[] {
-  const own = defaultDialect();
-  if (dialect.name === own.name) return [...settings];
+export function settingsForDialect(dialect: Dialect, settings: readonly MqttSetting[]): DialectSetting[] {
+  if (dialect.settingsFor) return dialect.settingsFor(settings);
   if (settings.length > 0) {
     throw new CatError(
       'ERR_INVALID_OPTION',
-      `--keepalive, --clean, --mqtt-version and --ca are applied through ${own.title}'s configuration commands; a ${dialect.title} module cannot take them yet: run without them (both sides then use their defaults)`,
-      { zh: `--keepalive、--clean、--mqtt-version 和 --ca 通过 ${own.title} 的配置命令生效；${dialect.title} 模组暂不支持：请去掉这些选项运行（两边都用默认值）` },
+      `--keepalive, --clean, --mqtt-version and --ca become configuration commands of the module's dialect; ${dialect.title} has no such translation: run without them (both sides then use their defaults)`,
+      { zh: `--keepalive、--clean、--mqtt-version 和 --ca 会变成模组所用方言的配置命令；${dialect.title} 没有这种转换：请去掉这些选项运行（两边都用默认值）` },
     );
   }
   return [];
@@ -210,4 +211,75 @@ export function answers(spec: CommandSpec, ids: { connectId: number | null; msgI
   if (ids.connectId !== null && r.connectId !== ids.connectId) return false;
   if (ids.msgId !== null && r.msgId !== null && r.msgId !== ids.msgId) return false;
   return true;
+}
+
+/**
+ * Which of a dialect's model/firmware profiles a run uses, and the observation it rests on:
+ * `option` (--model named it), `identity` (the module's ATI/AT+CGMM answer matched the profile's
+ * identity pattern; `evidence` is that answer line), `default` (neither told: the session's own
+ * default is assumed, and reports say it is an assumption).
+ */
+export interface ProfileChoice {
+  /** the profile's name, null with `default` (the dialect's session default) */
+  name: string | null;
+  by: 'option' | 'identity' | 'default';
+  /** the answer line that matched (identity), else null */
+  evidence: string | null;
+  /** the command that line answered (`AT+CGMM`), when known */
+  source?: string;
+}
+
+/** One sentence saying which model profile a run used and the observation (or assumption) it rests on. */
+export function profileChoiceText(c: ProfileChoice & { name: string }): Text {
+  switch (c.by) {
+    case 'option':
+      return text(`model ${c.name}: named by --model`, `型号 ${c.name}：由 --model 指定`);
+    case 'identity':
+      return c.source
+        ? text(`model ${c.name}: from the module's answer to ${c.source} "${c.evidence ?? ''}"`, `型号 ${c.name}：根据模组对 ${c.source} 的回答“${c.evidence ?? ''}”`)
+        : text(`model ${c.name}: from the module's identity answer "${c.evidence ?? ''}"`, `型号 ${c.name}：根据模组的身份回答“${c.evidence ?? ''}”`);
+    case 'default':
+      return text(`model ${c.name}: assumed (neither --model nor the module's identity answers named a known model)`, `型号 ${c.name}：假设（--model 和模组的身份回答都没有给出已知型号）`);
+    default: {
+      const never: never = c.by;
+      return never;
+    }
+  }
+}
+
+/** The profile a model name (`--model`) names in this dialect, or null: the name itself or a profile's identity pattern (`EC800N-CN` → EC800N). */
+export function profileNamed(dialect: Dialect, model: string): FirmwareProfileSpec | null {
+  const m = model.trim();
+  if (m === '') return null;
+  return dialect.profiles.find((p) => p.name.toLowerCase() === m.toLowerCase()) ?? dialect.profiles.find((p) => p.identity?.some((re) => re.test(m))) ?? null;
+}
+
+/**
+ * The profile for a run on a module of this dialect: `model` (--model) when given — a name the
+ * dialect does not know is a one-line usage error (exit 2), no limits are invented for it —
+ * else the first profile whose identity pattern matches a line of `identity` (the module's
+ * answers), else the session default (an assumption).
+ */
+export function chooseProfile(dialect: Dialect, from: { model?: string | undefined; identity?: string | null }): ProfileChoice {
+  if (from.model !== undefined) {
+    const p = profileNamed(dialect, from.model);
+    if (!p) {
+      const known = dialect.profiles.map((x) => x.name);
+      throw new CatError('ERR_INVALID_OPTION', `--model ${from.model}: not a ${dialect.title} model cat1 has a profile for (known: ${known.join(', ')})`, {
+        zh: `--model ${from.model}：cat1 没有这个 ${dialect.title} 型号的配置（已知：${known.join('、')}）`,
+        context: { option: 'model' },
+      });
+    }
+    return { name: p.name, by: 'option', evidence: null };
+  }
+  for (const line of (from.identity ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+    const p = dialect.profiles.find((x) => x.identity?.some((re) => re.test(line)));
+    if (p) return { name: p.name, by: 'identity', evidence: line };
+  }
+  return { name: null, by: 'default', evidence: null };
+}
+
+/** Does any registered dialect know this model name? (--model is checked before the port is opened, when the dialect is not known yet.) */
+export function isKnownModel(model: string): boolean {
+  return DIALECTS.some((d) => profileNamed(d, model) !== null);
 }

@@ -350,6 +350,35 @@ export type MqttCommand =
   | { op: 'close'; connectId: number };
 
 // ---------------------------------------------------------------------------------------------
+// dialect-neutral MQTT settings (what --keepalive, --clean, --mqtt-version, --ca ask for)
+
+/**
+ * An MQTT session setting as a direct client knows it, whatever the dialect: the run's
+ * `--keepalive`, `--clean`, `--mqtt-version`, `--ca` (and a library caller's will). The direct
+ * side of a comparison reads these; each dialect's `settingsFor` turns them into its own
+ * configuration commands for the module.
+ */
+export type MqttSetting =
+  /** keep-alive in seconds (0 disables PINGREQ) */
+  | { type: 'keepalive'; seconds: number }
+  /** clean session (true) or a persistent one (false) */
+  | { type: 'session'; clean: boolean }
+  /** MQTT protocol level: 3 = MQTT 3.1, 4 = MQTT 3.1.1 */
+  | { type: 'version'; level: 3 | 4 }
+  | { type: 'will'; enabled: false }
+  | { type: 'will'; enabled: true; qos: 0 | 1 | 2; retain: boolean; topic: string; message: string }
+  /** the CA certificate (PEM text) the module verifies the broker with */
+  | { type: 'ca'; pem: string };
+
+/** One of a dialect's own configuration settings (opaque to the core: its session's `configure` takes it), with the key reports name it by. */
+export interface DialectSetting {
+  /** the configuration key as the dialect writes it (`keepalive`, `session`, `ssl`) */
+  key: string;
+  /** the setting as the dialect's session takes it */
+  setting: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
 // the dialect
 
 export interface Dialect {
@@ -418,4 +447,12 @@ export interface Dialect {
    * dialect-neutral shape of ./session.ts, with `lintSession` as its lint entry point.
    */
   session(engine: AtEngine, opts?: SessionFactoryOptions): ModuleSession;
+  /**
+   * The dialect-neutral MQTT settings as this dialect's configuration settings, in the order to
+   * send them (each for `ModuleSession.configure`). Throws a CatError (`ERR_INVALID_OPTION`, both
+   * languages, one line) for a setting the dialect cannot apply, so that no verdict rests on a
+   * setting the module never got. Optional (additive): a dialect without it takes no settings
+   * (the registry refuses any).
+   */
+  settingsFor?(settings: readonly MqttSetting[]): DialectSetting[];
 }

@@ -3,10 +3,9 @@ import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { text, type Text } from '../util/i18n.js';
 import { CatError } from '../util/errors.js';
 import type { ModuleMessage as MessageEvent, ModuleSession, ModuleStepResult as StepResult, SessionCredentials as Credentials, SessionLintFinding as LintFinding } from '../dialects/session.js';
-import type { CfgSetting } from '../dialects/ecmt/commands.js';
 import { lintCredentialsAcrossProfiles } from '../dialects/ecmt/lint.js';
-import { defaultDialect, getDialect } from '../dialects/index.js';
-import type { Dialect, MqttOp } from '../dialects/types.js';
+import { defaultDialect, getDialect, settingsForDialect } from '../dialects/index.js';
+import type { Dialect, MqttOp, MqttSetting } from '../dialects/types.js';
 import type { AtOutcome } from '../at/types.js';
 import { DirectSession, type DirectStep } from './direct.js';
 import type { CompareReport, CompareStep, CompareStepName, DeliveryFacts, RunFacts, SideOutcome } from './report.js';
@@ -25,8 +24,8 @@ export interface CompareOptions {
   broker: BrokerTarget;
   /** what the user gave; the module and the direct side get the same */
   credentials: Credentials & { clientId: string };
-  /** module settings applied first (keepalive, session, version, will, ssl…); the direct side follows them */
-  settings?: CfgSetting[];
+  /** MQTT settings (dialect-neutral), applied first as the module's dialect's configuration commands; the direct side follows them */
+  settings?: readonly MqttSetting[];
   /** base topic for the traffic test. Default cat1/compare/<random> */
   topic?: string;
   /** QoS of the traffic test. Default 1. */
@@ -182,7 +181,7 @@ function logSize(path: string): number {
 }
 
 /** Module settings the direct side must follow. */
-function directParams(settings: CfgSetting[]): { protocolLevel: 3 | 4; keepalive: number; clean: boolean; will?: { topic: string; payload: string; qos: 0 | 1 | 2; retain: boolean }; moduleHasCa: boolean } {
+function directParams(settings: readonly MqttSetting[]): { protocolLevel: 3 | 4; keepalive: number; clean: boolean; will?: { topic: string; payload: string; qos: 0 | 1 | 2; retain: boolean }; moduleHasCa: boolean } {
   let protocolLevel: 3 | 4 = 4;
   let keepalive = 120; // the module's effective default
   let clean = true;
@@ -202,10 +201,8 @@ function directParams(settings: CfgSetting[]): { protocolLevel: 3 | 4; keepalive
       case 'will':
         will = s.enabled ? { topic: s.topic, payload: s.message, qos: s.qos, retain: s.retain } : undefined;
         break;
-      case 'ssl':
-        if (s.syntax === 'ec626' || s.mode === 'ca') moduleHasCa = true;
-        break;
-      default:
+      case 'ca':
+        moduleHasCa = true;
         break;
     }
   }
@@ -229,6 +226,8 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
   const STAT = urcOf(dialect, 'link-lost');
   const creds = o.credentials;
   const settings = o.settings ?? [];
+  // the module's own configuration settings (refused here, before anything is sent, when its dialect cannot take one)
+  const moduleSettings = settingsForDialect(dialect, settings);
   const qos = o.qos ?? 1;
   const payload = Buffer.from(o.payload ?? JSON.stringify({ cat1: 'compare', n: randomBytes(4).toString('hex') }));
   const mode = o.identity ?? 'direct-first';
@@ -395,9 +394,9 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
       notRunStep('open', text(`the module's link was already open to ${where} when the run started (not opened by this run)`, `运行开始时模组的链路已打开到 ${where}（不是本次运行打开的）`), how, fromDirect(tcp));
       moduleUp = sameBroker && f.connState === 3;
     } else {
-      for (const s of settings) {
-        const r = await session.configure(s as never);
-        if (!r.ok) lint.push({ code: 'configure-failed', field: s.type, severity: 'warning', profile: profile.name, message: text(`the module refused AT${dialect.configCommand} "${s.type}" (${r.failure ?? '?'})`, `模组拒绝了 AT${dialect.configCommand} "${s.type}"（${r.failure ?? '?'}）`) });
+      for (const { key, setting } of moduleSettings) {
+        const r = await session.configure(setting as never);
+        if (!r.ok) lint.push({ code: 'configure-failed', field: key, severity: 'warning', profile: profile.name, message: text(`the module refused AT${dialect.configCommand} "${key}" (${r.failure ?? '?'})`, `模组拒绝了 AT${dialect.configCommand} "${key}"（${r.failure ?? '?'}）`) });
         if (silent(r, 'open')) break;
       }
       if (!run.moduleSilent) {

@@ -17,6 +17,7 @@ export function reportToJson(r: CompareReport, lang: Lang = 'en'): Record<string
     broker: r.broker,
     profile: r.profile,
     ...(r.dialect ? { dialect: r.dialect } : {}),
+    ...(r.model ? { model: r.model } : {}),
     identity: r.identity,
     credentialCheck: r.credentialCheck,
     steps: r.steps.map((s) => ({ step: s.step, module: side(s.module, lang), direct: side(s.direct, lang), same: s.same, ...(s.note ? { note: tr(s.note, lang) } : {}), ...(s.notRun ? { notRun: tr(s.notRun, lang) } : {}) })),

@@ -135,6 +135,12 @@ export interface CompareReport {
    * when the caller did not say.
    */
   dialect?: { name: string; title: string; by: 'option' | 'identity' | 'log' | 'default'; evidence: string | null };
+  /**
+   * For a dialect with per-model profiles (QMT): the model `profile` names and the observation
+   * it rests on: `option` (--model), `identity` (the module's answer line in `evidence`, the
+   * command in `source` when known), `default` (nothing told: assumed). Absent for the default dialect.
+   */
+  model?: { name: string; by: 'option' | 'identity' | 'default'; evidence: string | null; source?: string };
   identity: {
     /** the order of the identical-ID connect comparison */
     mode: 'direct-first' | 'module-first';

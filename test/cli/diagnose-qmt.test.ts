@@ -113,4 +113,29 @@ describe.skipIf(missing !== null)('cat1 diagnose --dialect qmt against the QMT e
     expect(mqtt.hint).toMatch(/the broker refused the credentials \(CONNACK 5/);
     expect(r.stdout).not.toContain('not-the-password');
   });
+
+  it('the model: from the identity answers of an EG915U (no --model), named by --model BG96; the MQTT stage says which and its data carries it', async () => {
+    // the emulator is started as an EG915U: its ATI/AT+CGMM answers name it (the fixture, not our code, says which model it is)
+    const r = await withPty({ dialect: 'qmt', model: 'EG915U' }, (pty) => cat1(args(pty)));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const mqtt = stages(r.stdout).find((x) => x.stage === 'mqtt')! as StageJson & { data: { model?: { name: string; by: string; evidence: string | null } } };
+    expect(mqtt.data.model).toMatchObject({ name: 'EG915U', by: 'identity' });
+    expect(mqtt.data.model?.evidence).toMatch(/EG915U/);
+    expect(mqtt.seen.join('\n')).toMatch(/model EG915U: from the module's identity answer ".*EG915U/);
+    const o = await withPty({ dialect: 'qmt', model: 'EG915U' }, (pty) => cat1([...args(pty), '--model', 'BG96']));
+    expect(o.code, o.stdout + o.stderr).toBe(0);
+    const m2 = stages(o.stdout).find((x) => x.stage === 'mqtt')! as StageJson & { data: { model?: { name: string; by: string } } };
+    expect(m2.data.model).toEqual({ name: 'BG96', by: 'option', evidence: null });
+    expect(m2.seen.join('\n')).toMatch(/model BG96: named by --model/);
+  });
+
+  it('--model with a name no profile has: one line, exit 2, before the port is opened (en and zh)', async () => {
+    const r = await cat1(['diagnose', '--dialect', 'qmt', '-p', '/dev/null', '--broker', broker.url, '--model', 'EC999X']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--model EC999X: not a model cat1 has a profile for \(known: .*EC800N/);
+    const zh = await cat1(['diagnose', '--dialect', 'qmt', '-p', '/dev/null', '--broker', broker.url, '--model', 'EC999X', '--lang', 'zh']);
+    expect(zh.code).toBe(2);
+    expect(zh.stderr).toMatch(/--model EC999X：cat1 没有这个型号的配置/);
+  });
 });

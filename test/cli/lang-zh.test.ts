@@ -72,6 +72,7 @@ describe('--lang zh: usage errors and one-line errors', () => {
     ['a file that does not exist', ['decode', '/nonexistent/x.log'], 2, /\/nonexistent\/x\.log：文件不存在/],
     ['an unknown option in a config file', ['at', 'AT', '--config', cfg], 2, /配置文件 .*没有 "bogus" 这个选项/],
     ['compare without --broker', ['compare', '-p', '/dev/null'], 2, /需要 --broker/],
+    ['--mqtt-version neither 3.1.1 nor 3.1', ['compare', '-p', '/dev/null', '--broker', 'mqtt://127.0.0.1:1883', '--client-id', 'dev', '--mqtt-version', '5'], 2, /--mqtt-version 必须是 3\.1\.1（级别 4）或 3\.1（级别 3）（给的是 5）/],
   ];
   it.each(cases)('%s: one Chinese line, no English sentence, the documented exit code', async (_name, args, code, re) => {
     const r = await cat1([...args, '--lang', 'zh']);

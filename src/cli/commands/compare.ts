@@ -4,6 +4,7 @@ import { h } from '../lang.js';
 import { addOptions, MODEM_OPTIONS } from '../options.js';
 import { MQTT_OPTIONS, PROBE_OPTIONS, RECONNECT_OPTION } from '../mqtt-options.js';
 import { REPORT_OPTIONS } from '../report-options.js';
+import { MODEL_OPTION } from '../verb-options.js';
 import type { OptionSpec } from '../options.js';
 import { BROKER_KINDS } from '../../mirror/brokers.js';
 
@@ -16,7 +17,7 @@ export function compareCommand(ctx: VerbContext): CommandModule<object, Record<s
     command: 'compare',
     describe: h("run the module's MQTT session beside a direct connection from this host, step by step, and explain the difference"),
     builder: (y) =>
-      addOptions(addOptions(addOptions(addOptions(addOptions(addOptions(y, MODEM_OPTIONS), [...MQTT_OPTIONS, RECONNECT_OPTION]), REPORT_OPTIONS), BROKER_KIND_OPTIONS), PROBE_OPTIONS), [HTML_OPTION, BUNDLE_OPTION])
+      addOptions(addOptions(addOptions(addOptions(addOptions(addOptions(y, MODEM_OPTIONS), [...MQTT_OPTIONS, MODEL_OPTION, RECONNECT_OPTION]), REPORT_OPTIONS), BROKER_KIND_OPTIONS), PROBE_OPTIONS), [HTML_OPTION, BUNDLE_OPTION])
         .example('CAT1_PASSWORD=… cat1 compare -p /dev/ttyUSB2 --broker mqtt://broker.example.com:1883 --client-id dev1 --username dev1', h('why does the module fail where the laptop works?'))
         .example('cat1 compare -p /dev/ttyUSB2 --broker mqtt://10.0.0.5 --client-id dev1 --username u --password-file pw.txt --broker-log /var/log/mosquitto/mosquitto.log --json', h('JSON report, with the broker\'s own log as evidence'))
         .example('cat1 compare -p /dev/ttyUSB2 --broker mqtt://10.0.0.5 --client-id dev1 --html report.html --bundle bug.tar.gz', h('a page with the sequence diagram, and a redacted bundle to attach to a ticket'))

@@ -8,7 +8,7 @@ import { text } from '../../util/i18n.js';
 import { Out, note, wantColor } from '../io.js';
 import { modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
 import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
-import { diagnoseOptions } from '../verb-options.js';
+import { diagnoseOptions, MODEL_OPTION, modelOption } from '../verb-options.js';
 import { ecmtTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
@@ -112,14 +112,15 @@ export function exitForDiagnosis(d: Diagnosis): number {
 }
 
 export async function runDiagnose(args: Record<string, unknown>): Promise<number> {
-  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, ...DIAGNOSE_OPTIONS, ...REPORT_OPTIONS, ...PROBE_OPTIONS];
+  const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, MODEL_OPTION, ...DIAGNOSE_OPTIONS, ...REPORT_OPTIONS, ...PROBE_OPTIONS];
   const s = modemSettings(args, specs);
   const v = s.all;
   const password = readPassword(v['password-file'] as string | undefined);
   // the client ID is optional here: a recognisable one of our own
   const clientId = typeof v['client-id'] === 'string' ? v['client-id'] : `cat1-diag-${randomBytes(3).toString('hex')}`;
   const mq = mqttSettings({ ...v, 'client-id': clientId }, password);
-  refuseUnsendable(mq, s.profile, v['compare'] !== false);
+  modelOption(v); // checked before the port is opened
+  refuseUnsendable(mq, s.profile, v['compare'] !== false, s.dialect);
   const out = new Out({ json: s.json, lang: s.lang, color: wantColor(s.color) });
   const reportTo = reportSettings(v);
   const outs = ReportOutputs.fromArgs(args, { verb: 'diagnose', lang: s.lang, logSecrets: s.logSecrets, secrets: [...s.secrets, ...(password ? [password] : [])], scanAlso: mq.username !== undefined && mq.username !== mq.clientId ? [mq.username] : [] });

@@ -4,6 +4,7 @@ import { h } from '../lang.js';
 import { addOptions, MODEM_OPTIONS, type OptionSpec } from '../options.js';
 import { MQTT_OPTIONS, PROBE_OPTIONS, RECONNECT_OPTION } from '../mqtt-options.js';
 import { REPORT_OPTIONS } from '../report-options.js';
+import { MODEL_OPTION } from '../verb-options.js';
 import { BUNDLE_OPTION, HTML_OPTION } from '../report-out.js';
 
 /** Options of `cat1 diagnose` besides the modem and MQTT ones. */
@@ -19,7 +20,7 @@ export function diagnoseCommand(ctx: VerbContext): CommandModule<object, Record<
     command: 'diagnose',
     describe: h('the staged checklist: serial link, identity, SIM, signal, registration, PDP, DNS, (ping), MQTT, and the comparison with a direct connection — each with what was seen and what to check next'),
     builder: (y) =>
-      addOptions(addOptions(addOptions(addOptions(addOptions(addOptions(y, MODEM_OPTIONS), [...MQTT_OPTIONS, RECONNECT_OPTION]), DIAGNOSE_OPTIONS), REPORT_OPTIONS), PROBE_OPTIONS), [HTML_OPTION, BUNDLE_OPTION])
+      addOptions(addOptions(addOptions(addOptions(addOptions(addOptions(y, MODEM_OPTIONS), [...MQTT_OPTIONS, MODEL_OPTION, RECONNECT_OPTION]), DIAGNOSE_OPTIONS), REPORT_OPTIONS), PROBE_OPTIONS), [HTML_OPTION, BUNDLE_OPTION])
         .example('CAT1_PASSWORD=… cat1 diagnose -p /dev/ttyUSB2 --broker mqtt://broker.example.com:1883 --client-id dev1 --username dev1', h('why does this device not get online?'))
         .example('cat1 diagnose -p /dev/ttyUSB2 --broker mqtt://10.0.0.5 --keep-going --ping --timeout 60', h('run every stage; wait up to 60 s for registration; ping the broker'))
         .example('cat1 diagnose -p COM5 --broker mqtt://broker.example.com --no-compare --json', h('JSON Lines: one object per stage, then the diagnosis'))

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { runDiagnosis } from '../../diagnose/runner.js';
 import { diagnosisToJson, stageToJson } from '../../diagnose/json.js';
 import type { StageReport } from '../../diagnose/types.js';
-import { defaultDialect, settingsForDialect } from '../../dialects/index.js';
+import { defaultDialect } from '../../dialects/index.js';
 import { compare } from '../../mirror/compare.js';
 import { reportToJson } from '../../mirror/json.js';
 import { junitXml, type JunitCase } from '../../fleet/junit.js';
@@ -16,7 +16,7 @@ import { tr } from '../../util/i18n.js';
 import { Out, note, onStopSignal, wantColor } from '../io.js';
 import { layer, modemSettings, readPassword, type ModemSettings } from '../options.js';
 import { mqttSettings, refuseUnsendable, type MqttSettings } from '../mqtt-options.js';
-import { compareOptions, diagnoseOptions, type PerModule } from '../verb-options.js';
+import { compareOptions, diagnoseOptions, modelOption, moduleProfile, type PerModule } from '../verb-options.js';
 import { ecmtTidy, openModem, type OpenedModem } from '../modem.js';
 import { watchDevice } from '../pty-serve.js';
 import { EXIT } from '../exit.js';
@@ -116,7 +116,8 @@ export async function runFleet(args: FleetArgs): Promise<number> {
   let mqBase: MqttSettings | null = null;
   if (action !== 'at') {
     mqBase = mqttSettings({ ...v, 'client-id': template ?? '' }, password);
-    refuseUnsendable(mqBase, s.profile, action === 'compare' || v['compare'] !== false);
+    refuseUnsendable(mqBase, s.profile, action === 'compare' || v['compare'] !== false, s.dialect);
+    modelOption(v); // a model no dialect knows: refused before any port is opened
   }
   if (v['broker-kind'] !== undefined) brokerKindOption(String(v['broker-kind']));
   const report = reportSettings(v);
@@ -306,14 +307,17 @@ export async function runFleet(args: FleetArgs): Promise<number> {
   async function compareOne(m: FleetModule, opened: OpenedModem): Promise<void> {
     const mq = { ...mqBase!, clientId: m.clientId! };
     setStep(m, 'compare');
-    // the module's own dialect (--dialect, or its identity with auto); the MQTT settings flags are the default dialect's (refused for another)
+    // the module's own dialect (--dialect, or its identity with auto); the MQTT settings flags are dialect-neutral (compare() turns them into the module's configuration commands, or refuses one it cannot take)
     const dialect = opened.dialect.dialect;
     const own = dialect.name === defaultDialect().name;
-    const session = dialect.session(opened.engine, own ? { profile: s.profile } : {});
+    // the model profile (dialects with per-model profiles): --model, else the module's AT+CGMM answer
+    const choice = await moduleProfile(opened.dialect, opened.engine, modelOption(v));
+    const session = dialect.session(opened.engine, own ? { profile: s.profile } : choice?.name ? { profile: choice.name } : {});
     const brokerIdentity = await brokerIdentityFor(v['broker-kind'], mq);
     const opts = compareOptions(v, mqBase!, s, perModule(m));
-    const r = await compare({ ...opts, settings: settingsForDialect(dialect, opts.settings ?? []), session, brokerIdentity });
+    const r = await compare({ ...opts, session, brokerIdentity });
     r.dialect = { name: dialect.name, title: dialect.title, by: opened.dialect.by, evidence: opened.dialect.evidence };
+    if (choice) r.model = { ...choice, name: choice.name ?? session.comparisonProfile.name };
     const j = reportToJson(r, out.lang);
     m.report = r;
     emit(m, j);

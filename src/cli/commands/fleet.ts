@@ -5,6 +5,7 @@ import { addOptions, MODEM_OPTIONS, type OptionSpec } from '../options.js';
 import { MQTT_OPTIONS, PROBE_OPTIONS } from '../mqtt-options.js';
 import { BROKER_KIND_OPTIONS } from './compare.js';
 import { REPORT_OPTIONS } from '../report-options.js';
+import { MODEL_OPTION } from '../verb-options.js';
 import { DIAGNOSE_OPTIONS } from './diagnose.js';
 import { BUNDLE_OPTION, HTML_OPTION } from '../report-out.js';
 
@@ -23,7 +24,7 @@ export const FLEET_MODEM_OPTIONS: readonly OptionSpec[] = MODEM_OPTIONS.filter((
  * probe, reconnect and broker-kind options; the per-verb builders in verb-options.ts turn them
  * into the library's options for one module and for a fleet alike), plus the fleet's own.
  */
-export const ALL_FLEET_OPTIONS: readonly OptionSpec[] = [...FLEET_MODEM_OPTIONS, ...MQTT_OPTIONS, ...DIAGNOSE_OPTIONS, ...PROBE_OPTIONS, ...BROKER_KIND_OPTIONS, ...FLEET_OPTIONS, ...REPORT_OPTIONS];
+export const ALL_FLEET_OPTIONS: readonly OptionSpec[] = [...FLEET_MODEM_OPTIONS, ...MQTT_OPTIONS, MODEL_OPTION, ...DIAGNOSE_OPTIONS, ...PROBE_OPTIONS, ...BROKER_KIND_OPTIONS, ...FLEET_OPTIONS, ...REPORT_OPTIONS];
 
 export interface FleetArgs {
   action?: string;

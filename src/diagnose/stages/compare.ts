@@ -22,13 +22,14 @@ export const compareStage: Stage = {
   async run(ctx: StageContext): Promise<StageResult> {
     const o = ctx.options;
     if (!o.compare) return result('skip', text('not requested (--no-compare)', '未要求（--no-compare）'), [], null, {});
-    const { session, settings } = stageSession(ctx);
+    const { session } = stageSession(ctx);
     const report = await compare({
       ...o.compare,
       session,
       broker: o.broker,
       credentials: o.credentials,
-      settings: settings as typeof o.settings,
+      // dialect-neutral: compare() turns them into the module's configuration settings
+      settings: o.settings,
       logSecrets: o.logSecrets,
       reconnect: o.reconnect,
       // the broker accepted the module in stage 9: unreachable now means it went away

@@ -1,5 +1,6 @@
 import type { ModuleStepResult as StepResult, SessionLintFinding as LintFinding } from '../../dialects/session.js';
 import type { Dialect, MqttOp } from '../../dialects/types.js';
+import { profileChoiceText } from '../../dialects/index.js';
 import type { AtOutcome } from '../../at/types.js';
 import { BrokerWatch, tcpProbe } from '../../mirror/run-watch.js';
 import type { BrokerLoss, CompareStepName } from '../../mirror/report.js';
@@ -131,10 +132,19 @@ export const mqttStage: Stage = {
   id: 'mqtt',
   title: text('MQTT open and connect', 'MQTT 打开与连接'),
   async run(ctx: StageContext): Promise<StageResult> {
+    const r = await runMqtt(ctx);
+    // the model profile the lint used, and what it rests on (dialects with per-model profiles)
+    const model = ctx.facts.model;
+    return model ? { ...r, data: { ...r.data, model } } : r;
+  },
+};
+
+async function runMqtt(ctx: StageContext): Promise<StageResult> {
     const o = ctx.options;
     const { host, port } = o.broker;
     const seen: Text[] = [];
-    const { session, settings } = stageSession(ctx);
+    const { session, settings, model } = stageSession(ctx);
+    if (model) seen.push(profileChoiceText(model));
     const detected = stageDialect(ctx);
     const d = detected.dialect;
     const AT = (op: MqttOp): string => atOf(d, op);
@@ -171,10 +181,9 @@ export const mqttStage: Stage = {
         `模组原有的会话（${state.zh}）已先用 ${connected ? AT('disconnect') : AT('close')} 结束（--reconnect），不会恢复`,
       );
     }
-    for (const s of settings) {
-      const r = await session.configure(s as never);
+    for (const { key, setting } of settings) {
+      const r = await session.configure(setting as never);
       seen.push(stepSeen(ctx, r));
-      const key = (s as { type?: string; key?: string }).type ?? (s as { key?: string }).key ?? '?';
       if (!r.ok) warnings.push(text(`the module refused AT${d.configCommand} "${key}" (${r.failure ?? '?'})`, `模组拒绝了 AT${d.configCommand} "${key}"（${r.failure ?? '?'}）`));
     }
     // this host's view of the broker while the module works: a broker that dies mid-stage is not the module's fault
@@ -286,5 +295,4 @@ export const mqttStage: Stage = {
       if (warnings.length > 0) return result('warn', summary, seen, warnings[0]!, data);
       return result('pass', summary, seen, null, data);
     }
-  },
-};
+}

@@ -8,7 +8,8 @@ import type { CommandProfile } from '../../at/types.js';
 import { splitArgs, intOf, type Param } from '../../at/command-line.js';
 import type { ModemEvent } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
-import type { CommandSpec, ConfigSpec, Dialect, FirmwareProfileSpec, MqttCommand, MqttResult, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
+import type { CommandSpec, ConfigSpec, Dialect, DialectSetting, FirmwareProfileSpec, MqttCommand, MqttResult, MqttSetting, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
+import type { CfgSetting } from './commands.js';
 import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent, recvFromLine } from './urc.js';
 import { explain as explainEvent, explainEcmt, statErrMeaning } from './codes.js';
 import { isKnownFrameStart } from '../../urc/index.js';
@@ -354,5 +355,23 @@ export const ecmt: Dialect = {
   unsolicitedOf,
   readCommand,
   explain: explainEcmt,
+  settingsFor: ecmtSettings,
 };
 
+
+/**
+ * The neutral MQTT settings as AT+ECMTCFG settings: keepalive, session, version and will are
+ * the same words; a CA (PEM) goes as EC616S's `"ssl","ca",<base64 body>` (ecmt.md: the body
+ * without the BEGIN/END lines and line breaks).
+ */
+export function ecmtSettings(settings: readonly MqttSetting[]): DialectSetting[] {
+  return settings.map((s): DialectSetting => {
+    if (s.type === 'ca') {
+      const ca = s.pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+      const setting: CfgSetting = { type: 'ssl', syntax: 'ec616s', mode: 'ca', ca };
+      return { key: 'ssl', setting };
+    }
+    const setting: CfgSetting = s;
+    return { key: s.type, setting };
+  });
+}

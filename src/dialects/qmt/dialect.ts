@@ -7,13 +7,14 @@ import type { CommandProfile } from '../../at/types.js';
 import { intOf, splitArgs, type Param } from '../../at/command-line.js';
 import type { ModemEvent, PayloadEnd } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
-import type { CodeTable, CommandSpec, ConfigSpec, Dialect, FirmwareProfileSpec, MqttCommand, MqttResult, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
+import type { CodeTable, CommandSpec, ConfigSpec, Dialect, DialectSetting, FirmwareProfileSpec, MqttCommand, MqttResult, MqttSetting, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
+import { CatError } from '../../util/errors.js';
 import { PUB_LENGTH_PARAM, qmtProfiles } from './at-profiles.js';
 import { CLOSE_RESULT, CONNACK, CONN_RESULT, CONN_STATE, DISC_RESULT, OPEN_RESULT, STAT_ERR, explainQmt, type CodeEntry } from './codes.js';
 import { QMT_PROFILES, QMT_MODEL_NAMES } from './profiles.js';
 import { isQmtFrameStart, scanHead } from './recv.js';
 import { QMT_REDACTION } from './redaction.js';
-import { QmtSession } from './session.js';
+import { QmtSession, type QmtSetting } from './session.js';
 import type { QmtEvent, QmtEventOf, QmtPayloadEnd } from './events.js';
 import { QMT_PREFIXES, parseQmt, parseQmtLine } from './urc.js';
 
@@ -522,4 +523,43 @@ export const qmt: Dialect = {
   unsolicitedOf,
   readCommand: qmtReadCommand,
   explain: (ev) => (isQmt(ev) ? explainQmt(ev) : null),
+  settingsFor: qmtSettings,
 };
+
+/**
+ * The neutral MQTT settings as AT+QMTCFG settings of the session's client (qmt.md §2.2):
+ * `"keepalive",<idx>,<s>`, `"session",<idx>,<clean>` (1 = clean, 0 = keep: the same polarity as
+ * MQTT's clean-session flag), `"version",<idx>,<3|4>` (3 = MQTT 3.1, 4 = 3.1.1), `"will"`.
+ * A CA is refused: on a Quectel module it is a file uploaded with AT+QFUPL and named by
+ * AT+QSSLCFG="cacert",<ctx> (qmt.md §4), which cat1 does not upload.
+ */
+export function qmtSettings(settings: readonly MqttSetting[]): DialectSetting[] {
+  return settings.map((s): DialectSetting => {
+    let setting: QmtSetting;
+    switch (s.type) {
+      case 'keepalive':
+        setting = { key: 'keepalive', seconds: s.seconds };
+        break;
+      case 'session':
+        setting = { key: 'session', clean: s.clean };
+        break;
+      case 'version':
+        setting = { key: 'version', version: s.level };
+        break;
+      case 'will':
+        setting = s.enabled ? { key: 'will', enabled: true, qos: s.qos, retain: s.retain, topic: s.topic, message: s.message } : { key: 'will', enabled: false };
+        break;
+      case 'ca':
+        throw new CatError(
+          'ERR_INVALID_OPTION',
+          '--ca: a Quectel QMT module reads its CA from a file uploaded with AT+QFUPL and named by AT+QSSLCFG="cacert" (qmt.md §4), which cat1 does not upload: set up the module\'s SSL context and AT+QMTCFG="ssl" yourself and run without --ca',
+          { zh: '--ca：移远 QMT 模组从用 AT+QFUPL 上传、由 AT+QSSLCFG="cacert" 指定的文件读取 CA（qmt.md §4），cat1 不上传文件：请自行配置模组的 SSL 上下文和 AT+QMTCFG="ssl"，并去掉 --ca 运行' },
+        );
+      default: {
+        const never: never = s;
+        return never;
+      }
+    }
+    return { key: setting.key, setting };
+  });
+}
