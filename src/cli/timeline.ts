@@ -7,8 +7,13 @@ import { text } from '../util/i18n.js';
 import { garbageMeaning } from '../at/meaning.js';
 import type { Out } from './io.js';
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
 /** Make control bytes visible without changing printable text (CJK stays as is). */
 export function visible(s: string): string {
+  // most lines have none: no replace (and no new string) for them
+  if (!CONTROL.test(s)) return s;
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => {
     if (c === '\x1a') return '⟨^Z⟩';
@@ -23,6 +28,20 @@ function fmtT(t: number | null): string {
 }
 
 const WIDTH = 48;
+/** the padding after a raw line of each width below WIDTH */
+const PAD: readonly string[] = Array.from({ length: WIDTH }, (_, w) => ' '.repeat(WIDTH - w));
+
+/**
+ * Columns a string takes on a terminal: its length when it is printable ASCII (no ESC, no
+ * control byte: nearly every module line), else string-width's count (CJK, emoji, colour codes).
+ */
+export function displayWidth(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return stringWidth(s);
+  }
+  return s.length;
+}
 
 function clip(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
@@ -72,6 +91,13 @@ export function formatItem(item: TimelineItem, out: Out, opts: { passive?: boole
   return lines;
 }
 
+// the fixed texts of itemLines, made once
+const T_DATA = text('data', '数据');
+const T_ECHO = text('echo', '回显');
+const T_PROMPT = text('data prompt: the module waits for the payload', '数据提示符：模组等待数据');
+const T_STRAY_PROMPT = text('unexpected data prompt (no command asked for it)', '意外的数据提示符（没有命令需要它）');
+const T_STRAY = text('no command was waiting for this', '没有命令在等待它');
+
 function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): string[] {
   const p = out.p;
   const ev = item.event;
@@ -84,17 +110,17 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
     case 'command':
       return [`${head} ${p.bold(visible(ev.command))}`];
     case 'data':
-      return [`${head} ${p.dim(out.t(text('data', '数据')) + ':')} ${visible(ev.raw)}${ev.end === 'ctrl-z' ? p.dim('⟨^Z⟩') : p.dim(ev.end === 'esc' ? '⟨ESC⟩ ' + out.t(text('cancelled', '已取消')) : '')}`];
+      return [`${head} ${p.dim(out.t(T_DATA) + ':')} ${visible(ev.raw)}${ev.end === 'ctrl-z' ? p.dim('⟨^Z⟩') : p.dim(ev.end === 'esc' ? '⟨ESC⟩ ' + out.t(text('cancelled', '已取消')) : '')}`];
     case 'note':
       return [`${head} ${p.magenta(/^(?:#|\/\/)/.test(ev.raw) ? ev.raw : '# ' + ev.raw)}`];
     case 'garbage':
       return [`${head} ${p.red(ev.raw)}  ${p.red(out.t(garbageMeaning(ev.length, ev.diagnosis)))}`];
     case 'prompt':
       raw = '> ';
-      meaning = item.role === 'prompt' ? out.t(text('data prompt: the module waits for the payload', '数据提示符：模组等待数据')) : out.t(text('unexpected data prompt (no command asked for it)', '意外的数据提示符（没有命令需要它）'));
+      meaning = item.role === 'prompt' ? out.t(T_PROMPT) : out.t(T_STRAY_PROMPT);
       break;
     case 'echo':
-      return [`${head} ${p.dim(visible(ev.raw) + '  (' + out.t(text('echo', '回显')) + ')')}`];
+      return [`${head} ${p.dim(visible(ev.raw) + '  (' + out.t(T_ECHO) + ')')}`];
     case 'overlong':
       if (!ev.complete) return [];
       raw = clip(visible(ev.raw), 24);
@@ -128,7 +154,7 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
       // a passive monitor does not see the host's commands: a result without one is normal there
       // (said once in its header)
       if (opts.passive) break;
-      tag = p.yellow(`  (${out.t(text('no command was waiting for this', '没有命令在等待它'))})`);
+      tag = p.yellow(`  (${out.t(T_STRAY)})`);
       break;
     case 'late':
       tag = p.yellow(`  (${out.t(text(`late answer to ${item.command ?? 'an earlier command'}`, `${item.command ?? '之前命令'} 的迟到应答`))})`);
@@ -137,8 +163,7 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
       break;
   }
   const m = meaning ? `  ${isFailure(ev as ModemEvent) ? p.red(meaning) : p.dim(meaning)}` : '';
-  const w = stringWidth(raw);
-  const pad = w < WIDTH && meaning ? ' '.repeat(WIDTH - w) : '';
+  const pad = meaning ? (PAD[displayWidth(raw)] ?? '') : '';
   return [`${head} ${shown}${pad}${m}${tag}`, ...lines];
 }
 

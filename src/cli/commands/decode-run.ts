@@ -1,7 +1,7 @@
 import { openSessionInput } from '../../transcript/input.js';
 import { SessionDecoder } from '../../transcript/decode.js';
 import { dialectChoice, grammarFor } from '../dialect.js';
-import { itemToJson } from '../../at/json.js';
+import { ItemJsonWriter } from '../../at/json-line.js';
 import { SummaryBuilder } from '../../dialects/ecmt/summary.js';
 import { checkPastedCommand } from '../../dialects/ecmt/paste-lint.js';
 import { Progress } from '../progress.js';
@@ -36,11 +36,13 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
     const h = input.header;
     out.line(out.p.dim(`# ${h.kind}${h.source ? ` — ${h.source}` : ''}${h.module?.model ? ` — ${h.module.model}` : ''}`));
   }
+  // --json: lines written straight from the items (byte for byte JSON.stringify(itemToJson(item)))
+  const json = out.json ? new ItemJsonWriter(out.lang) : null;
   const flush = (): void => {
     for (const item of items) {
       summary.add(item);
       if (outs.wanted) kept.push(item);
-      if (out.json) out.obj(itemToJson(item, out.lang));
+      if (json) out.line(json.line(item));
       else for (const l of formatItem(item, out)) out.line(l);
     }
     items.length = 0;
