@@ -1,8 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CatError } from '../util/errors.js';
-import { decodeEntry, decodeHeader } from './format.js';
-import { LineSplitter, textDecoderLine, type RawLine } from './reader.js';
+import { decodeEntry, decodeEntryBytes, decodeHeader, scanEntry } from './format.js';
+import { ByteLineSplitter, lineText, textDecoderLine, type ByteLineSink } from './reader.js';
 import { LogLineSplitter } from './log-lines.js';
 import { looksLikeAtLog, TextLogImporter } from './import.js';
 import type { TranscriptEntry, TranscriptHeader } from './types.js';
@@ -229,16 +229,20 @@ async function transcriptInput(name: string, chunks: AsyncGenerator<Buffer>): Pr
   // the header first: the lines up to it, read now; the lines after it in the same chunks are
   // kept as they are and decoded with the rest (so a bad entry fails where it did)
   let header: TranscriptHeader | null = null;
-  const early: RawLine[] = [];
-  let lineSink = (text: string, no: number, terminated: boolean): void => {
+  const early: Array<{ buf: Buffer; start: number; end: number; no: number; terminated: boolean }> = [];
+  let lineSink: ByteLineSink = (buf, start, end, no, terminated) => {
     if (header !== null) {
-      early.push({ no, text, terminated });
+      early.push({ buf, start, end, no, terminated });
       return;
     }
+    const text = lineText(buf, start, end);
     if (text.trim() === '') return;
     header = decodeHeader(text.replace(/^\uFEFF/, ''), `${name}:${no}`);
   };
-  const splitter = new LineSplitter((text, no, terminated) => lineSink(text, no, terminated));
+  // lines as bytes: an entry in the shape cat1 writes is read from its bytes (scanEntry, which
+  // also finds its line end), any other line is decoded to text and read by decodeEntry (same
+  // entries, same errors)
+  const splitter = new ByteLineSplitter((buf, start, end, no, terminated) => lineSink(buf, start, end, no, terminated));
   let ended = false;
   while (header === null) {
     const r = await chunks.next();
@@ -256,38 +260,54 @@ async function transcriptInput(name: string, chunks: AsyncGenerator<Buffer>): Pr
   /** the last line was incomplete and skipped: nothing more is read */
   let stopped = false;
   let out: (e: TranscriptEntry) => void = () => undefined;
-  const line = (text: string, no: number, terminated: boolean): void => {
-    if (stopped || text.trim() === '') return;
-    let e: TranscriptEntry;
-    try {
-      e = decodeEntry(text, `${name}:${no}`);
-    } catch (err) {
-      if (!terminated) {
-        warnings.push({ line: no, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
-        stopped = true;
-        return;
+  const line: ByteLineSink = (buf, start, end, no, terminated) => {
+    if (stopped) return;
+    let e: TranscriptEntry | null = decodeEntryBytes(buf, start, end);
+    if (e === null) {
+      const text = lineText(buf, start, end);
+      if (text.trim() === '') return;
+      try {
+        e = decodeEntry(text, `${name}:${no}`);
+      } catch (err) {
+        if (!terminated) {
+          warnings.push({ line: no, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
+          stopped = true;
+          return;
+        }
+        throw err;
       }
-      throw err;
     }
     if (e.t === null) timed = false;
     out(e);
   };
   lineSink = line;
+  const cur = { next: 0 };
+  splitter.fast = (buf, pos) => {
+    if (stopped) return -1;
+    const e = scanEntry(buf, pos, buf.length, cur);
+    if (e === null) return -1;
+    let next = cur.next;
+    if (buf[next] === 0x0a) next++;
+    else if (buf[next] === 0x0d && buf[next + 1] === 0x0a) next += 2;
+    else return -1;
+    if (e.t === null) timed = false;
+    out(e);
+    return next;
+  };
+  const held = (): void => {
+    if (early.length === 0) return;
+    const lines = early.splice(0);
+    for (const l of lines) line(l.buf, l.start, l.end, l.no, l.terminated);
+  };
   const core: EntryCore = {
     feed(chunk, sink) {
       out = sink;
-      if (early.length > 0) {
-        const held = early.splice(0);
-        for (const l of held) line(l.text, l.no, l.terminated);
-      }
+      held();
       if (!stopped) splitter.push(chunk);
     },
     finish(sink) {
       out = sink;
-      if (early.length > 0) {
-        const held = early.splice(0);
-        for (const l of held) line(l.text, l.no, l.terminated);
-      }
+      held();
       if (!ended && !stopped) splitter.end();
     },
   };

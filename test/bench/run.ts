@@ -11,7 +11,7 @@
  * Item 10 (issue 14): decode end to end on a 64 MiB text log and transcript, text and --json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ import { decodeWire, noCrlf, randomBinary, rxOnlyWire, splitWire } from './decod
 import { roundTrips } from './engine-bench.js';
 import { messagePath } from './message-bench.js';
 import { reportPage } from './report-bench.js';
-import { chunkOf, generateWire, textLogOf, transcriptHeader, type Wire } from './workload.js';
+import { generateWire, textLogOf, transcriptHeader, writeTranscript, type Wire } from './workload.js';
 import { fleetDiagnose, reportThroughput, type FleetRun } from './fleet-bench.js';
 
 const MiB = 1024 * 1024;
@@ -116,40 +116,6 @@ async function item2(w: Wire): Promise<void> {
     const bound = 4096 + 8192;
     row('2', `${name}: most bytes held by the framer; RSS growth`, `${c.maxBuffered} B; ${f1(Math.max(0, grew))} MiB`, `≤ ${bound} B (maxLine + maxBlock)`, c.maxBuffered <= bound);
   }
-}
-
-/** The session as a transcript of at least `size` bytes, written without holding it in memory. */
-function writeTranscript(path: string, w: Wire, size: number): { bytes: number; entries: number; wireBytes: number } {
-  const fd = openSync(path, 'w');
-  const lits: string[] = [];
-  for (let i = 0; i < w.count; i++) lits.push(JSON.stringify(chunkOf(w, i).toString('utf8')));
-  let bytes = writeSync(fd, `${transcriptHeader()}\n`);
-  let entries = 0;
-  let wireBytes = 0;
-  let t = 0;
-  try {
-    while (bytes < size) {
-      let batch: string[] = [];
-      let len = 0;
-      for (let i = 0; i < w.count && bytes + len < size; i++) {
-        t += 0.004 + (i % 5) * 0.001;
-        const line = `{"t":${Math.round(t * 1e6) / 1e6},"dir":"${w.dirs[i] === 0 ? 'tx' : 'rx'}","text":${lits[i]!}}\n`;
-        batch.push(line);
-        len += line.length;
-        entries++;
-        wireBytes += w.ends[i]! - (i === 0 ? 0 : w.ends[i - 1]!);
-        if (batch.length >= 4096) {
-          bytes += writeSync(fd, batch.join(''));
-          batch = [];
-          len = 0;
-        }
-      }
-      bytes += writeSync(fd, batch.join(''));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return { bytes, entries, wireBytes };
 }
 
 /** parser-readline splitting a file into lines (1 MiB reads, as the decoder's), nothing else. */
