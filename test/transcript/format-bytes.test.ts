@@ -217,3 +217,33 @@ describe('a transcript read from a stream in any chunks', () => {
     }
   });
 });
+
+describe('telling a transcript from the first bytes', () => {
+  const header = '{"cat1":"transcript","version":1,"kind":"emulator","created":"2026-01-01T00:00:00.000Z","redacted":false}';
+  const open = (text: string | Buffer): ReturnType<typeof openSessionInput> => openSessionInput('-', Readable.from([Buffer.from(text)]));
+
+  it.each([
+    ['a BOM', `\uFEFF${header}\n`],
+    ['blank lines and spaces', ` \r\n\t\n${header}\n`],
+    ['a no-break space (Unicode whitespace)', `\u00A0\n${header}\n`],
+    ['a BOM on a line of its own', `\uFEFF\n${header}\n`],
+  ])('reads a transcript after %s', async (_, text) => {
+    const input = await open(`${text}{"t":1,"dir":"tx","text":"AT\\r"}\n`);
+    expect(input.format).toBe('transcript');
+    const got: TranscriptEntry[] = [];
+    await input.pump((e) => void got.push(e));
+    expect(got.map(plain)).toEqual([{ t: 1, dir: 'tx', data: [...Buffer.from('AT\r')] }]);
+  });
+
+  it.each([
+    ['spaces and line ends', ' \r\n\t\n  '],
+    ['no-break spaces and a BOM', '\uFEFF\u00A0 \u2003\n'],
+  ])('refuses input of only %s as empty', async (_, text) => {
+    await expect(open(text)).rejects.toThrow(/^stdin: empty, nothing to decode$/);
+  });
+
+  it('reads a UTF-8 log that holds a literal U+FFFD as UTF-8 text, not as a broken encoding', async () => {
+    const input = await open('AT+CSQ\r\r\n+CSQ: 23,99 \uFFFD\r\n\r\nOK\r\n');
+    expect(input.format).toBe('text-log');
+  });
+});
