@@ -1,6 +1,7 @@
 import { CatError } from '../util/errors.js';
 import { isUtf8 } from '../util/utf8.js';
-import { TRANSCRIPT_KINDS, TRANSCRIPT_VERSION, type Redaction, type TranscriptEntry, type TranscriptHeader, type TranscriptKind } from './types.js';
+import { isUtf8 as isUtf8Bytes } from 'node:buffer';
+import { TRANSCRIPT_KINDS, TRANSCRIPT_VERSION, type DataEntry, type Redaction, type TranscriptEntry, type TranscriptHeader, type TranscriptKind } from './types.js';
 
 /** True when the bytes survive a round trip through a UTF-8 JSON string (util/utf8.ts, shared with at/). */
 export { isUtf8 } from '../util/utf8.js';
@@ -140,6 +141,155 @@ function fastEntry(line: string): TranscriptEntry | null {
   }
   if (typeof text !== 'string') return null;
   return { t, dir, data: Buffer.from(text, 'utf8') };
+}
+
+/** 10^0 … 10^15: exact doubles. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/** `,"dir":"` */
+const DIR_OPEN = [0x2c, 0x22, 0x64, 0x69, 0x72, 0x22, 0x3a, 0x22];
+/** `","text":"` */
+const TEXT_OPEN = [0x22, 0x2c, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3a, 0x22];
+
+/** The value of a hex digit byte, or -1. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  c |= 0x20;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/**
+ * An entry read straight from bytes, without decoding them to a string: the exact shape
+ * encodeEntry writes for text data, `{"t":<number|null>,"dir":"tx|rx","text":"…"}`, from
+ * `b[start]` up to `limit` at most; `cur.next` is set to the index after its `}`. Returns
+ * exactly what decodeEntry returns for the same line decoded as UTF-8, or null when the bytes
+ * are anything else (the caller then decodes the line as a string and takes decodeEntry: same
+ * result, same errors). The caller checks what follows the `}` (the line's end).
+ *
+ * Exactness: `t` is taken only when it has at most 15 digits and no exponent, so its digits are
+ * an exact integer m < 2^53 and t = m / 10^k is one correctly rounded division of two exact
+ * doubles, the double JSON.parse gives (a minus sign, an exponent, more digits: null). The text
+ * is copied with its escapes resolved; a `\u` escape above U+007F, a raw control character, or
+ * bytes that are not valid UTF-8 give null (those need the string path's surrogate and
+ * replacement-character rules).
+ */
+export function scanEntry(b: Buffer, start: number, limit: number, cur: { next: number }): DataEntry | null {
+  // {"t": plus the shortest rest: 0,"dir":"tx","text":""}
+  if (limit - start < 28) return null;
+  if (b[start] !== 0x7b || b[start + 1] !== 0x22 || b[start + 2] !== 0x74 || b[start + 3] !== 0x22 || b[start + 4] !== 0x3a) return null;
+  let i = start + 5;
+  let t: number | null;
+  let c = b[i]!;
+  if (c === 0x6e) {
+    if (b[i + 1] !== 0x75 || b[i + 2] !== 0x6c || b[i + 3] !== 0x6c) return null;
+    t = null;
+    i += 4;
+  } else {
+    let m = 0;
+    let digits = 0;
+    if (c === 0x30) {
+      i++;
+      digits = 1;
+    } else if (c >= 0x31 && c <= 0x39) {
+      while (i < limit && c >= 0x30 && c <= 0x39) {
+        m = m * 10 + (c - 0x30);
+        digits++;
+        c = b[++i]!;
+      }
+    } else return null;
+    let frac = 0;
+    if (i < limit && b[i] === 0x2e) {
+      const f0 = ++i;
+      c = b[i]!;
+      while (i < limit && c >= 0x30 && c <= 0x39) {
+        m = m * 10 + (c - 0x30);
+        c = b[++i]!;
+      }
+      frac = i - f0;
+      if (frac === 0) return null;
+      digits += frac;
+    }
+    if (digits > 15) return null;
+    t = frac === 0 ? m : m / POW10[frac]!;
+  }
+  // the fixed members: 8 + 2 + 10 bytes, then at least the closing `"}`
+  if (limit - i < 22) return null;
+  for (let k = 0; k < 8; k++) if (b[i + k] !== DIR_OPEN[k]) return null;
+  i += 8;
+  c = b[i]!;
+  let dir: 'tx' | 'rx';
+  if (c === 0x74) dir = 'tx';
+  else if (c === 0x72) dir = 'rx';
+  else return null;
+  if (b[i + 1] !== 0x78) return null;
+  i += 2;
+  for (let k = 0; k < 10; k++) if (b[i + k] !== TEXT_OPEN[k]) return null;
+  i += 10;
+  // first pass: where the string ends, whether it is all in the shape, and its length unescaped
+  let j = i;
+  let saved = 0;
+  let high = false;
+  for (;;) {
+    if (j >= limit) return null;
+    c = b[j]!;
+    if (c === 0x22) break;
+    if (c >= 0x20 && c !== 0x5c) {
+      if (c >= 0x80) high = true;
+      j++;
+      continue;
+    }
+    // a raw control character is not JSON (and a raw line end ends the line)
+    if (c !== 0x5c || j + 1 >= limit) return null;
+    c = b[j + 1]!;
+    if (c === 0x75) {
+      if (j + 5 >= limit || b[j + 2] !== 0x30 || b[j + 3] !== 0x30) return null;
+      const h2 = b[j + 4]!;
+      if (h2 < 0x30 || h2 > 0x37 || hexValue(b[j + 5]!) < 0) return null;
+      saved += 5;
+      j += 6;
+    } else if (c === 0x22 || c === 0x5c || c === 0x2f || c === 0x6e || c === 0x72 || c === 0x74 || c === 0x62 || c === 0x66) {
+      saved += 1;
+      j += 2;
+    } else return null;
+  }
+  const q = j;
+  if (q + 1 >= limit || b[q + 1] !== 0x7d) return null;
+  // valid UTF-8 text holds its multi-byte sequences whole between escapes (which are ASCII), so
+  // the text is valid exactly when its bytes are
+  if (high && !isUtf8Bytes(b.subarray(i, q))) return null;
+  const out = Buffer.allocUnsafe(q - i - saved);
+  if (saved === 0) b.copy(out, 0, i, q);
+  else {
+    let o = 0;
+    for (j = i; j < q; j++) {
+      c = b[j]!;
+      if (c !== 0x5c) {
+        out[o++] = c;
+        continue;
+      }
+      c = b[++j]!;
+      if (c === 0x6e) out[o++] = 0x0a;
+      else if (c === 0x72) out[o++] = 0x0d;
+      else if (c === 0x74) out[o++] = 0x09;
+      else if (c === 0x62) out[o++] = 0x08;
+      else if (c === 0x66) out[o++] = 0x0c;
+      else if (c === 0x75) {
+        out[o++] = ((b[j + 3]! - 0x30) << 4) | hexValue(b[j + 4]!);
+        j += 4;
+      } else out[o++] = c;
+    }
+  }
+  cur.next = q + 2;
+  return { t, dir, data: out };
+}
+
+const scratchCursor = { next: 0 };
+
+/** scanEntry on one whole line `b[start, end)` (its terminator removed): the entry, or null when the line is not in the fast shape. */
+export function decodeEntryBytes(b: Buffer, start: number, end: number): DataEntry | null {
+  const e = scanEntry(b, start, end, scratchCursor);
+  return e !== null && scratchCursor.next === end ? e : null;
 }
 
 /** Parse and validate one entry line. */

@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CatError } from '../util/errors.js';
-import { decodeEntry, decodeHeader } from './format.js';
-import { LineSplitter, textDecoderLine, type RawLine } from './reader.js';
+import { decodeEntry, decodeEntryBytes, decodeHeader, scanEntry } from './format.js';
+import { ByteLineSplitter, lineText, textDecoderLine, type ByteLineSink } from './reader.js';
 import { LogLineSplitter } from './log-lines.js';
 import { looksLikeAtLog, TextLogImporter } from './import.js';
 import type { TranscriptEntry, TranscriptHeader } from './types.js';
@@ -33,8 +34,40 @@ const SNIFF = 64 * 1024;
 
 function countBad(text: string): number {
   let bad = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) bad++;
   return bad;
+}
+
+const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/**
+ * Whether the bytes decode as UTF-8 without a U+FFFD (countBad of their text is 0), told without
+ * decoding them when it can: valid UTF-8 decodes without replacements, so only a literal U+FFFD
+ * in it (EF BF BD) needs the text. Decoding a 1 MiB first chunk costs tens of ms.
+ */
+function noBadUtf8(b: Buffer): boolean {
+  if (isUtf8(b) && b.indexOf(REPLACEMENT) < 0) return true;
+  return countBad(b.toString('utf8')) === 0;
+}
+
+/** ASCII whitespace as String.prototype.trim sees it (TAB, LF, VT, FF, CR, space). */
+const asciiSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+
+/**
+ * The first character of the UTF-8 text after a BOM and leading whitespace (as
+ * `text.replace(/^\uFEFF/, '').trimStart()[0]`), when it is ASCII and found by looking at the
+ * bytes; undefined when the text must be decoded to tell (non-ASCII whitespace, or nothing but
+ * whitespace).
+ */
+function firstAsciiChar(b: Buffer): string | undefined {
+  let i = 0;
+  for (;;) {
+    if (i >= b.length) return undefined;
+    const c = b[i]!;
+    if (asciiSpace(c)) i++;
+    else if (c === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) i += 3; // U+FEFF, which trimStart also strips
+    else return c < 0x80 ? String.fromCharCode(c) : undefined;
+  }
 }
 
 /**
@@ -45,7 +78,7 @@ export function sniffEncoding(sample: Buffer): 'utf8' | 'gbk' {
   // cut at the last line end so a character split at the end of the sample does not count
   const lf = Math.max(sample.lastIndexOf(0x0a), sample.lastIndexOf(0x0d));
   const cut = lf > 0 ? sample.subarray(0, lf + 1) : sample;
-  if (countBad(cut.toString('utf8')) === 0) return 'utf8';
+  if (noBadUtf8(cut)) return 'utf8';
   // lines with binary junk (power-up noise) read badly in any encoding: judge by the others
   const s = textLines(cut);
   if (s.length === 0) return 'utf8';
@@ -94,8 +127,7 @@ export function binaryReason(sample: Buffer, encoding: 'utf8' | 'gbk' = 'utf8'):
     if (b === 0) nul++;
     else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x1a && b !== 0x1b) ctrl++;
   }
-  const text = encoding === 'gbk' ? new TextDecoder('gbk').decode(sample) : sample.toString('utf8');
-  const bad = countBad(text);
+  const bad = encoding === 'gbk' ? countBad(new TextDecoder('gbk').decode(sample)) : noBadUtf8(sample) ? 0 : countBad(sample.toString('utf8'));
   const n = sample.length;
   if (nul > n / 100 || ctrl > n / 20 || bad > Math.max(4, n / 50)) {
     return `it holds binary data (${nul} NUL, ${ctrl} control bytes, ${bad} invalid UTF-8 sequences in the first ${n} bytes), not a transcript or a text log`;
@@ -165,10 +197,13 @@ export async function openSessionInput(path: string, stdin: Readable = process.s
   } catch (err) {
     throw new CatError('ERR_INPUT', `${name}: cannot read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  if (head.toString('utf8').trim().length === 0) throw new CatError('ERR_INPUT', `${name}: empty, nothing to decode`);
+  // the first chunk may be 1 MiB: its text is decoded only when the bytes do not tell
+  const lead = firstAsciiChar(head);
+  if (lead === undefined && head.toString('utf8').trim().length === 0) throw new CatError('ERR_INPUT', `${name}: empty, nothing to decode`);
   const encoding = sniffEncoding(head);
-  const headText = encoding === 'gbk' ? new TextDecoder('gbk').decode(head) : head.toString('utf8');
-  const first = headText.replace(/^\uFEFF/, '').trimStart();
+  let text: string | undefined;
+  const headText = (): string => (text ??= encoding === 'gbk' ? new TextDecoder('gbk').decode(head) : head.toString('utf8'));
+  const first = encoding === 'utf8' && lead !== undefined ? lead : headText().replace(/^\uFEFF/, '').trimStart();
   const progress = { bytesRead: () => counter.read, size };
   if (first.startsWith('{')) {
     const bin = binaryReason(head, encoding);
@@ -177,7 +212,7 @@ export async function openSessionInput(path: string, stdin: Readable = process.s
   }
   // binary junk inside a text log is garbage to report, not a reason to refuse: a file is
   // binary only when no line of it reads as AT traffic
-  if (!looksLikeAtLog(headText)) {
+  if (!looksLikeAtLog(headText())) {
     const bin = binaryReason(head, encoding);
     if (bin) throw new CatError('ERR_INPUT', `${name}: ${bin} (and no line of it reads as an AT command, a final result or a URC)`);
     throw new CatError('ERR_INPUT', `${name}: this does not look like an AT log or a cat1 transcript (no line in its first 64 KiB reads as an AT command, a final result or a URC)`);
@@ -229,16 +264,20 @@ async function transcriptInput(name: string, chunks: AsyncGenerator<Buffer>): Pr
   // the header first: the lines up to it, read now; the lines after it in the same chunks are
   // kept as they are and decoded with the rest (so a bad entry fails where it did)
   let header: TranscriptHeader | null = null;
-  const early: RawLine[] = [];
-  let lineSink = (text: string, no: number, terminated: boolean): void => {
+  const early: Array<{ buf: Buffer; start: number; end: number; no: number; terminated: boolean }> = [];
+  let lineSink: ByteLineSink = (buf, start, end, no, terminated) => {
     if (header !== null) {
-      early.push({ no, text, terminated });
+      early.push({ buf, start, end, no, terminated });
       return;
     }
+    const text = lineText(buf, start, end);
     if (text.trim() === '') return;
     header = decodeHeader(text.replace(/^\uFEFF/, ''), `${name}:${no}`);
   };
-  const splitter = new LineSplitter((text, no, terminated) => lineSink(text, no, terminated));
+  // lines as bytes: an entry in the shape cat1 writes is read from its bytes (scanEntry, which
+  // also finds its line end), any other line is decoded to text and read by decodeEntry (same
+  // entries, same errors)
+  const splitter = new ByteLineSplitter((buf, start, end, no, terminated) => lineSink(buf, start, end, no, terminated));
   let ended = false;
   while (header === null) {
     const r = await chunks.next();
@@ -256,38 +295,54 @@ async function transcriptInput(name: string, chunks: AsyncGenerator<Buffer>): Pr
   /** the last line was incomplete and skipped: nothing more is read */
   let stopped = false;
   let out: (e: TranscriptEntry) => void = () => undefined;
-  const line = (text: string, no: number, terminated: boolean): void => {
-    if (stopped || text.trim() === '') return;
-    let e: TranscriptEntry;
-    try {
-      e = decodeEntry(text, `${name}:${no}`);
-    } catch (err) {
-      if (!terminated) {
-        warnings.push({ line: no, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
-        stopped = true;
-        return;
+  const line: ByteLineSink = (buf, start, end, no, terminated) => {
+    if (stopped) return;
+    let e: TranscriptEntry | null = decodeEntryBytes(buf, start, end);
+    if (e === null) {
+      const text = lineText(buf, start, end);
+      if (text.trim() === '') return;
+      try {
+        e = decodeEntry(text, `${name}:${no}`);
+      } catch (err) {
+        if (!terminated) {
+          warnings.push({ line: no, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
+          stopped = true;
+          return;
+        }
+        throw err;
       }
-      throw err;
     }
     if (e.t === null) timed = false;
     out(e);
   };
   lineSink = line;
+  const cur = { next: 0 };
+  splitter.fast = (buf, pos) => {
+    if (stopped) return -1;
+    const e = scanEntry(buf, pos, buf.length, cur);
+    if (e === null) return -1;
+    let next = cur.next;
+    if (buf[next] === 0x0a) next++;
+    else if (buf[next] === 0x0d && buf[next + 1] === 0x0a) next += 2;
+    else return -1;
+    if (e.t === null) timed = false;
+    out(e);
+    return next;
+  };
+  const held = (): void => {
+    if (early.length === 0) return;
+    const lines = early.splice(0);
+    for (const l of lines) line(l.buf, l.start, l.end, l.no, l.terminated);
+  };
   const core: EntryCore = {
     feed(chunk, sink) {
       out = sink;
-      if (early.length > 0) {
-        const held = early.splice(0);
-        for (const l of held) line(l.text, l.no, l.terminated);
-      }
+      held();
       if (!stopped) splitter.push(chunk);
     },
     finish(sink) {
       out = sink;
-      if (early.length > 0) {
-        const held = early.splice(0);
-        for (const l of held) line(l.text, l.no, l.terminated);
-      }
+      held();
       if (!ended && !stopped) splitter.end();
     },
   };

@@ -112,6 +112,92 @@ export class LineSplitter {
   }
 }
 
+/** Receives one line as bytes: `buf[start, end)` (terminator removed), its 1-based number, false for a last line without its newline. */
+export type ByteLineSink = (buf: Buffer, start: number, end: number, no: number, terminated: boolean) => void;
+
+/**
+ * LineSplitter's lines (LF, optional CR before it, same numbers, same limit), handed over as
+ * byte ranges of the chunk instead of strings: for a reader that parses the bytes itself and
+ * decodes a line to text only when it must (`lineText`). A line split across chunks is joined
+ * into a buffer of its own.
+ */
+export class ByteLineSplitter {
+  /**
+   * Reads a whole line at `pos` itself when it can (line number `no`): returns the index after
+   * its LF, or -1 to have it split and handed to the sink as usual. Only for lines complete in
+   * the chunk.
+   */
+  fast: ((buf: Buffer, pos: number, no: number) => number) | null = null;
+  #carry: Buffer[] = [];
+  #carryLen = 0;
+  #no = 0;
+  readonly #sink: ByteLineSink;
+  readonly #maxLine: number;
+
+  constructor(sink: ByteLineSink, maxLine = 64 * 1024 * 1024) {
+    this.#sink = sink;
+    this.#maxLine = maxLine;
+  }
+
+  push(c: Buffer | string): void {
+    const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+    const sink = this.#sink;
+    let pos = 0;
+    if (this.#carryLen > 0) {
+      const lf = chunk.indexOf(0x0a);
+      if (lf >= 0) {
+        this.#carry.push(chunk.subarray(0, lf));
+        const line = Buffer.concat(this.#carry, this.#carryLen + lf);
+        this.#carry = [];
+        this.#carryLen = 0;
+        pos = lf + 1;
+        let end = line.length;
+        if (end > 0 && line[end - 1] === 0x0d) end--;
+        sink(line, 0, end, ++this.#no, true);
+      }
+    }
+    if (this.#carryLen === 0) {
+      const fast = this.fast;
+      for (;;) {
+        if (fast !== null && pos < chunk.length) {
+          const next = fast(chunk, pos, this.#no + 1);
+          if (next >= 0) {
+            this.#no++;
+            pos = next;
+            continue;
+          }
+        }
+        const lf = chunk.indexOf(0x0a, pos);
+        if (lf < 0) break;
+        let end = lf;
+        if (end > pos && chunk[end - 1] === 0x0d) end--;
+        sink(chunk, pos, end, ++this.#no, true);
+        pos = lf + 1;
+      }
+    }
+    if (pos < chunk.length) {
+      this.#carry.push(pos === 0 ? chunk : chunk.subarray(pos));
+      this.#carryLen += chunk.length - pos;
+      if (this.#carryLen > this.#maxLine) throw new CatError('ERR_INPUT', `line ${this.#no + 1} is longer than ${this.#maxLine} bytes`);
+    }
+  }
+
+  end(): void {
+    if (this.#carryLen === 0) return;
+    const line = Buffer.concat(this.#carry, this.#carryLen);
+    this.#carry = [];
+    this.#carryLen = 0;
+    let end = line.length;
+    if (end > 0 && line[end - 1] === 0x0d) end--;
+    this.#sink(line, 0, end, ++this.#no, false);
+  }
+}
+
+/** A line's text as LineSplitter gives it (UTF-8; a line end byte is never inside a character, so a line decodes alone as within its block). */
+export function lineText(buf: Buffer, start: number, end: number): string {
+  return buf.toString('utf8', start, end);
+}
+
 /**
  * Lines of a chunked source as an async generator, from a synchronous splitter: the lines a
  * chunk completes, then (when the chunk failed, e.g. an overlong line) its error.

@@ -10,6 +10,7 @@
  * as on most field hosts. Deterministic: the same size always gives the same bytes.
  */
 
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { mulberry32 } from '../../src/emulator/prng.js';
 
 /** The wire bytes of a session: one buffer, cut into chunks (one chunk = one read or write). */
@@ -178,4 +179,38 @@ export function stampedLogOf(w: Wire): Buffer {
     out.push(`[${p2(h)}:${p2(m)}:${p2(s)}.${String(ms % 1000).padStart(3, '0')}] ${line}`);
   }
   return Buffer.from(out.join('\r\n'), 'utf8');
+}
+
+/** The session as a transcript of at least `size` bytes, written without holding it in memory. */
+export function writeTranscript(path: string, w: Wire, size: number): { bytes: number; entries: number; wireBytes: number } {
+  const fd = openSync(path, 'w');
+  const lits: string[] = [];
+  for (let i = 0; i < w.count; i++) lits.push(JSON.stringify(chunkOf(w, i).toString('utf8')));
+  let bytes = writeSync(fd, `${transcriptHeader()}\n`);
+  let entries = 0;
+  let wireBytes = 0;
+  let t = 0;
+  try {
+    while (bytes < size) {
+      let batch: string[] = [];
+      let len = 0;
+      for (let i = 0; i < w.count && bytes + len < size; i++) {
+        t += 0.004 + (i % 5) * 0.001;
+        const line = `{"t":${Math.round(t * 1e6) / 1e6},"dir":"${w.dirs[i] === 0 ? 'tx' : 'rx'}","text":${lits[i]!}}\n`;
+        batch.push(line);
+        len += line.length;
+        entries++;
+        wireBytes += w.ends[i]! - (i === 0 ? 0 : w.ends[i - 1]!);
+        if (batch.length >= 4096) {
+          bytes += writeSync(fd, batch.join(''));
+          batch = [];
+          len = 0;
+        }
+      }
+      bytes += writeSync(fd, batch.join(''));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, entries, wireBytes };
 }
