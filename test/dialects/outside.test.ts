@@ -24,7 +24,6 @@ const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdp
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'at/tracker.ts': 'marks a split ecmt-recv inferred (edited by the perf2 branch): any message event',
-  'cli/modem.ts': 'the close-on-exit tidy sends ECMT commands: the dialect\'s tidy (dialects/ecmt/tidy.ts) via the registry',
   'cli/timeline.ts': 'formatting of ECMT events: Dialect.explain and resultOf',
   'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',
   'mirror/shadow.ts': 'exports ConnUrc = the ECMT connect event type: MqttResult instead',
