@@ -26,7 +26,6 @@ const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'at/tracker.ts': 'marks a split ecmt-recv inferred (edited by the perf2 branch): any message event',
   'cli/timeline.ts': 'formatting of ECMT events: Dialect.explain and resultOf',
   'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',
-  'mirror/shadow.ts': 'exports ConnUrc = the ECMT connect event type: MqttResult instead',
   'transcript/import.ts': 'pasted-log import knows +ECMTRECV payloads (perf2 branch): the dialects\' framing',
   'transcript/paste.ts': 'pasted-log repair names ECMT commands: the dialects\' command tables',
   'urc/types.ts': 'the ECMT event types in ModemEvent: a dialect event family',
