@@ -2,7 +2,7 @@ import { accessSync, constants as fsConstants, statSync, type Stats } from 'node
 import { dirname, resolve } from 'node:path';
 import { AtEngine, type SendOptions } from '../at/engine.js';
 import type { AtOutcome } from '../at/types.js';
-import { EcmtTidy } from '../dialects/ecmt/tidy.js';
+import { SessionTidy, tidyCommand } from '../dialects/tidy.js';
 import { defaultGrammar } from '../grammar.js';
 import type { ModemPort } from '../port/types.js';
 import { SerialModemPort } from '../port/serial.js';
@@ -303,35 +303,48 @@ export async function withModem<T>(m: OpenedModem, fn: () => Promise<T>, o: With
 }
 
 /**
- * The `tidy` of a verb that runs an ECMT session (compare, diagnose): undo what the run opened
- * on the module (AT+ECMTDISC / AT+ECMTCLOSE, see EcmtTidy), saying so on stderr and in the
- * --record transcript.
+ * The `tidy` of a verb that runs a module's MQTT session (compare, diagnose): undo what the run
+ * opened on the module with its dialect's commands (ECMT: AT+ECMTDISC / AT+ECMTCLOSE; QMT:
+ * AT+QMTDISC / AT+QMTCLOSE; see SessionTidy), saying so on stderr and in the --record transcript.
  */
-export function ecmtTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<WithModemOptions['tidy']>; actions: Array<{ what: Text; ok: boolean }> } {
-  const debt = new EcmtTidy(m.engine);
+export function moduleTidy(m: OpenedModem, quiet: boolean): { tidy: NonNullable<WithModemOptions['tidy']>; actions: Array<{ what: Text; ok: boolean }> } {
+  const debt = new SessionTidy(m.engine, m.dialect.dialect);
   /** what the tidy did, for the report (printed after it) */
   const actions: Array<{ what: Text; ok: boolean }> = [];
   return {
     actions,
     async tidy({ send, interrupted }) {
       const owed = debt.owed;
-      if (owed === 'none') {
+      const first = debt.firstCommand;
+      if (owed === 'none' || first === null) {
         debt.detach();
         return;
       }
+      // what to send by hand when the tidy fails: the disconnect (it frees the link too)
+      const byHand = tidyCommand(debt.dialect, 'disconnect', debt.client) ?? first;
       const what = owed === 'disc' ? "the module's MQTT connection" : "the module's MQTT link";
-      const first = owed === 'disc' ? 'AT+ECMTDISC=0' : 'AT+ECMTCLOSE=0';
       const msg = `${interrupted ? 'interrupted' : 'the run stopped'} with ${what} still up: ${first} to leave the module as it was found`;
       if (!quiet) note(`cat1: ${msg}…`);
       m.recorder?.note(`cat1: ${msg}`);
       const steps = await debt.tidy({ send, urcWaitMs: 3000, timeoutMs: 5000 });
       const last = steps[steps.length - 1];
-      const done = last && last.error === null && last.outcome?.status === 'ok';
-      const result = done ? `${last.command}: OK${last.urc ? `, ${last.urc.raw.trim()}` : ' (no confirming URC within 3 s)'}` : `could not tidy the module (${last?.error?.message ?? last?.outcome?.status ?? 'nothing sent'}): send AT+ECMTDISC=0 by hand or reset it`;
+      const sent = last && last.error === null && last.outcome?.status === 'ok';
+      // the module closed the client itself meanwhile (its link-loss URC, a dialect that does not reconnect): nothing left to undo
+      const closedBy = sent ? null : debt.closedBy;
+      const done = sent || closedBy !== null;
+      const result = sent
+        ? `${last.command}: OK${last.urc ? `, ${last.urc.raw.trim()}` : ' (no confirming URC within 3 s)'}`
+        : closedBy
+          ? `${closedBy.raw.trim()}: the module closed the client itself, nothing left to undo`
+          : `could not tidy the module (${last?.error?.message ?? last?.outcome?.status ?? 'nothing sent'}): send ${byHand} by hand or reset it`;
       if (!quiet || !done) note(`cat1: ${result}`);
       m.recorder?.note(`cat1: ${result}`);
       const whatZh = owed === 'disc' ? '本次运行建立的模组 MQTT 连接' : '本次运行打开的模组 MQTT 链路';
-      const resultZh = done ? `${last.command}：OK${last.urc ? `，${last.urc.raw.trim()}` : '（3 秒内没有确认的 URC）'}` : `无法恢复模组（${last?.error?.message ?? last?.outcome?.status ?? '未发送'}）：请手动发送 AT+ECMTDISC=0 或复位模组`;
+      const resultZh = sent
+        ? `${last.command}：OK${last.urc ? `，${last.urc.raw.trim()}` : '（3 秒内没有确认的 URC）'}`
+        : closedBy
+          ? `${closedBy.raw.trim()}：模组已自行关闭该客户端，无需恢复`
+          : `无法恢复模组（${last?.error?.message ?? last?.outcome?.status ?? '未发送'}）：请手动发送 ${byHand} 或复位模组`;
       actions.push({ what: text(`${what} this run opened was still up: ${result}`, `${whatZh}仍在：${resultZh}`), ok: done === true });
       debt.detach();
     },

@@ -3,6 +3,8 @@ import { text } from '../util/i18n.js';
 import type { Out } from './io.js';
 import { fieldLabel } from '../dialects/ecmt/lint.js';
 import { probeOutcome, probeRestored } from '../mirror/identity.js';
+import { dialectNamed, commandLine } from '../dialects/words.js';
+import { isDialectName } from '../dialects/index.js';
 
 function cell(s: SideOutcome, out: Out): string {
   if (s.skipped) return out.p.dim(`– ${out.t(s.detail)}`);
@@ -66,7 +68,7 @@ export function formatReport(r: CompareReport, out: Out): string[] {
     L.push(`  ${i + 1}. [${c.id}, ${Math.round(c.confidence * 100)}%${c.hypothesis ? `, ${t('hypothesis', '假设')}` : ''}] ${out.t(c.text)}`);
     for (const e of c.evidence) L.push(`       ${p.dim('· ' + out.t(e))}`);
   });
-  if (r.run) L.push(...formatRun(r.run, out));
+  if (r.run) L.push(...formatRun(r.run, out, r.dialect?.name));
   if (r.brokerLog.length > 0) {
     L.push(p.dim(t(`broker log during the run (${r.brokerLog.length} lines, last 8):`, `运行期间的服务器日志（${r.brokerLog.length} 行，最后 8 行）：`)));
     for (const l of r.brokerLog.slice(-8)) L.push(p.dim(`  | ${l}`));
@@ -74,14 +76,32 @@ export function formatReport(r: CompareReport, out: Out): string[] {
   return L;
 }
 
-/** What the run found on the module, what it changed (and put back), what did not run. */
-export function formatRun(run: RunFacts, out: Out): string[] {
+/**
+ * How a module's answer to its dialect's connection-state query reads (`AT+QMTCONN? 2: connecting`):
+ * the query and the state's meaning from the dialect's `conn-state` table; the number alone when
+ * the table does not know it.
+ */
+function connStateText(state: number | null, dialect: string | undefined): { en: string; zh: string } {
+  const d = dialectNamed(dialect !== undefined && isDialectName(dialect) ? dialect : undefined);
+  const query = `${commandLine(d, 'connect')}?`;
+  const meaning = state === null ? undefined : d.codes['conn-state']?.[state];
+  const n = String(state ?? '-');
+  return meaning ? { en: `${query} ${n}: ${meaning.en}`, zh: `${query} ${n}：${meaning.zh}` } : { en: `${query} ${n}`, zh: `${query} ${n}` };
+}
+
+/**
+ * What the run found on the module, what it changed (and put back), what did not run. `dialect`
+ * names the module's dialect (the report's `dialect.name`; the default dialect when absent).
+ */
+export function formatRun(run: RunFacts, out: Out, dialect?: string): string[] {
   const p = out.p;
   const t = (en: string, zh: string): string => out.t(text(en, zh));
   const L: string[] = [];
   if (run.found) {
     const f = run.found;
-    const state = f.connState === 3 ? t('connected', '已连接') : t(`link open (AT+ECMTCONN? ${String(f.connState ?? '-')})`, `链路已打开（AT+ECMTCONN? ${String(f.connState ?? '-')}）`);
+    // 3 = connected in every dialect's state query (ModuleSession.query)
+    const q = connStateText(f.connState, dialect);
+    const state = f.connState === 3 ? t('connected', '已连接') : t(`link open (${q.en})`, `链路已打开（${q.zh}）`);
     const kept = run.mode === 'reconnected' ? t('ended first (--reconnect)', '先结束了它（--reconnect）') : t('left as found and only observed', '保持原样，仅观察');
     L.push(`${p.bold(t('Module', '模组'))}: ${t(`found ${state} to ${f.open.host}:${f.open.port} when the run started — ${kept}`, `运行开始时发现${state}到 ${f.open.host}:${f.open.port}——${kept}`)}`);
   }

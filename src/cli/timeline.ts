@@ -6,6 +6,8 @@ import type { SessionSummary } from '../dialects/ecmt/summary.js';
 import { text } from '../util/i18n.js';
 import { garbageMeaning } from '../at/meaning.js';
 import type { Out } from './io.js';
+import { dialects } from '../dialects/index.js';
+import { resultPrefix } from '../dialects/words.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
@@ -167,6 +169,18 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
   return [`${head} ${shown}${pad}${m}${tag}`, ...lines];
 }
 
+/**
+ * The URC with which a module ends its session by itself: the disconnect result printed without a
+ * command, by a dialect whose module reconnects on its own until it gives up (`autoReconnect`:
+ * ECMT's `+ECMTDISC`). Read from the registered dialects' tables; the summary counts it in `ended`.
+ */
+function endedUrc(): string {
+  return dialects
+    .filter((d) => d.autoReconnect)
+    .map((d) => resultPrefix(d, 'disconnect'))
+    .join('/');
+}
+
 /** The short summary printed after a decoded session. */
 export function formatSummary(s: SessionSummary, out: Out): string[] {
   const p = out.p;
@@ -193,7 +207,7 @@ export function formatSummary(s: SessionSummary, out: Out): string[] {
   if (mq.length > 0) L.push(`  MQTT: ${mq.join('; ')}`);
   const link: string[] = [];
   if (s.linkLost) link.push(`${s.linkLost}× ${s.linkLostUrc ?? t('link-loss URC', '链路断开 URC')} ${t('(link lost)', '（链路断开）')}`);
-  if (s.ended) link.push(`${s.ended}× ${t('session ended by itself (+ECMTDISC), no reconnect', '会话自行结束（+ECMTDISC），不会重连')}`);
+  if (s.ended) link.push(`${s.ended}× ${t(`session ended by itself (${endedUrc()}), no reconnect`, `会话自行结束（${endedUrc()}），不会重连`)}`);
   if (s.reboots) link.push(`${s.reboots}× ${t('module reboot', '模组重启')}`);
   if (link.length > 0) L.push(`  ${t('link', '链路')}: ${link.join('; ')}`);
   if (s.received.inferred || s.received.truncated) {

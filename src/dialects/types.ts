@@ -440,6 +440,13 @@ export interface Dialect {
    * not one of this dialect's MQTT commands.
    */
   readCommand(name: string, args: string): MqttCommand | null;
+  /**
+   * A read-form answer (`AT+…OPEN?`, `AT+…CONN?`) that shows a session on the module: a link open
+   * or a connection up or being made, on that client. Null for any other event. The close-on-exit
+   * tidy reads it to leave alone a session the run did not open. Optional (additive): without it
+   * no session is ever taken for someone else's.
+   */
+  activeSessionOf?(ev: ModemEvent): { connectId: number } | null;
   /** Explain any event of this dialect in one sentence (decode, `at`), or null when it has nothing to say. */
   explain(ev: ModemEvent): Text | null;
   /**

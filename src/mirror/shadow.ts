@@ -1,91 +1,29 @@
 import type { TimelineItem } from '../at/types.js';
-import type { EventOf } from '../urc/types.js';
+import type { MqttResult } from '../dialects/types.js';
 import { explain } from '../urc/codes.js';
 import { resultOf } from '../dialects/index.js';
 import { TypedEmitter } from '../util/emitter.js';
 import { text, type Text } from '../util/i18n.js';
-import { firmwareProfile, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
+import { firmwareProfile, type FirmwareProfile } from '../dialects/ecmt/firmware.js';
 import { lintConnect } from '../dialects/ecmt/lint.js';
 import { DirectSession, type DirectMessage, type DirectStep } from './direct.js';
 import { SessionReconstructor, type ReconStep, type SessionEvent, type StepKind } from './reconstruct.js';
-import type { Cause, CompareStep, SideOutcome, Verdict } from './report.js';
-import { explainComparison, publishPacketSize } from './verdict.js';
+import type { Cause, CompareStep, SideOutcome } from './report.js';
+import { explainComparison } from './verdict.js';
 import { topicMatches } from '../util/topic.js';
+import type { Divergence, DivergenceKind, MirrorEvent, MirrorOptions, MirrorReport } from './shadow-types.js';
+import { applyConfigStep, defaultShadowSettings, type ShadowSettings } from './shadow-settings.js';
+import { MessageLedger } from './shadow-messages.js';
+
+export type { Divergence, DivergenceKind, MirrorEvent, MirrorOptions, MirrorReport };
 
 /**
  * The live mirror: follows a module's session (from its AT traffic, whoever drives it) and
  * repeats every MQTT action on a host-side mqtt.js client against the same broker, lining up
- * the outcomes and flagging each divergence at the step where it appears.
+ * the outcomes and flagging each divergence at the step where it appears. Its shapes are in
+ * ./shadow-types.ts, the MQTT settings it follows in ./shadow-settings.ts, the pairing of the
+ * two sides' messages in ./shadow-messages.ts.
  */
-
-export type DivergenceKind =
-  | 'open-failed-module-only'
-  | 'open-failed-shadow-only'
-  | 'connect-refused-module-only'
-  | 'connect-refused-shadow-only'
-  | 'connect-code-differs'
-  | 'subscribe-refused-module-only'
-  | 'subscribe-refused-shadow-only'
-  | 'publish-failed-module-only'
-  | 'publish-failed-shadow-only'
-  | 'published-not-delivered'
-  | 'message-missing-on-module'
-  | 'message-missing-on-shadow'
-  | 'payload-differs'
-  | 'link-lost-module-only'
-  | 'link-lost-shadow-only';
-
-export interface Divergence {
-  type: 'divergence';
-  kind: DivergenceKind;
-  /** the reconstructed step it belongs to (null for messages and links) */
-  step: number | null;
-  t: number | null;
-  evidence: Text[];
-  /** the likely cause, from the same knowledge as the compare verdict */
-  cause: Cause | null;
-}
-
-export type MirrorEvent =
-  | { type: 'step'; step: ReconStep; module: SideOutcome; shadow: SideOutcome; same: boolean }
-  | Divergence
-  | { type: 'message'; side: 'module' | 'shadow'; topic: string; bytes: number; t: number | null }
-  | { type: 'note'; text: Text; t: number | null };
-
-export interface MirrorOptions {
-  /** the broker to use; default the host and port of the open command (AT+ECMTOPEN…) seen on the wire */
-  broker?: { host: string; port: number; tls: boolean; ca?: string | Buffer; insecure?: boolean };
-  /** values to use where the wire shows masked ones (a redacted transcript), or to override */
-  credentials?: { clientId?: string; username?: string; password?: string };
-  /** derived client ID (default) or the module's own (run sequentially, never at the same time) */
-  identity?: 'derived' | 'identical';
-  /** suffix of the derived client ID. Default '-mirror'. */
-  suffix?: string;
-  /** repeat the module's publishes on the shadow (re-running a transcript), or only observe that they reach the broker (live, so the broker does not get them twice). Default: repeat for transcripts, observe live. */
-  publish?: 'repeat' | 'observe';
-  /** live source (wall-clock time windows) or a transcript re-run */
-  live?: boolean;
-  /** time window for a message to be seen on both sides, ms. Default 5000. */
-  windowMs?: number;
-  profile?: FirmwareProfileName;
-}
-
-export interface MirrorReport {
-  type: 'mirror-report';
-  agree: boolean;
-  identity: { mode: 'derived' | 'identical'; moduleClientId: string | null; shadowClientId: string | null };
-  steps: CompareStep[];
-  divergences: Divergence[];
-  notes: Text[];
-  verdict: Verdict;
-}
-
-interface Msg {
-  topic: string;
-  payload: Buffer;
-  at: number;
-  matched: boolean;
-}
 
 const UP = (s: DirectStep): SideOutcome => ({ ok: s.ok, code: s.code, detail: s.detail, latencyMs: Math.round(s.latencyMs) });
 
@@ -100,7 +38,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
   #shadow: DirectSession | null = null;
   #shadowId: string | null = null;
   #moduleId: string | null = null;
-  #settings = { protocolLevel: 4 as 3 | 4, keepalive: 120, clean: true, will: undefined as undefined | { topic: string; payload: string; qos: 0 | 1 | 2; retain: boolean } };
+  readonly #settings: ShadowSettings = defaultShadowSettings();
   #broker: MirrorOptions['broker'] | null = null;
   #creds: { clientId: string; username?: string; password?: string } | null = null;
   readonly #shadowResults = new Map<number, DirectStep>();
@@ -118,11 +56,8 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
   readonly #subscribedAt = new Map<string, number>();
   /** topics the shadow watches only to see the module's publishes reach the broker */
   readonly #observed = new Set<string>();
-  readonly #moduleMsgs: Msg[] = [];
-  readonly #shadowMsgs: Msg[] = [];
-  /** shadow messages no expected publish claimed yet (they may be claimed late) */
-  readonly #unclaimed: Msg[] = [];
-  readonly #expectedPubs: Array<{ step: number; topic: string; payload: Buffer; at: number; seen: boolean }> = [];
+  /** the messages of both sides and their pairing */
+  readonly #ledger = new MessageLedger();
   #moduleUp = false;
   #timer: ReturnType<typeof setInterval> | null = null;
   #seq = 0;
@@ -244,7 +179,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
   #onStep(s: ReconStep): void {
     switch (s.kind) {
       case 'config':
-        this.#config(s);
+        applyConfigStep(this.recon.dialect, s, this.#settings);
         return;
       case 'open':
         this.#broker ??= { host: s.host, port: s.port, tls: false };
@@ -338,45 +273,6 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
     return this.recon.dialect.urcs.find((u) => u.role === role)?.prefix ?? role;
   }
 
-  #config(s: Extract<ReconStep, { kind: 'config' }>): void {
-    // the dialect's config table says which MQTT option a key sets; values[k] is its params[k]
-    const spec = this.recon.dialect.configs.find((c) => c.key === s.cfgType);
-    if (!spec) return;
-    const v = s.values;
-    const at = (name: string, fallback: number): number => {
-      const k = spec.params.findIndex((p) => p.name === name);
-      return k < 0 ? fallback : k;
-    };
-    const n = (i: number): number => Number(v[i] ?? NaN);
-    switch (spec.mqtt) {
-      case 'version':
-        if (n(1) === 3 || n(1) === 4) this.#settings.protocolLevel = n(1) as 3 | 4;
-        return;
-      case 'keepalive':
-        if (Number.isInteger(n(1))) this.#settings.keepalive = n(1);
-        return;
-      case 'clean':
-        if (n(1) === 0 || n(1) === 1) this.#settings.clean = n(1) === 1;
-        return;
-      case 'will': {
-        const flag = n(at('flag', 1));
-        const qos = n(at('qos', 2));
-        const topic = v[at('topic', 4)];
-        this.#settings.will = flag === 1 && topic !== undefined ? { topic, payload: v[at('message', 5)] ?? '', qos: (qos === 1 || qos === 2 ? qos : 0) as 0 | 1 | 2, retain: n(at('retain', 3)) === 1 } : undefined;
-        return;
-      }
-      case 'tls':
-      case 'aliauth':
-      case 'timeout':
-      case 'none':
-        return;
-      default: {
-        const never: never = spec.mqtt;
-        return never;
-      }
-    }
-  }
-
   #onUpdate(s: ReconStep): void {
     if (s.kind === 'connect') {
       const r = s.urc ? resultOf(s.urc) : null;
@@ -405,9 +301,8 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
           }
           const observable = watching !== null && this.#now() - watching >= this.#margin();
           // the module's message may have reached the shadow before this runs
-          const early = this.#unclaimed.find((u) => !u.matched && u.topic === s.topic && u.payload.equals(payload));
-          if (early) early.matched = true;
-          if (observable || early) this.#expectedPubs.push({ step: s.id, topic: s.topic, payload, at: this.#now(), seen: early !== undefined });
+          const early = this.#ledger.claimEarly(s.topic, payload);
+          if (observable || early) this.#ledger.expect({ step: s.id, topic: s.topic, payload, at: this.#now(), seen: early });
           this.#shadowResults.set(s.id, { step: 'publish', ok: true, code: null, detail: observable || early ? text('observed (not repeated: live mode)', '仅观察（实时模式不重复发布）') : text('not observable: the shadow started watching this topic with this publish', '无法观察：影子客户端从这次发布起才开始关注该主题'), latencyMs: 0 });
           this.#tryCompare(s);
         });
@@ -495,7 +390,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
         this.#note(e.text, e.t);
         return;
       case 'message':
-        this.#moduleMsgs.push({ topic: e.topic, payload: e.payload, at: this.#now(), matched: false });
+        this.#ledger.addModule(e.topic, e.payload, this.#now());
         this.#emit({ type: 'message', side: 'module', topic: e.topic, bytes: e.payload.length, t: e.t });
         return;
       case 'link-lost': {
@@ -530,71 +425,30 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
   }
 
   #shadowMessage(m: DirectMessage): void {
-    const at = this.#now();
-    const exp = this.#expectedPubs.find((p) => !p.seen && p.topic === m.topic && p.payload.equals(m.payload));
-    if (exp) exp.seen = true;
-    else this.#unclaimed.push({ topic: m.topic, payload: m.payload, at, matched: false });
-    if (![...this.#subs].some((f) => topicMatches(f, m.topic))) return; // only watched for the module's publishes
-    this.#shadowMsgs.push({ topic: m.topic, payload: m.payload, at, matched: false });
-    this.#emit({ type: 'message', side: 'shadow', topic: m.topic, bytes: m.payload.length, t: null });
+    // only kept for pairing when a filter the module subscribed covers it (else watched only for the module's publishes)
+    const watched = this.#watches(m.topic);
+    this.#ledger.addShadow(m.topic, m.payload, this.#now(), watched);
+    if (watched) this.#emit({ type: 'message', side: 'shadow', topic: m.topic, bytes: m.payload.length, t: null });
+  }
+
+  /** A filter the module subscribed (and the shadow mirrors) covers the topic. */
+  #watches(topic: string): boolean {
+    return [...this.#subs].some((f) => topicMatches(f, topic));
   }
 
   /** Pair the messages both sides received; report what one side alone got. */
   #reconcile(final: boolean): void {
-    const now = this.#now();
-    const w = this.#o.live ? this.#o.windowMs : Number.POSITIVE_INFINITY;
-    const old = (x: Msg): boolean => final || now - x.at > w;
-    for (const s of this.#shadowMsgs) {
-      if (s.matched) continue;
-      const m = this.#moduleMsgs.find((x) => !x.matched && x.topic === s.topic && x.payload.equals(s.payload) && Math.abs(x.at - s.at) <= w);
-      if (m) {
-        m.matched = true;
-        s.matched = true;
-      }
-    }
-    // leftovers on the same topic, both old enough: the same message, changed
-    for (const s of this.#shadowMsgs) {
-      if (s.matched || !old(s)) continue;
-      const m = this.#moduleMsgs.find((x) => !x.matched && x.topic === s.topic && old(x));
-      if (!m) continue;
-      m.matched = true;
-      s.matched = true;
-      const nul = s.payload.includes(0);
-      this.#diverge('payload-differs', null, null, [text(`on ${s.topic}: the shadow got ${s.payload.length} bytes, the module ${m.payload.length}`, `在 ${s.topic} 上：影子收到 ${s.payload.length} 字节，模组收到 ${m.payload.length} 字节`)], {
-        id: nul ? 'payload-nul' : /[\r\n]/.test(s.payload.toString('latin1')) ? 'payload-crlf' : 'payload-mangled',
-        confidence: 0.7,
-        text: nul ? text('the payload holds NUL bytes: the module prints payloads as C strings', '消息体含 NUL：模组按 C 字符串输出') : text('the payload the module printed differs from what the broker delivered', '模组输出的消息体与服务器投递的不同'),
-        evidence: [],
-      });
-    }
-    for (const s of this.#shadowMsgs) {
-      if (s.matched || !old(s)) continue;
-      s.matched = true;
-      const size = publishPacketSize(s.topic, s.payload.length, 1);
-      const rx = this.profile.limits.rxBuffer;
-      this.#diverge('message-missing-on-module', null, null, [text(`the broker delivered ${s.payload.length} bytes on ${s.topic} (the shadow got them); the module printed no ${this.#urcName('message')} for them`, `服务器在 ${s.topic} 上投递了 ${s.payload.length} 字节（影子收到了）；模组没有对应的 ${this.#urcName('message')}`)], size > rx
-        ? { id: 'payload-rx-buffer', confidence: 0.9, text: text(`the PUBLISH (${size} bytes) is larger than the module's receive buffer (${rx}): dropped silently`, `PUBLISH（${size} 字节）超过模组接收缓冲区（${rx}）：被静默丢弃`), evidence: [] }
-        : { id: 'loss-on-module', confidence: 0.8, text: text('loss on the module: the broker delivered it, the module printed nothing', '模组丢失：服务器已投递，模组没有输出'), evidence: [] });
-    }
-    for (const m of this.#moduleMsgs) {
-      if (m.matched || !old(m)) continue;
-      if (![...this.#subs].some((f) => topicMatches(f, m.topic))) continue; // the shadow does not watch it
-      const since = this.#watchedSince(m.topic);
-      if (since === null || m.at - since < this.#margin()) {
-        // it came before (or just as) the shadow's own subscription was in place: not comparable
-        m.matched = true;
-        continue;
-      }
-      m.matched = true;
-      this.#diverge('message-missing-on-shadow', null, null, [text(`the module received ${m.payload.length} bytes on ${m.topic}; the shadow (same subscription) did not`, `模组在 ${m.topic} 上收到 ${m.payload.length} 字节；影子（相同订阅）没有收到`)], null);
-    }
-    if (final) {
-      for (const p of this.#expectedPubs) {
-        if (p.seen) continue;
-        p.seen = true;
-        this.#diverge('published-not-delivered', p.step, null, [text(`the module's publish on ${p.topic} (${p.payload.length} bytes) was acknowledged on the module but never reached the broker's subscribers`, `模组在 ${p.topic} 上的发布（${p.payload.length} 字节）在模组侧已确认，但没有到达服务器的订阅者`)], { id: 'loss-at-broker', confidence: 0.6, text: text('the broker dropped or refused the module\'s message (ACL for its identity, QoS 0 loss)', '服务器丢弃或拒绝了模组的消息（其身份的 ACL、QoS 0 丢失）'), evidence: [] });
-      }
-    }
+    const found = this.#ledger.reconcile({
+      now: this.#now(),
+      final,
+      windowMs: this.#o.live ? this.#o.windowMs : Number.POSITIVE_INFINITY,
+      watches: (topic) => this.#watches(topic),
+      watchedSince: (topic) => this.#watchedSince(topic),
+      margin: this.#margin(),
+      rxBuffer: this.profile.limits.rxBuffer,
+      messageUrc: this.#urcName('message'),
+    });
+    for (const f of found) this.#diverge(f.kind, f.step, null, f.evidence, f.cause);
   }
 
   /** Wait for the shadow to catch up, pair the last messages, end the shadow; the final report. */
@@ -604,8 +458,7 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
     const settle = opts.settleMs ?? Math.min(this.#o.windowMs, 3000);
     const started = Date.now();
     while (Date.now() - started < settle) {
-      const pending = this.#shadowMsgs.length !== this.#moduleMsgs.length || this.#expectedPubs.some((p) => !p.seen);
-      if (!pending && this.#shadowMsgs.length === this.#moduleMsgs.filter((m) => [...this.#subs].some((f) => topicMatches(f, m.topic))).length) break;
+      if (!this.#ledger.pending((topic) => this.#watches(topic))) break;
       await new Promise((r) => setTimeout(r, 25));
     }
     await this.#queue;
@@ -643,4 +496,5 @@ export class ShadowMirror extends TypedEmitter<{ event: [e: MirrorEvent] }> {
 }
 
 export type { ReconStep, SessionEvent };
-export type ConnUrc = EventOf<'ecmt-conn'>;
+/** A module's connect result, in any dialect (the result URC read by its dialect: `MqttResult`). */
+export type ConnUrc = MqttResult & { op: 'connect' };

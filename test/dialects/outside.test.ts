@@ -23,11 +23,8 @@ const COMMAND = /(?:ECMT|QMT)(?:OPEN|CLOSE|CONN|CON|DISC|SUB|UNS|PUB|PUBEX|STAT|
 const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdpcid|willex)['"]\s*:/;
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
-  'cli/modem.ts': 'the close-on-exit tidy sends ECMT commands: the dialect\'s tidy (dialects/ecmt/tidy.ts) via the registry',
-  'cli/report.ts': 'report texts',
-  'cli/timeline.ts': 'formatting of ECMT events: Dialect.explain and resultOf',
+  'cli/timeline.ts': 'isFailure and the +ECMTRECV lines of itemLines switch over ECMT event types (the output code the P2 branch rewrites; the summary words are the dialect\'s already): resultOf/unsolicitedOf',
   'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',
-  'mirror/shadow.ts': 'exports ConnUrc = the ECMT connect event type: MqttResult instead',
 };
 
 const SRC = new URL('../../src/', import.meta.url).pathname;

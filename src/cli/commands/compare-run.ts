@@ -7,7 +7,7 @@ import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, RECONNECT_OPTION, refuseUnse
 import { compareOptions, MODEL_OPTION, modelOption, moduleProfile } from '../verb-options.js';
 import { runStoppedBy } from '../../mirror/run-faults.js';
 import type { Text } from '../../util/i18n.js';
-import { ecmtTidy, openModem, withModem } from '../modem.js';
+import { moduleTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 import { REPORT_OPTIONS, reportSettings, singleReport } from '../report-options.js';
@@ -48,7 +48,7 @@ export async function runCompare(args: Record<string, unknown>): Promise<number>
   const m = await openModem(s, { verb: 'compare', ...(password ? { secrets: [password] } : {}), capture: outs.wanted });
   const facts = { profile: s.profile, broker: mq.broker, ...(s.port ? { port: s.port } : {}), baud: m.baud };
   const rep = singleReport(reportTo, s.port, s.json);
-  const tidy = ecmtTidy(m, s.json);
+  const tidy = moduleTidy(m, s.json);
   let modelChoice: (ProfileChoice & { name: string }) | null = null;
   const report = await withModem(m, async () => {
     // the dialect's own session: --dialect, or the one the module's identity named (auto)

@@ -9,7 +9,7 @@ import { Out, note, wantColor } from '../io.js';
 import { modemSettings, MODEM_OPTIONS, readPassword } from '../options.js';
 import { MQTT_OPTIONS, PROBE_OPTIONS, mqttSettings, refuseUnsendable } from '../mqtt-options.js';
 import { diagnoseOptions, MODEL_OPTION, modelOption } from '../verb-options.js';
-import { ecmtTidy, openModem, withModem } from '../modem.js';
+import { moduleTidy, openModem, withModem } from '../modem.js';
 import { formatReport } from '../report.js';
 import { EXIT } from '../exit.js';
 import { runStoppedBy } from '../../mirror/run-faults.js';
@@ -131,7 +131,7 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
   const report = singleReport(reportTo, s.port, s.json);
   const total = STAGES.length;
   let headed = false;
-  const tidy = ecmtTidy(m, s.json);
+  const tidy = moduleTidy(m, s.json);
   const d = await withModem(m, () =>
     runDiagnosis(
       {

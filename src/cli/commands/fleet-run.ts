@@ -17,7 +17,7 @@ import { Out, note, onStopSignal, wantColor } from '../io.js';
 import { layer, modemSettings, readPassword, type ModemSettings } from '../options.js';
 import { mqttSettings, refuseUnsendable, type MqttSettings } from '../mqtt-options.js';
 import { compareOptions, diagnoseOptions, modelOption, moduleProfile, type PerModule } from '../verb-options.js';
-import { ecmtTidy, openModem, type OpenedModem } from '../modem.js';
+import { moduleTidy, openModem, type OpenedModem } from '../modem.js';
 import { watchDevice } from '../pty-serve.js';
 import { EXIT } from '../exit.js';
 import { reportJson, reportLine, reportSettings, startReporter } from '../report-options.js';
@@ -53,7 +53,7 @@ export interface FleetModule {
   entries: readonly TranscriptEntry[] | undefined;
   header: TranscriptHeader | null;
   /** leaves the module as found: made when the port opens, so it sees what the run opens */
-  tidy: ReturnType<typeof ecmtTidy> | null;
+  tidy: ReturnType<typeof moduleTidy> | null;
 }
 
 const tagOf = (m: FleetModule): Record<string, unknown> => ({ port: m.port, module: m.name, imei: m.imei, clientId: m.clientId, index: m.index });
@@ -226,7 +226,7 @@ export async function runFleet(args: FleetArgs): Promise<number> {
       finish(m, 'unreachable', oneLine(err), { error: { code: isCatError(err) ? err.code : 'ERR_PORT_OPEN', message: oneLine(err) } });
       return;
     }
-    m.tidy = ecmtTidy(m.opened, true);
+    m.tidy = moduleTidy(m.opened, true);
     m.imei = await askImei(m.opened).catch(() => null);
     if (m.imei) m.name = m.imei;
     setStep(m, 'identified');
@@ -425,7 +425,7 @@ export function outcomeWord(o: FleetModule['outcome'], out: Out): string {
 }
 
 /** Leave the module as found (an MQTT link the run opened is closed), then close the port. */
-async function tidyModule(m: OpenedModem, t: ReturnType<typeof ecmtTidy> | null, interrupted: boolean): Promise<void> {
+async function tidyModule(m: OpenedModem, t: ReturnType<typeof moduleTidy> | null, interrupted: boolean): Promise<void> {
   try {
     if (t) await t.tidy({ send: m.engine.reserve(interrupted ? 'interrupted (Ctrl-C)' : 'the run is over'), interrupted });
   } catch {

@@ -255,6 +255,13 @@ function unsolicitedOf(ev: ModemEvent): UnsolicitedSignal | null {
   }
 }
 
+/** `+ECMTOPEN:0,"host",port` (a link open) or `+ECMTCONN:0,<state>` with 2 connecting / 3 connected (ecmt.md "Read forms"). */
+function activeSessionOf(ev: ModemEvent): { connectId: number } | null {
+  if (ev.type === 'ecmt-open-state' && ev.host !== '') return { connectId: ev.connectId };
+  if (ev.type === 'ecmt-conn-state' && (ev.state === 2 || ev.state === 3)) return { connectId: ev.connectId };
+  return null;
+}
+
 const utf8 = (latin1: string): string => Buffer.from(latin1, 'latin1').toString('utf8');
 const q = (n: number | null): 0 | 1 | 2 => (n === 1 || n === 2 ? n : 0);
 
@@ -353,6 +360,7 @@ export const ecmt: Dialect = {
   atProfiles: (): CommandProfile[] => ecmtProfiles(),
   resultOf,
   unsolicitedOf,
+  activeSessionOf,
   readCommand,
   explain: explainEcmt,
   settingsFor: ecmtSettings,

@@ -264,7 +264,7 @@ export class SummaryBuilder {
     }
   }
 
-  /** Another dialect's command (QMT…), read through the registry: the open's host and port, publishes sent. */
+  /** Another dialect's command (QMT…), read through the registry: the open's host and port, publishes sent, subscribed topics. */
   #otherCommand(command: string): void {
     const parsed = parseCommandLine(Buffer.from(command, 'utf8').toString('latin1'));
     if (parsed.kind !== 'command' || parsed.command.form !== 'set') return;
@@ -275,6 +275,7 @@ export class SummaryBuilder {
       this.summary.open.host = m.host;
       this.summary.open.port = m.port;
     } else if (m?.op === 'publish') this.summary.publishes.sent++;
+    else if (m?.op === 'subscribe' && !addTopic(this.summary.subscribes.topics, m.topic)) this.summary.topicsTruncated = true;
   }
 
   /** Another dialect's event (QMT…), read through the registry: results, messages, link loss. */

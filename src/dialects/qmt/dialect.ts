@@ -330,6 +330,17 @@ export function qmtResultOf(ev: ModemEvent): MqttResult | null {
   }
 }
 
+/**
+ * `+QMTOPEN: <idx>,"<host>",<port>` (printed only for an open client) or `+QMTCONN: <idx>,<state>`
+ * with 2 connecting / 3 connected (qmt.md §2 "Read forms").
+ */
+function activeSessionOf(ev: ModemEvent): { connectId: number } | null {
+  if (!isQmt(ev)) return null;
+  if (ev.type === 'qmt-open-state') return { connectId: ev.idx };
+  if (ev.type === 'qmt-conn-state' && (ev.state === 2 || ev.state === 3)) return { connectId: ev.idx };
+  return null;
+}
+
 function unsolicitedOf(ev: ModemEvent): UnsolicitedSignal | null {
   if (!isQmt(ev)) return null;
   switch (ev.type) {
@@ -521,6 +532,7 @@ export const qmt: Dialect = {
   atProfiles: (): CommandProfile[] => qmtProfiles(),
   resultOf: qmtResultOf,
   unsolicitedOf,
+  activeSessionOf,
   readCommand: qmtReadCommand,
   explain: (ev) => (isQmt(ev) ? explainQmt(ev) : null),
   settingsFor: qmtSettings,
