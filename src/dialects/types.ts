@@ -23,7 +23,7 @@
  */
 import type { CommandProfile } from '../at/types.js';
 import type { RawBlockRule } from '../framing/framer.js';
-import type { ModemEvent, PayloadEnd } from '../urc/types.js';
+import type { ModemEvent, PayloadEnd, UrcRole } from '../urc/types.js';
 import type { Text } from '../util/i18n.js';
 import type { RedactionTrigger, SecretTag } from './redaction.js';
 import type { AtEngine } from '../at/engine.js';
@@ -184,20 +184,8 @@ export interface ConfigSpec {
 // ---------------------------------------------------------------------------------------------
 // URCs and codes
 
-/** What a URC means for a session. */
-export type UrcRole =
-  /** completes a two-phase command (see ResultSpec) */
-  | 'result'
-  /** a received message */
-  | 'message'
-  /** the link to the broker was lost (`+ECMTSTAT`, `+QMTSTAT`) */
-  | 'link-lost'
-  /** answer of a read form (`+ECMTCONN:0,3`) or a test form */
-  | 'state'
-  /** a configuration query answer */
-  | 'config'
-  /** anything else the dialect prints (`+QMTPING`) */
-  | 'other';
+/** What a URC means for a session (declared in urc/types.ts: the URC classifier reads the roles too). */
+export type { UrcRole };
 
 /** One URC or answer prefix the dialect prints. */
 export interface UrcSpec {

@@ -10,10 +10,9 @@
  *   anything else → `{ type: 'unknown' }` (identity answers such as `EC616S` included: the
  *   engine reads those by the command they answer).
  */
-import type { ModemEvent } from './types.js';
+import type { ModemEvent, UrcRole } from './types.js';
 import { isBootBanner } from './boot.js';
 import { dialects } from '../dialects/index.js';
-import type { Dialect, PayloadFraming, UrcRole } from '../dialects/types.js';
 import { parseEcdns, parseEcping } from './eigencomm.js';
 import { isSpace, prefixColon, restStart } from './fields.js';
 import { cmeError, cmsError } from './final.js';
@@ -63,26 +62,44 @@ const HANDLERS: ReadonlyMap<string, Handler> = (() => {
  * prefixes. Built on first use from the registry (dialects/index.ts imports this module through
  * the dialects' parsers, so it is read lazily), and again when a dialect is registered.
  */
+/**
+ * What the classifier reads of a dialect: its URC table, message framing and parsers. Declared
+ * here (a registered `Dialect` has all of it) so that urc/ owns what it needs: the registry's list
+ * is all it takes from dialects/.
+ */
+interface UrcSource {
+  /** the command/URC family prefix (`+ECMT`, `+QMT`) */
+  family: string;
+  urcs: readonly { prefix: string; role: UrcRole }[];
+  framing: {
+    prefix: string;
+    style: 'raw' | 'quoted';
+    fromLine?(text: string, from: number): ModemEvent | null;
+  };
+  parseUrc(prefix: string, rest: string, raw: string): ModemEvent | null;
+}
+
 interface DialectTables {
   count: number;
-  handlers: Map<string, Dialect>;
-  messages: Map<string, Dialect>;
+  handlers: Map<string, UrcSource>;
+  messages: Map<string, UrcSource>;
   frames: Set<string>;
   families: string[];
   /** each URC prefix's role (upper case, no colon) */
   roles: Map<string, UrcRole>;
   /** the message prefixes with their payload style, for messageAt */
-  messageStyles: { prefix: string; style: PayloadFraming['style'] }[];
+  messageStyles: { prefix: string; style: UrcSource['framing']['style'] }[];
 }
 let tables: DialectTables | null = null;
 
 function dialectTables(): DialectTables {
   if (tables && tables.count === dialects.length) return tables;
-  const handlers = new Map<string, Dialect>();
-  const messages = new Map<string, Dialect>();
+  const sources: readonly UrcSource[] = dialects;
+  const handlers = new Map<string, UrcSource>();
+  const messages = new Map<string, UrcSource>();
   const frames = new Set<string>(HANDLERS.keys());
   const roles = new Map<string, UrcRole>();
-  for (const d of dialects) {
+  for (const d of sources) {
     for (const u of d.urcs) {
       frames.add(u.prefix);
       if (!roles.has(u.prefix)) roles.set(u.prefix, u.role);
@@ -92,8 +109,8 @@ function dialectTables(): DialectTables {
     frames.add(d.framing.prefix);
     messages.set(d.framing.prefix, d);
   }
-  const messageStyles = dialects.map((d) => ({ prefix: d.framing.prefix, style: d.framing.style }));
-  tables = { count: dialects.length, handlers, messages, frames, families: dialects.map((d) => d.family), roles, messageStyles };
+  const messageStyles = sources.map((d) => ({ prefix: d.framing.prefix, style: d.framing.style }));
+  tables = { count: dialects.length, handlers, messages, frames, families: sources.map((d) => d.family), roles, messageStyles };
   return tables;
 }
 
@@ -254,7 +271,7 @@ export function isRecvStart(text: string): boolean {
  * `+QMTRECV`) `text` has at `from`, colon or not; null when none. `anyCase`: the prefix in any
  * letter case (exact case otherwise). Where a pasted log's message (and its payload) opens.
  */
-export function messageAt(text: string, from = 0, anyCase = false): PayloadFraming['style'] | null {
+export function messageAt(text: string, from = 0, anyCase = false): UrcSource['framing']['style'] | null {
   for (const m of dialectTables().messageStyles) {
     if (text.startsWith(m.prefix, from)) return m.style;
     if (anyCase && startsFolded(text, m.prefix, from)) return m.style;

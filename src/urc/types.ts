@@ -83,6 +83,24 @@ export type ModemEventType = ModemEvent['type'];
  */
 export type DialectEvent = EcmtEvent | QmtEvent;
 
+/**
+ * What a URC means for a session: its role in a dialect's URC table (dialects/types.ts UrcSpec).
+ * Declared here because the URC classifier (urc/index.ts) reads the roles as well.
+ */
+export type UrcRole =
+  /** completes a two-phase command (see ResultSpec) */
+  | 'result'
+  /** a received message */
+  | 'message'
+  /** the link to the broker was lost (`+ECMTSTAT`, `+QMTSTAT`) */
+  | 'link-lost'
+  /** answer of a read form (`+ECMTCONN:0,3`) or a test form */
+  | 'state'
+  /** a configuration query answer */
+  | 'config'
+  /** anything else the dialect prints (`+QMTPING`) */
+  | 'other';
+
 /** Narrow the union by its type literal. */
 export type EventOf<T extends ModemEventType> = Extract<ModemEvent, { type: T }>;
 
