@@ -25,7 +25,7 @@ const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdp
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'at/tracker.ts': 'marks a split ecmt-recv inferred (edited by the perf2 branch): any message event',
   'cli/timeline.ts': 'isFailure and the +ECMTRECV lines of itemLines switch over ECMT event types (the output code the P2 branch rewrites; the summary words are the dialect\'s already): resultOf/unsolicitedOf',
-  'mirror/compare.ts': 'drives EcmtSession and names its commands in texts (edited by the struct branch: next)',
+  'mirror/compare.ts': 'directParams switches over the MQTT settings with `case \'session\'` (the d3 branch makes them dialect-neutral: name the option as ConfigSpec.mqtt does, `clean`); the session and the texts already go through ModuleSession and the dialect\'s tables',
   'transcript/import.ts': 'pasted-log import knows +ECMTRECV payloads (perf2 branch): the dialects\' framing',
   'transcript/paste.ts': 'pasted-log repair names ECMT commands: the dialects\' command tables',
   'urc/types.ts': 'the ECMT event types in ModemEvent: a dialect event family',
