@@ -40,6 +40,8 @@ export type { FirmwareProfileName } from './dialects/ecmt/firmware.js';
 
 // comparison and diagnosis
 export { compare, type CompareOptions } from './mirror/compare.js';
+/** the MQTT settings compare() and runDiagnosis() take (dialect-neutral: each dialect turns them into its configuration commands) */
+export type { MqttSetting } from './dialects/types.js';
 export type { BrokerTarget } from './mirror/target.js';
 export { reportToJson } from './mirror/json.js';
 export type { CompareReport, CompareStep, CompareStepName, SideOutcome, Verdict, Cause, CauseId } from './mirror/report.js';

@@ -279,7 +279,8 @@ export function chooseProfile(dialect: Dialect, from: { model?: string | undefin
   return { name: null, by: 'default', evidence: null };
 }
 
-/** Does any registered dialect know this model name? (--model is checked before the port is opened, when the dialect is not known yet.) */
+/** Does a dialect with per-model profiles (any but the default) know this model name? (--model is checked before the port is opened, when the dialect is not known yet.) */
 export function isKnownModel(model: string): boolean {
-  return DIALECTS.some((d) => profileNamed(d, model) !== null);
+  // the default dialect's profiles are firmware builds named by --profile, not models
+  return DIALECTS.some((d) => d !== defaultDialect() && profileNamed(d, model) !== null);
 }

@@ -406,6 +406,13 @@ export interface Dialect {
   detect: DetectSpec;
   /** PDP check a diagnosis runs before MQTT, null when the 3GPP `AT+CGPADDR` is the way */
   pdpCheck: PdpCheck | null;
+  /**
+   * The module keeps its TLS material itself (certificate files set up with its own commands, not
+   * given by the run): what to check when its TLS handshake fails while a direct client's
+   * succeeds, from the reference's field failures (worded as the usual causes, not as observed).
+   * Absent: the run gives the module its CA (the configuration command), as ECMT does.
+   */
+  moduleTls?: { checks: Text };
 
   // ---- hooks: what a table cannot express ----
 

@@ -622,6 +622,8 @@ export async function compare(o: CompareOptions): Promise<CompareReport> {
     const ranSteps = steps.filter((s) => !s.notRun);
     const verdict = explainComparison({
       profile,
+      // the texts quote the module's own commands and URCs, and read its dialect's facts (moduleTls)
+      dialect: dialect.name,
       credentials: creds,
       protocolLevel: p.protocolLevel,
       tls: o.broker.tls,

@@ -35,6 +35,7 @@ export type CauseId =
   | 'unquotable-chars'
   | 'protocol-level'
   | 'tls-without-ca'
+  | 'tls-module-setup'
   | 'broker-credentials'
   | 'broker-identifier'
   | 'broker-acl'

@@ -236,7 +236,29 @@ const rules: Rule[] = [
     );
   },
   (e) => {
-    if (!e.tls || e.moduleHasCa) return null;
+    // a module that keeps its own TLS files (the run gives it no CA): what its context holds is not observed, only that its handshake failed
+    const own = D(e).moduleTls;
+    if (!e.tls || e.moduleHasCa || !own) return null;
+    const open = step(e, 'open');
+    if (!open || open.module.ok || open.module.code !== -1 || !open.direct.ok) return null;
+    // the direct client's TLS connect to the same broker: the network path and the broker's TLS work from here
+    const conn = step(e, 'connect');
+    const directTls = conn?.direct.ok === true;
+    const OPEN = resultPrefix(D(e), 'open');
+    return hypothesis(
+      'tls-module-setup',
+      directTls ? 0.85 : 0.5,
+      `probably the module's TLS setup (a hypothesis: the module's certificate files are not visible to cat1): its open ended with ${OPEN} result -1${directTls ? ' while this host connected to the same broker over TLS' : ''}; the usual causes (${D(e).reference}): ${own.checks.en}`,
+      `可能是模组的 TLS 配置（推测：cat1 看不到模组上的证书文件）：模组打开链路的结果是 ${OPEN} -1${directTls ? '，而本机通过 TLS 连上了同一服务器' : ''}；常见原因（${D(e).reference}）：${own.checks.zh}`,
+      [
+        text(`the module's open: ${OPEN} result -1 (open failed); the broker is mqtts:// and the module's TLS files were set up outside this run`, `模组打开链路：${OPEN} 结果 -1（打开失败）；服务器为 mqtts://，模组的 TLS 文件不是本次运行配置的`),
+        ...both(open),
+        ...(conn && directTls ? both(conn).slice(1) : []),
+      ],
+    );
+  },
+  (e) => {
+    if (!e.tls || e.moduleHasCa || D(e).moduleTls) return null;
     const open = step(e, 'open');
     if (!open || open.module.ok) return null;
     return cause(

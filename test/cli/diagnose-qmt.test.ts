@@ -138,4 +138,16 @@ describe.skipIf(missing !== null)('cat1 diagnose --dialect qmt against the QMT e
     expect(zh.code).toBe(2);
     expect(zh.stderr).toMatch(/--model EC999X：cat1 没有这个型号的配置/);
   });
+
+  it('--keepalive 30 --no-clean --mqtt-version 3.1: the MQTT stage sends AT+QMTCFG keepalive/session/version, and the broker saw p1, c0, k30', async () => {
+    const r = await withPty({ dialect: 'qmt', model: 'EC800N' }, (pty) => cat1([...args(pty).map((x) => (x === 'qmt-diag' ? 'qmt-diag-set' : x)), '--keepalive', '30', '--no-clean', '--mqtt-version', '3.1']));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const seen = stages(r.stdout).find((x) => x.stage === 'mqtt')!.seen.join('\n');
+    // qmt.md §2.2: "session",<idx>,0 keeps the session; "version",<idx>,3 is MQTT 3.1
+    for (const c of ['AT+QMTCFG="keepalive",0,30', 'AT+QMTCFG="session",0,0', 'AT+QMTCFG="version",0,3']) expect(seen).toContain(c);
+    // mosquitto's CONNECT line: p1 = MQTT 3.1, c0 = no clean session, k30 = keep-alive 30 s
+    const lines = [...broker.log().matchAll(/New client connected from [^ ]+ as qmt-diag-set \(p(\d), c(\d), k(\d+)/g)].map((m) => `p${m[1]} c${m[2]} k${m[3]}`);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const l of lines) expect(l).toBe('p1 c0 k30');
+  });
 });

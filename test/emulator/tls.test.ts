@@ -1,31 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
+import { makeCerts, opensslMissing } from '../helpers/tls-certs.js';
 import { unique } from './broker-helpers.js';
 import { rig, waitFor, type Rig } from './harness.js';
 
-const opensslMissing = spawnSync('openssl', ['version'], { stdio: 'ignore' }).error ? 'openssl is not installed (apt-get install openssl)' : null;
-const reason = mosquittoMissing() ?? opensslMissing;
+const reason = mosquittoMissing() ?? opensslMissing();
 if (reason) console.warn(`[test/emulator/tls.test.ts skipped] ${reason}`);
-
-function sh(dir: string, args: string[]): void {
-  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** A CA and a server certificate for localhost / 127.0.0.1 (EC P-256, small enough for one AT line). */
-function makeCerts(dir: string, name: string): { ca: string; cert: string; key: string } {
-  sh(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}-ca.key`]);
-  sh(dir, ['req', '-x509', '-new', '-key', `${name}-ca.key`, '-sha256', '-days', '2', '-subj', `/CN=${name} test CA`, '-out', `${name}-ca.pem`]);
-  sh(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}-server.key`]);
-  sh(dir, ['req', '-new', '-key', `${name}-server.key`, '-subj', '/CN=localhost', '-out', `${name}-server.csr`]);
-  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  sh(dir, ['x509', '-req', '-in', `${name}-server.csr`, '-CA', `${name}-ca.pem`, '-CAkey', `${name}-ca.key`, '-CAcreateserial', '-days', '2', '-sha256', '-extfile', 'ext.cnf', '-out', `${name}-server.pem`]);
-  return { ca: join(dir, `${name}-ca.pem`), cert: join(dir, `${name}-server.pem`), key: join(dir, `${name}-server.key`) };
-}
 
 /** The certificate body as AT+ECMTCFG="ssl","ca",… takes it: base64 without the BEGIN/END lines. */
 function body(pemPath: string): string {

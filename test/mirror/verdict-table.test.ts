@@ -89,6 +89,11 @@ const TABLE: Record<Exclude<CauseId, 'broker-lost' | 'module-silent'>, Row> = {
     produce: ev({ tls: true, steps: [step('open', bad(-1), ok()), step('connect', skip, ok())] }),
     suppress: ev({ tls: true, steps: upTo() }),
   },
+  // a QMT module keeps its TLS files itself (qmt.md §4): its +QMTOPEN: 0,-1 beside a direct TLS success is a hypothesis about its setup; a plain TCP broker is not
+  'tls-module-setup': {
+    produce: ev({ dialect: 'qmt', tls: true, steps: [step('open', bad(-1), ok()), step('connect', skip, ok())] }),
+    suppress: ev({ dialect: 'qmt', tls: false, steps: [step('open', bad(-1), ok()), step('connect', skip, ok())] }),
+  },
   'broker-credentials': {
     produce: ev({ steps: upTo(bad(5), bad(5)) }),
     suppress: ev({ steps: upTo(bad(5), ok()) }),

@@ -149,6 +149,7 @@ async function runMqtt(ctx: StageContext): Promise<StageResult> {
     const d = detected.dialect;
     const AT = (op: MqttOp): string => atOf(d, op);
     const warnings: Text[] = [];
+    if (!model && o.model !== undefined) warnings.push(text(`--model ${o.model} not used: the module speaks ${stageDialect(ctx).dialect.title}, whose limits come from --profile (${o.profile})`, `--model ${o.model} 未使用：模组使用 ${stageDialect(ctx).dialect.title}，其限制来自 --profile（${o.profile}）`));
     // a session already on the module is someone else's: left alone unless --reconnect
     const q = await session.query();
     for (const x of q.outcomes) seen.push(sendSeen(ctx, x));

@@ -528,6 +528,13 @@ export const qmt: Dialect = {
       '移远用 AT+QIACT? 列出已激活的 PDP 上下文（`+QIACT: <cid>,1,<type>,"<ip>"`；没有则只回 OK）；AT+QMTCFG="pdpcid" 指定的上下文必须在列，否则 BG770A 上 +QMTOPEN 报 3（qmt.md §4）',
     ),
   },
+  moduleTls: {
+    // qmt.md §4 (the files and AT+QSSLCFG) and §7 (`+QMTOPEN: 0,-1` with TLS: O [QF3562][QF5965][JCOBB][ZIMB][MBED])
+    checks: text(
+      'the CA file named by AT+QSSLCFG="cacert",<ctx> not signing the broker\'s certificate, a certificate uploaded (AT+QFUPL) with other line endings or another size, swapped certificate and key files, AT+QMTCFG="ssl" naming another context than the one AT+QSSLCFG set up (every QSSLCFG set needs the ctx id), or a broker that needs SNI',
+      'AT+QSSLCFG="cacert",<ctx> 指定的 CA 文件不能验证服务器证书、上传（AT+QFUPL）的证书换行符或大小不同、证书与私钥文件颠倒、AT+QMTCFG="ssl" 指向的上下文不是 AT+QSSLCFG 配置的那个（每条 QSSLCFG 设置都要带 ctx id），或服务器需要 SNI',
+    ),
+  },
   parseUrc: (prefix, rest, raw) => (QMT_PREFIXES.includes(prefix.toUpperCase()) ? parseQmt(prefix, rest, raw) : null),
   atProfiles: (): CommandProfile[] => qmtProfiles(),
   resultOf: qmtResultOf,
