@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CatError } from '../util/errors.js';
-import { decodeEntry, decodeHeader } from './format.js';
+import { decodeEntry, decodeEntryBytes, decodeHeader } from './format.js';
 import type { TranscriptEntry, TranscriptHeader } from './types.js';
 
 export interface RawLine {
@@ -232,34 +232,78 @@ export interface TranscriptReadWarning {
   message: string;
 }
 
+/** A line as ByteLineSplitter hands it over. */
+interface ByteLine {
+  buf: Buffer;
+  start: number;
+  end: number;
+  no: number;
+  terminated: boolean;
+}
+
 /**
  * Read a transcript as a stream of entries. The header is validated first; a broken entry
  * line is an ERR_TRANSCRIPT_FORMAT naming the file and line, except an incomplete last
- * line (a recording cut by a kill), which becomes a warning.
+ * line (a recording cut by a kill), which becomes a warning. The lines of each chunk read are
+ * split at once (no async step per line); entry lines in cat1's own shape are read from their
+ * bytes (decodeEntryBytes), the others through decodeEntry.
  */
 export class TranscriptReader {
   header: TranscriptHeader | null = null;
   readonly warnings: TranscriptReadWarning[] = [];
   readonly #name: string;
-  readonly #lines: AsyncGenerator<RawLine>;
+  readonly #chunks: AsyncIterator<Buffer | string>;
+  readonly #splitter: ByteLineSplitter;
+  /** lines split and not yet read, from #at on */
+  #lines: ByteLine[] = [];
+  #at = 0;
+  #done = false;
+  /** the error splitting the last chunk raised, thrown once the lines before it are read */
+  #error: unknown = null;
 
   constructor(stream: AsyncIterable<Buffer | string>, name: string) {
     this.#name = name;
-    this.#lines = readLines(stream);
+    this.#chunks = stream[Symbol.asyncIterator]();
+    this.#splitter = new ByteLineSplitter((buf, start, end, no, terminated) => void this.#lines.push({ buf, start, end, no, terminated }));
   }
 
   static fromFile(path: string): TranscriptReader {
     return new TranscriptReader(createReadStream(path, { highWaterMark: 1 << 20 }) as Readable, path);
   }
 
+  /** The next line, reading chunks as needed; null at the end. */
+  async #next(): Promise<ByteLine | null> {
+    while (this.#at >= this.#lines.length) {
+      this.#lines = [];
+      this.#at = 0;
+      if (this.#error !== null) {
+        const err = this.#error;
+        this.#error = null;
+        throw err;
+      }
+      if (this.#done) return null;
+      const r = await this.#chunks.next();
+      try {
+        if (r.done) {
+          this.#done = true;
+          this.#splitter.end();
+        } else this.#splitter.push(r.value);
+      } catch (err) {
+        this.#error = err;
+      }
+    }
+    return this.#lines[this.#at++]!;
+  }
+
   /** Read and return the header (idempotent). */
   async readHeader(): Promise<TranscriptHeader> {
     if (this.header) return this.header;
     for (;;) {
-      const r = await this.#lines.next();
-      if (r.done) throw new CatError('ERR_TRANSCRIPT_FORMAT', `${this.#name}: empty file, not a transcript`);
-      if (r.value.text.trim() === '') continue;
-      this.header = decodeHeader(r.value.text, `${this.#name}:${r.value.no}`);
+      const l = await this.#next();
+      if (l === null) throw new CatError('ERR_TRANSCRIPT_FORMAT', `${this.#name}: empty file, not a transcript`);
+      const text = lineText(l.buf, l.start, l.end);
+      if (text.trim() === '') continue;
+      this.header = decodeHeader(text, `${this.#name}:${l.no}`);
       return this.header;
     }
   }
@@ -267,19 +311,26 @@ export class TranscriptReader {
   async *entries(): AsyncGenerator<TranscriptEntry> {
     await this.readHeader();
     for (;;) {
-      const r = await this.#lines.next();
-      if (r.done) return;
-      const { text, no, terminated } = r.value;
+      const l = await this.#next();
+      if (l === null) return;
+      const fast = decodeEntryBytes(l.buf, l.start, l.end);
+      if (fast !== null) {
+        yield fast;
+        continue;
+      }
+      const text = lineText(l.buf, l.start, l.end);
       if (text.trim() === '') continue;
+      let e: TranscriptEntry;
       try {
-        yield decodeEntry(text, `${this.#name}:${no}`);
+        e = decodeEntry(text, `${this.#name}:${l.no}`);
       } catch (err) {
-        if (!terminated) {
-          this.warnings.push({ line: no, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
+        if (!l.terminated) {
+          this.warnings.push({ line: l.no, message: 'the last line is incomplete (the recording was interrupted); it was skipped' });
           return;
         }
         throw err;
       }
+      yield e;
     }
   }
 }

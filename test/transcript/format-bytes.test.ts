@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEntryBytes, encodeEntry, scanEntry } from '../../src/transcript/format.js';
 import { openSessionInput } from '../../src/transcript/input.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript, TranscriptReader } from '../../src/transcript/reader.js';
 import type { TranscriptEntry } from '../../src/transcript/types.js';
 
 /** What the line means by JSON.parse alone, when it is exactly the fast shape; null otherwise. */
@@ -169,6 +169,12 @@ async function readInChunks(text: string, cuts: number[]): Promise<{ got: Transc
   const input = await openSessionInput('-', Readable.from(chunks));
   const got: TranscriptEntry[] = [];
   await input.pump((e) => void got.push(e));
+  // the API's reader (replay's) reads the same chunks to the same entries and warnings
+  const reader = new TranscriptReader(Readable.from(chunks), 'stdin');
+  const viaReader: TranscriptEntry[] = [];
+  for await (const e of reader.entries()) viaReader.push(e);
+  expect(viaReader.map(plain)).toEqual(got.map(plain));
+  expect(reader.warnings).toEqual(input.warnings);
   return { got, warnings: input.warnings };
 }
 
@@ -214,6 +220,16 @@ describe('a transcript read from a stream in any chunks', () => {
     expect(() => parseTranscript(text, 'stdin')).toThrow(/^stdin:3: not valid JSON/);
     for (const cut of [0, 30, 120, 150]) {
       await expect(readInChunks(text, [cut])).rejects.toThrow(/^stdin:3: not valid JSON/);
+      const b = Buffer.from(text);
+      const reader = new TranscriptReader(Readable.from([b.subarray(0, cut), b.subarray(cut)]), 'stdin');
+      const seen: TranscriptEntry[] = [];
+      await expect(
+        (async () => {
+          for await (const e of reader.entries()) seen.push(e);
+        })(),
+      ).rejects.toThrow(/^stdin:3: not valid JSON/);
+      // the entry before the broken line was read
+      expect(seen).toHaveLength(1);
     }
   });
 });
