@@ -98,7 +98,7 @@ export function mqttSettings(v: Record<string, unknown>, password: string | unde
     if (!Number.isInteger(k) || k < 0 || k > 65535) throw new CatError('ERR_INVALID_OPTION', `--keepalive must be a whole number of seconds (got ${String(v['keepalive'])})`, { zh: `--keepalive 必须是整数秒（给的是 ${String(v['keepalive'])}）` });
     settings.push({ type: 'keepalive', seconds: k });
   }
-  if (v['clean'] !== undefined) settings.push({ type: 'session', clean: v['clean'] === true });
+  if (v['clean'] !== undefined) settings.push({ type: 'clean', clean: v['clean'] === true });
   if (v['mqtt-version'] !== undefined) {
     // the protocol name (3.1.1, 3.1) or its level byte in CONNECT (4, 3: MQTT 3.1.1 §3.1.2.2)
     const given = String(v['mqtt-version']).trim();

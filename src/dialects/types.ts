@@ -350,7 +350,7 @@ export type MqttSetting =
   /** keep-alive in seconds (0 disables PINGREQ) */
   | { type: 'keepalive'; seconds: number }
   /** clean session (true) or a persistent one (false) */
-  | { type: 'session'; clean: boolean }
+  | { type: 'clean'; clean: boolean }
   /** MQTT protocol level: 3 = MQTT 3.1, 4 = MQTT 3.1.1 */
   | { type: 'version'; level: 3 | 4 }
   | { type: 'will'; enabled: false }

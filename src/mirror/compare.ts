@@ -195,7 +195,7 @@ function directParams(settings: readonly MqttSetting[]): { protocolLevel: 3 | 4;
       case 'keepalive':
         keepalive = s.seconds;
         break;
-      case 'session':
+      case 'clean':
         clean = s.clean;
         break;
       case 'will':

@@ -24,7 +24,6 @@ const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdp
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
   'cli/timeline.ts': 'isFailure and the +ECMTRECV lines of itemLines switch over ECMT event types (the output code the P2 branch rewrites; the summary words are the dialect\'s already): resultOf/unsolicitedOf',
-  'mirror/compare.ts': 'directParams switches over the MQTT settings with `case \'session\'` (the d3 branch makes them dialect-neutral: name the option as ConfigSpec.mqtt does, `clean`); the session and the texts already go through ModuleSession and the dialect\'s tables',
 };
 
 const SRC = new URL('../../src/', import.meta.url).pathname;

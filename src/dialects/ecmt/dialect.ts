@@ -379,6 +379,8 @@ export function ecmtSettings(settings: readonly MqttSetting[]): DialectSetting[]
       const setting: CfgSetting = { type: 'ssl', syntax: 'ec616s', mode: 'ca', ca };
       return { key: 'ssl', setting };
     }
+    // ECMT's "session" key is MQTT's clean-session flag (1 = clean): the same polarity
+    if (s.type === 'clean') return { key: 'session', setting: { type: 'session', clean: s.clean } satisfies CfgSetting };
     const setting: CfgSetting = s;
     return { key: s.type, setting };
   });

@@ -559,7 +559,7 @@ export function qmtSettings(settings: readonly MqttSetting[]): DialectSetting[] 
       case 'keepalive':
         setting = { key: 'keepalive', seconds: s.seconds };
         break;
-      case 'session':
+      case 'clean':
         setting = { key: 'session', clean: s.clean };
         break;
       case 'version':

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseProfile, getDialect, isKnownModel, settingsForDialect } from '../../../src/dialects/index.js';
 import type { Dialect } from '../../../src/dialects/types.js';
 import * as qmt from '../../../src/dialects/qmt/commands.js';
+import { ecmtCmd, type CfgSetting } from '../../../src/dialects/ecmt/commands.js';
 import { CatError } from '../../../src/util/errors.js';
 
 /**
@@ -17,8 +18,8 @@ describe('settingsFor: neutral MQTT settings as each dialect\'s configuration co
   it('QMT: keepalive, session (clean flag polarity), version, will as AT+QMTCFG lines of the client', () => {
     const out = settingsForDialect(Q, [
       { type: 'keepalive', seconds: 30 },
-      { type: 'session', clean: false },
-      { type: 'session', clean: true },
+      { type: 'clean', clean: false },
+      { type: 'clean', clean: true },
       { type: 'version', level: 4 },
       { type: 'version', level: 3 },
       { type: 'will', enabled: true, qos: 1, retain: false, topic: 'dev/lwt', message: 'gone' },
@@ -56,6 +57,12 @@ describe('settingsFor: neutral MQTT settings as each dialect\'s configuration co
       { key: 'keepalive', setting: { type: 'keepalive', seconds: 30 } },
       { key: 'ssl', setting: { type: 'ssl', syntax: 'ec616s', mode: 'ca', ca: 'MIIBAbc=' } },
     ]);
+  });
+
+  it('ECMT: the clean flag is the "session" key with the same polarity (ecmt.md: 1 = clean)', () => {
+    const out = settingsForDialect(E, [{ type: 'clean', clean: true }, { type: 'clean', clean: false }]);
+    expect(out.map((x) => x.key)).toEqual(['session', 'session']);
+    expect(out.map((x) => ecmtCmd.cfg(x.setting as CfgSetting))).toEqual(['AT+ECMTCFG="session",0,1', 'AT+ECMTCFG="session",0,0']);
   });
 
   it('a dialect without the hook takes no settings (refused), and takes an empty list', () => {
