@@ -71,6 +71,7 @@ export interface FramerOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LF = 0x0a;
 const CR = 0x0d;
 const GT = 0x3e;
@@ -208,7 +209,8 @@ export class Framer {
       return;
     }
     const n = Buffer.byteLength(text, 'utf8') + 2;
-    if (n > this.maxLine) {
+    // a lone surrogate has no UTF-8 form: its bytes read back as U+FFFD, so the bytes decide
+    if (n > this.maxLine || (n !== text.length + 2 && LONE_SURROGATE.test(text))) {
       this.feed(Buffer.from(`${text}\r\n`, 'utf8'));
       return;
     }
