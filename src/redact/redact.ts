@@ -277,13 +277,21 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
   };
   secrets.forEach(add);
   /** Every keyword starts with `+` or `^` (then only those places need a look; else every line is scanned). */
-  const markedKeywords = keywords.every((k) => k.startsWith('+') || k.startsWith('^'));
+  const markedKeywords = keywords.every((k) => (k.startsWith('+') || k.startsWith('^')) && k.length >= 3 && k === k.toUpperCase());
   /**
    * Does the line hold a keyword (case-insensitively)? When every keyword starts with `+` or `^`,
    * only those places are looked at. The same answer as `text.toUpperCase().includes(k)` for a
    * latin1 line: there the only character whose upper case is longer is `ß` (`SS`), and no
    * keyword holds an `S`; no other character turns into an ASCII letter.
    */
+  /** keywords by their two characters after the `+`/`^` (each keyword is at least 3 long) */
+  const byPair = new Map<number, string[]>();
+  for (const k of keywords) {
+    const key = k.charCodeAt(1) * 0x10000 + k.charCodeAt(2);
+    const list = byPair.get(key);
+    if (list) list.push(k);
+    else byPair.set(key, [k]);
+  }
   const hasKeyword = (text: string): boolean => {
     if (!markedKeywords) return true;
     const n = text.length;
@@ -298,10 +306,17 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
         for (let k = 0; k < keywords.length; k++) if (seg.startsWith(keywords[k]!)) return true;
         continue;
       }
-      for (let k = 0; k < keywords.length; k++) {
-        const kw = keywords[k]!;
+      if (i + 2 >= n) continue;
+      let d1 = text.charCodeAt(i + 1);
+      if (d1 >= 0x61 && d1 <= 0x7a) d1 -= 0x20;
+      let d2 = text.charCodeAt(i + 2);
+      if (d2 >= 0x61 && d2 <= 0x7a) d2 -= 0x20;
+      const list = byPair.get(d1 * 0x10000 + d2);
+      if (list === undefined) continue;
+      for (let k = 0; k < list.length; k++) {
+        const kw = list[k]!;
         if (kw.charCodeAt(0) !== c || i + kw.length > n) continue;
-        let m = 1;
+        let m = 3;
         for (; m < kw.length; m++) {
           let d = text.charCodeAt(i + m);
           if (d >= 0x61 && d <= 0x7a) d -= 0x20;

@@ -79,20 +79,35 @@ export class StreamRedactor {
     if (text.length === 0) return;
     this.flush(dir === 'tx' ? 'rx' : 'tx');
     const outText = this.#outText;
-    if (outText !== null) {
-      if (!this.#redactor) {
-        outText(dir, text, this.#time(t));
+    if (outText === null) {
+      this.#pushBytes(dir, Buffer.from(text, 'utf8'), t);
+      return;
+    }
+    if (!this.#redactor) {
+      outText(dir, text, this.#time(t));
+      return;
+    }
+    const st = this.#state[dir];
+    let rest = text;
+    if (!atLineStart(st)) {
+      // a line begun before (held, or partly released) ends in this text: that line takes the
+      // byte path, with what came before it; the lines after it are text again
+      const end = lineEnd(text, dir);
+      if (end < 0 || end === text.length) {
+        this.#pushBytes(dir, Buffer.from(text, 'utf8'), t);
         return;
       }
-      const st = this.#state[dir];
-      const last = text.charCodeAt(text.length - 1);
-      const complete = last === 0x0a || (dir === 'tx' && last === 0x0d);
-      if (complete && st.heldLen === 0 && st.released.length === 0 && !st.releasedLong && !st.maskRest && this.#unchanged(this.#redactor, dir, text)) {
-        outText(dir, text, this.#time(t));
+      this.#pushBytes(dir, Buffer.from(text.slice(0, end), 'utf8'), t);
+      rest = text.slice(end);
+      if (!atLineStart(st)) {
+        this.#pushBytes(dir, Buffer.from(rest, 'utf8'), t);
         return;
       }
     }
-    this.#pushBytes(dir, Buffer.from(text, 'utf8'), t);
+    const last = rest.charCodeAt(rest.length - 1);
+    const complete = last === 0x0a || (dir === 'tx' && last === 0x0d);
+    if (complete && this.#unchanged(this.#redactor, dir, rest)) outText(dir, rest, this.#time(t));
+    else this.#pushBytes(dir, Buffer.from(rest, 'utf8'), t);
   }
 
   /**
@@ -328,6 +343,19 @@ export class StreamRedactor {
     this.#lastT = t;
     return t;
   }
+}
+
+/** Nothing of the current line is held or was released: the next byte starts a line. */
+function atLineStart(st: DirState): boolean {
+  return st.heldLen === 0 && st.released.length === 0 && !st.releasedLong && !st.maskRest;
+}
+
+/** Where the first line of `text` ends (after its LF; for the host also a CR), or -1. */
+function lineEnd(text: string, dir: 'tx' | 'rx'): number {
+  const lf = text.indexOf('\n');
+  const cr = dir === 'tx' ? text.indexOf('\r') : -1;
+  const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+  return i < 0 ? -1 : i + 1;
 }
 
 function fresh(): DirState {
