@@ -552,7 +552,8 @@ export class TextLogImporter {
     const c = parseCat1Line(s);
     if (!c) {
       // the column header cat1 monitor prints once
-      if (/^(?:wall clock +since +dir|时钟 +相对秒 +方向)/.test(s)) return true;
+      const c0 = s.charCodeAt(0);
+      if ((c0 === 0x77 || c0 === 0x65f6) && /^(?:wall clock +since +dir|时钟 +相对秒 +方向)/.test(s)) return true;
       if (!this.#cat1) return false;
       const u = s.trim();
       if (u === 'Summary' || u === '概要') {
