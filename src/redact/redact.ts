@@ -296,9 +296,14 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     if (!markedKeywords) return true;
     const n = text.length;
     let sharp = text.indexOf('\u00df');
-    for (let i = 0; i < n; i++) {
+    // the places of `+` and `^`, found by indexOf (each searched again only once passed)
+    let plus = text.indexOf('+');
+    let caret = text.indexOf('^');
+    while (plus >= 0 || caret >= 0) {
+      const i = caret < 0 || (plus >= 0 && plus < caret) ? plus : caret;
       const c = text.charCodeAt(i);
-      if (c !== 0x2b && c !== 0x5e) continue;
+      if (i === plus) plus = text.indexOf('+', i + 1);
+      else caret = text.indexOf('^', i + 1);
       // compared code by code (an ASCII letter's upper case), unless an `ß` (upper case `SS`) is near: then as before
       if (sharp >= 0 && sharp < i) sharp = text.indexOf('\u00df', i);
       if (sharp >= 0 && sharp < i + maxKeyword) {
