@@ -139,6 +139,30 @@ export class AtTracker {
     this.#framer.feed(chunk);
   }
 
+  /**
+   * A complete line from the module, as text (the caller has it: an imported log): the same as
+   * `rx(<its UTF-8 bytes> + CRLF, t)`, read by the same framer and grammar without the bytes.
+   */
+  rxLine(text: string, t: number | null = null): void {
+    this.#t = t;
+    this.#framer.feedLine(text);
+  }
+
+  /**
+   * A line the host wrote, as text, then CR: the same as `tx(<its UTF-8 bytes> + CR, t)`. A
+   * command line in the ordinary phase is read at once; anything else (a data-mode payload, a
+   * line with a CR or LF in it, a partial line before it) takes the byte path.
+   */
+  txLine(text: string, t: number | null = null): void {
+    const p = this.pending;
+    if (this.#txLineLen > 0 || (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data' || (p.phase === 'after-data' && p.dataLength !== null))) || !PLAIN_COMMAND.test(text)) {
+      this.tx(Buffer.from(`${text}\r`, 'utf8'), t);
+      return;
+    }
+    this.#t = t;
+    if (text.length > 0) this.#command(text);
+  }
+
   /** No byte arrived for the quiet time. */
   quiet(t: number | null = this.#t): void {
     this.#t = t;

@@ -58,6 +58,7 @@ export interface FramerOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LF = 0x0a;
 const CR = 0x0d;
 const GT = 0x3e;
@@ -181,6 +182,37 @@ export class Framer {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.stats.bytes += buf.length;
     this.#run(buf);
+  }
+
+  /**
+   * A complete line followed by CRLF, given as its text (no CR or LF in it): the same frames as
+   * `feed(<the UTF-8 bytes of text + CRLF>)`, without making bytes for a line outside a raw block
+   * (a caller that reads text, such as an imported log). Where bytes decide (a partial line or a
+   * counted payload in progress, a line starting with `>`, an overlong line) it feeds the bytes.
+   */
+  feedLine(text: string): void {
+    if (this.#look !== null || this.#pendingLen > 0 || this.#overlong >= 0 || this.#spilling || this.#onLine === null || text.charCodeAt(0) === GT || text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
+      this.feed(Buffer.from(`${text}\r\n`, 'utf8'));
+      return;
+    }
+    const n = Buffer.byteLength(text, 'utf8') + 2;
+    // a lone surrogate has no UTF-8 form: its bytes read back as U+FFFD, so the bytes decide
+    if (n > this.maxLine || (n !== text.length + 2 && LONE_SURROGATE.test(text))) {
+      this.feed(Buffer.from(`${text}\r\n`, 'utf8'));
+      return;
+    }
+    this.stats.bytes += n;
+    const rule = this.#rule;
+    if (this.#block === null && (rule === null || text.length === 0 || rule.headerLength(text) < 0)) {
+      // a plain line (what #plainLine does, without the bytes)
+      this.stats.lines++;
+      if (text.length > 0) this.#onLine(text, true);
+      return;
+    }
+    // a payload line, or one that opens or ends a raw block: the general path, on its bytes
+    this.#line(Buffer.from(`${text}\r\n`, 'utf8'), true, text);
+    const b = this.#block;
+    if (b !== null) b.owned = b.parts.length; // its pieces are views of bytes made here, kept by no one else
   }
 
   #run(buf: Buffer): void {

@@ -248,6 +248,12 @@ export interface Redactor {
    * `lineStart`: the text is the beginning of its line (nothing of it was released before).
    */
   holdFrom(text: string, dir: 'tx' | 'rx', lineStart: boolean): number;
+  /**
+   * For a line of ASCII text (terminator may be included): true when `line()` would leave its
+   * bytes as they are. Has the same effect on `context` as `line()`. Optional: a redactor without
+   * it is given bytes.
+   */
+  asciiUnchanged?(text: string, dir: 'tx' | 'rx'): boolean;
   /** Add a value that must never appear (a password the caller knows). Values under 3 bytes are ignored. */
   addSecret(value: string | Buffer): void;
   /** The secret values added (latin1 strings of their UTF-8 bytes). */
@@ -271,46 +277,93 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
   };
   secrets.forEach(add);
   /** Every keyword starts with `+` or `^` (then only those places need a look; else every line is scanned). */
-  const markedKeywords = keywords.every((k) => k.startsWith('+') || k.startsWith('^'));
+  const markedKeywords = keywords.every((k) => (k.startsWith('+') || k.startsWith('^')) && k.length >= 3 && k === k.toUpperCase());
   /**
    * Does the line hold a keyword (case-insensitively)? When every keyword starts with `+` or `^`,
    * only those places are looked at. The same answer as `text.toUpperCase().includes(k)` for a
    * latin1 line: there the only character whose upper case is longer is `ß` (`SS`), and no
    * keyword holds an `S`; no other character turns into an ASCII letter.
    */
+  /** keywords by their two characters after the `+`/`^` (each keyword is at least 3 long) */
+  const byPair = new Map<number, string[]>();
+  for (const k of keywords) {
+    const key = k.charCodeAt(1) * 0x10000 + k.charCodeAt(2);
+    const list = byPair.get(key);
+    if (list) list.push(k);
+    else byPair.set(key, [k]);
+  }
   const hasKeyword = (text: string): boolean => {
     if (!markedKeywords) return true;
-    for (let i = 0; i < text.length; i++) {
+    const n = text.length;
+    let sharp = text.indexOf('\u00df');
+    // the places of `+` and `^`, found by indexOf (each searched again only once passed)
+    let plus = text.indexOf('+');
+    let caret = text.indexOf('^');
+    while (plus >= 0 || caret >= 0) {
+      const i = caret < 0 || (plus >= 0 && plus < caret) ? plus : caret;
       const c = text.charCodeAt(i);
-      if (c !== 0x2b && c !== 0x5e) continue;
-      const seg = text.slice(i, i + maxKeyword).toUpperCase();
-      for (let k = 0; k < keywords.length; k++) if (seg.startsWith(keywords[k]!)) return true;
+      if (i === plus) plus = text.indexOf('+', i + 1);
+      else caret = text.indexOf('^', i + 1);
+      // compared code by code (an ASCII letter's upper case), unless an `ß` (upper case `SS`) is near: then as before
+      if (sharp >= 0 && sharp < i) sharp = text.indexOf('\u00df', i);
+      if (sharp >= 0 && sharp < i + maxKeyword) {
+        const seg = text.slice(i, i + maxKeyword).toUpperCase();
+        for (let k = 0; k < keywords.length; k++) if (seg.startsWith(keywords[k]!)) return true;
+        continue;
+      }
+      if (i + 2 >= n) continue;
+      let d1 = text.charCodeAt(i + 1);
+      if (d1 >= 0x61 && d1 <= 0x7a) d1 -= 0x20;
+      let d2 = text.charCodeAt(i + 2);
+      if (d2 >= 0x61 && d2 <= 0x7a) d2 -= 0x20;
+      const list = byPair.get(d1 * 0x10000 + d2);
+      if (list === undefined) continue;
+      for (let k = 0; k < list.length; k++) {
+        const kw = list[k]!;
+        if (kw.charCodeAt(0) !== c || i + kw.length > n) continue;
+        let m = 3;
+        for (; m < kw.length; m++) {
+          let d = text.charCodeAt(i + m);
+          if (d >= 0x61 && d <= 0x7a) d -= 0x20;
+          if (d !== kw.charCodeAt(m)) break;
+        }
+        if (m === kw.length) return true;
+      }
     }
     return false;
+  };
+  /** The spans to mask in a line (latin1), after the gate of `line()`; updates the context. */
+  const spansOf = (text: string, dir: 'tx' | 'rx'): Span[] => {
+    // the host's command, or the module's echo of it (all a passive monitor sees)
+    const name = contextName(text);
+    if (name) context.lastCommand = name;
+    // a rule finds its spans from its keywords only: a line with none of them (most URCs and
+    // commands) is left as it is, unless it may be a bare IMSI/ICCID answer (a digit first)
+    if (!holdAll && known.length === 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text))) {
+      if (!hasKeyword(text)) return [];
+    }
+    const spans: Span[] = [];
+    for (const r of rules) spans.push(...r.find(text, dir, context));
+    if (known.length > 0) spans.push(...secretSpans(text, known));
+    if (spans.length === 0) return spans;
+    return mergeSpans(spans).filter((s) => s.len > 0);
   };
   return {
     context,
     secrets: known,
     addSecret: add,
+    asciiUnchanged(text, dir) {
+      // the gate of line(), on the text: for ASCII its characters are its bytes
+      if (!holdAll && known.length === 0 && text.indexOf('+') < 0 && text.indexOf('^') < 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text.length > 24 ? text.slice(0, 24) : text))) return true;
+      return spansOf(text, dir).length === 0;
+    },
     line(bytes, dir) {
       // no rule can touch a line without `+` or `^`, except a bare IMSI/ICCID answer (a digit first)
       if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(bytes.subarray(0, 24).toString('latin1')))) {
         return { data: bytes, redact: [] };
       }
-      const text = bytes.toString('latin1');
-      // the host's command, or the module's echo of it (all a passive monitor sees)
-      const name = contextName(text);
-      if (name) context.lastCommand = name;
-      // a rule finds its spans from its keywords only: a line with none of them (most URCs and
-      // commands) is left as it is, unless it may be a bare IMSI/ICCID answer (a digit first)
-      if (!holdAll && known.length === 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text))) {
-        if (!hasKeyword(text)) return { data: bytes, redact: [] };
-      }
-      const spans: Span[] = [];
-      for (const r of rules) spans.push(...r.find(text, dir, context));
-      if (known.length > 0) spans.push(...secretSpans(text, known));
-      if (spans.length === 0) return { data: bytes, redact: [] };
-      const merged = mergeSpans(spans).filter((s) => s.len > 0);
+      const merged = spansOf(bytes.toString('latin1'), dir);
+      if (merged.length === 0) return { data: bytes, redact: [] };
       const data = Buffer.from(bytes);
       for (const s of merged) data.fill(0x2a, s.at, s.at + s.len);
       return { data, redact: merged.map((s) => ({ at: s.at, len: s.len, tag: s.tag })) };

@@ -23,6 +23,7 @@ interface DirState {
 }
 
 const MASK = 0x2a;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Redaction over byte streams, correct whatever the chunking or timing of the bytes: a secret
@@ -42,13 +43,19 @@ export class StreamRedactor {
   readonly #redactor: Redactor | null;
   readonly #out: (p: RedactedPiece) => void;
   readonly #holdMax: number;
+  readonly #outText: ((dir: 'tx' | 'rx', text: string, t: number | null) => void) | null;
   readonly #state: Record<'tx' | 'rx', DirState> = { tx: fresh(), rx: fresh() };
   #lastT: number | null = null;
 
-  constructor(redactor: Redactor | null, out: (p: RedactedPiece) => void, opts: { holdMax?: number } = {}) {
+  /**
+   * `opts.outText`: where text given to `pushText()` goes when it passes unchanged (the caller
+   * then gets text, never bytes, for it); without it, text is released as bytes through `out`.
+   */
+  constructor(redactor: Redactor | null, out: (p: RedactedPiece) => void, opts: { holdMax?: number; outText?: (dir: 'tx' | 'rx', text: string, t: number | null) => void } = {}) {
     this.#redactor = redactor;
     this.#out = out;
     this.#holdMax = opts.holdMax ?? 4096;
+    this.#outText = opts.outText ?? null;
   }
 
   get holding(): boolean {
@@ -58,6 +65,81 @@ export class StreamRedactor {
   push(dir: 'tx' | 'rx', bytes: Buffer, t: number | null): void {
     if (bytes.length === 0) return;
     this.flush(dir === 'tx' ? 'rx' : 'tx'); // keep the order of the two directions as far as it is safe
+    this.#pushBytes(dir, bytes, t);
+  }
+
+  /**
+   * The same as `push(dir, <the UTF-8 bytes of text>, t)`, for a caller that has the text (an
+   * imported log). When nothing of this direction is held and the text is complete lines that
+   * no rule touches (the redactor's verdict on each line, known secrets included), it goes to
+   * `outText` as it is: no copy, no bytes. Anything else takes the byte path: a line a rule
+   * masks, a partial line at the end (it could still become sensitive: held as always).
+   */
+  pushText(dir: 'tx' | 'rx', text: string, t: number | null): void {
+    if (text.length === 0) return;
+    this.flush(dir === 'tx' ? 'rx' : 'tx');
+    const outText = this.#outText;
+    if (outText === null) {
+      this.#pushBytes(dir, Buffer.from(text, 'utf8'), t);
+      return;
+    }
+    if (!this.#redactor) {
+      outText(dir, text, this.#time(t));
+      return;
+    }
+    const st = this.#state[dir];
+    let rest = text;
+    if (!atLineStart(st)) {
+      // a line begun before (held, or partly released) ends in this text: that line takes the
+      // byte path, with what came before it; the lines after it are text again
+      const end = lineEnd(text, dir);
+      if (end < 0 || end === text.length) {
+        this.#pushBytes(dir, Buffer.from(text, 'utf8'), t);
+        return;
+      }
+      this.#pushBytes(dir, Buffer.from(text.slice(0, end), 'utf8'), t);
+      rest = text.slice(end);
+      if (!atLineStart(st)) {
+        this.#pushBytes(dir, Buffer.from(rest, 'utf8'), t);
+        return;
+      }
+    }
+    const last = rest.charCodeAt(rest.length - 1);
+    const complete = last === 0x0a || (dir === 'tx' && last === 0x0d);
+    if (complete && this.#unchanged(this.#redactor, dir, rest)) outText(dir, rest, this.#time(t));
+    else this.#pushBytes(dir, Buffer.from(rest, 'utf8'), t);
+  }
+
+  /**
+   * Would every line of `text` (complete lines, cut as push() cuts them) pass the rules
+   * unchanged? The redactor's context ends as push() would leave it when true, and as it was
+   * when false (the byte path then reads the same lines again).
+   */
+  #unchanged(r: Redactor, dir: 'tx' | 'rx', text: string): boolean {
+    const ascii = !NON_ASCII.test(text);
+    if (ascii && !r.asciiUnchanged) return false;
+    const saved = r.context.lastCommand;
+    let start = 0;
+    const n = text.length;
+    let lf = text.indexOf('\n');
+    let cr = dir === 'tx' ? text.indexOf('\r') : -1;
+    while (start < n) {
+      if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+      const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+      const end = i < 0 ? n : i + 1;
+      const line = start === 0 && end === n ? text : text.slice(start, end);
+      start = end;
+      const same = ascii ? r.asciiUnchanged!(line, dir) : r.line(Buffer.from(line, 'utf8'), dir).redact.length === 0;
+      if (!same) {
+        r.context.lastCommand = saved;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  #pushBytes(dir: 'tx' | 'rx', bytes: Buffer, t: number | null): void {
     if (!this.#redactor) {
       this.#emit(dir, Buffer.from(bytes), [], t);
       return;
@@ -251,12 +333,29 @@ export class StreamRedactor {
   }
 
   #emit(dir: 'tx' | 'rx', data: Buffer, redact: Redaction[], t: number | null): void {
-    if (t !== null) {
-      if (this.#lastT !== null && t < this.#lastT) t = this.#lastT;
-      this.#lastT = t;
-    }
-    this.#out({ dir, data, redact, t });
+    this.#out({ dir, data, redact, t: this.#time(t) });
   }
+
+  /** A piece's time: never less than a piece released before. */
+  #time(t: number | null): number | null {
+    if (t === null) return t;
+    if (this.#lastT !== null && t < this.#lastT) t = this.#lastT;
+    this.#lastT = t;
+    return t;
+  }
+}
+
+/** Nothing of the current line is held or was released: the next byte starts a line. */
+function atLineStart(st: DirState): boolean {
+  return st.heldLen === 0 && st.released.length === 0 && !st.releasedLong && !st.maskRest;
+}
+
+/** Where the first line of `text` ends (after its LF; for the host also a CR), or -1. */
+function lineEnd(text: string, dir: 'tx' | 'rx'): number {
+  const lf = text.indexOf('\n');
+  const cr = dir === 'tx' ? text.indexOf('\r') : -1;
+  const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+  return i < 0 ? -1 : i + 1;
 }
 
 function fresh(): DirState {

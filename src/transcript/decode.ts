@@ -2,6 +2,7 @@ import { AtTracker } from '../at/tracker.js';
 import type { LineGrammar, PasteMistakes, TimelineItem } from '../at/types.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { StreamRedactor } from './stream-redactor.js';
+import { entryText } from './import.js';
 import type { DataEntry, TranscriptEntry } from './types.js';
 
 export interface DecoderOptions {
@@ -52,7 +53,7 @@ export class SessionDecoder {
       ...(opts.maxBlock !== undefined ? { maxBlock: opts.maxBlock } : {}),
     });
     const redactor = opts.redact === false ? null : (opts.redactor ?? createRedactor());
-    this.#stream = new StreamRedactor(redactor, (p) => this.#feed(p.dir, p.data, p.t));
+    this.#stream = new StreamRedactor(redactor, (p) => this.#feed(p.dir, p.data, p.t), { outText: (dir, text, t) => this.#feedText(dir, text, t) });
   }
 
   get tracker(): AtTracker {
@@ -76,7 +77,12 @@ export class SessionDecoder {
     // partial line must not make the next entry look like it came after a pause)
     if (entry.dir === 'rx' && entry.t !== null) this.#lastRxT = entry.t;
     if (entry.dir === 'rx' && (entry.notes !== undefined || entry.garbage !== undefined)) this.#pushMarked(entry);
-    else this.#stream.push(entry.dir, entry.data, entry.t);
+    else {
+      // an imported log's entry made of text stays text (no bytes decoded again)
+      const text = entryText(entry);
+      if (text !== undefined) this.#stream.pushText(entry.dir, text, entry.t);
+      else this.#stream.push(entry.dir, entry.data, entry.t);
+    }
   }
 
   /** An rx entry of an imported log with notes after some of its lines and runs of junk in it. */
@@ -166,6 +172,37 @@ export class SessionDecoder {
   end(): void {
     this.#stream.end();
     this.#tracker.end();
+  }
+
+  /** Text released unchanged by the redaction (complete lines, as the importer made them): line by line to the tracker. */
+  #feedText(dir: 'tx' | 'rx', text: string, t: number | null): void {
+    const tracker = this.#tracker;
+    const n = text.length;
+    let start = 0;
+    if (dir === 'tx') {
+      // the host spoke: a payload still open has ended
+      if (tracker.blockPending) tracker.quiet();
+      while (start < n) {
+        const cr = text.indexOf('\r', start);
+        if (cr < 0) {
+          tracker.tx(Buffer.from(text.slice(start), 'utf8'), t);
+          return;
+        }
+        tracker.txLine(text.slice(start, cr), t);
+        start = cr + 1;
+      }
+      return;
+    }
+    while (start < n) {
+      const lf = text.indexOf('\n', start);
+      if (lf < 0) {
+        tracker.rx(Buffer.from(text.slice(start), 'utf8'), t);
+        return;
+      }
+      if (lf > start && text.charCodeAt(lf - 1) === 13) tracker.rxLine(text.slice(start, lf - 1), t);
+      else tracker.rx(Buffer.from(text.slice(start, lf + 1), 'utf8'), t);
+      start = lf + 1;
+    }
   }
 
   #feed(dir: 'tx' | 'rx', data: Buffer, t: number | null): void {

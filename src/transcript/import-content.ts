@@ -33,8 +33,14 @@ const BANNER_FIRST: ReadonlySet<number> = new Set([...'-=*~_#oOcCsSpPwWdD打关�
 
 export function isBanner(s: string): boolean {
   if (s.length > BANNER_MAX) return false;
+  // the first visible character decides most lines, before any copy of the line is made
+  let f = 0;
+  for (; f < s.length; f++) {
+    const c = s.charCodeAt(f);
+    if ((c > 0x20 && c < 0x7f) || !/\s/.test(s.charAt(f))) break;
+  }
+  if (!BANNER_FIRST.has(s.charCodeAt(f))) return false;
   const t = s.trim();
-  if (!BANNER_FIRST.has(t.charCodeAt(0))) return false;
   if (t.length >= 3) {
     let sep = true;
     for (let i = 0; i < t.length; i++) {

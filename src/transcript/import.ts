@@ -107,7 +107,7 @@
  * (warning; that line and later ones are text). Everywhere else hex-looking lines are text.
  */
 import { CatError, oneLine } from '../util/errors.js';
-import type { EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from './types.js';
+import type { DataEntry, EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from './types.js';
 import { isKnownFrameStart, messageAt } from '../urc/index.js';
 import { cat1RxText, knownFrameType, detectGutter, garbageByteCount, garbageBytes, isAtShaped, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter, unvisible, type Gutter } from './paste.js';
 import { hexPairs, isAllBlank, isAtCommandLine, isModuleFrame, isPromptLine } from './line-shape.js';
@@ -134,7 +134,47 @@ const MAX_HELD = 1024;
 const MAX_WARNINGS = 1000;
 
 const CRLF = Buffer.from('\r\n');
-const PROMPT = Buffer.from('> ');
+
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !/[\ud800-\udfff]/.test(s);
+
+/**
+ * An entry the importer made from text alone (its `data` is the text's UTF-8 bytes): it keeps
+ * the text, privately, so the decoder reads it as lines without decoding the bytes again (text
+ * logs stay text). Its own properties are those of any data entry.
+ */
+class TextEntry implements DataEntry {
+  t: number | null;
+  dir: 'tx' | 'rx';
+  data: Buffer;
+  declare notes?: EntryNote[];
+  declare garbage?: GarbageSpan[];
+  readonly #text: string | undefined;
+
+  constructor(t: number | null, dir: 'tx' | 'rx', text: string) {
+    this.t = t;
+    this.dir = dir;
+    this.data = Buffer.from(text, 'utf8');
+    // a lone surrogate has no UTF-8 form: its bytes read back as U+FFFD, not as this text
+    this.#text = wellFormed(text) ? text : undefined;
+  }
+
+  static textOf(e: TranscriptEntry): string | undefined {
+    return #text in e ? e.#text : undefined;
+  }
+}
+
+/** The text of an imported entry whose bytes are exactly its UTF-8 encoding, when the importer has it. */
+export function entryText(entry: TranscriptEntry): string | undefined {
+  return TextEntry.textOf(entry);
+}
+
+/** UTF-8 length of a string (its length when it is ASCII). */
+function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
 
 // ---------------------------------------------------------------------------------------------
 // The importer
@@ -146,7 +186,11 @@ interface OpenRx {
   explicit: boolean;
   /** the time stamp (µs) of the line that opened it, for the merge rule */
   stampUs: number | null;
+  /** bytes of the entry before `text`, once a part that is not text (junk, hex) came */
   parts: Buffer[];
+  /** the entry's text after `parts` (all of it while no binary part came) */
+  text: string;
+  /** byte length of the entry: parts and the UTF-8 of text */
   size: number;
   blanks: number;
   notes: EntryNote[];
@@ -508,7 +552,8 @@ export class TextLogImporter {
     const c = parseCat1Line(s);
     if (!c) {
       // the column header cat1 monitor prints once
-      if (/^(?:wall clock +since +dir|时钟 +相对秒 +方向)/.test(s)) return true;
+      const c0 = s.charCodeAt(0);
+      if ((c0 === 0x77 || c0 === 0x65f6) && /^(?:wall clock +since +dir|时钟 +相对秒 +方向)/.test(s)) return true;
       if (!this.#cat1) return false;
       const u = s.trim();
       if (u === 'Summary' || u === '概要') {
@@ -606,7 +651,7 @@ export class TextLogImporter {
 
   #openRx(t: number | null, stampUs: number | null, explicit: boolean): OpenRx {
     this.#close();
-    const rx: OpenRx = { dir: 'rx', t, explicit, stampUs, parts: [], size: 0, blanks: 0, notes: [], garbage: [] };
+    const rx: OpenRx = { dir: 'rx', t, explicit, stampUs, parts: [], text: '', size: 0, blanks: 0, notes: [], garbage: [] };
     this.#open = rx;
     return rx;
   }
@@ -617,18 +662,27 @@ export class TextLogImporter {
     const { blanks } = o;
     o.blanks = 0;
     this.#close();
-    const next: OpenRx = { ...o, parts: [], size: 0, blanks, notes: [], garbage: [] };
+    const next: OpenRx = { ...o, parts: [], text: '', size: 0, blanks, notes: [], garbage: [] };
     this.#open = next;
     return next;
   }
 
   #push(rx: OpenRx, b: Buffer): void {
+    if (rx.text.length > 0) {
+      rx.parts.push(Buffer.from(rx.text, 'utf8'));
+      rx.text = '';
+    }
     rx.parts.push(b);
     rx.size += b.length;
   }
 
+  #pushText(rx: OpenRx, text: string, bytes: number): void {
+    rx.text += text;
+    rx.size += bytes;
+  }
+
   #flushBlanks(rx: OpenRx, n: number): void {
-    for (let i = 0; i < n; i++) this.#push(rx, CRLF);
+    for (let i = 0; i < n; i++) this.#pushText(rx, '\r\n', 2);
     rx.blanks = 0;
   }
 
@@ -655,7 +709,7 @@ export class TextLogImporter {
     }
     this.#lastDir = 'rx';
     if (isPromptLine(text)) {
-      this.#push(rx, PROMPT);
+      this.#pushText(rx, '> ', 2);
       this.#afterPrompt = true;
       this.#inRecvPayload = false;
       return;
@@ -663,8 +717,7 @@ export class TextLogImporter {
     this.#rxSinceTx++;
     if (messageAt(text) !== null) this.#inRecvPayload = true;
     else if (isModuleFrame(text)) this.#inRecvPayload = false;
-    this.#push(rx, Buffer.from(text, 'utf8'));
-    this.#push(rx, CRLF);
+    this.#pushText(rx, `${text}\r\n`, utf8Length(text) + 2);
   }
 
   #appendRxBytes(rx: OpenRx, b: Buffer): void {
@@ -743,27 +796,34 @@ export class TextLogImporter {
       const keep = o.explicit ? o.blanks - 1 : o.blanks;
       if (keep > 0) this.#flushBlanks(o, keep);
       if (o.size > 0) {
-        const entry: TranscriptEntry = { t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) };
+        let entry: DataEntry;
+        if (o.parts.length === 0) entry = new TextEntry(o.t, 'rx', o.text);
+        else {
+          if (o.text.length > 0) o.parts.push(Buffer.from(o.text, 'utf8'));
+          entry = { t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) };
+        }
         if (o.notes.length > 0) entry.notes = o.notes;
         if (o.garbage.length > 0) entry.garbage = o.garbage;
         this.#emit(entry);
       }
       return;
     }
-    let data: Buffer;
-    if (o.raw) data = o.raw;
-    else if (o.dataMode) {
-      let control = o.control;
-      if (control === null) {
-        control = 0x1a;
-        this.#warn('data-mode payload without a visible Ctrl-Z; assumed one after it', o.line);
+    if (o.raw) this.#emit({ t: o.t, dir: 'tx', data: o.raw });
+    else {
+      let text: string;
+      if (o.dataMode) {
+        let control = o.control;
+        if (control === null) {
+          control = 0x1a;
+          this.#warn('data-mode payload without a visible Ctrl-Z; assumed one after it', o.line);
+        }
+        text = o.lines.join('\r\n') + String.fromCharCode(control);
+      } else {
+        const term = o.crlf ? '\r\n' : '\r';
+        text = o.lines.length === 1 ? o.lines[0]! + term : o.lines.map((l) => l + term).join('');
       }
-      data = Buffer.concat([Buffer.from(o.lines.join('\r\n'), 'utf8'), Buffer.from([control])]);
-    } else {
-      const term = o.crlf ? '\r\n' : '\r';
-      data = Buffer.from(o.lines.map((l) => l + term).join(''), 'utf8');
+      this.#emit(new TextEntry(o.t, 'tx', text));
     }
-    this.#emit({ t: o.t, dir: 'tx', data });
     for (const n of o.notes) this.#emit(n);
   }
 

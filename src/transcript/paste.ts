@@ -324,6 +324,9 @@ export interface Cat1Line {
  * the line. `more` is the continuation of a multi-line payload (`             │ text`).
  */
 export function parseCat1Line(line: string): Cat1Line | null {
+  // both forms start with a digit, a space or '-' (the common line is rejected here, without a regex)
+  const c0 = line.charCodeAt(0);
+  if (c0 !== 0x20 && c0 !== 0x2d && !(c0 >= 0x30 && c0 <= 0x39)) return null;
   const m = /^(?:\d{2}:\d{2}:\d{2}\.\d{3} )? *(\d+\.\d{3}|-)  ([→←·])  (.*)$/.exec(line);
   if (m) {
     const t = m[1] === '-' ? null : Number(m[1]);

@@ -112,6 +112,10 @@ export function nearMiss(name: string): string | null {
   return hit;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+/** `AT+NAME` at the start of a line (spaces before it allowed), the name as the full check reads it */
+const ASCII_NAME = /^\s*AT(\+[A-Za-z][A-Za-z0-9]*)/i;
+
 const ERROR_ANSWER = text('the module answers ERROR (or +CME ERROR) and does nothing', '模组回复 ERROR（或 +CME ERROR），不执行');
 
 /**
@@ -120,8 +124,19 @@ const ERROR_ANSWER = text('the module answers ERROR (or +CME ERROR) and does not
  */
 export function checkPastedCommand(line: string): PasteCheck | null {
   if (typeof line !== 'string' || line.length === 0 || line.length > 8192) return null;
+  // The cheap signs first (this runs on every command of a log): a line of ASCII alone holds no
+  // typographic quote, full-width or invisible character, so only its command name can be wrong,
+  // and a known name followed by `=`, `?` or nothing is right.
+  const ascii = !NON_ASCII.test(line);
+  if (ascii) {
+    const name = ASCII_NAME.exec(line);
+    if (name && KNOWN.has(name[1]!.toUpperCase())) {
+      const next = line.charCodeAt(name[0].length);
+      if (Number.isNaN(next) || next === 0x3d || next === 0x3f) return null;
+    }
+  }
   // a full-width "ＡＴ" start is itself a mistake: normalise first, then look
-  let out = '';
+  let out = ascii ? line : '';
   let inQuote = false;
   /** the value was opened by a plain `"`: only a plain `"` ends it, typographic quotes are its text */
   let plainQuote = false;
@@ -129,7 +144,7 @@ export function checkPastedCommand(line: string): PasteCheck | null {
   let wide = 0;
   let invisible = 0;
   let invisibleInValue = false;
-  for (let i = 0; i < line.length; i++) {
+  for (let i = 0; !ascii && i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (inQuote && plainQuote && c !== 0x22 && (QUOTES_DOUBLE.has(c) || QUOTES_SINGLE.has(c))) {
       out += line.charAt(i);
