@@ -145,12 +145,13 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
   }
   let shown = raw;
   let tag = '';
+  const failed = isFailure(ev as ModemEvent);
   switch (item.role) {
     case 'urc':
       shown = p.cyan(raw);
       break;
     case 'final':
-      shown = isFailure(ev as ModemEvent) ? p.red(raw) : p.green(raw);
+      shown = failed ? p.red(raw) : p.green(raw);
       break;
     case 'stray':
       // a passive monitor does not see the host's commands: a result without one is normal there
@@ -164,9 +165,10 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
     default:
       break;
   }
-  const m = meaning ? `  ${isFailure(ev as ModemEvent) ? p.red(meaning) : p.dim(meaning)}` : '';
+  const m = meaning ? `  ${failed ? p.red(meaning) : p.dim(meaning)}` : '';
   const pad = meaning ? (PAD[displayWidth(raw)] ?? '') : '';
-  return [`${head} ${shown}${pad}${m}${tag}`, ...lines];
+  const first = `${head} ${shown}${pad}${m}${tag}`;
+  return lines.length === 0 ? [first] : [first, ...lines];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { openSessionInput } from '../../transcript/input.js';
 import { SessionDecoder } from '../../transcript/decode.js';
 import { dialectChoice, grammarFor } from '../dialect.js';
-import { ItemJsonWriter } from '../../at/json-line.js';
+import { itemToJson } from '../../at/json.js';
 import { SummaryBuilder } from '../../dialects/ecmt/summary.js';
 import { checkPastedCommand } from '../../dialects/ecmt/paste-lint.js';
 import { Progress } from '../progress.js';
@@ -36,13 +36,11 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
     const h = input.header;
     out.line(out.p.dim(`# ${h.kind}${h.source ? ` — ${h.source}` : ''}${h.module?.model ? ` — ${h.module.model}` : ''}`));
   }
-  // --json: lines written straight from the items (byte for byte JSON.stringify(itemToJson(item)))
-  const json = out.json ? new ItemJsonWriter(out.lang) : null;
   const flush = (): void => {
     for (const item of items) {
       summary.add(item);
       if (outs.wanted) kept.push(item);
-      if (json) out.line(json.line(item));
+      if (out.json) out.obj(itemToJson(item, out.lang));
       else for (const l of formatItem(item, out)) out.line(l);
     }
     items.length = 0;

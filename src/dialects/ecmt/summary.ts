@@ -266,6 +266,8 @@ export class SummaryBuilder {
 
   /** Another dialect's command (QMT…), read through the registry: the open's host and port, publishes sent, subscribed topics. */
   #otherCommand(command: string): void {
+    // most commands of an ECMT log are ECMT's own: their name is read here without parsing the line
+    if (ecmtCommandName(command)) return;
     const parsed = parseCommandLine(Buffer.from(command, 'utf8').toString('latin1'));
     if (parsed.kind !== 'command' || parsed.command.form !== 'set') return;
     const found = commandSpec(parsed.command.name);
@@ -328,6 +330,24 @@ export class SummaryBuilder {
     }
   }
 }
+
+/**
+ * True when the line is `AT+NAME=…` (nothing before AT) and NAME is an ECMT command: the name
+ * parseCommandLine would read (`+` and a letter, then letters, digits, `_`, up to the `=`), so
+ * `#otherCommand` has nothing to do. The answer per name is kept (a log has few names).
+ */
+function ecmtCommandName(command: string): boolean {
+  const m = /^AT(\+[A-Za-z][A-Za-z0-9_]*)=/i.exec(command);
+  if (!m) return false;
+  const name = m[1]!.toUpperCase();
+  let ecmt = ECMT_NAMES.get(name);
+  if (ecmt === undefined) {
+    ecmt = commandSpec(name)?.dialect.name === 'ecmt';
+    if (ECMT_NAMES.size < 256) ECMT_NAMES.set(name, ecmt);
+  }
+  return ecmt;
+}
+const ECMT_NAMES = new Map<string, boolean>();
 
 /** Record subscription topics from commands (they are not in the +ECMTSUB URC). */
 export function subscribeTopic(command: string): string | null {

@@ -74,3 +74,24 @@ describe('the summary: exact counts, first and last failure, the EC626 retry pat
     expect(b.summary.firstFailure?.why.en).toContain('corrected: AT+ECMTOPEN=0,"h",1883');
   });
 });
+
+describe('the summary reads other dialects\' commands whatever the ECMT shortcut skips', () => {
+  function cmd(command: string): TimelineItem {
+    return { seq: seq++, t: null, dir: 'tx', role: 'command', event: { type: 'command', raw: command, command } };
+  }
+
+  it('takes the QMT open and publishes (any case, blanks before AT), and counts only ECMT publishes by their own rule', () => {
+    const b = new SummaryBuilder();
+    // the Quectel commands as qmt.md writes them: AT+QMTOPEN=<id>,"<host>",<port>, AT+QMTPUBEX=<id>,<msgId>,<qos>,<retain>,"<topic>",<len>
+    b.add(cmd('at+qmtopen=0,"broker.example.com",1883'));
+    b.add(cmd('AT+QMTPUBEX=0,1,1,0,"t",2'));
+    b.add(cmd(' AT+QMTPUBEX=0,2,1,0,"t",2'));
+    b.add(cmd('AT+ECMTPUB=0,"t",1,0,0,"x"'));
+    b.add(cmd('at+ecmtpub=0,"t",1,0,0,"y"'));
+    b.add(cmd('AT+ECMTCFG="keepalive",0,60'));
+    const s = b.summary;
+    expect(s.open).toEqual({ host: 'broker.example.com', port: 1883, result: null });
+    expect(s.publishes.sent).toBe(4);
+    expect(s.commands).toBe(6);
+  });
+});
