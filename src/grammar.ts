@@ -1,7 +1,7 @@
 import type { LineGrammar } from './at/types.js';
 import { commandForm, commandName, generalProfile } from './at/profiles.js';
 import type { CommandProfile } from './at/types.js';
-import { isKnownFrameStart, parseLine } from './urc/index.js';
+import { isKnownFrameStart, parseLine } from './dialects/classify.js';
 import { dialects as registered } from './dialects/index.js';
 import type { Dialect } from './dialects/types.js';
 

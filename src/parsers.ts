@@ -5,6 +5,7 @@
  */
 export { Framer, type Frame, type FramerOptions, type RawBlockRule } from './framing/framer.js';
 export * from './urc/index.js';
+export { framePrefixes, isDialectAnswer, isKnownFrameStart, isRecvStart, messageAt, parseLine } from './dialects/classify.js';
 export { AtTracker, type PendingCommand, type TrackerOptions, type TrackerHooks } from './at/tracker.js';
 export type { AtOutcome, CommandProfile, FinalError, HostEvent, FrameEvent, LineGrammar, Role, TimelineEvent, TimelineItem } from './at/types.js';
 export { commandName, commandForm, generalProfile } from './at/profiles.js';

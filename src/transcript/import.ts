@@ -108,7 +108,7 @@
  */
 import { CatError, oneLine } from '../util/errors.js';
 import type { DataEntry, EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from './types.js';
-import { isKnownFrameStart, messageAt } from '../urc/index.js';
+import { isKnownFrameStart, messageAt } from '../dialects/classify.js';
 import { cat1RxText, knownFrameType, detectGutter, garbageByteCount, garbageBytes, isAtShaped, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter, unvisible, type Gutter } from './paste.js';
 import { hexPairs, isAllBlank, isAtCommandLine, isModuleFrame, isPromptLine } from './line-shape.js';
 import { parsePrefix, US_PER_S, type Dir, type Stamp } from './import-prefix.js';

@@ -28,7 +28,7 @@
  * separated by a single space without a marker from a frame whose last field is free text
  * (`+CPIN: READY sim ok`) stays in the line.
  */
-import { isDialectAnswer, messageAt, parseLine } from '../urc/index.js';
+import { isDialectAnswer, messageAt, parseLine } from '../dialects/classify.js';
 import type { ModemEvent } from '../urc/types.js';
 import { hexPairs, isAtCommandLine, isDigit, isModuleFrame } from './line-shape.js';
 

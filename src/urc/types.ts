@@ -85,7 +85,7 @@ export type DialectEvent = EcmtEvent | QmtEvent;
 
 /**
  * What a URC means for a session: its role in a dialect's URC table (dialects/types.ts UrcSpec).
- * Declared here because the URC classifier (urc/index.ts) reads the roles as well.
+ * Declared here because the URC classifier (dialects/classify.ts) reads the roles as well.
  */
 export type UrcRole =
   /** completes a two-phase command (see ResultSpec) */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectDialect, detectFromLines, dialectChoices, dialectOfLine, getDialect, resultOf, unsolicitedOf } from '../../src/dialects/index.js';
-import { parseLine } from '../../src/urc/index.js';
+import { parseLine } from '../../src/dialects/classify.js';
 
 describe('the dialect registry', () => {
   it('knows ECMT by name and offers it and auto as --dialect choices', () => {

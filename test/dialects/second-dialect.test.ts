@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { answers, commandSpec, correlationIds, detectDialect, dialectChoices, getDialect, registerDialect, resultOf, unsolicitedOf } from '../../src/dialects/index.js';
 import type { Dialect, MqttResult } from '../../src/dialects/types.js';
-import { isKnownFrameStart, parseLine } from '../../src/urc/index.js';
+import { isKnownFrameStart, parseLine } from '../../src/dialects/classify.js';
 import { createGrammar } from '../../src/grammar.js';
 import { text } from '../../src/util/i18n.js';
 

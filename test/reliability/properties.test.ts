@@ -12,7 +12,7 @@ import type { TimelineItem } from '../../src/at/types.js';
 import { Framer } from '../../src/framing/framer.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { createPortPair } from '../../src/port/memory.js';
-import { isKnownFrameStart } from '../../src/urc/index.js';
+import { isKnownFrameStart } from '../../src/dialects/classify.js';
 import type { FinalEvent, ModemEvent } from '../../src/urc/types.js';
 import { settle } from '../helpers/dialogue.js';
 import { frame } from './injector.js';

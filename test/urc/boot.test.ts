@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isBootBanner, parseBoot, parseLine } from '../../src/urc/index.js';
+import { isBootBanner, parseBoot } from '../../src/urc/index.js';
+import { parseLine } from '../../src/dialects/classify.js';
 
 describe('boot banners', () => {
   it.each([

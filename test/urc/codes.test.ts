@@ -1,14 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import {
-  cmeCodeFromText,
-  cmeMeaning,
-  cmsMeaning,
-  connackMeaning,
-  explain,
-  mqtt5ReasonMeaning,
-  parseLine,
-} from '../../src/urc/index.js';
+import { cmeCodeFromText, cmeMeaning, cmsMeaning, connackMeaning, explain, mqtt5ReasonMeaning } from '../../src/urc/index.js';
+import { parseLine } from '../../src/dialects/classify.js';
 import { parseRecvHeader, recvEvent } from '../../src/dialects/ecmt/urc.js';
 
 const CJK = /[\u4e00-\u9fff]/;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFinal, parseLine } from '../../src/urc/index.js';
+import { parseFinal } from '../../src/urc/index.js';
+import { parseLine } from '../../src/dialects/classify.js';
 
 type Row = [line: string, expected: Record<string, unknown>];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explain, isKnownFrameStart, isRecvStart, parseLine } from '../../src/urc/index.js';
+import { explain } from '../../src/urc/index.js';
+import { isKnownFrameStart, isRecvStart, parseLine } from '../../src/dialects/classify.js';
 import { parseRecvHeader } from '../../src/dialects/ecmt/urc.js';
 
 describe('parseLine dispatch', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKnownFrameStart, parseLine } from '../../src/urc/index.js';
+import { isKnownFrameStart, parseLine } from '../../src/dialects/classify.js';
 import { parseRecvHeader } from '../../src/dialects/ecmt/urc.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLine } from '../../src/urc/index.js';
+import { parseLine } from '../../src/dialects/classify.js';
 
 type Row = [line: string, expected: Record<string, unknown>];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLine, rsrpToDbm, rsrqToDb, rssiToDbm } from '../../src/urc/index.js';
+import { rsrpToDbm, rsrqToDb, rssiToDbm } from '../../src/urc/index.js';
+import { parseLine } from '../../src/dialects/classify.js';
 
 type Row = [line: string, expected: Record<string, unknown>];
 

@@ -12,7 +12,7 @@ import type { CommandSpec, ConfigSpec, Dialect, DialectSetting, FirmwareProfileS
 import type { CfgSetting } from './commands.js';
 import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent, recvFromLine } from './urc.js';
 import { explain as explainEvent, explainEcmt, statErrMeaning } from './codes.js';
-import { isKnownFrameStart } from '../../urc/index.js';
+import { isKnownFrameStart } from '../classify.js';
 import { ECMT_CODES } from './codes.js';
 import { resultFailure, type ResultUrc } from './failure.js';
 import { ecmtProfiles } from './at-profiles.js';
@@ -333,7 +333,7 @@ export const ecmt: Dialect = {
         const h = parseRecvHeader(t);
         return h ? h.headerLength : -1;
       },
-      // a call, not the function itself: urc/index.ts and the registry import each other (read lazily)
+      // a call, not the function itself: dialects/classify.ts and the registry import each other (read lazily)
       isFrameStart: (t) => isKnownFrameStart(t),
       toEvent: recvBlockEvent,
     },

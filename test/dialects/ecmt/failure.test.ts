@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resultFailure, type ResultUrc } from '../../../src/dialects/ecmt/failure.js';
-import { parseLine } from '../../../src/urc/index.js';
+import { parseLine } from '../../../src/dialects/classify.js';
 
 // the table of shared/protocol/ecmt.md "Result URCs": which result URCs report a failure
 const CASES: Array<[string, boolean]> = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SummaryBuilder } from '../../../src/dialects/ecmt/summary.js';
 import type { TimelineItem } from '../../../src/at/types.js';
-import { parseLine } from '../../../src/urc/index.js';
+import { parseLine } from '../../../src/dialects/classify.js';
 
 let seq = 0;
 function urc(raw: string, t: number | null): TimelineItem {

@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { boundaryOf, parseRecvHeader, parseRecvHeaderBytes, recvBlockEvent, recvEvent } from '../../../src/dialects/ecmt/urc.js';
-import { parseLine, type PayloadEnd } from '../../../src/urc/index.js';
+import { type PayloadEnd } from '../../../src/urc/index.js';
+import { parseLine } from '../../../src/dialects/classify.js';
 
 type Row = [line: string, expected: Record<string, unknown>];
 
