@@ -6,7 +6,7 @@ import type { SessionSummary } from '../dialects/ecmt/summary.js';
 import { text } from '../util/i18n.js';
 import { garbageMeaning } from '../at/meaning.js';
 import type { Out } from './io.js';
-import { dialects } from '../dialects/index.js';
+import { dialects, resultOf, unsolicitedOf } from '../dialects/index.js';
 import { resultPrefix } from '../dialects/words.js';
 
 // eslint-disable-next-line no-control-regex
@@ -54,24 +54,30 @@ function isFailure(ev: ModemEvent): boolean {
     case 'error':
     case 'cme-error':
     case 'cms-error':
-      return true;
-    case 'ecmt-open':
-    case 'ecmt-close':
-    case 'ecmt-disc':
-      return ev.result !== 0;
-    case 'ecmt-conn':
-      return ev.result !== 0 || (ev.retCode ?? 0) !== 0;
-    case 'ecmt-sub':
-      return ev.result !== 0 || ev.value === 128;
-    case 'ecmt-uns':
-    case 'ecmt-pub':
-      return ev.result !== 0;
-    case 'ecmt-stat':
     case 'boot':
       return true;
-    default:
-      return false;
+    default: {
+      // a dialect's result URC that reports a failure, or its link loss (the dialects' tables)
+      const r = resultOf(ev);
+      if (r) return !r.ok;
+      return unsolicitedOf(ev)?.kind === 'link-lost';
+    }
   }
+}
+
+/**
+ * A multi-line message as its first line (the header and the payload's first line) and the
+ * payload's other lines. The payload is cut at its own line breaks when the line ends with it (a
+ * raw payload); otherwise (a quoted one, closed by `"`) the printed line is cut at its breaks.
+ */
+function messageLines(raw: string, payload: Buffer): { first: string; rest: string[] } {
+  const body = payload.toString('utf8');
+  if (raw.endsWith(body)) {
+    const parts = body.split(/\r?\n/);
+    return { first: `${raw.slice(0, raw.length - body.length)}${visible(parts[0] ?? '')}`, rest: parts.slice(1) };
+  }
+  const parts = raw.split(/\r?\n/);
+  return { first: visible(parts[0] ?? ''), rest: parts.slice(1) };
 }
 
 /**
@@ -128,17 +134,14 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
       raw = clip(visible(ev.raw), 24);
       meaning = out.t(text(`garbage: ${ev.length} bytes without a line end (wrong baud rate? not an AT port?)`, `乱码：${ev.length} 字节没有换行（波特率不对？不是 AT 口？）`));
       return [`${head} ${p.red(raw)}  ${p.red(meaning)}`];
-    case 'ecmt-recv': {
-      const body = ev.payload.toString('utf8');
-      const first = body.split(/\r?\n/);
-      raw = `${ev.raw.slice(0, ev.raw.length - body.length)}${visible(first[0] ?? '')}`;
-      for (const extra of first.slice(1)) lines.push(`${' '.repeat(13)}${p.cyan('│')} ${visible(extra)}`);
-      const x = explain(ev);
-      meaning = x ? out.t(x) : '';
-      break;
-    }
     default: {
-      raw = visible(ev.raw);
+      // a message whose payload runs over several lines: its first line, then one line per payload line
+      const message = ev.raw.includes('\n') ? unsolicitedOf(ev) : null;
+      if (message?.kind === 'message') {
+        const split = messageLines(ev.raw, message.payload);
+        raw = split.first;
+        for (const extra of split.rest) lines.push(`${' '.repeat(13)}${p.cyan('│')} ${visible(extra)}`);
+      } else raw = visible(ev.raw);
       const x = explain(ev);
       meaning = x ? out.t(x) : '';
     }

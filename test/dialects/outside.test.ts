@@ -23,7 +23,6 @@ const COMMAND = /(?:ECMT|QMT)(?:OPEN|CLOSE|CONN|CON|DISC|SUB|UNS|PUB|PUBEX|STAT|
 const CFG_CASE = /case\s+['"](?:session|cloud|echomode|dataformat|recv\/mode|pdpcid|willex)['"]\s*:/;
 
 const STILL_TO_MOVE: Readonly<Record<string, string>> = {
-  'cli/timeline.ts': 'isFailure and the +ECMTRECV lines of itemLines switch over ECMT event types (the output code the P2 branch rewrites; the summary words are the dialect\'s already): resultOf/unsolicitedOf',
 };
 
 const SRC = new URL('../../src/', import.meta.url).pathname;
