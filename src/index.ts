@@ -52,9 +52,9 @@ export type { DiagnoseOptions } from './diagnose/types.js';
 export { EcmtEmulator, startPtyEmulator, emulatorTranscriptHeader, type EcmtEmulatorOptions, type EcmtEmulatorEvents, type PtyEmulator, type PtyEmulatorOptions } from './emulator/index.js';
 
 // transcripts and decoding
-export type { TranscriptHeader, TranscriptEntry, TranscriptKind } from './transcript/types.js';
-export { TranscriptWriter, makeHeader, type TranscriptSink } from './transcript/writer.js';
-export { TranscriptReader, parseTranscript } from './transcript/reader.js';
+export type { TranscriptHeader, TranscriptEntry, TranscriptKind } from './recording/types.js';
+export { TranscriptWriter, makeHeader, type TranscriptSink } from './recording/writer.js';
+export { TranscriptReader, parseTranscript } from './recording/reader.js';
 export { importTextLog } from './transcript/import.js';
 export { createRedactor, redactText, type Redactor } from './redact/redact.js';
 export { SessionDecoder, type DecoderOptions } from './transcript/decode.js';

@@ -36,10 +36,10 @@ export { ECMT_CODES, connResultMeaning, connStateMeaning, ecmtResultMeaning, exp
 export { checkPastedCommand, nearMiss, type PasteCheck, type PasteFinding } from './dialects/ecmt/paste-lint.js';
 
 // the transcript's line format, pasted logs
-export * from './transcript/types.js';
-export { encodeEntry, encodeHeader, decodeEntry, decodeHeader, isUtf8 } from './transcript/format.js';
-export { MemorySink, type HeaderFields } from './transcript/writer.js';
-export { readLines } from './transcript/reader.js';
+export * from './recording/types.js';
+export { encodeEntry, encodeHeader, decodeEntry, decodeHeader, isUtf8 } from './recording/format.js';
+export { MemorySink, type HeaderFields } from './recording/writer.js';
+export { readLines } from './recording/reader.js';
 export { DEFAULT_RULES, type RedactionRule } from './redact/redact.js';
 export { StreamRedactor } from './redact/stream-redactor.js';
 export { TextLogImporter, looksLikeAtLog } from './transcript/import.js';

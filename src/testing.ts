@@ -8,12 +8,12 @@
 import { AtEngine, type AtEngineOptions } from './at/engine.js';
 import { defaultGrammar } from './grammar.js';
 import { ReplayPort, type ReplayOptions } from './port/replay.js';
-import type { TranscriptEntry } from './transcript/types.js';
+import type { TranscriptEntry } from './recording/types.js';
 
 export { ReplayPort, showBytes, type ReplayOptions } from './port/replay.js';
 export { createPortPair, type MemoryPair, type MemoryPairOptions } from './port/memory.js';
-export { MemorySink, makeHeader } from './transcript/writer.js';
-export { parseTranscript } from './transcript/reader.js';
+export { MemorySink, makeHeader } from './recording/writer.js';
+export { parseTranscript } from './recording/reader.js';
 
 export interface Replay {
   /** The module side of the recording, as a port: give it to your own driver code. */

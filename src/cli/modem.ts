@@ -8,7 +8,7 @@ import type { ModemPort } from '../port/types.js';
 import { SerialModemPort } from '../port/serial.js';
 import { FollowingPort, type FollowEvent } from '../port/follow.js';
 import { RecordingPort } from '../port/recorder.js';
-import { TranscriptWriter, MemorySink, makeHeader, type TranscriptSink } from '../transcript/writer.js';
+import { TranscriptWriter, MemorySink, makeHeader, type TranscriptSink } from '../recording/writer.js';
 import { detectDialect, dialects, type Detection } from '../dialects/index.js';
 import { grammarFor } from './dialect.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';

@@ -2,7 +2,7 @@ import { accessSync, constants as fsConstants, readFileSync, statSync, writeFile
 import { arch, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { TimelineItem } from '../at/types.js';
-import type { TranscriptEntry, TranscriptHeader } from '../transcript/types.js';
+import type { TranscriptEntry, TranscriptHeader } from '../recording/types.js';
 import type { RenderOptions, ReportInput } from '../report/build.js';
 import { CatError } from '../util/errors.js';
 import type { Lang } from '../util/i18n.js';
@@ -177,7 +177,7 @@ async function usbOf(port: string): Promise<Record<string, unknown> | null> {
 /** One run's model, page and (masked) transcript, as the single runs and each module of a fleet make them. */
 async function renderRun(f: RunFacts, o: ReportOutputsOptions): Promise<{ model: import('../report/model.js').ReportModel; html: string; items: readonly TimelineItem[] | null; brokerUrl: string | undefined; transcript: string | null }> {
   // loaded only when a page or a bundle is asked for: the verbs start as fast as before
-  const [{ buildModel, decodeSession }, { modelToHtml }, { encodeEntry, encodeHeader }] = await Promise.all([import('../report/build.js'), import('../report/html.js'), import('../transcript/format.js')]);
+  const [{ buildModel, decodeSession }, { modelToHtml }, { encodeEntry, encodeHeader }] = await Promise.all([import('../report/build.js'), import('../report/html.js'), import('../recording/format.js')]);
   const brokerUrl = typeof f.broker === 'string' ? f.broker : f.broker ? `${f.broker.tls ? 'mqtts' : 'mqtt'}://${f.broker.host}:${f.broker.port}` : undefined;
   const items = f.items ?? (f.entries ? decodeSession(f.entries, { logSecrets: o.logSecrets, secrets: o.secrets }) : null);
   const opts: RenderOptions = {

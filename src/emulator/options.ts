@@ -5,7 +5,7 @@ import type { PacketCmd } from 'mqtt-packet';
 import { CatError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
 import { FIRMWARE_PROFILES, PROFILE_NAMES, type FirmwareProfile, type FirmwareProfileName } from '../dialects/ecmt/firmware.js';
-import type { TranscriptSink } from '../transcript/writer.js';
+import type { TranscriptSink } from '../recording/writer.js';
 import { QMT_MODELS, emulatedModel, qmtIdentity, qmtModel, type EmulatedModel, type QmtModel } from '../dialects/qmt/emulator-models.js';
 import { defaultDialect } from '../dialects/index.js';
 import { commandLine, resultPrefix } from '../dialects/words.js';

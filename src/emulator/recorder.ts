@@ -1,8 +1,8 @@
 import { systemClock, type Clock } from '../util/clock.js';
 import { createRedactor } from '../redact/redact.js';
 import { StreamRedactor } from '../redact/stream-redactor.js';
-import type { TranscriptHeader } from '../transcript/types.js';
-import { makeHeader, type TranscriptSink } from '../transcript/writer.js';
+import type { TranscriptHeader } from '../recording/types.js';
+import { makeHeader, type TranscriptSink } from '../recording/writer.js';
 import type { FirmwareProfileName } from '../dialects/ecmt/firmware.js';
 import { defaultIdentity, type EmulatorIdentity } from './options.js';
 import { qmtIdentity, type QmtModel } from '../dialects/qmt/emulator-models.js';

@@ -1,7 +1,7 @@
 import { TypedEmitter } from '../util/emitter.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { ModemPort, ModemPortEvents } from './types.js';
-import type { TranscriptSink } from '../transcript/writer.js';
+import type { TranscriptSink } from '../recording/writer.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import { StreamRedactor } from '../redact/stream-redactor.js';
 

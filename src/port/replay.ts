@@ -2,8 +2,8 @@ import { TypedEmitter } from '../util/emitter.js';
 import { CatError } from '../util/errors.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { ModemPort, ModemPortEvents } from './types.js';
-import type { DataEntry, TranscriptEntry } from '../transcript/types.js';
-import { TranscriptReader } from '../transcript/reader.js';
+import type { DataEntry, TranscriptEntry } from '../recording/types.js';
+import { TranscriptReader } from '../recording/reader.js';
 
 export interface ReplayOptions {
   /** Module output is delivered in pieces of at most this many bytes. Default 8. */

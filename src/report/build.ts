@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { TimelineItem } from '../at/types.js';
-import type { TranscriptEntry, TranscriptHeader } from '../transcript/types.js';
+import type { TranscriptEntry, TranscriptHeader } from '../recording/types.js';
 import { SessionDecoder } from '../transcript/decode.js';
 import { createRedactor, maskLogLine } from '../redact/redact.js';
-import { parseTranscript } from '../transcript/reader.js';
+import { parseTranscript } from '../recording/reader.js';
 import { importTextLog, looksLikeAtLog } from '../transcript/import.js';
 import { defaultGrammar } from '../grammar.js';
 import type { LineGrammar } from '../at/types.js';

@@ -1,6 +1,6 @@
 import { AtTracker } from '../at/tracker.js';
 import type { LineGrammar } from '../at/types.js';
-import type { TranscriptEntry } from './types.js';
+import type { TranscriptEntry } from '../recording/types.js';
 
 export interface HostCommand {
   /** the command line, without its CR */

@@ -1,9 +1,9 @@
 import { AtTracker } from '../at/tracker.js';
 import type { LineGrammar, PasteMistakes, TimelineItem } from '../at/types.js';
-import { createRedactor, type Redactor } from './redact.js';
-import { StreamRedactor } from './stream-redactor.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
+import { StreamRedactor } from '../redact/stream-redactor.js';
 import { entryText } from './import.js';
-import type { DataEntry, TranscriptEntry } from './types.js';
+import type { DataEntry, TranscriptEntry } from '../recording/types.js';
 
 export interface DecoderOptions {
   grammar: LineGrammar;

@@ -107,7 +107,7 @@
  * (warning; that line and later ones are text). Everywhere else hex-looking lines are text.
  */
 import { CatError, oneLine } from '../util/errors.js';
-import type { DataEntry, EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from './types.js';
+import type { DataEntry, EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from '../recording/types.js';
 import { isKnownFrameStart, messageAt } from '../dialects/classify.js';
 import { cat1RxText, knownFrameType, detectGutter, garbageByteCount, garbageBytes, isAtShaped, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter, unvisible, type Gutter } from './paste.js';
 import { hexPairs, isAllBlank, isAtCommandLine, isModuleFrame, isPromptLine } from './line-shape.js';

@@ -2,11 +2,11 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CatError } from '../util/errors.js';
-import { decodeEntry, decodeEntryBytes, decodeHeader, scanEntry } from './format.js';
-import { ByteLineSplitter, lineText, textDecoderLine, type ByteLineSink } from './reader.js';
+import { decodeEntry, decodeEntryBytes, decodeHeader, scanEntry } from '../recording/format.js';
+import { ByteLineSplitter, lineText, textDecoderLine, type ByteLineSink } from '../recording/reader.js';
 import { LogLineSplitter } from './log-lines.js';
 import { looksLikeAtLog, TextLogImporter } from './import.js';
-import type { TranscriptEntry, TranscriptHeader } from './types.js';
+import type { TranscriptEntry, TranscriptHeader } from '../recording/types.js';
 
 export interface SessionInput {
   /** 'transcript' (cat1 JSON Lines) or 'text-log' (pasted from a serial terminal) */

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { linesOf, type LineDecoder, type LineSink, type RawLine } from './reader.js';
+import { linesOf, type LineDecoder, type LineSink, type RawLine } from '../recording/reader.js';
 
 const CR = 0x0d;
 const LF = 0x0a;

@@ -10,7 +10,7 @@ import type { TimelineItem } from '../../src/at/types.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { ReplayPort } from '../../src/port/replay.js';
 import { hostCommands } from '../../src/transcript/commands.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import type { TranscriptEntry } from '../../src/recording/types.js';
 
 const e = (t: number, dir: 'tx' | 'rx', text: string): TranscriptEntry => ({ t, dir, data: Buffer.from(text, 'latin1') });
 const PUB = 'AT+QMTPUBEX=0,2,1,0,"fixture/qmt",12';

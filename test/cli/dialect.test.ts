@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 import { startPtyEmulator, type PtyEmulator } from '../../src/emulator/pty.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 
 const FIXTURE = new URL('../../hardware-fixtures/ec626-tls-double-conn.jsonl', import.meta.url).pathname;
 

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPtyPair } from '../../src/port/pty.js';
 import { FollowingPort } from '../../src/port/follow.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 import { startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 

@@ -9,7 +9,7 @@ import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPtyEmulator, type PtyEmulator } from '../../src/emulator/pty.js';
 import { SerialModemPort } from '../../src/port/serial.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 import { cat1, startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 

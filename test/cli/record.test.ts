@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 import { startPtyEmulator, type PtyEmulator } from '../../src/emulator/pty.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 
 const skip = !hasSocat();
 if (skip) console.warn('skipping the --record tests: socat is not installed (apt-get install socat)');

@@ -8,7 +8,7 @@ import { defaultGrammar } from '../../src/grammar.js';
 import { SerialModemPort } from '../../src/port/serial.js';
 import { hostCommands } from '../../src/transcript/commands.js';
 import { SessionDecoder } from '../../src/transcript/decode.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 import { cat1, ROOT, startCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPtyEmulator, type PtyEmulator, type PtyEmulatorOptions } from '../../src/emulator/pty.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 import { cat1, startCat1 } from '../helpers/cli.js';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
 import { hasSocat } from '../helpers/pty.js';

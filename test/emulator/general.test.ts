@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EcmtEmulator } from '../../src/emulator/emulator.js';
 import { emulatorTranscriptHeader } from '../../src/emulator/recorder.js';
 import { createPortPair } from '../../src/port/memory.js';
-import { MemorySink, makeHeader } from '../../src/transcript/writer.js';
+import { MemorySink, makeHeader } from '../../src/recording/writer.js';
 import { isCatError } from '../../src/util/errors.js';
 import { errorOf, rig, waitFor, type Rig } from './harness.js';
 

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 import { ROOT } from './cli.js';
 
 export const CANARY = 'Kz7-Canary-q';

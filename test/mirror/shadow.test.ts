@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 import { SessionDecoder } from '../../src/transcript/decode.js';
 import { importTextLog } from '../../src/transcript/import.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import type { TranscriptEntry } from '../../src/recording/types.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { SessionReconstructor, type ReconStep, type SessionEvent } from '../../src/mirror/reconstruct.js';
 import { ShadowMirror, topicMatches, type MirrorOptions } from '../../src/mirror/shadow.js';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPortPair } from '../../src/port/memory.js';
 import { RecordingPort } from '../../src/port/recorder.js';
-import { MemorySink, TranscriptWriter, makeHeader } from '../../src/transcript/writer.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
-import type { DataEntry } from '../../src/transcript/types.js';
+import { MemorySink, TranscriptWriter, makeHeader } from '../../src/recording/writer.js';
+import { parseTranscript } from '../../src/recording/reader.js';
+import type { DataEntry } from '../../src/recording/types.js';
 import { settle } from '../helpers/dialogue.js';
 
 function setup(opts: { redact?: boolean } = {}) {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReplayPort } from '../../src/port/replay.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import type { TranscriptEntry } from '../../src/recording/types.js';
 import { AtEngine } from '../../src/at/engine.js';
 import { defaultGrammar } from '../../src/grammar.js';
-import { MemorySink, makeHeader } from '../../src/transcript/writer.js';
+import { MemorySink, makeHeader } from '../../src/recording/writer.js';
 
 const tx = (s: string, redact?: Array<{ at: number; len: number; tag: string }>): TranscriptEntry => ({ t: null, dir: 'tx', data: Buffer.from(s), ...(redact ? { redact } : {}) });
 const rx = (s: string): TranscriptEntry => ({ t: null, dir: 'rx', data: Buffer.from(s) });

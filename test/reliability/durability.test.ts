@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPtyEmulator } from '../../src/emulator/pty.js';
-import { TranscriptReader, parseTranscript } from '../../src/transcript/reader.js';
-import type { DataEntry, TranscriptEntry } from '../../src/transcript/types.js';
+import { TranscriptReader, parseTranscript } from '../../src/recording/reader.js';
+import type { DataEntry, TranscriptEntry } from '../../src/recording/types.js';
 import { cat1, CAT1, ROOT } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 

@@ -15,8 +15,8 @@ import { ChunkTap, hex } from '../../src/cli/pty-serve.js';
 import { RecordingPort } from '../../src/port/recorder.js';
 import type { ModemPort, ModemPortEvents } from '../../src/port/types.js';
 import { SessionDecoder } from '../../src/transcript/decode.js';
-import { MemorySink, makeHeader } from '../../src/transcript/writer.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import { MemorySink, makeHeader } from '../../src/recording/writer.js';
+import type { TranscriptEntry } from '../../src/recording/types.js';
 import { TypedEmitter } from '../../src/util/emitter.js';
 import { ALL_SENSITIVE, type Sensitive } from '../helpers/sensitive.js';
 

@@ -15,7 +15,7 @@ import { setTimeout as pauseFor } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPtyPair } from '../../src/port/pty.js';
 import { SerialModemPort } from '../../src/port/serial.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
+import { parseTranscript } from '../../src/recording/reader.js';
 import { cat1, startCat1, type RunningCat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPtyEmulator, type PtyEmulator } from '../../src/emulator/pty.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/mirror/broker.js';
-import { encodeEntry, encodeHeader } from '../../src/transcript/format.js';
-import { parseTranscript } from '../../src/transcript/reader.js';
-import type { DataEntry, TranscriptEntry } from '../../src/transcript/types.js';
-import { makeHeader } from '../../src/transcript/writer.js';
+import { encodeEntry, encodeHeader } from '../../src/recording/format.js';
+import { parseTranscript } from '../../src/recording/reader.js';
+import type { DataEntry, TranscriptEntry } from '../../src/recording/types.js';
+import { makeHeader } from '../../src/recording/writer.js';
 import { cat1, type CliResult } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 

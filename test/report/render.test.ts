@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport, buildModel } from '../../src/report/index.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import type { TranscriptEntry } from '../../src/recording/types.js';
 
 const rx = (t: number, s: string): TranscriptEntry => ({ t, dir: 'rx', data: Buffer.from(s, 'latin1') });
 const tx = (t: number, s: string): TranscriptEntry => ({ t, dir: 'tx', data: Buffer.from(s, 'latin1') });

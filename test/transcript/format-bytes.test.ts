@@ -7,10 +7,10 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEntryBytes, encodeEntry, scanEntry } from '../../src/transcript/format.js';
+import { decodeEntryBytes, encodeEntry, scanEntry } from '../../src/recording/format.js';
 import { openSessionInput } from '../../src/transcript/input.js';
-import { parseTranscript, TranscriptReader } from '../../src/transcript/reader.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import { parseTranscript, TranscriptReader } from '../../src/recording/reader.js';
+import type { TranscriptEntry } from '../../src/recording/types.js';
 
 /** What the line means by JSON.parse alone, when it is exactly the fast shape; null otherwise. */
 function oracle(bytes: Buffer): { t: number | null; dir: 'tx' | 'rx'; data: Buffer } | null {

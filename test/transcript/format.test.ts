@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeEntry, decodeHeader, encodeEntry, encodeHeader } from '../../src/transcript/format.js';
-import { TranscriptReader, parseTranscript } from '../../src/transcript/reader.js';
-import type { DataEntry } from '../../src/transcript/types.js';
-import { makeHeader, TranscriptWriter } from '../../src/transcript/writer.js';
+import { decodeEntry, decodeHeader, encodeEntry, encodeHeader } from '../../src/recording/format.js';
+import { TranscriptReader, parseTranscript } from '../../src/recording/reader.js';
+import type { DataEntry } from '../../src/recording/types.js';
+import { makeHeader, TranscriptWriter } from '../../src/recording/writer.js';
 
 describe('transcript format', () => {
   it('round-trips any bytes: text when valid UTF-8, base64 otherwise', () => {

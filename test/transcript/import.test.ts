@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { importTextLog, looksLikeAtLog, TextLogImporter, type ImportOptions } from '../../src/transcript/import.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import type { TranscriptEntry } from '../../src/recording/types.js';
 import { isCatError } from '../../src/util/errors.js';
 
 type Plain = { t: number | null; dir: 'tx' | 'rx' | 'note'; text: string };

@@ -10,7 +10,7 @@ import { defaultGrammar } from '../../src/grammar.js';
 import { SessionDecoder } from '../../src/transcript/decode.js';
 import { importTextLog } from '../../src/transcript/import.js';
 import { cat1RxText, splitModuleNote } from '../../src/transcript/paste.js';
-import type { DataEntry } from '../../src/transcript/types.js';
+import type { DataEntry } from '../../src/recording/types.js';
 
 describe('splitModuleNote on QMT lines', () => {
   const cut: Array<[string, string, string]> = [

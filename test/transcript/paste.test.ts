@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectGutter, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter } from '../../src/transcript/paste.js';
 import { importTextLog, looksLikeAtLog } from '../../src/transcript/import.js';
 import { readLogLines } from '../../src/transcript/log-lines.js';
-import type { DataEntry, TranscriptEntry } from '../../src/transcript/types.js';
+import type { DataEntry, TranscriptEntry } from '../../src/recording/types.js';
 
 describe('splitModuleNote: a note after a line the module printed', () => {
   const cut: Array<[string, string, string]> = [

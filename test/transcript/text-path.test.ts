@@ -8,7 +8,7 @@ import { StreamRedactor } from '../../src/redact/stream-redactor.js';
 import { createRedactor } from '../../src/redact/redact.js';
 import { checkPastedCommand } from '../../src/dialects/ecmt/paste-lint.js';
 import type { TimelineItem } from '../../src/at/types.js';
-import type { TranscriptEntry } from '../../src/transcript/types.js';
+import type { TranscriptEntry } from '../../src/recording/types.js';
 
 /**
  * Text logs stay text: an imported entry made of text is read by the decoder as lines (no bytes

@@ -5,7 +5,7 @@ import { startPtyEmulator, type PtyEmulator } from '../../emulator/pty.js';
 import { QMT_MODELS, qmtModel } from '../../dialects/qmt/emulator-models.js';
 import { emulatorTranscriptHeader } from '../../emulator/recorder.js';
 import { resolveOptions, type EcmtEmulatorOptions, type FaultOptions, type RegistrationCondition, type SimCondition } from '../../emulator/options.js';
-import { TranscriptWriter } from '../../transcript/writer.js';
+import { TranscriptWriter } from '../../recording/writer.js';
 import { langFromEnv, text } from '../../util/i18n.js';
 import { CatError, oneLine } from '../../util/errors.js';
 import { Out, note, wantColor, onStopSignal } from '../io.js';

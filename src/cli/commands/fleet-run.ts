@@ -23,7 +23,7 @@ import { EXIT } from '../exit.js';
 import { reportJson, reportLine, reportSettings, startReporter } from '../report-options.js';
 import { ALL_FLEET_OPTIONS, type FleetArgs } from './fleet.js';
 import { FleetOutputs } from '../report-out.js';
-import type { TranscriptEntry, TranscriptHeader } from '../../transcript/types.js';
+import type { TranscriptEntry, TranscriptHeader } from '../../recording/types.js';
 import { LiveTable } from './fleet-table.js';
 import { brokerIdentityFor } from './broker-kind.js';
 import { brokerKindOption } from '../../mirror/brokers.js';

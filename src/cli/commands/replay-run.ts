@@ -7,7 +7,7 @@ import { ReplayPort } from '../../port/replay.js';
 import { hostCommands, type HostCommand } from '../../transcript/commands.js';
 import { openSessionInput } from '../../transcript/input.js';
 import { createRedactor } from '../../redact/redact.js';
-import type { TranscriptEntry, TranscriptHeader } from '../../transcript/types.js';
+import type { TranscriptEntry, TranscriptHeader } from '../../recording/types.js';
 import { langFromEnv, text } from '../../util/i18n.js';
 import { CatError, isCatError, oneLine } from '../../util/errors.js';
 import { Out, note, wantColor, onStopSignal } from '../io.js';

@@ -12,7 +12,7 @@ import { SerialModemPort } from '../../../src/port/serial.js';
 import { EcmtEmulator } from '../../../src/emulator/emulator.js';
 import { startPtyEmulator } from '../../../src/emulator/pty.js';
 import { EcmtSession, type MessageEvent } from '../../../src/dialects/ecmt/session.js';
-import { MemorySink } from '../../../src/transcript/writer.js';
+import { MemorySink } from '../../../src/recording/writer.js';
 import { emulatorTranscriptHeader } from '../../../src/emulator/recorder.js';
 import { ReplayPort } from '../../../src/port/replay.js';
 import { hostCommands } from '../../../src/transcript/commands.js';

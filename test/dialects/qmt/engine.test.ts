@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ReplayPort } from '../../../src/port/replay.js';
 import { AtEngine } from '../../../src/at/engine.js';
 import { defaultGrammar } from '../../../src/grammar.js';
-import type { TranscriptEntry } from '../../../src/transcript/types.js';
+import type { TranscriptEntry } from '../../../src/recording/types.js';
 
 const e = (t: number, dir: 'tx' | 'rx', text: string): TranscriptEntry => ({ t, dir, data: Buffer.from(text, 'latin1') });
 

@@ -5,7 +5,7 @@ import { AtEngine } from '../../../src/at/engine.js';
 import { defaultGrammar } from '../../../src/grammar.js';
 import { QmtSession, type QmtMessageEvent } from '../../../src/dialects/qmt/session.js';
 import { ReplayPort } from '../../../src/port/replay.js';
-import { parseTranscript } from '../../../src/transcript/reader.js';
+import { parseTranscript } from '../../../src/recording/reader.js';
 
 /**
  * QmtSession replayed strictly against a recording of the QMT emulator (header kind "emulator",
