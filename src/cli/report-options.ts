@@ -11,6 +11,7 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { name: 'station', type: 'string', describe: 'this station\'s name in the report topics cat1/<station>/<module>/… [default: the host name]' },
   { name: 'report-username', type: 'string', describe: 'user name for --report-to' },
   { name: 'report-password-file', type: 'string', describe: 'file holding the password for --report-to (or set CAT1_REPORT_PASSWORD); never a plain flag' },
+  { name: 'report-wait', type: 'number', describe: 'at the end, wait at most this many seconds for the broker to acknowledge the reports still queued; what is left then is counted as dropped [default: 10]' },
 ];
 
 export interface ReportSettings {
@@ -18,19 +19,23 @@ export interface ReportSettings {
   station: string;
   username?: string;
   password?: string;
+  /** --report-wait: the longest wait at the end for the broker's acknowledgements, ms */
+  closeWaitMs?: number;
 }
 
 /** Validated --report-to settings, or null when no report is asked for. */
 export function reportSettings(v: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ReportSettings | null {
   const spec = v['report-to'];
   if (spec === undefined || spec === '') {
-    for (const k of ['station', 'report-username', 'report-password-file']) if (v[k] !== undefined) throw new CatError('ERR_INVALID_OPTION', `--${k} needs --report-to`);
+    for (const k of ['station', 'report-username', 'report-password-file', 'report-wait']) if (v[k] !== undefined) throw new CatError('ERR_INVALID_OPTION', `--${k} needs --report-to`);
     return null;
   }
   if (typeof spec !== 'string') throw new CatError('ERR_INVALID_OPTION', '--report-to must be a broker URL');
   const urls = parseReportUrls(spec);
   const station = typeof v['station'] === 'string' && v['station'] !== '' ? v['station'] : hostname();
   if (/[/+#]/.test(station)) throw new CatError('ERR_INVALID_OPTION', `--station ${station}: a topic level cannot hold /, + or #`);
+  const wait = v['report-wait'];
+  if (wait !== undefined && (typeof wait !== 'number' || !Number.isFinite(wait) || wait <= 0)) throw new CatError('ERR_INVALID_OPTION', `--report-wait must be a positive number of seconds (got ${String(wait)})`, { zh: `--report-wait 必须是正的秒数（给的是 ${String(wait)}）` });
   let password: string | undefined;
   const file = v['report-password-file'];
   if (typeof file === 'string') {
@@ -40,7 +45,7 @@ export function reportSettings(v: Record<string, unknown>, env: NodeJS.ProcessEn
       throw new CatError('ERR_INPUT', `report password file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   } else if (env['CAT1_REPORT_PASSWORD'] !== undefined) password = env['CAT1_REPORT_PASSWORD'];
-  return { urls, station, ...(typeof v['report-username'] === 'string' ? { username: v['report-username'] } : {}), ...(password !== undefined ? { password } : {}) };
+  return { urls, station, ...(typeof v['report-username'] === 'string' ? { username: v['report-username'] } : {}), ...(password !== undefined ? { password } : {}), ...(typeof wait === 'number' ? { closeWaitMs: Math.round(wait * 1000) } : {}) };
 }
 
 /** Start the publisher (progress on stderr unless quiet). */
@@ -50,6 +55,7 @@ export function startReporter(r: ReportSettings, quiet: boolean): ReportPublishe
     station: r.station,
     ...(r.username !== undefined ? { username: r.username } : {}),
     ...(r.password !== undefined ? { password: r.password } : {}),
+    ...(r.closeWaitMs !== undefined ? { closeWaitMs: r.closeWaitMs } : {}),
     onState: (e) => {
       if (quiet) return;
       if (e.type === 'connected') note(`cat1: reporting to ${e.url}`);

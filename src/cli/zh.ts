@@ -179,6 +179,7 @@ export const ZH_HELP: Readonly<Record<string, string>> = {
   "publish each module's events and verdict to this MQTT broker (mqtt://host:1883); several URLs, comma-separated, are the nodes of one cluster (failover in order)": '把每个模组的事件和结论发布到这个 MQTT 服务器（mqtt://主机:1883）；多个地址用逗号分隔，视为同一集群的节点（按顺序故障切换）',
   "this station's name in the report topics cat1/<station>/<module>/… [default: the host name]": '本工位在上报主题 cat1/<工位>/<模组>/… 中的名字[默认：主机名]',
   'user name for --report-to': '--report-to 使用的用户名',
+  'at the end, wait at most this many seconds for the broker to acknowledge the reports still queued; what is left then is counted as dropped [default: 10]': '结束时最多等待这么多秒，让 broker 确认仍在队列中的报告；之后剩下的计为丢弃 [默认：10]',
   'file holding the password for --report-to (or set CAT1_REPORT_PASSWORD); never a plain flag': '存放 --report-to 密码的文件（或设置 CAT1_REPORT_PASSWORD）；密码不能直接写在命令行上',
   'the same check on many modules at once (diagnose, compare or at), one engine per port; live table, JSON Lines, JUnit; results to a broker cluster with --report-to': '同时对多台模组做同一项检查（diagnose、compare 或 at），每个串口一个引擎；实时表格、JSON Lines、JUnit；用 --report-to 把结果发到服务器集群',
   'what to run on every module': '在每台模组上运行什么',

@@ -27,6 +27,8 @@ export interface ReportPublisherOptions {
   maxInflight?: number;
   /** give up on one connection attempt after this long, ms; default 5000 */
   connectTimeoutMs?: number;
+  /** close() waits at most this long for the acknowledgements of what is still queued, ms; default 10000 */
+  closeWaitMs?: number;
   /** pause before trying the next node once every node failed in a row, ms; default 1000 */
   retryMs?: number;
   /** connection changes, for progress lines */
@@ -72,7 +74,7 @@ export function parseReportUrls(spec: string): string[] {
 }
 
 export class ReportPublisher {
-  readonly #o: Required<Pick<ReportPublisherOptions, 'maxQueue' | 'maxInflight' | 'connectTimeoutMs' | 'retryMs'>> & ReportPublisherOptions;
+  readonly #o: Required<Pick<ReportPublisherOptions, 'maxQueue' | 'maxInflight' | 'connectTimeoutMs' | 'retryMs' | 'closeWaitMs'>> & ReportPublisherOptions;
   readonly #clientId: string;
   readonly #queue: Message[] = [];
   readonly #inflight = new Set<Message>();
@@ -89,7 +91,7 @@ export class ReportPublisher {
 
   constructor(opts: ReportPublisherOptions) {
     if (opts.urls.length === 0) throw new CatError('ERR_INVALID_OPTION', '--report-to needs at least one URL');
-    this.#o = { maxQueue: 10_000, maxInflight: 64, connectTimeoutMs: 5000, retryMs: 1000, ...opts };
+    this.#o = { maxQueue: 10_000, maxInflight: 64, connectTimeoutMs: 5000, retryMs: 1000, closeWaitMs: 10_000, ...opts };
     this.#clientId = opts.clientId ?? `cat1-station-${opts.station}-${Math.random().toString(16).slice(2, 8)}`.slice(0, 64);
     this.#connect();
   }
@@ -113,10 +115,10 @@ export class ReportPublisher {
   }
 
   /**
-   * Wait until every message is acknowledged (or `timeoutMs` passes: what is left is counted as
-   * dropped), mark the station offline (retained) and disconnect.
+   * Wait until every message is acknowledged (or `timeoutMs` passes, default the `closeWaitMs`
+   * option: what is left is counted as dropped), mark the station offline (retained) and disconnect.
    */
-  async close(timeoutMs = 10_000): Promise<ReportStats> {
+  async close(timeoutMs = this.#o.closeWaitMs): Promise<ReportStats> {
     if (this.#closed) return this.stats;
     this.#closing = true;
     await new Promise<void>((resolve) => {
