@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mqttProbe } from './mqtt-ready.js';
 
 /**
  * A real NATS cluster for a test: three nats-server nodes on loopback ports of their own
@@ -60,21 +61,6 @@ export async function freePorts(n: number): Promise<number[]> {
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Is this MQTT endpoint ready to take a QoS 1 message (JetStream up)? */
-async function mqttReady(url: string, user?: { username: string; password: string }): Promise<boolean> {
-  const { connectAsync } = await import('mqtt');
-  try {
-    const c = await connectAsync(url, { clientId: `ready-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 0, connectTimeout: 2000, protocolVersion: 4, ...user });
-    try {
-      await Promise.race([c.publishAsync('cat1-ready/check', 'x', { qos: 1 }), pause(3000).then(() => Promise.reject(new Error('no PUBACK')))]);
-      return true;
-    } finally {
-      await c.endAsync(true);
-    }
-  } catch {
-    return false;
-  }
-}
 
 export async function startNatsCluster(opts: { size?: number; timeoutMs?: number; /** MQTT clients must log in with this user */ user?: { username: string; password: string } } = {}): Promise<NatsCluster> {
   const size = opts.size ?? 3;
@@ -134,7 +120,7 @@ export async function startNatsCluster(opts: { size?: number; timeoutMs?: number
   for (const n of nodes) {
     let ok = false;
     while (!ok && Date.now() < deadline && !n.exited) {
-      ok = await mqttReady(n.mqttUrl, opts.user);
+      ok = await mqttProbe(n.mqttUrl, { ...(opts.user ? { user: opts.user } : {}), publish: true });
       if (!ok) await pause(250);
     }
     if (!ok) {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mqttProbe } from './mqtt-ready.js';
 import { freePorts } from './nats.js';
 
 /**
@@ -30,16 +31,6 @@ export interface RunningRabbitMq {
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function mqttAccepts(url: string, user: { username: string; password: string }): Promise<boolean> {
-  const { connectAsync } = await import('mqtt');
-  try {
-    const c = await connectAsync(url, { clientId: `ready-${Math.random().toString(16).slice(2, 8)}`, ...user, reconnectPeriod: 0, connectTimeout: 2000, protocolVersion: 4 });
-    await c.endAsync(true);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function startRabbitMq(opts: { timeoutMs?: number; /** the default user (instead of guest/guest) */ user?: { username: string; password: string } } = {}): Promise<RunningRabbitMq> {
   const dir = mkdtempSync(join(tmpdir(), 'cat1-rabbit-'));
@@ -106,7 +97,7 @@ export async function startRabbitMq(opts: { timeoutMs?: number; /** the default 
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  while (!exited && Date.now() < deadline && !(await mqttAccepts(url, opts.user ?? { username: 'guest', password: 'guest' }))) await pause(500);
+  while (!exited && Date.now() < deadline && !(await mqttProbe(url, { user: opts.user ?? { username: 'guest', password: 'guest' } }))) await pause(500);
   if (exited || Date.now() >= deadline) {
     const tail = log().slice(-1500);
     await stop();
