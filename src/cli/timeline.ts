@@ -6,7 +6,7 @@ import type { SessionSummary } from '../dialects/ecmt/summary.js';
 import { text } from '../util/i18n.js';
 import { garbageMeaning } from '../at/meaning.js';
 import type { Out } from './io.js';
-import { dialects, resultOf, unsolicitedOf } from '../dialects/index.js';
+import { dialects, reportsFailure, unsolicitedOf } from '../dialects/index.js';
 import { resultPrefix } from '../dialects/words.js';
 
 // eslint-disable-next-line no-control-regex
@@ -49,21 +49,6 @@ function clip(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
 
-function isFailure(ev: ModemEvent): boolean {
-  switch (ev.type) {
-    case 'error':
-    case 'cme-error':
-    case 'cms-error':
-    case 'boot':
-      return true;
-    default: {
-      // a dialect's result URC that reports a failure, or its link loss (the dialects' tables)
-      const r = resultOf(ev);
-      if (r) return !r.ok;
-      return unsolicitedOf(ev)?.kind === 'link-lost';
-    }
-  }
-}
 
 /**
  * A multi-line message as its first line (the header and the payload's first line) and the
@@ -148,7 +133,7 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
   }
   let shown = raw;
   let tag = '';
-  const failed = isFailure(ev as ModemEvent);
+  const failed = reportsFailure(ev as ModemEvent);
   switch (item.role) {
     case 'urc':
       shown = p.cyan(raw);

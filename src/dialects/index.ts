@@ -180,6 +180,27 @@ export function unsolicitedOf(ev: ModemEvent): UnsolicitedSignal | null {
   return null;
 }
 
+/**
+ * Does this module event report a failure? An `ERROR`/`+CME ERROR`/`+CMS ERROR`, a reboot, a
+ * dialect's result URC that says the operation did not do what was asked (`MqttResult.ok`: a
+ * non-zero result, a refused CONNACK, a SUBACK with 128), or its link loss. The timeline and the
+ * HTML report paint by it.
+ */
+export function reportsFailure(ev: ModemEvent): boolean {
+  switch (ev.type) {
+    case 'error':
+    case 'cme-error':
+    case 'cms-error':
+    case 'boot':
+      return true;
+    default: {
+      const r = resultOf(ev);
+      if (r) return !r.ok;
+      return unsolicitedOf(ev)?.kind === 'link-lost';
+    }
+  }
+}
+
 /** A command's spec in whichever registered dialect has it (`+ECMTCONN`, upper case, without `AT`), or null. */
 export function commandSpec(name: string): { dialect: Dialect; spec: CommandSpec } | null {
   for (const d of DIALECTS) {

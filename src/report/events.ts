@@ -2,7 +2,7 @@ import type { TimelineItem } from '../at/types.js';
 import type { ModemEvent } from '../urc/types.js';
 import { explain } from '../urc/codes.js';
 import { parseCommandLine } from '../at/command-line.js';
-import { commandSpec, resultOf, unsolicitedOf } from '../dialects/index.js';
+import { commandSpec, reportsFailure, resultOf, unsolicitedOf } from '../dialects/index.js';
 import { text, tr, type Lang, type Text } from '../util/i18n.js';
 import type { DiagramEvent } from './model.js';
 
@@ -16,22 +16,6 @@ function clip(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
 
-/** Does this module event report a failure? (A result URC with a non-zero result or a refused CONNACK, a link loss, an error, a reboot.) */
-export function isFailure(ev: ModemEvent): boolean {
-  switch (ev.type) {
-    case 'error':
-    case 'cme-error':
-    case 'cms-error':
-    case 'boot':
-      return true;
-    default: {
-      if (unsolicitedOf(ev)?.kind === 'link-lost') return true;
-      const r = resultOf(ev);
-      if (!r) return false;
-      return r.op === 'connect' ? !r.ok : r.result !== 0;
-    }
-  }
-}
 
 const CONNACK: Record<number, string> = { 0: 'accepted', 1: 'unacceptable protocol version', 2: 'identifier rejected', 3: 'server unavailable', 4: 'bad user name or password', 5: 'not authorised' };
 
@@ -159,7 +143,7 @@ export function itemsToEvents(items: readonly TimelineItem[], L: Lang): DiagramE
         const raw = visible(me.raw);
         const roleWord = item.role === 'urc' ? T(text('unsolicited', '主动上报')) : item.role === 'stray' ? T(text('no command was waiting for it', '没有命令在等待它')) : item.role === 'late' ? T(text('late answer', '迟到的回答')) : '';
         const exp = [x ? T(x) : '', roleWord].filter((s) => s !== '').join(' — ');
-        out.push({ t, from: 'module', to: 'host', kind, label: clip(raw, 60), raw, explain: exp, ...(isFailure(me) ? { error: true } : {}) });
+        out.push({ t, from: 'module', to: 'host', kind, label: clip(raw, 60), raw, explain: exp, ...(reportsFailure(me) ? { error: true } : {}) });
         out.push(...impliedByUrc(me, t, qosByMsg, L));
       }
     }
