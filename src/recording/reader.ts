@@ -30,17 +30,52 @@ const BLOCK = 16 * 1024;
 /** Receives one line: its text (terminator removed), its 1-based number, false for a last line without its newline. */
 export type LineSink = (text: string, no: number, terminated: boolean) => void;
 
+/** The bytes of a line not finished yet, held between chunks, bounded by the longest line allowed. */
+class Carry {
+  #parts: Buffer[] = [];
+  #len = 0;
+  readonly #max: number;
+
+  constructor(maxLine: number) {
+    this.#max = maxLine;
+  }
+
+  get length(): number {
+    return this.#len;
+  }
+
+  /** Hold the rest of a chunk; `no` is the number the line will have (named by the error). */
+  hold(part: Buffer, no: number): void {
+    this.#parts.push(part);
+    this.#len += part.length;
+    if (this.#len > this.#max) throw new CatError('ERR_INPUT', `line ${no} is longer than ${this.#max} bytes`);
+  }
+
+  /** The held bytes, then `tail` (the line's end from the next chunk), as one buffer; the carry is empty after. */
+  take(tail?: Buffer): Buffer {
+    if (tail) this.#parts.push(tail);
+    const line = Buffer.concat(this.#parts, this.#len + (tail?.length ?? 0));
+    this.#parts = [];
+    this.#len = 0;
+    return line;
+  }
+}
+
+/** Where a line's text ends: before a CR that precedes its (removed) LF. */
+function crEnd(line: Buffer): number {
+  const end = line.length;
+  return end > 0 && line[end - 1] === 0x0d ? end - 1 : end;
+}
+
 /**
  * Split bytes into lines (LF, optional CR before it), synchronously: `push` each chunk as it is
  * read, `end` at the end; every complete line goes to the sink at once, in order. Fast (the
  * complete lines of a chunk are decoded in blocks) and with bounded memory per line.
  */
 export class LineSplitter {
-  #carry: Buffer[] = [];
-  #carryLen = 0;
+  readonly #carry: Carry;
   #no = 0;
   readonly #sink: LineSink;
-  readonly #maxLine: number;
   readonly #decode: LineDecoder;
   /** UTF-8: the complete lines of a chunk are decoded in one go, then cut at each LF (an LF byte
    * is never part of a multi-byte sequence, so each line reads as it would decoded alone) */
@@ -48,7 +83,7 @@ export class LineSplitter {
 
   constructor(sink: LineSink, maxLine = 64 * 1024 * 1024, decode: LineDecoder = utf8Line) {
     this.#sink = sink;
-    this.#maxLine = maxLine;
+    this.#carry = new Carry(maxLine);
     this.#decode = decode;
     this.#whole = decode === utf8Line;
   }
@@ -59,7 +94,7 @@ export class LineSplitter {
     let pos = 0;
     const last = this.#whole ? chunk.lastIndexOf(0x0a) : -1;
     for (;;) {
-      if (this.#carryLen === 0 && last >= pos) {
+      if (this.#carry.length === 0 && last >= pos) {
         // in blocks of whole lines, so that one non-ASCII character does not make the text of
         // the whole chunk two bytes a character
         while (pos <= last) {
@@ -82,33 +117,17 @@ export class LineSplitter {
       }
       const lf = chunk.indexOf(0x0a, pos);
       if (lf < 0) break;
-      let line: Buffer;
-      if (this.#carryLen > 0) {
-        this.#carry.push(chunk.subarray(pos, lf));
-        line = Buffer.concat(this.#carry, this.#carryLen + (lf - pos));
-        this.#carry = [];
-        this.#carryLen = 0;
-      } else line = chunk.subarray(pos, lf);
+      const line = this.#carry.length > 0 ? this.#carry.take(chunk.subarray(pos, lf)) : chunk.subarray(pos, lf);
       pos = lf + 1;
-      let end = line.length;
-      if (end > 0 && line[end - 1] === 0x0d) end--;
-      sink(this.#decode(line, end), ++this.#no, true);
+      sink(this.#decode(line, crEnd(line)), ++this.#no, true);
     }
-    if (pos < chunk.length) {
-      this.#carry.push(chunk.subarray(pos));
-      this.#carryLen += chunk.length - pos;
-      if (this.#carryLen > this.#maxLine) throw new CatError('ERR_INPUT', `line ${this.#no + 1} is longer than ${this.#maxLine} bytes`);
-    }
+    if (pos < chunk.length) this.#carry.hold(chunk.subarray(pos), this.#no + 1);
   }
 
   end(): void {
-    if (this.#carryLen === 0) return;
-    const line = Buffer.concat(this.#carry, this.#carryLen);
-    this.#carry = [];
-    this.#carryLen = 0;
-    let end = line.length;
-    if (end > 0 && line[end - 1] === 0x0d) end--;
-    this.#sink(this.#decode(line, end), ++this.#no, false);
+    if (this.#carry.length === 0) return;
+    const line = this.#carry.take();
+    this.#sink(this.#decode(line, crEnd(line)), ++this.#no, false);
   }
 }
 
@@ -128,35 +147,28 @@ export class ByteLineSplitter {
    * the chunk.
    */
   fast: ((buf: Buffer, pos: number, no: number) => number) | null = null;
-  #carry: Buffer[] = [];
-  #carryLen = 0;
+  readonly #carry: Carry;
   #no = 0;
   readonly #sink: ByteLineSink;
-  readonly #maxLine: number;
 
   constructor(sink: ByteLineSink, maxLine = 64 * 1024 * 1024) {
     this.#sink = sink;
-    this.#maxLine = maxLine;
+    this.#carry = new Carry(maxLine);
   }
 
   push(c: Buffer | string): void {
     const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
     const sink = this.#sink;
     let pos = 0;
-    if (this.#carryLen > 0) {
+    if (this.#carry.length > 0) {
       const lf = chunk.indexOf(0x0a);
       if (lf >= 0) {
-        this.#carry.push(chunk.subarray(0, lf));
-        const line = Buffer.concat(this.#carry, this.#carryLen + lf);
-        this.#carry = [];
-        this.#carryLen = 0;
+        const line = this.#carry.take(chunk.subarray(0, lf));
         pos = lf + 1;
-        let end = line.length;
-        if (end > 0 && line[end - 1] === 0x0d) end--;
-        sink(line, 0, end, ++this.#no, true);
+        sink(line, 0, crEnd(line), ++this.#no, true);
       }
     }
-    if (this.#carryLen === 0) {
+    if (this.#carry.length === 0) {
       const fast = this.fast;
       for (;;) {
         if (fast !== null && pos < chunk.length) {
@@ -175,21 +187,13 @@ export class ByteLineSplitter {
         pos = lf + 1;
       }
     }
-    if (pos < chunk.length) {
-      this.#carry.push(pos === 0 ? chunk : chunk.subarray(pos));
-      this.#carryLen += chunk.length - pos;
-      if (this.#carryLen > this.#maxLine) throw new CatError('ERR_INPUT', `line ${this.#no + 1} is longer than ${this.#maxLine} bytes`);
-    }
+    if (pos < chunk.length) this.#carry.hold(pos === 0 ? chunk : chunk.subarray(pos), this.#no + 1);
   }
 
   end(): void {
-    if (this.#carryLen === 0) return;
-    const line = Buffer.concat(this.#carry, this.#carryLen);
-    this.#carry = [];
-    this.#carryLen = 0;
-    let end = line.length;
-    if (end > 0 && line[end - 1] === 0x0d) end--;
-    this.#sink(line, 0, end, ++this.#no, false);
+    if (this.#carry.length === 0) return;
+    const line = this.#carry.take();
+    this.#sink(line, 0, crEnd(line), ++this.#no, false);
   }
 }
 
