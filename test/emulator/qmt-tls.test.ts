@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AtEngine } from '../../src/at/engine.js';
 import { getDialect } from '../../src/dialects/index.js';
 import { EcmtEmulator } from '../../src/emulator/emulator.js';
@@ -10,8 +9,9 @@ import { defaultGrammar } from '../../src/grammar.js';
 import { compare } from '../../src/mirror/compare.js';
 import { createPortPair } from '../../src/port/memory.js';
 import { diagnose, seenEn } from '../diagnose/harness.js';
-import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
-import { makeCerts, opensslMissing } from '../helpers/tls-certs.js';
+import { mosquittoMissing } from '../helpers/mosquitto.js';
+import { useTlsBroker } from '../helpers/tls-broker.js';
+import { opensslMissing } from '../helpers/tls-certs.js';
 import { unique } from './broker-helpers.js';
 import { qmtRig, type QmtRig } from './qmt-harness.js';
 
@@ -33,22 +33,9 @@ const PASS = 'tls-Pa55';
 const CTX = 2;
 
 describe.skipIf(reason !== null)('QMT emulator over TLS against mosquitto (seclevel 1, CA from AT+QSSLCFG)', () => {
-  let dir: string;
-  let broker: RunningMosquitto;
-  let good: { ca: string; cert: string; key: string };
-  let other: { ca: string };
+  const tls = useTlsBroker({ [USER]: PASS }, 'cat1-qmt-tls-');
   let r: QmtRig | null = null;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cat1-qmt-tls-'));
-    good = makeCerts(dir, 'good');
-    other = makeCerts(dir, 'other');
-    broker = await startMosquitto({ users: { [USER]: PASS }, tls: { cafile: good.ca, certfile: good.cert, keyfile: good.key } });
-  });
-  afterAll(async () => {
-    await broker?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
   afterEach(async () => {
     await r?.close();
     r = null;
@@ -61,22 +48,22 @@ describe.skipIf(reason !== null)('QMT emulator over TLS against mosquitto (secle
 
   async function open(rg: QmtRig): Promise<string> {
     const from = rg.mark();
-    expect(await rg.cmd(`AT+QMTOPEN=0,"localhost",${broker.port}`)).toMatch(/\r\nOK\r\n$/);
+    expect(await rg.cmd(`AT+QMTOPEN=0,"localhost",${tls.broker.port}`)).toMatch(/\r\nOK\r\n$/);
     const out = await rg.until(/\r\n\+QMTOPEN: 0,-?\d+\r\n/, { from, timeoutMs: 10_000 });
     return /\+QMTOPEN: [^\r]*/.exec(out)![0];
   }
 
   it('the right CA: +QMTOPEN: 0,0, +QMTCONN: 0,0,0, and a QoS 1 publish reaches a TLS subscriber byte for byte', async () => {
     r = qmtRig({ echo: false, model: 'EC800N' });
-    await tlsSetup((l) => r!.cmd(l), good.ca);
+    await tlsSetup((l) => r!.cmd(l), tls.good.ca);
     expect(await open(r)).toBe('+QMTOPEN: 0,0');
     const id = unique('qtls');
     let from = r.mark();
     await r.cmd(`AT+QMTCONN=0,"${id}","${USER}","${PASS}"`);
     expect(/\+QMTCONN: [^\r]*/.exec(await r.until(/\r\n\+QMTCONN: 0,[^\r]*\r\n/, { from }))![0]).toBe('+QMTCONN: 0,0,0');
-    await broker.waitForLog(new RegExp(`New client connected from [^ ]+ as ${id} `));
+    await tls.broker.waitForLog(new RegExp(`New client connected from [^ ]+ as ${id} `));
     // the other side: mqtt.js over TLS with the same CA
-    const sub = await mqtt.connectAsync(broker.url, { clientId: unique('qtls-sub'), username: USER, password: PASS, ca: readFileSync(good.ca), servername: 'localhost', reconnectPeriod: 0 });
+    const sub = await mqtt.connectAsync(tls.broker.url, { clientId: unique('qtls-sub'), username: USER, password: PASS, ca: readFileSync(tls.good.ca), servername: 'localhost', reconnectPeriod: 0 });
     try {
       const topic = `${id}/up`;
       await sub.subscribeAsync(topic, { qos: 1 });
@@ -97,7 +84,7 @@ describe.skipIf(reason !== null)('QMT emulator over TLS against mosquitto (secle
 
   it('a CA that does not sign the broker\'s certificate: +QMTOPEN: 0,-1', async () => {
     r = qmtRig({ echo: false, model: 'EC800N' });
-    await tlsSetup((l) => r!.cmd(l), other.ca);
+    await tlsSetup((l) => r!.cmd(l), tls.other.ca);
     expect(await open(r)).toBe('+QMTOPEN: 0,-1');
   });
 
@@ -106,11 +93,11 @@ describe.skipIf(reason !== null)('QMT emulator over TLS against mosquitto (secle
     const emulator = new EcmtEmulator(pair.module, { dialect: 'qmt', model: 'EC800N', echo: false });
     const engine = new AtEngine(pair.host, { grammar: defaultGrammar() });
     try {
-      await tlsSetup(async (l) => ((await engine.send(l)).status === 'ok' ? 'OK' : 'ERROR'), other.ca);
+      await tlsSetup(async (l) => ((await engine.send(l)).status === 'ok' ? 'OK' : 'ERROR'), tls.other.ca);
       const session = getDialect('qmt').session(engine, { openTimeoutMs: 15_000 });
       const report = await compare({
         session,
-        broker: { host: 'localhost', port: broker.port, tls: true, ca: readFileSync(good.ca, 'utf8') },
+        broker: { host: 'localhost', port: tls.broker.port, tls: true, ca: readFileSync(tls.good.ca, 'utf8') },
         credentials: { clientId: unique('qtls-cmp'), username: USER, password: PASS },
       });
       const open = report.steps.find((s) => s.step === 'open')!;
@@ -139,13 +126,13 @@ describe.skipIf(reason !== null)('QMT emulator over TLS against mosquitto (secle
       { dialect: 'qmt', model: 'EC800N', echo: false },
       {
         dialect: 'qmt',
-        broker: { host: 'localhost', port: broker.port, tls: true, ca: readFileSync(good.ca, 'utf8') },
+        broker: { host: 'localhost', port: tls.broker.port, tls: true, ca: readFileSync(tls.good.ca, 'utf8') },
         credentials: { clientId: unique('qtls-diag'), username: USER, password: PASS },
         keepGoing: true,
         compare: {},
         session: { openTimeoutMs: 15_000 },
       },
-      (engine) => tlsSetup(async (l) => ((await engine.send(l)).status === 'ok' ? 'OK' : 'ERROR'), other.ca),
+      (engine) => tlsSetup(async (l) => ((await engine.send(l)).status === 'ok' ? 'OK' : 'ERROR'), tls.other.ca),
     );
     const mqttStage = run.stage('mqtt');
     expect(mqttStage.status).toBe('fail');

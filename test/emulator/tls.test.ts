@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
-import { makeCerts, opensslMissing } from '../helpers/tls-certs.js';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mosquittoMissing } from '../helpers/mosquitto.js';
+import { useTlsBroker } from '../helpers/tls-broker.js';
+import { opensslMissing } from '../helpers/tls-certs.js';
 import { unique } from './broker-helpers.js';
 import { rig, waitFor, type Rig } from './harness.js';
 
@@ -18,22 +17,9 @@ function body(pemPath: string): string {
 }
 
 describe.skipIf(reason !== null)('emulator TLS against mosquitto with a TLS listener', () => {
-  let dir: string;
-  let broker: RunningMosquitto;
-  let good: { ca: string; cert: string; key: string };
-  let other: { ca: string };
+  const tls = useTlsBroker({ dev: 'secret' }, 'cat1-tls-');
   let r: Rig | null = null;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cat1-tls-'));
-    good = makeCerts(dir, 'good');
-    other = makeCerts(dir, 'other');
-    broker = await startMosquitto({ users: { dev: 'secret' }, tls: { cafile: good.ca, certfile: good.cert, keyfile: good.key } });
-  });
-  afterAll(async () => {
-    await broker?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
   afterEach(async () => {
     await r?.close();
     r = null;
@@ -41,13 +27,13 @@ describe.skipIf(reason !== null)('emulator TLS against mosquitto with a TLS list
 
   async function open(rg: Rig, host = 'localhost'): Promise<string> {
     const from = rg.mark();
-    await rg.ok(`AT+ECMTOPEN=0,"${host}",${broker.port}`);
+    await rg.ok(`AT+ECMTOPEN=0,"${host}",${tls.broker.port}`);
     return (await rg.urc((e) => e.type === 'ecmt-open', { from, timeoutMs: 8000 })).raw;
   }
 
   it('EC616S "ssl","ca": verifies the broker with the CA given in base64 and the hostname', async () => {
     r = rig();
-    await r.ok(`AT+ECMTCFG="ssl","ca","${body(good.ca)}","localhost"`);
+    await r.ok(`AT+ECMTCFG="ssl","ca","${body(tls.good.ca)}","localhost"`);
     expect(await open(r)).toBe('+ECMTOPEN: 0,0');
     const from = r.mark();
     await r.ok(`AT+ECMTCONN=0,"${unique('tls-dev')}","dev","secret"`);
@@ -56,9 +42,9 @@ describe.skipIf(reason !== null)('emulator TLS against mosquitto with a TLS list
 
   it('fails the open (+ECMTOPEN: 0,-1) with the wrong CA or a hostname that does not match', async () => {
     r = rig();
-    await r.ok(`AT+ECMTCFG="ssl","ca","${body(other.ca)}","localhost"`);
+    await r.ok(`AT+ECMTCFG="ssl","ca","${body(tls.other.ca)}","localhost"`);
     expect(await open(r)).toBe('+ECMTOPEN: 0,-1');
-    await r.ok(`AT+ECMTCFG="ssl","ca","${body(good.ca)}","wrong.example"`);
+    await r.ok(`AT+ECMTCFG="ssl","ca","${body(tls.good.ca)}","wrong.example"`);
     expect(await open(r)).toBe('+ECMTOPEN: 0,-1');
   });
 
@@ -72,7 +58,7 @@ describe.skipIf(reason !== null)('emulator TLS against mosquitto with a TLS list
 
   it('EC626 "ssl",2,<files>: TLS with the CA file, and the double +ECMTCONN URC', async () => {
     r = rig({ profile: 'ec626-tls' });
-    await r.ok(`AT+ECMTCFG="ssl",2,"${good.ca}","",""`);
+    await r.ok(`AT+ECMTCFG="ssl",2,"${tls.good.ca}","",""`);
     expect(await open(r)).toBe('+ECMTOPEN: 0,0');
     const from = r.mark();
     await r.ok(`AT+ECMTCONN=0,"${unique('tls-626')}","dev","secret"`);
