@@ -37,6 +37,8 @@ const want = (n: number): boolean => only === null || only.has(n);
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** The CLI measured by items 3 and 6: this build, or another one named by CAT1_BENCH_CLI. */
 const CLI = process.env['CAT1_BENCH_CLI'] ?? join(ROOT, 'dist/cli/main.js');
+/** The floor program of item 10, compiled beside this runner. */
+const FLOOR = fileURLToPath(new URL('./floor.js', import.meta.url));
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -161,12 +163,12 @@ interface CliRun {
 }
 
 /** `cat1 <args>` as a user runs it: a process of its own, stdout to /dev/null; wall time, CPU time and peak RSS. */
-function runCli(args: string[], dir: string): Promise<CliRun> {
+function runCli(args: string[], dir: string, script = CLI): Promise<CliRun> {
   const preload = maxRssPreload(dir);
   const devnull = openSync('/dev/null', 'w');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--require', preload, CLI, ...args], { stdio: ['ignore', devnull, 'pipe'] });
+    const child = spawn(process.execPath, ['--require', preload, script, ...args], { stdio: ['ignore', devnull, 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.on('error', (err) => {
@@ -227,6 +229,15 @@ async function item10(dir: string): Promise<void> {
     ['transcript', tr, '\n'],
   ] as const) {
     const bytes = statSync(file).size;
+    // the floor of any Node decoder that prints one JSON line per line read (floor.ts), same file
+    let floorS = Infinity;
+    let floorCpu = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      const d = await runCli([file, what === 'transcript' ? 'transcript' : 'log'], dir, FLOOR);
+      if (d.code !== 0) throw new Error(`floor.js failed (exit ${String(d.code)}): ${d.stderr.slice(0, 500)}`);
+      floorS = Math.min(floorS, d.seconds);
+      floorCpu = Math.min(floorCpu, d.cpuSeconds);
+    }
     for (const json of [false, true]) {
       const args = ['decode', ...(json ? ['--json'] : []), file];
       log(`10: cat1 ${args.slice(0, -1).join(' ')} of a ${f1(bytes / MiB)} MiB ${what}, beside parser-readline…`);
@@ -254,6 +265,12 @@ async function item10(dir: string): Promise<void> {
       // CPU time beside wall time: on a busy machine the wall times stretch, the CPU times much less
       log(`  10: ${f2(best)} s wall, ${f2(cpu)} s CPU (user+sys), peak RSS ${f1(rss)} MiB; parser-readline ${f2(bestSplit)} s wall, ${f2(cpuSplit)} s CPU; CPU ratio ${f2(cpuSplit / cpu)}`);
       row('10', `cat1 decode${json ? ' --json' : ''} of a ${Math.round(bytes / MiB)} MiB ${what} vs parser-readline splitting it`, `${f1(ours)} / ${f1(split)} MB/s = ${f2(ours / split)} (CPU ${f2(cpu)} / ${f2(cpuSplit)} s = ${f2(cpuSplit / cpu)}; RSS ${f1(rss)} MiB)`, '≥ 0.5', ours / split >= 0.5);
+      if (json) {
+        const fl = mbs(bytes, floorS);
+        log(`  10: floor (split + one JSON line out per line in${what === 'transcript' ? ', entries parsed' : ''}): ${f2(floorS)} s wall, ${f2(floorCpu)} s CPU`);
+        row('10', `floor of a Node decoder on the same ${what} (floor.ts: split, ${what === 'transcript' ? 'JSON.parse, ' : ''}one JSON line out per line) vs parser-readline`, `${f1(fl)} / ${f1(split)} MB/s = ${f2(fl / split)} (CPU ${f2(floorCpu)} / ${f2(cpuSplit)} s = ${f2(cpuSplit / floorCpu)})`, '—', null);
+        row('10', `cat1 decode --json of the ${what} vs that floor`, `${f1(ours)} / ${f1(fl)} MB/s = ${f2(ours / fl)} (CPU ${f2(floorCpu / cpu)})`, '—', null);
+      }
     }
   }
   rmSync(log1, { force: true });
