@@ -47,7 +47,7 @@ describe.skipIf(reason !== null)('cat1 diagnose against the emulator on a pseudo
     const r = await withPty({}, (pty) => cat1(args(pty)));
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Diagnosis of .+ → mqtt:\/\/localhost:\d+ \(profile ec616s\)$/);
+    expect(lines[0]).toMatch(/^Diagnosis of .+ → mqtt:\/\/localhost:\d+ \(dialect from the module's answers; profile ec616s if Eigencomm ECMT\)$/);
     expect(lines.filter((l) => /^\s*\d+\/10 (PASS|WARN|FAIL|SKIP) {2}/.test(l)).map((l) => l.trim().slice(0, 10))).toEqual([
       '1/10 PASS ',
       '2/10 PASS ',

@@ -17,6 +17,8 @@ import { DIAGNOSE_OPTIONS } from './diagnose.js';
 import { REPORT_OPTIONS, reportSettings, singleReport } from '../report-options.js';
 import { ReportOutputs } from '../report-out.js';
 import { Progress } from '../spinner.js';
+import { defaultDialect, getDialect } from '../../dialects/index.js';
+import type { DialectChoice } from '../../dialects/types.js';
 
 const INDENT = '            ';
 
@@ -111,6 +113,19 @@ export function exitForDiagnosis(d: Diagnosis): number {
   }
 }
 
+/**
+ * What the header can say of the profile before any stage has run: the firmware profile belongs to
+ * the default dialect only; another dialect's limits come from its model (--model, else the
+ * identity stage's answers), and with auto the dialect itself is not known yet.
+ */
+export function headerProfile(choice: DialectChoice, profile: string, model: string | undefined): { en: string; zh: string } {
+  const own = defaultDialect();
+  if (choice === 'auto') return { en: `dialect from the module's answers; profile ${profile} if ${own.title}`, zh: `指令集由模组的应答判断；若为 ${own.title}，固件配置 ${profile}` };
+  if (choice === own.name) return { en: `profile ${profile}`, zh: `固件配置 ${profile}` };
+  const title = getDialect(choice).title;
+  return model !== undefined ? { en: `${title}, model ${model}`, zh: `${title}，型号 ${model}` } : { en: `${title}, model from the module's answers`, zh: `${title}，型号由模组的应答判断` };
+}
+
 export async function runDiagnose(args: Record<string, unknown>): Promise<number> {
   const specs = [...MODEM_OPTIONS, ...MQTT_OPTIONS, MODEL_OPTION, ...DIAGNOSE_OPTIONS, ...REPORT_OPTIONS, ...PROBE_OPTIONS];
   const s = modemSettings(args, specs);
@@ -150,7 +165,8 @@ export async function runDiagnose(args: Record<string, unknown>): Promise<number
         else if (!r.unreachable) {
           if (!headed) {
             headed = true;
-            out.line(out.p.bold(out.t(text(`Diagnosis of ${s.port ?? '?'} → ${mq.broker.tls ? 'mqtts' : 'mqtt'}://${mq.broker.host}:${mq.broker.port} (profile ${s.profile})`, `诊断 ${s.port ?? '?'} → ${mq.broker.tls ? 'mqtts' : 'mqtt'}://${mq.broker.host}:${mq.broker.port}（固件配置 ${s.profile}）`))));
+            const head = headerProfile(s.dialect, s.profile, modelOption(v));
+            out.line(out.p.bold(out.t(text(`Diagnosis of ${s.port ?? '?'} → ${mq.broker.tls ? 'mqtts' : 'mqtt'}://${mq.broker.host}:${mq.broker.port} (${head.en})`, `诊断 ${s.port ?? '?'} → ${mq.broker.tls ? 'mqtts' : 'mqtt'}://${mq.broker.host}:${mq.broker.port}（${head.zh}）`))));
           }
           for (const l of formatStage(r, total, out)) out.line(l);
         }
