@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPtyEmulator, type PtyEmulator, type PtyEmulatorOptions } from '../../src/emulator/pty.js';
+import type { PtyEmulator } from '../../src/emulator/pty.js';
+import { withPty } from '../helpers/emulator-rig.js';
 import { cat1 } from '../helpers/cli.js';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
 import { hasSocat } from '../helpers/pty.js';
@@ -25,14 +26,6 @@ interface StageJson {
 const missing = mosquittoMissing() ?? (hasSocat() ? null : 'socat is not installed (apt-get install socat)');
 if (missing) console.warn(`[test/cli/diagnose-qmt.test.ts skipped] ${missing}`);
 
-async function withPty<T>(opts: PtyEmulatorOptions, fn: (pty: PtyEmulator) => Promise<T>): Promise<T> {
-  const pty = await startPtyEmulator(opts);
-  try {
-    return await fn(pty);
-  } finally {
-    await pty.stop();
-  }
-}
 
 function stages(stdout: string): StageJson[] {
   // --json: one object per stage as it ends (`type: 'stage'`), then the result

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPtyEmulator, type PtyEmulator, type PtyEmulatorOptions } from '../../src/emulator/pty.js';
+import type { PtyEmulator } from '../../src/emulator/pty.js';
+import { withPty } from '../helpers/emulator-rig.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/mirror/broker.js';
 import { cat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
@@ -17,14 +18,6 @@ const STAGE_IDS = ['link', 'identity', 'sim', 'signal', 'registration', 'pdp', '
 const reason = hasSocat() ? null : 'socat is not installed (apt-get install socat)';
 if (reason) console.warn(`[test/cli/diagnose.test.ts: the pseudo-terminal tests are skipped] ${reason}`);
 
-async function withPty<T>(opts: PtyEmulatorOptions, fn: (pty: PtyEmulator) => Promise<T>): Promise<T> {
-  const pty = await startPtyEmulator(opts);
-  try {
-    return await fn(pty);
-  } finally {
-    await pty.stop();
-  }
-}
 
 describe.skipIf(reason !== null)('cat1 diagnose against the emulator on a pseudo-terminal', () => {
   let broker: EmbeddedBroker;

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPtyEmulator, type PtyEmulator, type PtyEmulatorOptions } from '../../src/emulator/pty.js';
+import type { PtyEmulator, PtyEmulatorOptions } from '../../src/emulator/pty.js';
+import { withPty as withRigPty } from '../helpers/emulator-rig.js';
 import { cat1 } from '../helpers/cli.js';
 import { hasSocat } from '../helpers/pty.js';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
@@ -21,14 +22,7 @@ interface Report {
   verdict: { causes: Array<{ id: string; basis: string; evidence: string[] }> };
 }
 
-async function withPty<T>(opts: PtyEmulatorOptions, fn: (pty: PtyEmulator) => Promise<T>): Promise<T> {
-  const pty = await startPtyEmulator({ reconnectDelayMs: 200, ...opts });
-  try {
-    return await fn(pty);
-  } finally {
-    await pty.stop();
-  }
-}
+const withPty = <T>(opts: PtyEmulatorOptions, fn: (pty: PtyEmulator) => Promise<T>): Promise<T> => withRigPty({ reconnectDelayMs: 200, ...opts }, fn);
 
 describe.skipIf(missing !== null)('cat1 compare / diagnose: identity and altered credentials by observation', () => {
   let anon: RunningMosquitto;

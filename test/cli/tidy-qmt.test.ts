@@ -9,26 +9,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPtyEmulator, type PtyEmulator, type PtyEmulatorOptions } from '../../src/emulator/pty.js';
-import { parseTranscript } from '../../src/recording/reader.js';
+import type { PtyEmulator, PtyEmulatorOptions } from '../../src/emulator/pty.js';
+import { recordingLines, withBrokerAndPty } from '../helpers/emulator-rig.js';
 import { cat1, startCat1 } from '../helpers/cli.js';
-import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '../helpers/mosquitto.js';
+import { mosquittoMissing, type RunningMosquitto } from '../helpers/mosquitto.js';
 import { hasSocat } from '../helpers/pty.js';
 
 const PASSWORD = 'Qt1dy-pw-7';
 const missing = mosquittoMissing() ?? (hasSocat() ? null : 'socat is not installed (apt-get install socat)');
 if (missing) console.warn(`skipping the QMT tidy tests: ${missing}`);
 
-/** What the host wrote (tx) and what the module said (rx), line by line, and the notes, in order. */
-function recording(file: string): Array<{ dir: 'tx' | 'rx' | 'note'; text: string }> {
-  const t = parseTranscript(readFileSync(file, 'utf8'), file);
-  const out: Array<{ dir: 'tx' | 'rx' | 'note'; text: string }> = [];
-  for (const e of t.entries) {
-    if (e.dir === 'note') out.push({ dir: 'note', text: e.text });
-    else for (const l of e.data.toString('utf8').split(/\r\n?|\n/)) if (l.trim() !== '') out.push({ dir: e.dir, text: l.trim() });
-  }
-  return out;
-}
+const recording = recordingLines;
 
 const mqttTx = (r: ReturnType<typeof recording>): string[] => r.filter((x) => x.dir === 'tx' && /^AT\+(QMT|ECMT)/.test(x.text)).map((x) => x.text);
 
@@ -41,19 +32,8 @@ describe.skipIf(missing !== null)('cat1 compare / diagnose leave a QMT module as
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function withRig<T>(emu: PtyEmulatorOptions, fn: (pty: PtyEmulator, broker: RunningMosquitto) => Promise<T>): Promise<T> {
-    const broker = await startMosquitto({ users: { 'tidy-user': PASSWORD } });
-    try {
-      const pty = await startPtyEmulator({ dialect: 'qmt', model: 'EC800N', ...emu });
-      try {
-        return await fn(pty, broker);
-      } finally {
-        await pty.stop();
-      }
-    } finally {
-      await broker.stop();
-    }
-  }
+  const withRig = <T>(emu: PtyEmulatorOptions, fn: (pty: PtyEmulator, broker: RunningMosquitto) => Promise<T>): Promise<T> =>
+    withBrokerAndPty({ users: { 'tidy-user': PASSWORD } }, { dialect: 'qmt', model: 'EC800N', ...emu }, fn);
 
   it("the broker killed mid-run: compare ends, and the connection it made is ended by AT+QMTDISC=0 or was closed by the module's own +QMTSTAT", async () => {
     const file = join(dir, 'broker-killed.jsonl');
