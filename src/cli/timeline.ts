@@ -5,7 +5,7 @@ import { explain } from '../urc/codes.js';
 import type { SessionSummary } from '../dialects/ecmt/summary.js';
 import { text } from '../util/i18n.js';
 import { garbageMeaning } from '../at/meaning.js';
-import type { Out } from './io.js';
+import type { Out, Paint } from './io.js';
 import { dialects, reportsFailure, unsolicitedOf } from '../dialects/index.js';
 import { resultPrefix } from '../dialects/words.js';
 
@@ -91,11 +91,26 @@ const T_PROMPT = text('data prompt: the module waits for the payload', '数据�
 const T_STRAY_PROMPT = text('unexpected data prompt (no command asked for it)', '意外的数据提示符（没有命令需要它）');
 const T_STRAY = text('no command was waiting for this', '没有命令在等待它');
 
+function arrowOf(dir: TimelineItem['dir']): string {
+  return dir === 'tx' ? '→' : dir === 'rx' ? '←' : '·';
+}
+
+/** the start of a line without a time, made once per painter and direction (most logs have no times) */
+const UNTIMED = new WeakMap<Paint, Record<string, string>>();
+function untimedHead(p: Paint, dir: TimelineItem['dir']): string {
+  let heads = UNTIMED.get(p);
+  if (heads === undefined) {
+    heads = {};
+    UNTIMED.set(p, heads);
+  }
+  const key = dir ?? '';
+  return (heads[key] ??= `${p.dim(fmtT(null))}  ${arrowOf(dir)} `);
+}
+
 function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): string[] {
   const p = out.p;
   const ev = item.event;
-  const arrow = item.dir === 'tx' ? '→' : item.dir === 'rx' ? '←' : '·';
-  const head = `${p.dim(fmtT(item.t))}  ${arrow} `;
+  const head = item.t === null ? untimedHead(p, item.dir) : `${p.dim(fmtT(item.t))}  ${arrowOf(item.dir)} `;
   let raw: string;
   let meaning = '';
   const lines: string[] = [];
@@ -125,7 +140,8 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
       if (message?.kind === 'message') {
         const split = messageLines(ev.raw, message.payload);
         raw = split.first;
-        for (const extra of split.rest) lines.push(`${' '.repeat(13)}${p.cyan('│')} ${visible(extra)}`);
+        const bar = `${' '.repeat(13)}${p.cyan('│')} `;
+        for (const extra of split.rest) lines.push(bar + visible(extra));
       } else raw = visible(ev.raw);
       const x = explain(ev);
       meaning = x ? out.t(x) : '';
