@@ -45,6 +45,14 @@ export function displayWidth(s: string): number {
   return s.length;
 }
 
+function printableAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 function clip(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
@@ -112,6 +120,8 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
   const ev = item.event;
   const head = item.t === null ? untimedHead(p, item.dir) : `${p.dim(fmtT(item.t))}  ${arrowOf(item.dir)} `;
   let raw: string;
+  // the raw line's columns when known from its one check (printable ASCII: its length)
+  let width = -1;
   let meaning = '';
   const lines: string[] = [];
   switch (ev.type) {
@@ -142,6 +152,10 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
         raw = split.first;
         const bar = `${' '.repeat(13)}${p.cyan('│')} `;
         for (const extra of split.rest) lines.push(bar + visible(extra));
+      } else if (printableAscii(ev.raw)) {
+        // nothing to make visible, and one column a character: one pass instead of two
+        raw = ev.raw;
+        width = raw.length;
       } else raw = visible(ev.raw);
       const x = explain(ev);
       meaning = x ? out.t(x) : '';
@@ -170,7 +184,7 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
       break;
   }
   const m = meaning ? `  ${failed ? p.red(meaning) : p.dim(meaning)}` : '';
-  const pad = meaning ? (PAD[displayWidth(raw)] ?? '') : '';
+  const pad = meaning ? (PAD[width >= 0 ? width : displayWidth(raw)] ?? '') : '';
   const first = `${head} ${shown}${pad}${m}${tag}`;
   return lines.length === 0 ? [first] : [first, ...lines];
 }
