@@ -55,7 +55,7 @@ function quoted(s: string): string {
 
 /**
  * Timeline items as JSON lines (without the line feed): `JSON.stringify(itemToJson(item, lang))`.
- * A command and its `OK` (half the items of a session) are written from their fields, the
+ * A command, its `OK` (half the items of a session) and `+ECMTPUB` are written from their fields, the
  * command's JSON text made once and reused (the command item names it twice, its answer and final
  * result once more); anything else, or any field not as expected, takes the general path. A
  * differential property test holds both to the same text.
@@ -71,7 +71,7 @@ export class ItemJson {
 
   line(item: TimelineItem): string {
     const type = item.event.type;
-    if ((type === 'command' || type === 'ok') && item.note === undefined && item.paste === undefined) {
+    if ((type === 'command' || type === 'ok' || type === 'ecmt-pub') && item.note === undefined && item.paste === undefined) {
       const fast = this.#fast(item);
       if (fast !== null) return fast;
     }
@@ -101,6 +101,16 @@ export class ItemJson {
       // the event's own command is assigned after the item's: its value, at the item's place
       const raw = this.#json(ev.raw);
       return `${head}"command","raw":${raw},"command":${ev.command === ev.raw ? raw : JSON.stringify(ev.command)}}`;
+    }
+    if (ev.type === 'ecmt-pub') {
+      // +ECMTPUB: <connectId>,<msgId>,<result>, the most frequent URC of a session
+      if (keys.length !== 5 || keys[2] !== 'connectId' || keys[3] !== 'msgId' || keys[4] !== 'result' || keys[0] !== 'type' || keys[1] !== 'raw') return null;
+      const { connectId, msgId, result } = ev;
+      if (!Number.isFinite(connectId) || !Number.isFinite(msgId) || !Number.isFinite(result)) return null;
+      const x = explain(ev);
+      const tail = x ? `,"explain":${JSON.stringify(tr(x, this.#lang))}` : '';
+      const command = item.command === undefined ? '' : `,"command":${this.#json(item.command)}`;
+      return `${head}"ecmt-pub","raw":${JSON.stringify(ev.raw)}${command},"connectId":${connectId},"msgId":${msgId},"result":${result}${tail}}`;
     }
     if (keys.length !== 2 || keys[0] !== 'type' || keys[1] !== 'raw') return null;
     const x = explain(ev as ModemEvent);

@@ -1,7 +1,7 @@
 /**
  * ItemJson (the JSON lines of `cat1 decode --json`) against the general path it stands for:
  * `JSON.stringify(itemToJson(item, lang))`, item by item through one writer (its command cache
- * carries over), for commands and their OKs (the fast path) and for anything that leaves it: other
+ * carries over), for commands, their OKs and +ECMTPUB (the fast path) and for anything that leaves it: other
  * events, unexpected fields, field order or values (NaN, -0, odd directions), notes and paste
  * findings.
  */
@@ -37,6 +37,9 @@ const okEvent = fc.oneof(
 const otherEvent = fc.oneof(
   fc.constant({ type: 'error', raw: 'ERROR' }),
   fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: -1, max: 3 })).map(([c, m, r]) => ({ type: 'ecmt-pub', raw: `+ECMTPUB: ${c},${m},${r}`, connectId: c, msgId: m, result: r })),
+  fc.tuple(num, num, num, str).map(([c, m, r, raw]) => ({ type: 'ecmt-pub', raw, connectId: c, msgId: m, result: r })),
+  fc.tuple(fc.nat(), fc.nat(), fc.nat()).map(([c, m, r]) => ({ type: 'ecmt-pub', raw: '+ECMTPUB', connectId: c, msgId: m, result: r, extra: 7 })),
+  fc.tuple(fc.nat(), fc.nat(), fc.nat()).map(([c, m, r]) => ({ type: 'ecmt-pub', raw: '+ECMTPUB', msgId: m, connectId: c, result: r })),
   str.map((s) => ({ type: 'data', raw: s, payload: Buffer.from(s), end: 'ctrl-z' })),
   fc.constant({ type: 'prompt', raw: '> ' }),
 );
