@@ -32,6 +32,9 @@ export function wantColor(flag: boolean | undefined, stream: NodeJS.WriteStream 
   return stream.isTTY === true && depth > 2;
 }
 
+/** Buffer's own UTF-8 encoder (what Buffer#write calls after checking its arguments); Node's typings omit it. */
+type Utf8Writer = Buffer & { utf8Write(s: string, offset: number): number };
+
 /** Bytes collected before a write (lines are written once 64 KiB are there). */
 const BUF_BYTES = 1 << 17;
 
@@ -78,7 +81,8 @@ export class Out {
       if (this.#size > 0) void this.#write();
       if (s.length * 3 + 1 > this.#buf.length) this.#buf = Buffer.allocUnsafe(s.length * 3 + 1);
     }
-    this.#size += this.#buf.write(s, this.#size);
+    // the encoder itself, without Buffer#write's argument checks (one call per line)
+    this.#size += (this.#buf as Utf8Writer).utf8Write(s, this.#size);
     this.#buf[this.#size++] = 0x0a;
     if (this.live) {
       if (!this.#scheduled) {

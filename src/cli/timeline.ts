@@ -5,7 +5,7 @@ import { explain } from '../urc/codes.js';
 import type { SessionSummary } from '../dialects/ecmt/summary.js';
 import { text } from '../util/i18n.js';
 import { garbageMeaning } from '../at/meaning.js';
-import type { Out } from './io.js';
+import type { Out, Paint } from './io.js';
 import { dialects, reportsFailure, unsolicitedOf } from '../dialects/index.js';
 import { resultPrefix } from '../dialects/words.js';
 
@@ -43,6 +43,14 @@ export function displayWidth(s: string): number {
     if (c < 0x20 || c > 0x7e) return stringWidth(s);
   }
   return s.length;
+}
+
+function printableAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 function clip(s: string, n: number): string {
@@ -91,12 +99,29 @@ const T_PROMPT = text('data prompt: the module waits for the payload', '数据�
 const T_STRAY_PROMPT = text('unexpected data prompt (no command asked for it)', '意外的数据提示符（没有命令需要它）');
 const T_STRAY = text('no command was waiting for this', '没有命令在等待它');
 
+function arrowOf(dir: TimelineItem['dir']): string {
+  return dir === 'tx' ? '→' : dir === 'rx' ? '←' : '·';
+}
+
+/** the start of a line without a time, made once per painter and direction (most logs have no times) */
+const UNTIMED = new WeakMap<Paint, Record<string, string>>();
+function untimedHead(p: Paint, dir: TimelineItem['dir']): string {
+  let heads = UNTIMED.get(p);
+  if (heads === undefined) {
+    heads = {};
+    UNTIMED.set(p, heads);
+  }
+  const key = dir ?? '';
+  return (heads[key] ??= `${p.dim(fmtT(null))}  ${arrowOf(dir)} `);
+}
+
 function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): string[] {
   const p = out.p;
   const ev = item.event;
-  const arrow = item.dir === 'tx' ? '→' : item.dir === 'rx' ? '←' : '·';
-  const head = `${p.dim(fmtT(item.t))}  ${arrow} `;
+  const head = item.t === null ? untimedHead(p, item.dir) : `${p.dim(fmtT(item.t))}  ${arrowOf(item.dir)} `;
   let raw: string;
+  // the raw line's columns when known from its one check (printable ASCII: its length)
+  let width = -1;
   let meaning = '';
   const lines: string[] = [];
   switch (ev.type) {
@@ -125,7 +150,12 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
       if (message?.kind === 'message') {
         const split = messageLines(ev.raw, message.payload);
         raw = split.first;
-        for (const extra of split.rest) lines.push(`${' '.repeat(13)}${p.cyan('│')} ${visible(extra)}`);
+        const bar = `${' '.repeat(13)}${p.cyan('│')} `;
+        for (const extra of split.rest) lines.push(bar + visible(extra));
+      } else if (printableAscii(ev.raw)) {
+        // nothing to make visible, and one column a character: one pass instead of two
+        raw = ev.raw;
+        width = raw.length;
       } else raw = visible(ev.raw);
       const x = explain(ev);
       meaning = x ? out.t(x) : '';
@@ -154,7 +184,7 @@ function itemLines(item: TimelineItem, out: Out, opts: { passive?: boolean }): s
       break;
   }
   const m = meaning ? `  ${failed ? p.red(meaning) : p.dim(meaning)}` : '';
-  const pad = meaning ? (PAD[displayWidth(raw)] ?? '') : '';
+  const pad = meaning ? (PAD[width >= 0 ? width : displayWidth(raw)] ?? '') : '';
   const first = `${head} ${shown}${pad}${m}${tag}`;
   return lines.length === 0 ? [first] : [first, ...lines];
 }

@@ -123,8 +123,21 @@ function withCode(m: Text | null, enUnknown: string, zhUnknown: string): Text {
 }
 
 function join(parts: (Text | null)[]): Text {
-  const ps = parts.filter((p): p is Text => p !== null);
-  return text(ps.map((p) => p.en).join('; '), ps.map((p) => p.zh).join('；'));
+  // a loop, not filter/map/join: this runs for every +ECMTPUB/SUB/UNS line
+  let en = '';
+  let zh = '';
+  let first = true;
+  for (const p of parts) {
+    if (p === null) continue;
+    if (first) first = false;
+    else {
+      en += '; ';
+      zh += '；';
+    }
+    en += p.en;
+    zh += p.zh;
+  }
+  return text(en, zh);
 }
 
 function explainConn(e: EventOf<'ecmt-conn'>): Text {

@@ -1,0 +1,83 @@
+/**
+ * ItemJson (the JSON lines of `cat1 decode --json`) against the general path it stands for:
+ * `JSON.stringify(itemToJson(item, lang))`, item by item through one writer (its command cache
+ * carries over), for commands, their OKs and +ECMTPUB (the fast path) and for anything that leaves it: other
+ * events, unexpected fields, field order or values (NaN, -0, odd directions), notes and paste
+ * findings.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ItemJson, itemToJson } from '../../src/at/json.js';
+import type { TimelineItem } from '../../src/at/types.js';
+import { text } from '../../src/util/i18n.js';
+
+const str = fc.oneof(
+  fc.constantFrom('AT+CSQ', 'AT+ECMTPUB=0,1,1,0,"dev/42/state"', 'OK', '', 'AT+ECMTCONN=0,"dev-0","******","******"'),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.string({ unit: fc.constantFrom('a', '"', '\\', '\r', '\n', '\x00', '\x1f', '\x7f', '中', '😀', '\ud800', '\udc00'), maxLength: 12 }),
+);
+const num = fc.oneof(fc.nat(), fc.double(), fc.constantFrom(-0, NaN, Infinity, 1e21, 0.1));
+
+const commandEvent = fc.oneof(
+  str.map((s) => ({ type: 'command', raw: s, command: s })),
+  fc.tuple(str, str).map(([raw, command]) => ({ type: 'command', raw, command })),
+  // shapes off the fast path
+  str.map((s) => ({ raw: s, type: 'command', command: s })),
+  str.map((s) => ({ type: 'command', raw: s, command: s, extra: 1 })),
+  str.map((s) => ({ type: 'command', raw: s, command: undefined })),
+  str.map((s) => ({ type: 'command', raw: s })),
+);
+const okEvent = fc.oneof(
+  fc.constant({ type: 'ok', raw: 'OK' }),
+  str.map((s) => ({ type: 'ok', raw: s })),
+  str.map((s) => ({ type: 'ok', raw: s, command: s })),
+  fc.constant({ raw: 'OK', type: 'ok' }),
+  num.map((n) => ({ type: 'ok', raw: n })),
+);
+const otherEvent = fc.oneof(
+  fc.constant({ type: 'error', raw: 'ERROR' }),
+  fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: -1, max: 3 })).map(([c, m, r]) => ({ type: 'ecmt-pub', raw: `+ECMTPUB: ${c},${m},${r}`, connectId: c, msgId: m, result: r })),
+  fc.tuple(num, num, num, str).map(([c, m, r, raw]) => ({ type: 'ecmt-pub', raw, connectId: c, msgId: m, result: r })),
+  fc.tuple(fc.nat(), fc.nat(), fc.nat()).map(([c, m, r]) => ({ type: 'ecmt-pub', raw: '+ECMTPUB', connectId: c, msgId: m, result: r, extra: 7 })),
+  fc.tuple(fc.nat(), fc.nat(), fc.nat()).map(([c, m, r]) => ({ type: 'ecmt-pub', raw: '+ECMTPUB', msgId: m, connectId: c, result: r })),
+  str.map((s) => ({ type: 'data', raw: s, payload: Buffer.from(s), end: 'ctrl-z' })),
+  fc.constant({ type: 'prompt', raw: '> ' }),
+);
+
+const item = fc.record(
+  {
+    seq: fc.oneof(fc.nat(), num),
+    t: fc.oneof(fc.constant(null), num),
+    dir: fc.constantFrom('tx', 'rx', null, 'rx ', undefined),
+    role: fc.oneof(fc.constantFrom('command', 'final', 'answer', 'urc', 'stray', 'late', 'echo'), str),
+    event: fc.oneof({ weight: 3, arbitrary: commandEvent }, { weight: 3, arbitrary: okEvent }, { weight: 1, arbitrary: otherEvent }),
+    command: fc.oneof(str, fc.constantFrom('AT+CSQ', 'AT+ECMTPUB=0,1,1,0,"dev/42/state"')),
+    note: str,
+    paste: fc.constant({ findings: [{ code: 'quote', message: text('typographic quote', '中文引号') }], answer: text('ERROR', 'ERROR'), corrected: 'AT+CSQ' }),
+  },
+  { requiredKeys: ['seq', 't', 'dir', 'role', 'event'] },
+) as unknown as fc.Arbitrary<TimelineItem>;
+
+/** a command, then items that name it (its OK), as a session has them */
+const session = fc.array(fc.tuple(str, fc.boolean()), { maxLength: 20 }).map((cmds) => {
+  const items: TimelineItem[] = [];
+  for (const [c, ok] of cmds) {
+    items.push({ seq: items.length, t: null, dir: 'tx', role: 'command', event: { type: 'command', raw: c, command: c }, command: c } as TimelineItem);
+    items.push({ seq: items.length, t: items.length / 7, dir: 'rx', role: 'final', event: ok ? { type: 'ok', raw: 'OK' } : { type: 'error', raw: 'ERROR' }, command: c } as TimelineItem);
+  }
+  return items;
+});
+
+describe('ItemJson', () => {
+  for (const lang of ['en', 'zh'] as const) {
+    it(`writes what JSON.stringify(itemToJson(item)) writes (${lang})`, () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.array(item, { maxLength: 12 }), session), (items) => {
+          const json = new ItemJson(lang);
+          for (const it of items) expect(json.line(it)).toBe(JSON.stringify(itemToJson(it, lang)));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+  }
+});
