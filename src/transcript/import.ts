@@ -272,7 +272,20 @@ export class TextLogImporter {
 
   /** Feed one line of the log (without its line terminator). Returns the entries completed so far. */
   push(line: string): TranscriptEntry[] {
-    const l = typeof line === 'string' ? line : String(line);
+    this.#accept(typeof line === 'string' ? line : String(line));
+    return this.#take();
+  }
+
+  /** Like push, the entries completed so far go to `sink` (no array per line). */
+  feed(line: string, sink: (e: TranscriptEntry) => void): void {
+    this.#accept(typeof line === 'string' ? line : String(line));
+    const out = this.#out;
+    if (out.length === 0) return;
+    this.#out = [];
+    for (let i = 0; i < out.length; i++) sink(out[i]!);
+  }
+
+  #accept(l: string): void {
     const probe = this.#probe;
     if (probe !== null) {
       // hold the first lines while they all carry a number: they may be an editor's gutter
@@ -280,12 +293,11 @@ export class TextLogImporter {
       const first = probe.length === 1 && l.charCodeAt(0) === 0xfeff ? l.slice(1) : l;
       const numbered = first.trim().length === 0 || numberPrefix(first) !== null;
       const filled = probe.filter((x) => x.trim().length > 0).length >= 3 || probe.length >= 16;
-      if (numbered && !filled) return [];
+      if (numbered && !filled) return;
       this.#release();
-      return this.#take();
+      return;
     }
     this.#one(l);
-    return this.#take();
   }
 
   /** Decide on the gutter from the held lines, then import them. */
@@ -702,7 +714,7 @@ export class TextLogImporter {
   }
 
   #rxLine(rx: OpenRx, text: string): void {
-    if (/^(?:RDY|\^SYSSTART)/.test(text) && rx.garbage.length > 0) {
+    if (rx.garbage.length > 0 && /^(?:RDY|\^SYSSTART)/.test(text)) {
       // junk right before a boot banner is the module powering up
       const last = rx.garbage[rx.garbage.length - 1]!;
       if (last.at + last.len === rx.size) last.diagnosis = 'power-up';

@@ -353,11 +353,9 @@ function textLogInput(chunks: AsyncGenerator<Buffer>, encoding: 'utf8' | 'gbk'):
   const importer = new TextLogImporter();
   const warnings: SessionInput['warnings'] = [];
   let out: (e: TranscriptEntry) => void = () => undefined;
+  const emit = (e: TranscriptEntry): void => out(e);
   const splitter = new LogLineSplitter(
-    (text) => {
-      const got = importer.push(text);
-      for (let i = 0; i < got.length; i++) out(got[i]!);
-    },
+    (text) => importer.feed(text, emit),
     encoding === 'gbk' ? textDecoderLine('gbk') : undefined,
   );
   const core: EntryCore = {
