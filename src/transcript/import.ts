@@ -166,9 +166,58 @@ class TextEntry implements DataEntry {
   }
 }
 
+/**
+ * A TextEntry whose bytes are made only when `data` is read: for a reader that takes the text
+ * (the decoder reads most entries of a text log that way, and their bytes were never needed).
+ * `data` is an accessor of the class, not an own property (a spread or JSON.stringify of the
+ * entry does not see it): only the decoder's input asks for these (see lazyTextEntries).
+ */
+class LazyTextEntry implements DataEntry {
+  t: number | null;
+  dir: 'tx' | 'rx';
+  declare notes?: EntryNote[];
+  declare garbage?: GarbageSpan[];
+  #text: string;
+  #data: Buffer | null = null;
+  readonly #wellFormed: boolean;
+  /** `data` was given other bytes: the text no longer says what they are */
+  #replaced = false;
+
+  constructor(t: number | null, dir: 'tx' | 'rx', text: string) {
+    this.t = t;
+    this.dir = dir;
+    this.#text = text;
+    this.#wellFormed = wellFormed(text);
+  }
+
+  get data(): Buffer {
+    return (this.#data ??= Buffer.from(this.#text, 'utf8'));
+  }
+
+  set data(b: Buffer) {
+    this.#data = b;
+    this.#text = '';
+    this.#replaced = true;
+  }
+
+  static textOf(e: TranscriptEntry): string | undefined {
+    return #text in e && e.#wellFormed && !e.#replaced ? e.#text : undefined;
+  }
+}
+
 /** The text of an imported entry whose bytes are exactly its UTF-8 encoding, when the importer has it. */
 export function entryText(entry: TranscriptEntry): string | undefined {
-  return TextEntry.textOf(entry);
+  return entry instanceof LazyTextEntry ? LazyTextEntry.textOf(entry) : TextEntry.textOf(entry);
+}
+
+let makeLazy: (imp: TextLogImporter) => void = () => undefined;
+
+/**
+ * From now on this importer's text entries make their bytes only when `data` is read (an
+ * accessor, not an own property): for a reader that takes their text with entryText.
+ */
+export function lazyTextEntries(imp: TextLogImporter): void {
+  makeLazy(imp);
 }
 
 /** UTF-8 length of a string (its length when it is ASCII). */
@@ -233,6 +282,14 @@ export class TextLogImporter {
   #out: TranscriptEntry[] = [];
   #held: TranscriptEntry[] = [];
   #heldOverflow = false;
+  /** text entries make their bytes when read (lazyTextEntries) */
+  #lazy = false;
+
+  static {
+    makeLazy = (imp) => {
+      imp.#lazy = true;
+    };
+  }
 
   // time
   #hasTimes = false;
@@ -809,7 +866,7 @@ export class TextLogImporter {
       if (keep > 0) this.#flushBlanks(o, keep);
       if (o.size > 0) {
         let entry: DataEntry;
-        if (o.parts.length === 0) entry = new TextEntry(o.t, 'rx', o.text);
+        if (o.parts.length === 0) entry = this.#lazy ? new LazyTextEntry(o.t, 'rx', o.text) : new TextEntry(o.t, 'rx', o.text);
         else {
           if (o.text.length > 0) o.parts.push(Buffer.from(o.text, 'utf8'));
           entry = { t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) };
@@ -834,7 +891,7 @@ export class TextLogImporter {
         const term = o.crlf ? '\r\n' : '\r';
         text = o.lines.length === 1 ? o.lines[0]! + term : o.lines.map((l) => l + term).join('');
       }
-      this.#emit(new TextEntry(o.t, 'tx', text));
+      this.#emit(this.#lazy ? new LazyTextEntry(o.t, 'tx', text) : new TextEntry(o.t, 'tx', text));
     }
     for (const n of o.notes) this.#emit(n);
   }
