@@ -220,6 +220,19 @@ export function lazyTextEntries(imp: TextLogImporter): void {
   makeLazy(imp);
 }
 
+/**
+ * Whether the line holds a character that splitGarbage or nonTextChars looks for: a control
+ * character (TAB, Ctrl-Z and ESC included: a superset), DEL, a C1 control or U+FFFD. A prefix
+ * (stamp, marker, tag, blanks) is part of the line: a line without one has none in its rest.
+ */
+function hasNonText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfffd) return true;
+  }
+  return false;
+}
+
 /** UTF-8 length of a string (its length when it is ASCII). */
 function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8');
@@ -421,7 +434,9 @@ export class TextLogImporter {
     let p = parsePrefix(s);
     let stampUs: number | null = null;
     let stamped = false;
-    const g = splitGarbage(p.rest);
+    // a line of text characters only (most lines) has no junk to split off or count
+    const dirty = hasNonText(s);
+    const g = dirty ? splitGarbage(p.rest) : null;
     if (g) {
       if (!this.#inGarbage) this.#warn(`${garbageByteCount(g.garbage)} bytes of binary junk (control or undecodable characters): a garbage item (power-up noise or a wrong baud rate?)`);
       this.#inGarbage = true;
@@ -435,7 +450,7 @@ export class TextLogImporter {
       if (!p.headed) s = g.text;
     } else {
       this.#inGarbage = false;
-      const junk = nonTextChars(s);
+      const junk = dirty ? nonTextChars(s) : 0;
       if (junk > 0) this.#warn(`${junk} control or undecodable character${junk === 1 ? '' : 's'} in this line (binary data or a wrong text encoding?); kept as they are`);
     }
     if (!this.#seenAt && isAtShaped(p.rest)) this.#seenAt = true;
