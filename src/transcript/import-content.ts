@@ -31,15 +31,35 @@ const SEPARATOR_CHARS = '-=*~_#';
 /** What a banner's first visible character can be (see isBanner's forms). */
 const BANNER_FIRST: ReadonlySet<number> = new Set([...'-=*~_#oOcCsSpPwWdD打关串'].map((c) => c.charCodeAt(0)));
 
+/**
+ * The second letter (lower case) of the banner words after a first letter (lower case):
+ * open/opened/opening/options, close/closed/closing/compiled/connected, serial, port/press,
+ * welcome, disconnected.
+ */
+const SECOND: ReadonlyMap<number, string> = new Map([
+  [0x6f, 'p'],
+  [0x63, 'lo'],
+  [0x73, 'e'],
+  [0x70, 'or'],
+  [0x77, 'e'],
+  [0x64, 'i'],
+]);
+
 export function isBanner(s: string): boolean {
   if (s.length > BANNER_MAX) return false;
   // the first visible character decides most lines, before any copy of the line is made
   let f = 0;
   for (; f < s.length; f++) {
     const c = s.charCodeAt(f);
+    if (c === 0x20 || c === 0x09) continue;
     if ((c > 0x20 && c < 0x7f) || !/\s/.test(s.charAt(f))) break;
   }
-  if (!BANNER_FIRST.has(s.charCodeAt(f))) return false;
+  const c0 = s.charCodeAt(f);
+  if (!BANNER_FIRST.has(c0)) return false;
+  // a word's second letter too (`OK`, `CONNECT OK`, `SEND OK` stop here); a non-ASCII one is
+  // left to the rules below (lower-casing may turn it into ASCII)
+  const c1 = s.charCodeAt(f + 1);
+  if (((c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a)) && !(c1 >= 0x80) && !SECOND.get(c0 | 0x20)?.includes(String.fromCharCode(c1 | 0x20))) return false;
   const t = s.trim();
   if (t.length >= 3) {
     let sep = true;
@@ -191,6 +211,9 @@ export function stripSquare(s: string): { text: string; crlf: boolean } {
 }
 
 export function isSquareLine(s: string): boolean {
+  // a printable ASCII character first is not trimmed away, and is neither '□' nor '¡'
+  const c = s.charCodeAt(0);
+  if (c > 0x20 && c < 0x7f) return false;
   const t = s.trim();
   return t === '□' || t === '¡õ';
 }

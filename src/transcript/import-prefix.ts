@@ -209,6 +209,9 @@ function parseMarker(s: string, i: number): Marker | null {
   let j = w0;
   while (j < s.length && j - w0 < 9 && isLetter(s.charCodeAt(j))) j++;
   if (j === w0) return null;
+  // a word marker ends with its bracket or its colon: a word without one is text (`OK`, `AT+…`),
+  // told before any copy of it is made
+  if (bracket ? s.charCodeAt(j) !== 93 : !isColon(s.charCodeAt(j))) return null;
   const word = s.slice(w0, j).toUpperCase();
   const dir: Dir | null = TX_WORDS.has(word) ? 'tx' : RX_WORDS.has(word) ? 'rx' : null;
   if (dir === null) return null;

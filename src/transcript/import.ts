@@ -166,9 +166,71 @@ class TextEntry implements DataEntry {
   }
 }
 
+/**
+ * A TextEntry whose bytes are made only when `data` is read: for a reader that takes the text
+ * (the decoder reads most entries of a text log that way, and their bytes were never needed).
+ * `data` is an accessor of the class, not an own property (a spread or JSON.stringify of the
+ * entry does not see it): only the decoder's input asks for these (see lazyTextEntries).
+ */
+class LazyTextEntry implements DataEntry {
+  t: number | null;
+  dir: 'tx' | 'rx';
+  declare notes?: EntryNote[];
+  declare garbage?: GarbageSpan[];
+  #text: string;
+  #data: Buffer | null = null;
+  readonly #wellFormed: boolean;
+  /** `data` was given other bytes: the text no longer says what they are */
+  #replaced = false;
+
+  constructor(t: number | null, dir: 'tx' | 'rx', text: string) {
+    this.t = t;
+    this.dir = dir;
+    this.#text = text;
+    this.#wellFormed = wellFormed(text);
+  }
+
+  get data(): Buffer {
+    return (this.#data ??= Buffer.from(this.#text, 'utf8'));
+  }
+
+  set data(b: Buffer) {
+    this.#data = b;
+    this.#text = '';
+    this.#replaced = true;
+  }
+
+  static textOf(e: TranscriptEntry): string | undefined {
+    return #text in e && e.#wellFormed && !e.#replaced ? e.#text : undefined;
+  }
+}
+
 /** The text of an imported entry whose bytes are exactly its UTF-8 encoding, when the importer has it. */
 export function entryText(entry: TranscriptEntry): string | undefined {
-  return TextEntry.textOf(entry);
+  return entry instanceof LazyTextEntry ? LazyTextEntry.textOf(entry) : TextEntry.textOf(entry);
+}
+
+let makeLazy: (imp: TextLogImporter) => void = () => undefined;
+
+/**
+ * From now on this importer's text entries make their bytes only when `data` is read (an
+ * accessor, not an own property): for a reader that takes their text with entryText.
+ */
+export function lazyTextEntries(imp: TextLogImporter): void {
+  makeLazy(imp);
+}
+
+/**
+ * Whether the line holds a character that splitGarbage or nonTextChars looks for: a control
+ * character (TAB, Ctrl-Z and ESC included: a superset), DEL, a C1 control or U+FFFD. A prefix
+ * (stamp, marker, tag, blanks) is part of the line: a line without one has none in its rest.
+ */
+function hasNonText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfffd) return true;
+  }
+  return false;
 }
 
 /** UTF-8 length of a string (its length when it is ASCII). */
@@ -233,6 +295,14 @@ export class TextLogImporter {
   #out: TranscriptEntry[] = [];
   #held: TranscriptEntry[] = [];
   #heldOverflow = false;
+  /** text entries make their bytes when read (lazyTextEntries) */
+  #lazy = false;
+
+  static {
+    makeLazy = (imp) => {
+      imp.#lazy = true;
+    };
+  }
 
   // time
   #hasTimes = false;
@@ -272,7 +342,20 @@ export class TextLogImporter {
 
   /** Feed one line of the log (without its line terminator). Returns the entries completed so far. */
   push(line: string): TranscriptEntry[] {
-    const l = typeof line === 'string' ? line : String(line);
+    this.#accept(typeof line === 'string' ? line : String(line));
+    return this.#take();
+  }
+
+  /** Like push, the entries completed so far go to `sink` (no array per line). */
+  feed(line: string, sink: (e: TranscriptEntry) => void): void {
+    this.#accept(typeof line === 'string' ? line : String(line));
+    const out = this.#out;
+    if (out.length === 0) return;
+    this.#out = [];
+    for (let i = 0; i < out.length; i++) sink(out[i]!);
+  }
+
+  #accept(l: string): void {
     const probe = this.#probe;
     if (probe !== null) {
       // hold the first lines while they all carry a number: they may be an editor's gutter
@@ -280,12 +363,11 @@ export class TextLogImporter {
       const first = probe.length === 1 && l.charCodeAt(0) === 0xfeff ? l.slice(1) : l;
       const numbered = first.trim().length === 0 || numberPrefix(first) !== null;
       const filled = probe.filter((x) => x.trim().length > 0).length >= 3 || probe.length >= 16;
-      if (numbered && !filled) return [];
+      if (numbered && !filled) return;
       this.#release();
-      return this.#take();
+      return;
     }
     this.#one(l);
-    return this.#take();
   }
 
   /** Decide on the gutter from the held lines, then import them. */
@@ -352,7 +434,9 @@ export class TextLogImporter {
     let p = parsePrefix(s);
     let stampUs: number | null = null;
     let stamped = false;
-    const g = splitGarbage(p.rest);
+    // a line of text characters only (most lines) has no junk to split off or count
+    const dirty = hasNonText(s);
+    const g = dirty ? splitGarbage(p.rest) : null;
     if (g) {
       if (!this.#inGarbage) this.#warn(`${garbageByteCount(g.garbage)} bytes of binary junk (control or undecodable characters): a garbage item (power-up noise or a wrong baud rate?)`);
       this.#inGarbage = true;
@@ -366,7 +450,7 @@ export class TextLogImporter {
       if (!p.headed) s = g.text;
     } else {
       this.#inGarbage = false;
-      const junk = nonTextChars(s);
+      const junk = dirty ? nonTextChars(s) : 0;
       if (junk > 0) this.#warn(`${junk} control or undecodable character${junk === 1 ? '' : 's'} in this line (binary data or a wrong text encoding?); kept as they are`);
     }
     if (!this.#seenAt && isAtShaped(p.rest)) this.#seenAt = true;
@@ -702,7 +786,7 @@ export class TextLogImporter {
   }
 
   #rxLine(rx: OpenRx, text: string): void {
-    if (/^(?:RDY|\^SYSSTART)/.test(text) && rx.garbage.length > 0) {
+    if (rx.garbage.length > 0 && /^(?:RDY|\^SYSSTART)/.test(text)) {
       // junk right before a boot banner is the module powering up
       const last = rx.garbage[rx.garbage.length - 1]!;
       if (last.at + last.len === rx.size) last.diagnosis = 'power-up';
@@ -797,7 +881,7 @@ export class TextLogImporter {
       if (keep > 0) this.#flushBlanks(o, keep);
       if (o.size > 0) {
         let entry: DataEntry;
-        if (o.parts.length === 0) entry = new TextEntry(o.t, 'rx', o.text);
+        if (o.parts.length === 0) entry = this.#lazy ? new LazyTextEntry(o.t, 'rx', o.text) : new TextEntry(o.t, 'rx', o.text);
         else {
           if (o.text.length > 0) o.parts.push(Buffer.from(o.text, 'utf8'));
           entry = { t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) };
@@ -822,7 +906,7 @@ export class TextLogImporter {
         const term = o.crlf ? '\r\n' : '\r';
         text = o.lines.length === 1 ? o.lines[0]! + term : o.lines.map((l) => l + term).join('');
       }
-      this.#emit(new TextEntry(o.t, 'tx', text));
+      this.#emit(this.#lazy ? new LazyTextEntry(o.t, 'tx', text) : new TextEntry(o.t, 'tx', text));
     }
     for (const n of o.notes) this.#emit(n);
   }

@@ -5,7 +5,7 @@ import { CatError } from '../util/errors.js';
 import { decodeEntry, decodeEntryBytes, decodeHeader, scanEntry } from '../recording/format.js';
 import { ByteLineSplitter, lineText, textDecoderLine, type ByteLineSink } from '../recording/reader.js';
 import { LogLineSplitter } from './log-lines.js';
-import { looksLikeAtLog, TextLogImporter } from './import.js';
+import { lazyTextEntries, looksLikeAtLog, TextLogImporter } from './import.js';
 import type { TranscriptEntry, TranscriptHeader } from '../recording/types.js';
 
 export interface SessionInput {
@@ -17,7 +17,8 @@ export interface SessionInput {
    * The synchronous core: every entry goes to `sink` as soon as the chunk that completes it is
    * read; `between` is awaited once per chunk read (~1 MiB from a file: the place for stdout's
    * backpressure and a progress bar). No await per line or per entry. Use either this or
-   * `entries`, once.
+   * `entries`, once. The data entries of a text log pumped here make their bytes when `data` is
+   * read (an accessor: a spread or JSON.stringify of such an entry does not copy it).
    */
   pump(sink: (e: TranscriptEntry) => void, between?: () => Promise<void> | void): Promise<void>;
   /** warnings collected while reading (line numbers); complete once entries are exhausted */
@@ -222,6 +223,8 @@ export async function openSessionInput(path: string, stdin: Readable = process.s
 
 /** A chunked source of entries: `feed` each chunk read, `finish` at the end; entries go to the sink. */
 interface EntryCore {
+  /** called once when the entries are pumped (not read as a generator) */
+  pumped?(): void;
   feed(chunk: Buffer, sink: (e: TranscriptEntry) => void): void;
   finish(sink: (e: TranscriptEntry) => void): void;
 }
@@ -229,6 +232,7 @@ interface EntryCore {
 /** Both ways of reading a core: pump (one await per chunk) and an async generator of entries. */
 function consume(core: EntryCore, chunks: AsyncGenerator<Buffer>): Pick<SessionInput, 'entries' | 'pump'> {
   async function pump(sink: (e: TranscriptEntry) => void, between?: () => Promise<void> | void): Promise<void> {
+    core.pumped?.();
     for await (const c of chunks) {
       core.feed(c, sink);
       if (between) await between();
@@ -353,14 +357,14 @@ function textLogInput(chunks: AsyncGenerator<Buffer>, encoding: 'utf8' | 'gbk'):
   const importer = new TextLogImporter();
   const warnings: SessionInput['warnings'] = [];
   let out: (e: TranscriptEntry) => void = () => undefined;
+  const emit = (e: TranscriptEntry): void => out(e);
   const splitter = new LogLineSplitter(
-    (text) => {
-      const got = importer.push(text);
-      for (let i = 0; i < got.length; i++) out(got[i]!);
-    },
+    (text) => importer.feed(text, emit),
     encoding === 'gbk' ? textDecoderLine('gbk') : undefined,
   );
   const core: EntryCore = {
+    // the pump's reader (the decoder) takes a text entry's text: its bytes are made only if read
+    pumped: () => lazyTextEntries(importer),
     feed(chunk, sink) {
       out = sink;
       splitter.push(chunk);

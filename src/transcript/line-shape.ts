@@ -59,7 +59,13 @@ export function isAtCommandLine(s: string): boolean {
 }
 
 /** The start of a module frame: a final result, a URC, a prompt. */
+/** The first characters of a module frame (isModuleFrame's alternatives): O E R N B C S + ^ >. */
+function mayStartFrame(c: number): boolean {
+  return c === 79 || c === 69 || c === 82 || c === 78 || c === 66 || c === 67 || c === 83 || c === 43 || c === 94 || c === 62;
+}
+
 export function isModuleFrame(s: string): boolean {
+  if (!mayStartFrame(s.charCodeAt(0))) return false;
   const head = s.length > 48 ? s.slice(0, 48) : s;
   return /^(?:OK|ERROR|RDY|NO CARRIER|BUSY|NO ANSWER|NO DIALTONE|CONNECT|SEND OK|SEND FAIL)(?:\s|$|:)|^\+[A-Za-z][A-Za-z0-9_]*(?:[:\s]|$)|^\^[A-Z]|^>\s*$/.test(head);
 }

@@ -64,7 +64,13 @@ function isSpaceChar(c: number): boolean {
   return c === 32 || c === 9 || c === 0x3000 || c === 0xa0;
 }
 
+/** The first characters of NOTE_MARKERS: `<` `/` `-` `;` `#` `←` `→`. */
+function mayStartMarker(c: number): boolean {
+  return c === 0x3c || c === 0x2f || c === 0x2d || c === 0x3b || c === 0x23 || c === 0x2190 || c === 0x2192;
+}
+
 function startsMarker(s: string, i: number): boolean {
+  if (!mayStartMarker(s.charCodeAt(i))) return false;
   for (const m of NOTE_MARKERS) if (s.startsWith(m, i)) return true;
   return false;
 }
@@ -327,6 +333,14 @@ export function parseCat1Line(line: string): Cat1Line | null {
   // both forms start with a digit, a space or '-' (the common line is rejected here, without a regex)
   const c0 = line.charCodeAt(0);
   if (c0 !== 0x20 && c0 !== 0x2d && !(c0 >= 0x30 && c0 <= 0x39)) return null;
+  if (c0 === 0x20) {
+    // after its run of spaces a cat1 line goes on with the t column (a digit or '-') or, 13
+    // spaces or more in, the '│' of a continuation: an indented line (a payload's JSON) ends here
+    let i = 1;
+    while (line.charCodeAt(i) === 0x20) i++;
+    const c = line.charCodeAt(i);
+    if (c !== 0x2d && !(c >= 0x30 && c <= 0x39) && !(c === 0x2502 && i >= 13)) return null;
+  }
   const m = /^(?:\d{2}:\d{2}:\d{2}\.\d{3} )? *(\d+\.\d{3}|-)  ([→←·])  (.*)$/.exec(line);
   if (m) {
     const t = m[1] === '-' ? null : Number(m[1]);
