@@ -254,12 +254,22 @@ export interface Redactor {
    * it is given bytes.
    */
   asciiUnchanged?(text: string, dir: 'tx' | 'rx'): boolean;
+  /**
+   * For complete lines of text (each ends at LF, for the host also at CR, as a stream redactor
+   * cuts them): true when `line()` would leave the bytes of every one of them as they are. The
+   * context then ends as those `line()` calls leave it; when false it is left as it was.
+   * `latin1`: each character is one byte (a latin1 view of bytes); otherwise the text stands for
+   * its UTF-8 bytes. Optional: a redactor without it is asked line by line.
+   */
+  linesUnchanged?(text: string, dir: 'tx' | 'rx', latin1: boolean): boolean;
   /** Add a value that must never appear (a password the caller knows). Values under 3 bytes are ignored. */
   addSecret(value: string | Buffer): void;
   /** The secret values added (latin1 strings of their UTF-8 bytes). */
   readonly secrets: readonly string[];
   readonly context: RedactContext;
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A line whose first visible character is a digit (may be a bare IMSI/ICCID answer). */
 const DIGIT_FIRST = /^[\s\0]*\d/;
@@ -348,10 +358,62 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     if (spans.length === 0) return spans;
     return mergeSpans(spans).filter((s) => s.len > 0);
   };
+  /**
+   * Would line() be given the bytes of text[s, e) (one line) look at it at all? The gate of
+   * line(), on text: `+`/`^` (positions in the text, searched by the caller), and for a module
+   * line a digit first. The UTF-8 bytes of a character above 0x7f are all above 0x7f, so for text
+   * that stands for its UTF-8 bytes the same characters decide: only ASCII spaces, tabs, line
+   * ends and NULs are skipped there (a latin1 view also skips 0xa0, which /\s/ holds).
+   */
+  const digitFirst = (text: string, s: number, e: number, latin1: boolean): boolean => {
+    const lim = Math.min(e, s + 24);
+    for (let i = s; i < lim; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x30 && c <= 0x39) return true;
+      if (c === 0x20 || c === 0 || (c >= 0x09 && c <= 0x0d) || (latin1 && c === 0xa0)) continue;
+      return false;
+    }
+    return false;
+  };
   return {
     context,
     secrets: known,
     addSecret: add,
+    linesUnchanged(text, dir, latin1) {
+      const saved = context.lastCommand;
+      const always = holdAll || known.length > 0;
+      const identity = dir === 'rx' && hasIdentity;
+      const n = text.length;
+      // the next line end, `+` and `^`: each searched again only once passed (linear in the text)
+      let lf = text.indexOf('\n');
+      let cr = dir === 'tx' ? text.indexOf('\r') : -1;
+      let plus = always ? -1 : text.indexOf('+');
+      let caret = always ? -1 : text.indexOf('^');
+      let start = 0;
+      while (start < n) {
+        if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+        if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+        const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+        const end = i < 0 ? n : i + 1;
+        let look = always;
+        if (!look) {
+          if (plus >= 0 && plus < start) plus = text.indexOf('+', start);
+          if (caret >= 0 && caret < start) caret = text.indexOf('^', start);
+          look = (plus >= 0 && plus < end) || (caret >= 0 && caret < end) || (identity && digitFirst(text, start, end, latin1));
+        }
+        if (look) {
+          let line = start === 0 && end === n ? text : text.slice(start, end);
+          // spansOf reads a line as latin1 bytes: text that stands for UTF-8 is turned into them
+          if (!latin1 && NON_ASCII.test(line)) line = Buffer.from(line, 'utf8').toString('latin1');
+          if (spansOf(line, dir).length > 0) {
+            context.lastCommand = saved;
+            return false;
+          }
+        }
+        start = end;
+      }
+      return true;
+    },
     asciiUnchanged(text, dir) {
       // the gate of line(), on the text: for ASCII its characters are its bytes
       if (!holdAll && known.length === 0 && text.indexOf('+') < 0 && text.indexOf('^') < 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text.length > 24 ? text.slice(0, 24) : text))) return true;
