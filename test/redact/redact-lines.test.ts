@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, type Redactor } from '../../src/redact/redact.js';
+import { createRedactor, type RedactionRule, type Redactor } from '../../src/redact/redact.js';
 import { StreamRedactor, type RedactedPiece } from '../../src/redact/stream-redactor.js';
 import { ALL_SENSITIVE } from '../helpers/sensitive.js';
 
@@ -14,7 +14,7 @@ const WORDS = [
   'AT', '+CSQ', '+CSQ: 23,99', 'OK', 'ERROR', '+ECMTCONN', '=0,"dev","user","pass"', '+ECMTCFG', '="aliauth",0,"pk","dn","sec"',
   '+CPIN', '="1234"', '+CIMI', '+ICCID: ', '^ICCID', '89860112345678901234', '460001234567890', '867530912345678', '123',
   ' ', '  ', '\t', '\0', '\u00a0', '\u3000', '阀门', 'é', 'ß', '\ud800', '^', '+', '"', ',', ':', 'x', 'ecmtconn', '+ecmtconn=1,"a","b","c"',
-  'AT+CIMI', 'AT+CGSN', 'AT+ECICCID', 'AT+ECMTCONN=0,"d","u","p"', '+QMTCFG="aliauth",0,"a","b","c"', '\r', '\n', '\r\n',
+  'AT+CIMI', 'AT+CGSN', 'AT+ECICCID', 'at', 'aT', 'At^sysinfo_2', 'AT^', 'AT+', '_', '\u00a0AT+CIMI', 'AT+ECMTCONß', '+QICßGP', 'AT+ECMTCONN=0,"d","u","p"', '+QMTCFG="aliauth",0,"a","b","c"', '\r', '\n', '\r\n',
 ];
 const ENDS = ['\n', '\r\n', '\r', '\r\r\n'];
 
@@ -101,6 +101,46 @@ describe('linesUnchanged: the verdict of line() on every line', () => {
         }
       }
     }
+  });
+
+  it('the command name for the context after blanks of each kind, any case: the same as line()', () => {
+    for (const blank of ['', ' ', '\t', '\0', '\u00a0', '\u3000', '\r']) {
+      for (const cmd of ['AT+CIMI', 'at^iccid', 'aT+cgsn?', 'AT+', 'AT^_x', 'ATI', 'A T+CIMI']) {
+        for (const [dir, latin1] of [['tx', true], ['tx', false], ['rx', true], ['rx', false]] as const) {
+          // a latin1 view holds characters below 0x100 only (U+3000 becomes a NUL byte there)
+          const raw = `${blank}${cmd}\n`;
+          const text = latin1 ? Buffer.from(raw, 'latin1').toString('latin1') : raw;
+          const want = oracle(text, dir, latin1, '+CSQ', []);
+          const r = createRedactor();
+          r.context.lastCommand = '+CSQ';
+          expect(r.linesUnchanged!(text, dir, latin1), JSON.stringify(text)).toBe(want.same);
+          expect(r.context.lastCommand, `${JSON.stringify(text)} ${dir} latin1 ${latin1}`).toBe(want.last);
+        }
+      }
+    }
+  });
+
+  it('a property: the same for rules whose keyword an `ß` (upper case `SS`) can complete (1,000 runs)', () => {
+    const rule: RedactionRule = {
+      name: 'abs',
+      keywords: ['+ABS', '^XSSY'],
+      find(line) {
+        const i = line.toUpperCase().search(/\+ABS|\^XSSY/);
+        return i < 0 ? [] : [{ at: 0, len: 1, tag: 'abs' }];
+      },
+    };
+    const words = fc.constantFrom('+ab', '+AB', 'ß', 'S', '^x', '^XS', 'sy', 'AT+CIMI', ' ', '阀', 'é', '+', '^');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.array(words, { maxLength: 5 }), fc.constantFrom(...ENDS)), { minLength: 1, maxLength: 4 }), fc.boolean(), fc.constantFrom<'tx' | 'rx'>('tx', 'rx'), (ls, latin1, dir) => {
+        const raw = ls.map(([w, e]) => w.join('') + e).join('');
+        // the latin1 view of bytes holding 0xdf (ß) itself
+        const text = latin1 ? Buffer.from(raw, 'latin1').toString('latin1') : raw;
+        const r0 = createRedactor([rule]);
+        const want = cut(text, dir).every((l) => r0.line(Buffer.from(l, latin1 ? 'latin1' : 'utf8'), dir).redact.length === 0);
+        expect(createRedactor([rule]).linesUnchanged!(text, dir, latin1)).toBe(want);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('false for every line of the fixtures and the reference that has something masked, alone and among ordinary lines', () => {
