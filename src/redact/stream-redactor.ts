@@ -341,6 +341,9 @@ export class StreamRedactor {
     const before = st.releasedLong ? '' : st.released;
     if (ended) this.#newLine(st);
     if (before.length === 0) return this.#redactor!.line(rest, dir);
+    // the whole line (one line: its only terminator is at its end) read as text first: most pass unchanged
+    const r0 = this.#redactor!;
+    if (r0.linesUnchanged && r0.linesUnchanged(before + rest.toString('latin1'), dir, true)) return { data: rest, redact: [] };
     const whole = Buffer.concat([Buffer.from(before, 'latin1'), rest]);
     const r = this.#redactor!.line(whole, dir);
     if (r.redact.length === 0) return { data: rest, redact: [] };

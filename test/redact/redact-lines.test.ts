@@ -192,4 +192,23 @@ describe('the stream redactor: whole lines that pass unchanged, at once', () => 
       { numRuns: 2000 },
     );
   });
+
+  it('a command released in parts before a pause (flush), then its answer: the same pieces, every cut', () => {
+    for (const [cmd, answer] of ([['AT+CGSN\r', '460001234567890\r\n'], ['AT+CIMI\r', '46000123456\r\n'], ['at^iccid\r', '89860112345678901234\r\n'], ['AT+ECMTCONN=0,"d","u","pw"\r', 'OK\r\n']] as Array<[string, string]>)) {
+      for (let cutAt = 1; cutAt < cmd.length; cutAt++) {
+        const run = (fast: boolean): string => {
+          const pieces: RedactedPiece[] = [];
+          const r = createRedactor();
+          const s = new StreamRedactor(fast ? r : general(r), (p) => pieces.push(p));
+          s.push('tx', Buffer.from(cmd.slice(0, cutAt), 'latin1'), 0);
+          s.flush();
+          s.push('tx', Buffer.from(cmd.slice(cutAt), 'latin1'), 1);
+          s.push('rx', Buffer.from(answer, 'latin1'), 2);
+          s.end();
+          return JSON.stringify(pieces.map((p) => ({ ...p, data: p.data.toString('latin1') })));
+        };
+        expect(run(true), `${cmd} cut at ${cutAt}`).toBe(run(false));
+      }
+    }
+  });
 });
