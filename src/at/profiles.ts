@@ -15,20 +15,47 @@ export function cleanText(text: string): string {
 
 // The profile lookup asks for the name and form of the same command line several times (the
 // grammar, then each candidate profile's match): the last answer is remembered.
-let lastName: [command: string, name: string] = ['', ''];
+let lastNameOf = '';
+let lastName = '';
 let lastForm: [command: string, form: 'read' | 'test' | 'set' | 'action'] = ['', 'action'];
+
+function isNameChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+/**
+ * commandName of a line that starts with `AT` in any case (nothing to trim before it), read by
+ * hand: the regex /^([+^$%#*][A-Za-z0-9_]+|&?[A-Za-z]\d*)/ on what follows `AT` (trailing blanks
+ * are never part of a name).
+ */
+function nameAfterAt(c: string): string {
+  const n = c.length;
+  const m = c.charCodeAt(2);
+  let j = 3;
+  if (m === 0x2b || m === 0x5e || m === 0x24 || m === 0x25 || m === 0x23 || m === 0x2a) {
+    while (j < n && isNameChar(c.charCodeAt(j))) j++;
+    return j > 3 ? c.slice(2, j).toUpperCase() : '';
+  }
+  j = m === 0x26 ? 3 : 2;
+  const l = c.charCodeAt(j) | 0x20;
+  if (!(l >= 0x61 && l <= 0x7a)) return '';
+  j++;
+  while (j < n && c.charCodeAt(j) >= 0x30 && c.charCodeAt(j) <= 0x39) j++;
+  return c.slice(2, j).toUpperCase();
+}
 
 /** The command name: `AT+CSQ` → `+CSQ`, `AT^SYSINFO?` → `^SYSINFO`, `ATI` → `I`, `AT` → ''. */
 export function commandName(command: string): string {
-  if (command === lastName[0]) return lastName[1];
-  const c = command.trim();
+  if (command === lastNameOf) return lastName;
   let name: string;
-  if (!/^AT/i.test(c)) name = c.toUpperCase();
+  if ((command.charCodeAt(0) | 0x20) === 0x61 && (command.charCodeAt(1) | 0x20) === 0x74) name = nameAfterAt(command);
   else {
-    const m = /^([+^$%#*][A-Za-z0-9_]+|&?[A-Za-z]\d*)/.exec(c.slice(2));
-    name = m ? m[1]!.toUpperCase() : '';
+    const c = command.trim();
+    if (!/^AT/i.test(c)) name = c.toUpperCase();
+    else name = nameAfterAt(c);
   }
-  lastName = [command, name];
+  lastNameOf = command;
+  lastName = name;
   return name;
 }
 

@@ -210,6 +210,29 @@ export function contextName(line: string): string | null {
   return m ? m[1]!.toUpperCase() : null;
 }
 
+/**
+ * contextName of the line text[s, e), read in place: the same answer as contextName on its latin1
+ * bytes. `latin1`: one character per byte; otherwise the text stands for its UTF-8 bytes, where
+ * a character above 0x7f is never a space of /\s/ (its lead byte is not 0xa0) nor a name letter.
+ */
+function contextNameIn(text: string, s: number, e: number, latin1: boolean): string | null {
+  let i = s;
+  for (; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (!(c === 0x20 || c === 0 || (c >= 0x09 && c <= 0x0d) || (latin1 && c === 0xa0))) break;
+  }
+  // `A`/`a`, `T`/`t`, then `+` or `^` and one name character at least
+  if (i + 3 >= e || (text.charCodeAt(i) | 0x20) !== 0x61 || (text.charCodeAt(i + 1) | 0x20) !== 0x74) return null;
+  const mark = text.charCodeAt(i + 2);
+  if (mark !== 0x2b && mark !== 0x5e) return null;
+  let j = i + 3;
+  for (; j < e; j++) {
+    const c = text.charCodeAt(j);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f)) break;
+  }
+  return j === i + 3 ? null : text.slice(i + 2, j).toUpperCase();
+}
+
 /** Find every occurrence of each known secret value in a latin1 line. */
 function secretSpans(line: string, secrets: readonly string[]): Span[] {
   const spans: Span[] = [];
@@ -254,12 +277,22 @@ export interface Redactor {
    * it is given bytes.
    */
   asciiUnchanged?(text: string, dir: 'tx' | 'rx'): boolean;
+  /**
+   * For complete lines of text (each ends at LF, for the host also at CR, as a stream redactor
+   * cuts them): true when `line()` would leave the bytes of every one of them as they are. The
+   * context then ends as those `line()` calls leave it; when false it is left as it was.
+   * `latin1`: each character is one byte (a latin1 view of bytes); otherwise the text stands for
+   * its UTF-8 bytes. Optional: a redactor without it is asked line by line.
+   */
+  linesUnchanged?(text: string, dir: 'tx' | 'rx', latin1: boolean): boolean;
   /** Add a value that must never appear (a password the caller knows). Values under 3 bytes are ignored. */
   addSecret(value: string | Buffer): void;
   /** The secret values added (latin1 strings of their UTF-8 bytes). */
   readonly secrets: readonly string[];
   readonly context: RedactContext;
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A line whose first visible character is a digit (may be a bare IMSI/ICCID answer). */
 const DIGIT_FIRST = /^[\s\0]*\d/;
@@ -292,22 +325,40 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     if (list) list.push(k);
     else byPair.set(key, [k]);
   }
-  const hasKeyword = (text: string): boolean => {
+  /**
+   * Could an `ß` (upper case `SS`) make a keyword match that the code-by-code comparison misses?
+   * Only for a keyword holding `SS` or ending in `S` (none of the default rules' keywords does);
+   * otherwise an `ß` is a character like any other that no keyword holds.
+   */
+  const sharpMatters = keywords.some((k) => k.includes('SS') || k.endsWith('S'));
+  /** hasKeyword for the line text[s, e) (no slice); also right for text standing for UTF-8 when !sharpMatters (only ASCII can match). */
+  const hasKeywordIn = (text: string, s: number, e: number): boolean => {
     if (!markedKeywords) return true;
-    const n = text.length;
-    let sharp = text.indexOf('\u00df');
+    const n = e;
+    let sharp = sharpMatters ? text.indexOf('\u00df', s) : -1;
+    if (sharp >= e) sharp = -1;
     // the places of `+` and `^`, found by indexOf (each searched again only once passed)
-    let plus = text.indexOf('+');
-    let caret = text.indexOf('^');
+    let plus = text.indexOf('+', s);
+    let caret = text.indexOf('^', s);
+    if (plus >= e) plus = -1;
+    if (caret >= e) caret = -1;
     while (plus >= 0 || caret >= 0) {
       const i = caret < 0 || (plus >= 0 && plus < caret) ? plus : caret;
       const c = text.charCodeAt(i);
-      if (i === plus) plus = text.indexOf('+', i + 1);
-      else caret = text.indexOf('^', i + 1);
+      if (i === plus) {
+        plus = text.indexOf('+', i + 1);
+        if (plus >= e) plus = -1;
+      } else {
+        caret = text.indexOf('^', i + 1);
+        if (caret >= e) caret = -1;
+      }
       // compared code by code (an ASCII letter's upper case), unless an `ß` (upper case `SS`) is near: then as before
-      if (sharp >= 0 && sharp < i) sharp = text.indexOf('\u00df', i);
+      if (sharp >= 0 && sharp < i) {
+        sharp = text.indexOf('\u00df', i);
+        if (sharp >= e) sharp = -1;
+      }
       if (sharp >= 0 && sharp < i + maxKeyword) {
-        const seg = text.slice(i, i + maxKeyword).toUpperCase();
+        const seg = text.slice(i, Math.min(i + maxKeyword, e)).toUpperCase();
         for (let k = 0; k < keywords.length; k++) if (seg.startsWith(keywords[k]!)) return true;
         continue;
       }
@@ -332,6 +383,7 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     }
     return false;
   };
+  const hasKeyword = (text: string): boolean => hasKeywordIn(text, 0, text.length);
   /** The spans to mask in a line (latin1), after the gate of `line()`; updates the context. */
   const spansOf = (text: string, dir: 'tx' | 'rx'): Span[] => {
     // the host's command, or the module's echo of it (all a passive monitor sees)
@@ -348,10 +400,69 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     if (spans.length === 0) return spans;
     return mergeSpans(spans).filter((s) => s.len > 0);
   };
+  /**
+   * Would line() be given the bytes of text[s, e) (one line) look at it at all? The gate of
+   * line(), on text: `+`/`^` (positions in the text, searched by the caller), and for a module
+   * line a digit first. The UTF-8 bytes of a character above 0x7f are all above 0x7f, so for text
+   * that stands for its UTF-8 bytes the same characters decide: only ASCII spaces, tabs, line
+   * ends and NULs are skipped there (a latin1 view also skips 0xa0, which /\s/ holds).
+   */
+  const digitFirst = (text: string, s: number, e: number, latin1: boolean, within = 24): boolean => {
+    const lim = Math.min(e, s + within);
+    for (let i = s; i < lim; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x30 && c <= 0x39) return true;
+      if (c === 0x20 || c === 0 || (c >= 0x09 && c <= 0x0d) || (latin1 && c === 0xa0)) continue;
+      return false;
+    }
+    return false;
+  };
   return {
     context,
     secrets: known,
     addSecret: add,
+    linesUnchanged(text, dir, latin1) {
+      const saved = context.lastCommand;
+      const always = holdAll || known.length > 0;
+      const identity = dir === 'rx' && hasIdentity;
+      const n = text.length;
+      // the next line end, `+` and `^`: each searched again only once passed (linear in the text)
+      let lf = text.indexOf('\n');
+      let cr = dir === 'tx' ? text.indexOf('\r') : -1;
+      let plus = always ? -1 : text.indexOf('+');
+      let caret = always ? -1 : text.indexOf('^');
+      let start = 0;
+      while (start < n) {
+        if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+        if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+        const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+        const end = i < 0 ? n : i + 1;
+        let look = always;
+        if (!look) {
+          if (plus >= 0 && plus < start) plus = text.indexOf('+', start);
+          if (caret >= 0 && caret < start) caret = text.indexOf('^', start);
+          look = (plus >= 0 && plus < end) || (caret >= 0 && caret < end) || (identity && digitFirst(text, start, end, latin1));
+        }
+        if (look && !always && !sharpMatters && !(identity && digitFirst(text, start, end, latin1, n))) {
+          // what spansOf does with a line that cannot be a bare IMSI/ICCID, read in place: its
+          // command name for the context, then nothing without a keyword
+          const name = contextNameIn(text, start, end, latin1);
+          if (name !== null) context.lastCommand = name;
+          look = hasKeywordIn(text, start, end);
+        }
+        if (look) {
+          let line = start === 0 && end === n ? text : text.slice(start, end);
+          // spansOf reads a line as latin1 bytes: text that stands for UTF-8 is turned into them
+          if (!latin1 && NON_ASCII.test(line)) line = Buffer.from(line, 'utf8').toString('latin1');
+          if (spansOf(line, dir).length > 0) {
+            context.lastCommand = saved;
+            return false;
+          }
+        }
+        start = end;
+      }
+      return true;
+    },
     asciiUnchanged(text, dir) {
       // the gate of line(), on the text: for ASCII its characters are its bytes
       if (!holdAll && known.length === 0 && text.indexOf('+') < 0 && text.indexOf('^') < 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text.length > 24 ? text.slice(0, 24) : text))) return true;

@@ -116,6 +116,7 @@ export class StreamRedactor {
    * when false (the byte path then reads the same lines again).
    */
   #unchanged(r: Redactor, dir: 'tx' | 'rx', text: string): boolean {
+    if (r.linesUnchanged) return r.linesUnchanged(text, dir, false);
     const ascii = !NON_ASCII.test(text);
     if (ascii && !r.asciiUnchanged) return false;
     const saved = r.context.lastCommand;
@@ -145,6 +146,25 @@ export class StreamRedactor {
       return;
     }
     const st = this.#state[dir];
+    if (atLineStart(st) && this.#redactor.linesUnchanged) {
+      // nothing of this line is held or was released: when every complete line in the bytes
+      // passes the rules unchanged (one latin1 view, read line by line by the redactor), they
+      // go out as they are, as the loop below would send them; the rest is held
+      const end = lastLineEnd(bytes, dir);
+      if (end > 0 && this.#redactor.linesUnchanged(bytes.toString('latin1', 0, end), dir, true)) {
+        this.#emit(dir, Buffer.from(bytes.subarray(0, end)), [], t);
+        if (end < bytes.length) {
+          st.held.push(Buffer.from(bytes.subarray(end)));
+          st.heldLen = bytes.length - end;
+          st.heldT = t;
+          if (st.heldLen > this.#holdMax) {
+            this.flush(dir);
+            if (st.heldLen > this.#holdMax) this.#overflow(st, dir);
+          }
+        } else st.heldT = null;
+        return;
+      }
+    }
     if (st.heldLen === 0) st.heldT = t;
     const pieces: Buffer[] = [];
     const spans: Redaction[] = [];
@@ -207,29 +227,36 @@ export class StreamRedactor {
    * become sensitive; the rest stays held.
    */
   flush(dir?: 'tx' | 'rx'): void {
-    if (!this.#redactor) return;
-    for (const d of dir ? [dir] : (['rx', 'tx'] as const)) {
-      const st = this.#state[d];
-      if (st.heldLen === 0) continue;
-      const held = this.#take(st);
-      if (st.maskRest) {
-        this.#emit(d, held.fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
-        st.heldT = null;
-        continue;
-      }
-      const text = held.toString('latin1');
-      const from = this.#redactor.holdFrom(text, d, st.released.length === 0 && !st.releasedLong);
-      if (from > 0) {
-        const part = held.subarray(0, from);
-        const r = this.#redactor.line(part, d); // known secrets wholly inside it
-        this.#emit(d, r.data === part ? Buffer.from(part) : r.data, r.redact, st.heldT);
-        this.#released(st, text.slice(0, from));
-      }
-      if (from < held.length) {
-        st.held = [Buffer.from(held.subarray(from))];
-        st.heldLen = held.length - from;
-      } else st.heldT = null;
+    const r = this.#redactor;
+    if (!r) return;
+    if (dir) this.#flushDir(r, dir);
+    else {
+      this.#flushDir(r, 'rx');
+      this.#flushDir(r, 'tx');
     }
+  }
+
+  #flushDir(redactor: Redactor, d: 'tx' | 'rx'): void {
+    const st = this.#state[d];
+    if (st.heldLen === 0) return;
+    const held = this.#take(st);
+    if (st.maskRest) {
+      this.#emit(d, held.fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
+      st.heldT = null;
+      return;
+    }
+    const text = held.toString('latin1');
+    const from = redactor.holdFrom(text, d, st.released.length === 0 && !st.releasedLong);
+    if (from > 0) {
+      const part = held.subarray(0, from);
+      const r = redactor.line(part, d); // known secrets wholly inside it
+      this.#emit(d, r.data === part ? Buffer.from(part) : r.data, r.redact, st.heldT);
+      this.#released(st, text.slice(0, from));
+    }
+    if (from < held.length) {
+      st.held = [Buffer.from(held.subarray(from))];
+      st.heldLen = held.length - from;
+    } else st.heldT = null;
   }
 
   /**
@@ -314,6 +341,9 @@ export class StreamRedactor {
     const before = st.releasedLong ? '' : st.released;
     if (ended) this.#newLine(st);
     if (before.length === 0) return this.#redactor!.line(rest, dir);
+    // the whole line (one line: its only terminator is at its end) read as text first: most pass unchanged
+    const r0 = this.#redactor!;
+    if (r0.linesUnchanged && r0.linesUnchanged(before + rest.toString('latin1'), dir, true)) return { data: rest, redact: [] };
     const whole = Buffer.concat([Buffer.from(before, 'latin1'), rest]);
     const r = this.#redactor!.line(whole, dir);
     if (r.redact.length === 0) return { data: rest, redact: [] };
@@ -348,6 +378,13 @@ export class StreamRedactor {
 /** Nothing of the current line is held or was released: the next byte starts a line. */
 function atLineStart(st: DirState): boolean {
   return st.heldLen === 0 && st.released.length === 0 && !st.releasedLong && !st.maskRest;
+}
+
+/** Where the last complete line of `bytes` ends (after its LF; for the host also a CR), or 0. */
+function lastLineEnd(bytes: Buffer, dir: 'tx' | 'rx'): number {
+  const lf = bytes.lastIndexOf(0x0a);
+  const cr = dir === 'tx' ? bytes.lastIndexOf(0x0d) : -1;
+  return Math.max(lf, cr) + 1;
 }
 
 /** Where the first line of `text` ends (after its LF; for the host also a CR), or -1. */

@@ -56,8 +56,48 @@ export function pubUsesPrompt(command: string): boolean {
   const args = argsOf(command);
   // 0,<msgID>,<qos>,<retain>,"<topic>" — the payload, when present, is a 6th parameter taken raw
   // a trailing comma with nothing after it counts as "omitted" (the firmware's decoder prompts)
-  const m = /^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*("[^"]*"|[^,"]*)\s*,?\s*$/.exec(args);
-  return m !== null;
+  return promptShape(args);
+}
+
+/** A character of /\s/ (JavaScript's white space and line terminators). */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function skipSpaces(s: string, i: number): number {
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * /^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*("[^"]*"|[^,"]*)\s*,?\s*$/.test(args), read by hand:
+ * four numbers, then a quoted topic or a bare one (up to a comma or a quote), then at most a
+ * comma and blanks.
+ */
+export function promptShape(args: string): boolean {
+  const n = args.length;
+  let i = 0;
+  for (let f = 0; f < 4; f++) {
+    i = skipSpaces(args, i);
+    const d = i;
+    while (i < n && args.charCodeAt(i) >= 0x30 && args.charCodeAt(i) <= 0x39) i++;
+    if (i === d) return false;
+    i = skipSpaces(args, i);
+    if (args.charCodeAt(i) !== 0x2c) return false;
+    i++;
+  }
+  i = skipSpaces(args, i);
+  if (args.charCodeAt(i) === 0x22) {
+    const close = args.indexOf('"', i + 1);
+    if (close < 0) return false;
+    i = close + 1;
+  } else {
+    while (i < n && args.charCodeAt(i) !== 0x2c && args.charCodeAt(i) !== 0x22) i++;
+  }
+  i = skipSpaces(args, i);
+  if (args.charCodeAt(i) === 0x2c) i++;
+  return skipSpaces(args, i) === n;
 }
 
 /** Is `AT+ECMTCFG=…` a query (type and connect id only, values omitted)? */

@@ -10,7 +10,7 @@ import type { ModemEvent } from '../../urc/types.js';
 import { text, type Text } from '../../util/i18n.js';
 import type { CommandSpec, ConfigSpec, Dialect, DialectSetting, FirmwareProfileSpec, MqttCommand, MqttResult, MqttSetting, ParamSpec, Quirk, UnsolicitedSignal, UrcSpec } from '../types.js';
 import type { CfgSetting } from './commands.js';
-import { ECMT_PREFIXES, parseEcmt, parseRecvHeader, recvBlockEvent, recvFromLine } from './urc.js';
+import { ECMT_PREFIXES, parseEcmt, recvBlockEvent, recvFromLine, recvHeaderLength } from './urc.js';
 import { explain as explainEvent, explainEcmt, statErrMeaning } from './codes.js';
 import { isKnownFrameStart } from '../classify.js';
 import { ECMT_CODES } from './codes.js';
@@ -329,10 +329,7 @@ export const ecmt: Dialect = {
       '载荷紧跟在 `+ECMTRECV: <id>,<msgID>,"<topic>",` 之后，无引号、无长度；延续到模组的下一帧（空行后接已知前缀）、行首出现已知前缀或静默超时为止——后两种是推断的边界',
     ),
     rule: {
-      headerLength(t) {
-        const h = parseRecvHeader(t);
-        return h ? h.headerLength : -1;
-      },
+      headerLength: (t) => recvHeaderLength(t),
       // a call, not the function itself: dialects/classify.ts and the registry import each other (read lazily)
       isFrameStart: (t) => isKnownFrameStart(t),
       toEvent: recvBlockEvent,

@@ -113,8 +113,37 @@ export function nearMiss(name: string): string | null {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
-/** `AT+NAME` at the start of a line (spaces before it allowed), the name as the full check reads it */
-const ASCII_NAME = /^\s*AT(\+[A-Za-z][A-Za-z0-9]*)/i;
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/**
+ * For an ASCII line: `AT+NAME` at its start (blanks before it allowed; the name as
+ * /^\s*AT(\+[A-Za-z][A-Za-z0-9]*)/i reads it) with a known name, followed by `=`, `?` or nothing:
+ * nothing to find. The regex read by hand (for ASCII, /\s/ is the blanks 0x09–0x0d and the space).
+ */
+export function knownNameAtOnce(line: string): boolean {
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    const c = line.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) i++;
+    else break;
+  }
+  if ((line.charCodeAt(i) | 0x20) !== 0x61 || (line.charCodeAt(i + 1) | 0x20) !== 0x74 || line.charCodeAt(i + 2) !== 0x2b || !isLetter(line.charCodeAt(i + 3))) return false;
+  let j = i + 4;
+  let lower = line.charCodeAt(i + 3) >= 0x61;
+  for (; j < n; j++) {
+    const c = line.charCodeAt(j);
+    if (c >= 0x61 && c <= 0x7a) lower = true;
+    else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a))) break;
+  }
+  const name = line.slice(i + 2, j);
+  if (!KNOWN.has(lower ? name.toUpperCase() : name)) return false;
+  const next = line.charCodeAt(j);
+  return Number.isNaN(next) || next === 0x3d || next === 0x3f;
+}
 
 const ERROR_ANSWER = text('the module answers ERROR (or +CME ERROR) and does nothing', '模组回复 ERROR（或 +CME ERROR），不执行');
 
@@ -128,13 +157,7 @@ export function checkPastedCommand(line: string): PasteCheck | null {
   // typographic quote, full-width or invisible character, so only its command name can be wrong,
   // and a known name followed by `=`, `?` or nothing is right.
   const ascii = !NON_ASCII.test(line);
-  if (ascii) {
-    const name = ASCII_NAME.exec(line);
-    if (name && KNOWN.has(name[1]!.toUpperCase())) {
-      const next = line.charCodeAt(name[0].length);
-      if (Number.isNaN(next) || next === 0x3d || next === 0x3f) return null;
-    }
-  }
+  if (ascii && knownNameAtOnce(line)) return null;
   // a full-width "ＡＴ" start is itself a mistake: normalise first, then look
   let out = ascii ? line : '';
   let inQuote = false;

@@ -134,6 +134,12 @@ export function parseRecvHeader(line: string): RecvHeader | null {
   };
 }
 
+/** `parseRecvHeader(line)?.headerLength ?? -1`, without building the header (the framer asks this of every line). */
+export function recvHeaderLength(line: string): number {
+  const r = recvAt(line, leadingNuls(line));
+  return r ? r.topicEnd + 2 : -1;
+}
+
 /**
  * parseRecvHeader on raw bytes: `headerLength` is a byte count whatever the topic holds, and
  * the topic is decoded as UTF-8 (invalid bytes become U+FFFD).

@@ -416,6 +416,11 @@ export function qmtReadCommand(name: string, args: string): MqttCommand | null {
 
 /** Header of a +QMTRECV message line: up to and including the payload's opening quote. */
 function headerLength(line: string): number {
+  // scanHead reads `+QMTRECV:` after the NULs (any case): a line without `+Q` there is no header
+  // (a character above 0x7f is no `+` or `Q` in its UTF-8 bytes either)
+  let s = 0;
+  while (s < line.length && line.charCodeAt(s) === 0) s++;
+  if (line.charCodeAt(s) !== 0x2b || (line.charCodeAt(s + 1) | 0x20) !== 0x71) return -1;
   const h = scanHead(Buffer.from(line, 'utf8').toString('latin1') + '\r\n');
   if (h.status !== 'head' || h.head.nextLine) return -1;
   // characters = bytes for an ASCII header; a non-ASCII topic: count characters of the UTF-8 text

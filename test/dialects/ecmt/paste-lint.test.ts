@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPastedCommand, nearMiss } from '../../../src/dialects/ecmt/paste-lint.js';
+import { checkPastedCommand, KNOWN_COMMANDS, knownNameAtOnce, nearMiss } from '../../../src/dialects/ecmt/paste-lint.js';
 
 describe('copy-paste mistakes in a command line', () => {
   const cases: Array<[string, string, string[], string, 'error' | 'accepted']> = [
@@ -56,5 +57,30 @@ describe('copy-paste mistakes in a command line', () => {
     expect(nearMiss('+ECMTCONN')).toBeNull();
     expect(nearMiss('+CPOL')).toBeNull();
     expect(nearMiss('+XYZABC')).toBeNull();
+  });
+});
+
+describe('the ASCII fast path (knownNameAtOnce)', () => {
+  /** The regex form it replaced. */
+  const byRegex = (line: string): boolean => {
+    const name = /^\s*AT(\+[A-Za-z][A-Za-z0-9]*)/i.exec(line);
+    if (!name || !KNOWN_COMMANDS.includes(name[1]!.toUpperCase())) return false;
+    const next = line.charCodeAt(name[0].length);
+    return Number.isNaN(next) || next === 0x3d || next === 0x3f;
+  };
+
+  it('a property: the same answer as the regex form on ASCII lines (5,000 runs)', () => {
+    const part = fc.constantFrom('AT', 'at', 'aT', '+', 'ECMTPUB', 'ecmtconn', 'CSQ', 'csq', 'CSQX', 'CEREG', 'c', 'SQ', 'e', 'CMTCONN', 'E', '0', '1', '=', '?', '=?', ':', ' ', '\t', '\r', '\v', 'A', 'T', '_', '"x"', ',', '@', '[', '`', '{');
+    // a known name (or one a letter off), each letter in either case, after blanks and AT in any case
+    const flip = (w: string, bits: number): string => [...w].map((ch, i) => ((bits >> i) & 1 ? ch.toLowerCase() : ch)).join('');
+    const command = fc
+      .tuple(fc.constantFrom('', ' ', '\t ', '\r'), fc.constantFrom('AT', 'at', 'aT', 'At', 'A T'), fc.constantFrom(...KNOWN_COMMANDS, '+CSQX', '+ECMTPU', '+1CSQ', '+'), fc.nat(), fc.array(part, { maxLength: 4 }))
+      .map(([b, at, name, bits, rest]) => b + at + flip(name, bits) + rest.join(''));
+    fc.assert(
+      fc.property(fc.oneof(command, fc.array(part, { maxLength: 8 }).map((p) => p.join(''))), (line) => {
+        expect(knownNameAtOnce(line), JSON.stringify(line)).toBe(byRegex(line));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundaryOf, parseRecvHeader, parseRecvHeaderBytes, recvBlockEvent, recvEvent } from '../../../src/dialects/ecmt/urc.js';
+import { boundaryOf, parseRecvHeader, parseRecvHeaderBytes, recvBlockEvent, recvEvent, recvHeaderLength } from '../../../src/dialects/ecmt/urc.js';
 import { type PayloadEnd } from '../../../src/urc/index.js';
 import { parseLine } from '../../../src/dialects/classify.js';
 
@@ -246,5 +247,22 @@ describe('recvEvent and recvBlockEvent', () => {
   it('turns a block whose header does not parse into an info line', () => {
     const ev = recvBlockEvent(Buffer.from('+ECMTRECV: 0,5,"t"'), Buffer.from('x'), 'frame', false);
     expect(ev).toStrictEqual({ type: 'info', raw: '+ECMTRECV: 0,5,"t"x', prefix: '+ECMTRECV', text: '0,5,"t"x' });
+  });
+});
+
+describe('recvHeaderLength: the header length alone', () => {
+  it('a property: parseRecvHeader(line)?.headerLength, or -1, for header-like lines and any others (3,000 runs)', () => {
+    const part = fc.constantFrom('+ECMTRECV', '+ecmtrecv', '+ECMTRECV:', ':', ' ', '\0', '0', '12', '12345678901', ',', '"', '",', 'dev/42/down', '温度', '+ECMTPUB: 0,1,0', 'x', '\r\n');
+    const header = fc
+      .tuple(fc.constantFrom('', '\0'), fc.constantFrom('+ECMTRECV:', '+ecmtrecv: ', '+EcMtReCv:  ', '+ECMTRECV'), fc.constantFrom('0', '12345678901', ''), fc.constantFrom(',1,', ',', ', 1,'), fc.constantFrom('"dev/42/down",', '"温度",', '"t"', '"a",b",'))
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(header, fc.array(part, { maxLength: 12 }), fc.boolean(), (h, parts, withHeader) => {
+        const line = (withHeader ? h : '') + parts.join('');
+        expect(recvHeaderLength(line)).toBe(parseRecvHeader(line)?.headerLength ?? -1);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const line of ['+ECMTRECV: 0,1,"t",x', '\0\0+ECMTRECV:0,1,"a/b",{', '+ECMTRECV: 0,1,"t"', 'OK', '']) expect(recvHeaderLength(line)).toBe(parseRecvHeader(line)?.headerLength ?? -1);
   });
 });

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { qmt } from '../../../src/dialects/qmt/dialect.js';
 import { answers, commandSpec, correlationIds, detectDialect, getDialect, resultOf } from '../../../src/dialects/index.js';
 import { parseQmtLine } from '../../../src/dialects/qmt/urc.js';
+import { scanHead } from '../../../src/dialects/qmt/recv.js';
 import { Framer, type Frame } from '../../../src/framing/framer.js';
 
 const ev = (line: string) => {
@@ -178,5 +179,26 @@ describe('the payload rule in the shared framer', () => {
     expect(rule.payloadLength?.('+QMTRECV: 0,1,"test","')).toBeNull();
     expect(rule.headerLength('+QMTRECV: 0,1,"test",10,"1234567890"')).toBe('+QMTRECV: 0,1,"test",10,"'.length);
     expect(rule.headerLength('+QMTRECV: 0,3')).toBe(-1);
+  });
+
+  it('a property: the header length is that of scanHead over the UTF-8 bytes, for header-like lines and any others (the `+Q` gate) (3,000 runs)', () => {
+    // the general path, as it was before the gate: scanHead over the line's bytes, then the header's characters
+    const general = (line: string): number => {
+      const h = scanHead(Buffer.from(line, 'utf8').toString('latin1') + '\r\n');
+      if (h.status !== 'head' || h.head.nextLine) return -1;
+      return Buffer.from(line, 'utf8').subarray(0, h.head.payloadStart).toString('utf8').length;
+    };
+    const part = fc.constantFrom('+QMTRECV', '+qmtrecv', '+QmTrEcV', ':', ': ', ' ', '\0', '0', '12', ',', '"', '",', 'test', '温度', '+', 'Q', 'q', '+ECMTRECV: 0,1,"t",', '\u0151', '"x"');
+    // a header of every shape (word in any case, NULs, spaces, a length or none), then anything
+    const header = fc
+      .tuple(fc.constantFrom('', '\0', '\0\0'), fc.constantFrom('+QMTRECV:', '+qmtrecv:', '+QmTrEcV: ', '+QMTRECV', '+\u0151MTRECV:'), fc.constantFrom('0', ' 1', '-1'), fc.constantFrom(',1,', ', 2 ,', ','), fc.constantFrom('"test"', '"温度/x"', '"a",b"'), fc.constantFrom(',"', ',10,"', ', 10 , "', ',10', ',x'))
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(header, fc.array(part, { maxLength: 12 }), fc.boolean(), (h, parts, withHeader) => {
+        const line = (withHeader ? h : '') + parts.join('');
+        expect(rule.headerLength(line)).toBe(general(line));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
