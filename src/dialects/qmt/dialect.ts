@@ -416,6 +416,11 @@ export function qmtReadCommand(name: string, args: string): MqttCommand | null {
 
 /** Header of a +QMTRECV message line: up to and including the payload's opening quote. */
 function headerLength(line: string): number {
+  // scanHead's own first test without the copies: after leading NULs, the word's `+` (a line of
+  // any other dialect, asked for every line outside a block, stops here)
+  let i = 0;
+  while (line.charCodeAt(i) === 0) i++;
+  if (line.charCodeAt(i) !== 0x2b) return -1;
   const h = scanHead(Buffer.from(line, 'utf8').toString('latin1') + '\r\n');
   if (h.status !== 'head' || h.head.nextLine) return -1;
   // characters = bytes for an ASCII header; a non-ASCII topic: count characters of the UTF-8 text
