@@ -145,33 +145,35 @@ function fastEntry(line: string): TranscriptEntry | null {
 
 /**
  * An entry scanEntry read: an ordinary data entry (its own properties are those of any data
- * entry) that also keeps, privately, the text its bytes are the UTF-8 of, so that a reader of
- * text (the decoder) need not decode them (`scannedText`). A copy of the entry, or the entry once
- * its `data` was replaced, has no text.
+ * entry) that also knows, privately, that its bytes are valid UTF-8 (and whether they are
+ * ASCII), so that a reader of text (the decoder) can have their text without checking them
+ * (`scannedText`). A copy of the entry, or the entry once its `data` was replaced, has no text.
  */
 class ScannedEntry implements DataEntry {
   t: number | null;
   dir: 'tx' | 'rx';
   data: Buffer;
   readonly #bytes: Buffer;
-  readonly #text: string;
+  readonly #ascii: boolean;
 
-  constructor(t: number | null, dir: 'tx' | 'rx', data: Buffer, text: string) {
+  constructor(t: number | null, dir: 'tx' | 'rx', data: Buffer, ascii: boolean) {
     this.t = t;
     this.dir = dir;
     this.data = data;
     this.#bytes = data;
-    this.#text = text;
+    this.#ascii = ascii;
   }
 
   static textOf(e: TranscriptEntry): string | undefined {
-    return #text in e && e.data === e.#bytes ? e.#text : undefined;
+    if (!(#bytes in e) || e.data !== e.#bytes) return undefined;
+    return e.#bytes.toString(e.#ascii ? 'latin1' : 'utf8');
   }
 }
 
 /**
  * The text of an entry read by scanEntry / decodeEntryBytes (its bytes are exactly that text's
- * UTF-8, and it is well formed); undefined for any other entry (the caller reads its bytes).
+ * UTF-8, and it is well formed), decoded when asked; undefined for any other entry (the caller
+ * reads its bytes).
  */
 export function scannedText(e: TranscriptEntry): string | undefined {
   return ScannedEntry.textOf(e);
@@ -316,7 +318,7 @@ export function scanEntry(b: Buffer, start: number, limit: number, cur: { next: 
   }
   cur.next = q + 2;
   // valid UTF-8 (checked above when not ASCII): its text is well formed and encodes back to it
-  return new ScannedEntry(t, dir, out, out.toString(high ? 'utf8' : 'latin1'));
+  return new ScannedEntry(t, dir, out, !high);
 }
 
 const scratchCursor = { next: 0 };
