@@ -80,6 +80,10 @@ interface Block {
   held: Buffer[];
   /** bytes dropped because the block outgrew maxBlock */
   dropped: number;
+  /** payload lines given as text (feedLine), each with its CRLF, after `parts`: made bytes at once when anything else is added or the block ends */
+  text: string;
+  /** their UTF-8 length (counted in `size` already) */
+  textBytes: number;
 }
 
 /** A length-announced block being counted: payload bytes so far (copies), the count, and how to fall back. */
@@ -203,6 +207,20 @@ export class Framer {
     }
     this.stats.bytes += n;
     const rule = this.#rule;
+    const block = this.#block;
+    if (block !== null && text.length > 0) {
+      // what #line does with a non-empty line inside a block, the payload kept as text
+      if (!rule!.isFrameStart(text)) {
+        if (block.held.length > 0) {
+          for (const h of block.held) this.#addPart(block, h);
+          block.held = [];
+        }
+        this.#addText(block, text, n);
+        return;
+      }
+      this.#finishBlock(block.held.length > 0 ? 'frame' : 'prefix', false);
+      // the line is a frame of its own
+    }
     if (this.#block === null && (rule === null || text.length === 0 || rule.headerLength(text) < 0)) {
       // a plain line (what #plainLine does, without the bytes)
       this.stats.lines++;
@@ -378,7 +396,7 @@ export class Framer {
         if (h >= 0) {
           this.stats.blocks++;
           if (this.#openCounted(all.subarray(0, h), all.subarray(h), false)) return;
-          const nb: Block = { header: Buffer.from(all.subarray(0, h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
+          const nb: Block = { header: Buffer.from(all.subarray(0, h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0, text: '', textBytes: 0 };
           this.#block = nb;
           this.#addPart(nb, all.subarray(h));
           this.#spilling = true;
@@ -440,7 +458,7 @@ export class Framer {
       if (h >= 0) {
         this.stats.blocks++;
         if (this.#openCounted(buf.subarray(start, start + h), buf.subarray(start + h, end), true)) return true;
-        const nb: Block = { header: Buffer.from(buf.subarray(start, start + h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
+        const nb: Block = { header: Buffer.from(buf.subarray(start, start + h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0, text: '', textBytes: 0 };
         this.#block = nb;
         this.#addSpan(nb, start + h, end);
         return true;
@@ -477,7 +495,7 @@ export class Framer {
       if (h >= 0) {
         this.stats.blocks++;
         if (this.#openCounted(line.subarray(0, h), line.subarray(h), true)) return;
-        const nb: Block = { header: Buffer.from(line.subarray(0, h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
+        const nb: Block = { header: Buffer.from(line.subarray(0, h)), parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0, text: '', textBytes: 0 };
         this.#block = nb;
         this.#addPart(nb, line.subarray(h));
         return;
@@ -551,7 +569,7 @@ export class Framer {
   /** The count did not hold: open the block as the frame-start rule would have, and read the counted bytes again. */
   #fallback(L: Look): void {
     this.#look = null;
-    const nb: Block = { header: L.header, parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0 };
+    const nb: Block = { header: L.header, parts: [], owned: 0, size: 0, runStart: -1, runEnd: 0, held: [], dropped: 0, text: '', textBytes: 0 };
     this.#block = nb;
     this.#addPart(nb, L.first);
     nb.owned = nb.parts.length;
@@ -628,7 +646,28 @@ export class Framer {
     this.#addPartNow(block, this.#cur.subarray(start, block.runEnd));
   }
 
+  /** A payload line given as text (its UTF-8 length `n` with the CRLF): held as text while it fits (no bytes made per line). */
+  #addText(block: Block, text: string, n: number): void {
+    if (block.runStart >= 0) this.#flushRun(block);
+    if (block.dropped > 0 || block.size + n > this.maxBlock + 2) {
+      this.#addPartNow(block, Buffer.from(`${text}\r\n`, 'utf8'));
+      return;
+    }
+    block.text += `${text}\r\n`;
+    block.textBytes += n;
+    block.size += n;
+  }
+
+  /** The payload lines held as text, as one buffer in `parts` (their bytes were counted when they came). */
+  #flushText(block: Block): void {
+    const b = Buffer.from(block.text, 'utf8');
+    block.text = '';
+    block.textBytes = 0;
+    block.parts.push(b);
+  }
+
   #addPartNow(block: Block, part: Buffer): void {
+    if (block.textBytes > 0) this.#flushText(block);
     if (block.dropped > 0) {
       block.dropped += part.length;
       return;
@@ -662,6 +701,7 @@ export class Framer {
   #finishBlock(endedBy: PayloadEnd, includeHeldAndPending: boolean): void {
     const block = this.#block!;
     if (block.runStart >= 0) this.#flushRun(block);
+    if (block.textBytes > 0) this.#flushText(block);
     this.#block = null;
     this.#spilling = false;
     let held = block.held;

@@ -143,6 +143,42 @@ function fastEntry(line: string): TranscriptEntry | null {
   return { t, dir, data: Buffer.from(text, 'utf8') };
 }
 
+/**
+ * An entry scanEntry read: an ordinary data entry (its own properties are those of any data
+ * entry) that also knows, privately, that its bytes are valid UTF-8 (and whether they are
+ * ASCII), so that a reader of text (the decoder) can have their text without checking them
+ * (`scannedText`). A copy of the entry, or the entry once its `data` was replaced, has no text.
+ */
+class ScannedEntry implements DataEntry {
+  t: number | null;
+  dir: 'tx' | 'rx';
+  data: Buffer;
+  readonly #bytes: Buffer;
+  readonly #ascii: boolean;
+
+  constructor(t: number | null, dir: 'tx' | 'rx', data: Buffer, ascii: boolean) {
+    this.t = t;
+    this.dir = dir;
+    this.data = data;
+    this.#bytes = data;
+    this.#ascii = ascii;
+  }
+
+  static textOf(e: TranscriptEntry): string | undefined {
+    if (!(#bytes in e) || e.data !== e.#bytes) return undefined;
+    return e.#bytes.toString(e.#ascii ? 'latin1' : 'utf8');
+  }
+}
+
+/**
+ * The text of an entry read by scanEntry / decodeEntryBytes (its bytes are exactly that text's
+ * UTF-8, and it is well formed), decoded when asked; undefined for any other entry (the caller
+ * reads its bytes).
+ */
+export function scannedText(e: TranscriptEntry): string | undefined {
+  return ScannedEntry.textOf(e);
+}
+
 /** 10^0 … 10^15: exact doubles. */
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
@@ -281,7 +317,8 @@ export function scanEntry(b: Buffer, start: number, limit: number, cur: { next: 
     }
   }
   cur.next = q + 2;
-  return { t, dir, data: out };
+  // valid UTF-8 (checked above when not ASCII): its text is well formed and encodes back to it
+  return new ScannedEntry(t, dir, out, !high);
 }
 
 const scratchCursor = { next: 0 };

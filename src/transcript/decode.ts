@@ -3,6 +3,7 @@ import type { LineGrammar, PasteMistakes, TimelineItem } from '../at/types.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import { StreamRedactor } from '../redact/stream-redactor.js';
 import { entryText } from './import.js';
+import { scannedText } from '../recording/format.js';
 import type { DataEntry, TranscriptEntry } from '../recording/types.js';
 
 export interface DecoderOptions {
@@ -78,11 +79,25 @@ export class SessionDecoder {
     if (entry.dir === 'rx' && entry.t !== null) this.#lastRxT = entry.t;
     if (entry.dir === 'rx' && (entry.notes !== undefined || entry.garbage !== undefined)) this.#pushMarked(entry);
     else {
-      // an imported log's entry made of text stays text (no bytes decoded again)
-      const text = entryText(entry);
+      // an imported log's entry made of text stays text (no bytes decoded again); so does a
+      // transcript's entry read from cat1's text shape, when that reads as its bytes
+      const text = entryText(entry) ?? this.#scannedText(entry);
       if (text !== undefined) this.#stream.pushText(entry.dir, text, entry.t);
       else this.#stream.push(entry.dir, entry.data, entry.t);
     }
+  }
+
+  /**
+   * The text of a transcript's entry (recording/format.ts scanEntry), when reading it as text
+   * gives the items its bytes give: not while a partial line is held (the byte path decides the
+   * time of a held line without time that a timed entry completes), and on the host's side only
+   * one line ended by its CR (the tracker reads the rest of a line in data mode by how it was cut).
+   */
+  #scannedText(entry: DataEntry): string | undefined {
+    if (this.#stream.holding) return undefined;
+    const text = scannedText(entry);
+    if (text === undefined || entry.dir === 'rx') return text;
+    return text.indexOf('\r') === text.length - 1 && text.indexOf('\n') < 0 ? text : undefined;
   }
 
   /** An rx entry of an imported log with notes after some of its lines and runs of junk in it. */

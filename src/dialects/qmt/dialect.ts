@@ -414,13 +414,20 @@ export function qmtReadCommand(name: string, args: string): MqttCommand | null {
 
 // ---- framing: the line-based hook of the shared framer ----
 
+const RECV_WORD = '+QMTRECV:';
+
 /** Header of a +QMTRECV message line: up to and including the payload's opening quote. */
 function headerLength(line: string): number {
-  // scanHead reads `+QMTRECV:` after the NULs (any case): a line without `+Q` there is no header
-  // (a character above 0x7f is no `+` or `Q` in its UTF-8 bytes either)
-  let s = 0;
-  while (s < line.length && line.charCodeAt(s) === 0) s++;
-  if (line.charCodeAt(s) !== 0x2b || (line.charCodeAt(s + 1) | 0x20) !== 0x71) return -1;
+  // scanHead's own first test without the copies: after leading NULs, the word in any ASCII case
+  // (a line of any other dialect, asked for every line outside a block, stops here; a character
+  // beyond ASCII is a byte >= 0x80 there, never a letter of the word)
+  let i = 0;
+  while (line.charCodeAt(i) === 0) i++;
+  for (let k = 0; k < RECV_WORD.length; k++) {
+    const c = line.charCodeAt(i + k);
+    const w = RECV_WORD.charCodeAt(k);
+    if (c !== w && !(w >= 0x41 && w <= 0x5a && c === w + 0x20)) return -1;
+  }
   const h = scanHead(Buffer.from(line, 'utf8').toString('latin1') + '\r\n');
   if (h.status !== 'head' || h.head.nextLine) return -1;
   // characters = bytes for an ASCII header; a non-ASCII topic: count characters of the UTF-8 text
