@@ -53,12 +53,17 @@ function quoted(s: string): string {
   return q;
 }
 
+/** keys whose place in the object is fixed before the event's own fields (or added after them) */
+const PLACED = new Set(['seq', 't', 'dir', 'role', 'type', 'raw', 'explain', 'note', 'paste']);
+
 /**
  * Timeline items as JSON lines (without the line feed): `JSON.stringify(itemToJson(item, lang))`.
- * A command, its `OK` (half the items of a session) and `+ECMTPUB` are written from their fields, the
- * command's JSON text made once and reused (the command item names it twice, its answer and final
- * result once more); anything else, or any field not as expected, takes the general path. A
- * differential property test holds both to the same text.
+ * An item without note or paste finding whose event fields are all strings and finite numbers (a
+ * command, its `OK`, most result URCs: the bulk of a session, whatever the dialect) is written from
+ * its fields, the command's JSON text made once and reused (the command item names it twice, its
+ * answer and final result once more); anything else (a payload's bytes, a nested value, a field
+ * named like one of the item's) takes the general path. A differential property test holds both to
+ * the same text.
  */
 export class ItemJson {
   readonly #lang: Lang;
@@ -70,8 +75,7 @@ export class ItemJson {
   }
 
   line(item: TimelineItem): string {
-    const type = item.event.type;
-    if ((type === 'command' || type === 'ok' || type === 'ecmt-pub') && item.note === undefined && item.paste === undefined) {
+    if (item.note === undefined && item.paste === undefined && item.event.type !== 'garbage') {
       const fast = this.#fast(item);
       if (fast !== null) return fast;
     }
@@ -89,33 +93,41 @@ export class ItemJson {
   #fast(item: TimelineItem): string | null {
     const ev = item.event;
     const { seq, t, dir, role } = item;
-    if (typeof seq !== 'number' || !Number.isFinite(seq) || typeof role !== 'string' || typeof ev.raw !== 'string') return null;
+    if (typeof seq !== 'number' || !Number.isFinite(seq) || typeof role !== 'string' || typeof ev.raw !== 'string' || typeof ev.type !== 'string') return null;
     if (t !== null && (typeof t !== 'number' || !Number.isFinite(t))) return null;
     if (dir !== null && dir !== 'tx' && dir !== 'rx') return null;
-    if (item.command !== undefined && typeof item.command !== 'string') return null;
-    const keys = Object.keys(ev);
-    // a finite number's JSON text is its String(); -0 is "0" in both
-    const head = `{"seq":${seq},"t":${t === null ? 'null' : t},"dir":${dir === null ? 'null' : dir === 'tx' ? '"tx"' : '"rx"'},"role":${quoted(role)},"type":`;
-    if (ev.type === 'command') {
-      if (keys.length !== 3 || keys[0] !== 'type' || keys[1] !== 'raw' || keys[2] !== 'command' || typeof ev.command !== 'string') return null;
-      // the event's own command is assigned after the item's: its value, at the item's place
-      const raw = this.#json(ev.raw);
-      return `${head}"command","raw":${raw},"command":${ev.command === ev.raw ? raw : JSON.stringify(ev.command)}}`;
+    const hasCommand = item.command !== undefined;
+    if (hasCommand && typeof item.command !== 'string') return null;
+    // itemToJson's order: the item's fields, type, raw, the item's command, then the event's own
+    // fields in their order (an event field named `command` takes the item's place when it has one)
+    let command: unknown = item.command;
+    let rest = '';
+    const rec = ev as unknown as Record<string, unknown>;
+    for (const k in rec) {
+      if (!Object.prototype.hasOwnProperty.call(rec, k)) return null;
+      if (k === 'type' || k === 'raw') continue;
+      if (PLACED.has(k)) return null;
+      const v = rec[k];
+      if (k === 'command' && hasCommand) {
+        command = v;
+        continue;
+      }
+      if (typeof v === 'number') {
+        // a finite number's JSON text is its String(); -0 is "0" in both
+        if (!Number.isFinite(v)) return null;
+        rest += `,${quoted(k)}:${v}`;
+      } else if (typeof v === 'string') rest += `,${quoted(k)}:${k === 'command' ? this.#json(v) : JSON.stringify(v)}`;
+      else return null;
     }
-    if (ev.type === 'ecmt-pub') {
-      // +ECMTPUB: <connectId>,<msgId>,<result>, the most frequent URC of a session
-      if (keys.length !== 5 || keys[2] !== 'connectId' || keys[3] !== 'msgId' || keys[4] !== 'result' || keys[0] !== 'type' || keys[1] !== 'raw') return null;
-      const { connectId, msgId, result } = ev;
-      if (!Number.isFinite(connectId) || !Number.isFinite(msgId) || !Number.isFinite(result)) return null;
-      const x = explain(ev);
-      const tail = x ? `,"explain":${JSON.stringify(tr(x, this.#lang))}` : '';
-      const command = item.command === undefined ? '' : `,"command":${this.#json(item.command)}`;
-      return `${head}"ecmt-pub","raw":${JSON.stringify(ev.raw)}${command},"connectId":${connectId},"msgId":${msgId},"result":${result}${tail}}`;
+    if (hasCommand && typeof command !== 'string') return null;
+    const raw = ev.raw === item.command || (ev.type === 'command' && ev.raw === command) ? this.#json(ev.raw) : ev.raw === 'OK' ? '"OK"' : JSON.stringify(ev.raw);
+    let out = `{"seq":${seq},"t":${t === null ? 'null' : t},"dir":${dir === null ? 'null' : dir === 'tx' ? '"tx"' : '"rx"'},"role":${quoted(role)},"type":${quoted(ev.type)},"raw":${raw}`;
+    if (hasCommand) out += `,"command":${this.#json(command as string)}`;
+    out += rest;
+    if (!NOT_EVENTS.has(ev.type)) {
+      const x = explain(ev as ModemEvent);
+      if (x) out += `,"explain":${JSON.stringify(tr(x, this.#lang))}`;
     }
-    if (keys.length !== 2 || keys[0] !== 'type' || keys[1] !== 'raw') return null;
-    const x = explain(ev as ModemEvent);
-    const command = item.command === undefined ? '' : `,"command":${this.#json(item.command)}`;
-    const raw = ev.raw === 'OK' ? '"OK"' : JSON.stringify(ev.raw);
-    return `${head}"ok","raw":${raw}${command}${x ? `,"explain":${JSON.stringify(tr(x, this.#lang))}` : ''}}`;
+    return `${out}}`;
   }
 }

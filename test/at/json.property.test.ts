@@ -1,9 +1,10 @@
 /**
  * ItemJson (the JSON lines of `cat1 decode --json`) against the general path it stands for:
  * `JSON.stringify(itemToJson(item, lang))`, item by item through one writer (its command cache
- * carries over), for commands, their OKs and +ECMTPUB (the fast path) and for anything that leaves it: other
- * events, unexpected fields, field order or values (NaN, -0, odd directions), notes and paste
- * findings.
+ * carries over), for events of strings and numbers (the fast path: commands, OKs, result URCs of
+ * either dialect) and for anything that leaves it: payload bytes, booleans, null, undefined, nested
+ * values, fields named like the item's, field order or values (NaN, -0, odd directions), notes and
+ * paste findings.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -42,6 +43,13 @@ const otherEvent = fc.oneof(
   fc.tuple(fc.nat(), fc.nat(), fc.nat()).map(([c, m, r]) => ({ type: 'ecmt-pub', raw: '+ECMTPUB', msgId: m, connectId: c, result: r })),
   str.map((s) => ({ type: 'data', raw: s, payload: Buffer.from(s), end: 'ctrl-z' })),
   fc.constant({ type: 'prompt', raw: '> ' }),
+  fc.tuple(num, num).map(([rssi, ber]) => ({ type: 'csq', raw: '+CSQ: 23,99', rssi, ber })),
+  fc.tuple(fc.nat(), fc.nat(), fc.nat()).map(([c, r, code]) => ({ type: 'qmt-conn', raw: `+QMTCONN: ${c},${r},${code}`, clientIdx: c, result: r, retCode: code })),
+  fc.tuple(str, fc.nat()).map(([topic, n]) => ({ type: 'ecmt-sub', raw: '+ECMTSUB: 0,1,0', topic, count: n })),
+  fc.tuple(str, fc.oneof(fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant({ a: 1 }), fc.constant([1]))).map(([raw, v]) => ({ type: 'reg', raw, stat: 1, odd: v })),
+  fc.tuple(str, fc.constantFrom('seq', 't', 'dir', 'role', 'explain', 'note', 'paste', 'command')).map(([raw, k]) => ({ type: 'urc', raw, [k]: 5 })),
+  fc.tuple(str, str).map(([raw, c]) => ({ type: 'echo', raw, command: c })),
+  str.map((s) => ({ type: 'garbage', raw: s, length: s.length, diagnosis: 'baud-rate' })),
 );
 
 const item = fc.record(
@@ -54,6 +62,19 @@ const item = fc.record(
     command: fc.oneof(str, fc.constantFrom('AT+CSQ', 'AT+ECMTPUB=0,1,1,0,"dev/42/state"')),
     note: str,
     paste: fc.constant({ findings: [{ code: 'quote', message: text('typographic quote', '中文引号') }], answer: text('ERROR', 'ERROR'), corrected: 'AT+CSQ' }),
+  },
+  { requiredKeys: ['seq', 't', 'dir', 'role', 'event'] },
+) as unknown as fc.Arbitrary<TimelineItem>;
+
+/** items the fast path may take (no note, no paste finding, plain numbers and directions): its own shapes and those it must give back */
+const fastItem = fc.record(
+  {
+    seq: fc.nat(),
+    t: fc.oneof(fc.constant(null), fc.double({ min: 0, max: 1e6, noNaN: true })),
+    dir: fc.constantFrom('tx', 'rx', null),
+    role: fc.constantFrom('command', 'final', 'answer', 'urc'),
+    event: fc.oneof(commandEvent, okEvent, otherEvent),
+    command: fc.oneof(str, fc.constantFrom('AT+CSQ', 'AT+QMTCONN?')),
   },
   { requiredKeys: ['seq', 't', 'dir', 'role', 'event'] },
 ) as unknown as fc.Arbitrary<TimelineItem>;
@@ -73,6 +94,15 @@ describe('ItemJson', () => {
     it(`writes what JSON.stringify(itemToJson(item)) writes (${lang})`, () => {
       fc.assert(
         fc.property(fc.oneof(fc.array(item, { maxLength: 12 }), session), (items) => {
+          const json = new ItemJson(lang);
+          for (const it of items) expect(json.line(it)).toBe(JSON.stringify(itemToJson(it, lang)));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+    it(`writes the same for events of any shape on the fast path's way (${lang})`, () => {
+      fc.assert(
+        fc.property(fc.array(fastItem, { maxLength: 12 }), (items) => {
           const json = new ItemJson(lang);
           for (const it of items) expect(json.line(it)).toBe(JSON.stringify(itemToJson(it, lang)));
         }),
