@@ -50,6 +50,11 @@ const otherEvent = fc.oneof(
   fc.tuple(str, fc.constantFrom('seq', 't', 'dir', 'role', 'explain', 'note', 'paste', 'command')).map(([raw, k]) => ({ type: 'urc', raw, [k]: 5 })),
   fc.tuple(str, str).map(([raw, c]) => ({ type: 'echo', raw, command: c })),
   str.map((s) => ({ type: 'garbage', raw: s, length: s.length, diagnosis: 'baud-rate' })),
+  // payload bytes: UTF-8 or not, empty, beside fields whose names its JSON names would take
+  fc.tuple(str, fc.oneof(str.map((x) => Buffer.from(x, 'utf8')), fc.uint8Array({ maxLength: 16 }).map((a) => Buffer.from(a)))).map(([topic, payload]) => ({ type: 'ecmt-recv', raw: '+ECMTRECV: 0,1,"t",3,abc', connectId: 0, msgId: 1, topic, payload, end: 'crlf' })),
+  fc.tuple(fc.uint8Array({ maxLength: 8 }), fc.constantFrom('payloadLength', 'payloadBase64', 'payload2', 'command')).map(([a, k]) => ({ type: 'qmt-recv', raw: '+QMTRECV: 0,1,"t"', payload: Buffer.from(a), [k]: 'x' })),
+  fc.uint8Array({ maxLength: 8 }).map((a) => ({ type: 'data', raw: 'x', command: Buffer.from(a) })),
+  fc.uint8Array({ maxLength: 8 }).map((a) => ({ type: 'data', raw: 'x', explain: Buffer.from(a) })),
 );
 
 const item = fc.record(
