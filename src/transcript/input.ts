@@ -17,10 +17,12 @@ export interface SessionInput {
    * The synchronous core: every entry goes to `sink` as soon as the chunk that completes it is
    * read; `between` is awaited once per chunk read (~1 MiB from a file: the place for stdout's
    * backpressure and a progress bar). No await per line or per entry. Use either this or
-   * `entries`, once. The data entries of a text log pumped here make their bytes when `data` is
-   * read (an accessor: a spread or JSON.stringify of such an entry does not copy it).
+   * `entries`, once. With `lazyData` (what `cat1 decode` asks for: its decoder reads an imported
+   * entry's text, not its bytes), the data entries of a text log make their bytes when `data` is
+   * read, an accessor on their class: a spread or JSON.stringify of such an entry does not copy
+   * it. Without it, every entry is a plain object.
    */
-  pump(sink: (e: TranscriptEntry) => void, between?: () => Promise<void> | void): Promise<void>;
+  pump(sink: (e: TranscriptEntry) => void, between?: () => Promise<void> | void, opts?: { lazyData?: boolean }): Promise<void>;
   /** warnings collected while reading (line numbers); complete once entries are exhausted */
   warnings: Array<{ line: number; message: string }>;
   /** whether entries carry times */
@@ -223,7 +225,7 @@ export async function openSessionInput(path: string, stdin: Readable = process.s
 
 /** A chunked source of entries: `feed` each chunk read, `finish` at the end; entries go to the sink. */
 interface EntryCore {
-  /** called once when the entries are pumped (not read as a generator) */
+  /** called once when the entries are pumped with lazyData (not read as a generator) */
   pumped?(): void;
   feed(chunk: Buffer, sink: (e: TranscriptEntry) => void): void;
   finish(sink: (e: TranscriptEntry) => void): void;
@@ -231,8 +233,8 @@ interface EntryCore {
 
 /** Both ways of reading a core: pump (one await per chunk) and an async generator of entries. */
 function consume(core: EntryCore, chunks: AsyncGenerator<Buffer>): Pick<SessionInput, 'entries' | 'pump'> {
-  async function pump(sink: (e: TranscriptEntry) => void, between?: () => Promise<void> | void): Promise<void> {
-    core.pumped?.();
+  async function pump(sink: (e: TranscriptEntry) => void, between?: () => Promise<void> | void, opts?: { lazyData?: boolean }): Promise<void> {
+    if (opts?.lazyData === true) core.pumped?.();
     for await (const c of chunks) {
       core.feed(c, sink);
       if (between) await between();

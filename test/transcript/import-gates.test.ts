@@ -219,7 +219,7 @@ async function decodeInput(log: Buffer, how: 'pump' | 'entries'): Promise<{ item
     entries.push(e);
     d.push(e);
   };
-  if (how === 'pump') await input.pump(take);
+  if (how === 'pump') await input.pump(take, undefined, { lazyData: true });
   else for await (const e of input.entries) take(e);
   d.end();
   return { items, entries };
@@ -260,5 +260,17 @@ describe('a text log pumped to the decoder: bytes made only when read', () => {
       expect(entryText(rx)).toBeUndefined();
       expect(rx.data.toString('utf8')).toBe('ERROR\r\n');
     }
+  });
+});
+
+describe('a text log pumped without lazyData: plain entries, as a library user copies them', () => {
+  it('a spread and JSON of each data entry keep its bytes', async () => {
+    const input = await openSessionInput('-', Readable.from([Buffer.from('AT+CSQ\r\n+CSQ: 23,99\r\n\r\nOK\r\n')]));
+    const copies: Array<Record<string, unknown>> = [];
+    await input.pump((e) => void copies.push({ ...e }));
+    const rx = copies.find((c) => c['dir'] === 'rx');
+    expect(Buffer.isBuffer(rx?.['data'])).toBe(true);
+    expect((rx?.['data'] as Buffer).toString('utf8')).toBe('+CSQ: 23,99\r\n\r\nOK\r\n');
+    expect(copies.filter((c) => c['dir'] !== 'note').every((c) => Buffer.isBuffer(c['data']))).toBe(true);
   });
 });

@@ -57,6 +57,8 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
       await out.drain();
       progress?.update(input.bytesRead());
     },
+    // the decoder reads an imported entry's text: its bytes are made only if something asks
+    { lazyData: true },
   );
   progress?.done();
   decoder.end();
