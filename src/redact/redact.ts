@@ -181,9 +181,20 @@ const identity: RedactionRule = {
       }
     }
     if (spans.length > 0) return spans;
+    // a bare answer is a line of its own; a module that ends its lines with CR alone sends
+    // `\r460012345678901\rOK\r` as one line (cut at LF), so each CR-separated part is tried
     const bare = (re: RegExp, tag: string): Span[] => {
-      const m = re.exec(line);
-      return m ? [{ at: line.indexOf(m[1]!), len: m[1]!.length, tag }] : [];
+      const spans: Span[] = [];
+      for (let from = 0; from <= line.length; ) {
+        const cr = line.indexOf('\r', from);
+        const end = cr < 0 ? line.length : cr;
+        const part = from === 0 && end === line.length ? line : line.slice(from, end);
+        const m = re.exec(part);
+        if (m) spans.push({ at: from + part.indexOf(m[1]!), len: m[1]!.length, tag });
+        if (cr < 0) break;
+        from = cr + 1;
+      }
+      return spans;
     };
     if (ctx.lastCommand === '+CIMI') return bare(/^[\s\0]*(\d{6,15})[\s\0]*$/, 'imsi');
     if (ICCID_CMDS.has(ctx.lastCommand)) return bare(/^[\s\0]*([0-9A-Fa-f]{18,22})[\s\0]*$/, 'iccid');
@@ -277,6 +288,9 @@ export interface Redactor {
    * it is given bytes.
    */
   asciiUnchanged?(text: string, dir: 'tx' | 'rx'): boolean;
+  // asciiUnchanged and linesUnchanged answer for createRedactor's own line(): a StreamRedactor
+  // asks them only of a redactor whose line() is that one (`textVerdicts`); a wrapper that replaces
+  // line() is asked line by line, whatever it copied
   /**
    * For complete lines of text (each ends at LF, for the host also at CR, as a stream redactor
    * cuts them): true when `line()` would leave the bytes of every one of them as they are. The
@@ -296,6 +310,18 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A line whose first visible character is a digit (may be a bare IMSI/ICCID answer). */
 const DIGIT_FIRST = /^[\s\0]*\d/;
+
+/** the line() functions createRedactor made, with the text verdicts that answer for them */
+const VERDICTS = new WeakMap<Redactor['line'], Pick<Redactor, 'asciiUnchanged' | 'linesUnchanged'>>();
+
+/**
+ * The text verdicts (`asciiUnchanged`, `linesUnchanged`) that answer for this redactor's line():
+ * those createRedactor made with it, never a copy beside another line() (a wrapper that adds its
+ * own masking would be bypassed: a secret of its own would go out).
+ */
+export function textVerdicts(r: Redactor): Pick<Redactor, 'asciiUnchanged' | 'linesUnchanged'> {
+  return VERDICTS.get(r.line) ?? {};
+}
 
 export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, secrets: Array<string | Buffer> = []): Redactor {
   const known: string[] = [];
@@ -417,7 +443,7 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     }
     return false;
   };
-  return {
+  const redactor: Redactor = {
     context,
     secrets: known,
     addSecret: add,
@@ -510,6 +536,8 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
       return from;
     },
   };
+  VERDICTS.set(redactor.line, { asciiUnchanged: redactor.asciiUnchanged, linesUnchanged: redactor.linesUnchanged });
+  return redactor;
 }
 
 /**

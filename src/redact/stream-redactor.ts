@@ -1,4 +1,4 @@
-import { mergeSpans, type Redactor } from './redact.js';
+import { mergeSpans, textVerdicts, type Redactor } from './redact.js';
 import type { Redaction } from './types.js';
 
 export interface RedactedPiece {
@@ -41,6 +41,8 @@ const NON_ASCII = /[^\x00-\x7f]/;
  */
 export class StreamRedactor {
   readonly #redactor: Redactor | null;
+  /** the redactor's text verdicts, only where they answer for its line() (textVerdicts) */
+  readonly #verdicts: Pick<Redactor, 'asciiUnchanged' | 'linesUnchanged'>;
   readonly #out: (p: RedactedPiece) => void;
   readonly #holdMax: number;
   readonly #outText: ((dir: 'tx' | 'rx', text: string, t: number | null) => void) | null;
@@ -53,6 +55,7 @@ export class StreamRedactor {
    */
   constructor(redactor: Redactor | null, out: (p: RedactedPiece) => void, opts: { holdMax?: number; outText?: (dir: 'tx' | 'rx', text: string, t: number | null) => void } = {}) {
     this.#redactor = redactor;
+    this.#verdicts = redactor ? textVerdicts(redactor) : {};
     this.#out = out;
     this.#holdMax = opts.holdMax ?? 4096;
     this.#outText = opts.outText ?? null;
@@ -116,9 +119,10 @@ export class StreamRedactor {
    * when false (the byte path then reads the same lines again).
    */
   #unchanged(r: Redactor, dir: 'tx' | 'rx', text: string): boolean {
-    if (r.linesUnchanged) return r.linesUnchanged(text, dir, false);
+    const v = this.#verdicts;
+    if (v.linesUnchanged) return v.linesUnchanged(text, dir, false);
     const ascii = !NON_ASCII.test(text);
-    if (ascii && !r.asciiUnchanged) return false;
+    if (ascii && !v.asciiUnchanged) return false;
     const saved = r.context.lastCommand;
     let start = 0;
     const n = text.length;
@@ -131,7 +135,7 @@ export class StreamRedactor {
       const end = i < 0 ? n : i + 1;
       const line = start === 0 && end === n ? text : text.slice(start, end);
       start = end;
-      const same = ascii ? r.asciiUnchanged!(line, dir) : r.line(Buffer.from(line, 'utf8'), dir).redact.length === 0;
+      const same = ascii ? v.asciiUnchanged!(line, dir) : r.line(Buffer.from(line, 'utf8'), dir).redact.length === 0;
       if (!same) {
         r.context.lastCommand = saved;
         return false;
@@ -146,12 +150,13 @@ export class StreamRedactor {
       return;
     }
     const st = this.#state[dir];
-    if (atLineStart(st) && this.#redactor.linesUnchanged) {
+    const linesUnchanged = this.#verdicts.linesUnchanged;
+    if (atLineStart(st) && linesUnchanged) {
       // nothing of this line is held or was released: when every complete line in the bytes
       // passes the rules unchanged (one latin1 view, read line by line by the redactor), they
       // go out as they are, as the loop below would send them; the rest is held
       const end = lastLineEnd(bytes, dir);
-      if (end > 0 && this.#redactor.linesUnchanged(bytes.toString('latin1', 0, end), dir, true)) {
+      if (end > 0 && linesUnchanged(bytes.toString('latin1', 0, end), dir, true)) {
         this.#emit(dir, Buffer.from(bytes.subarray(0, end)), [], t);
         if (end < bytes.length) {
           st.held.push(Buffer.from(bytes.subarray(end)));
@@ -342,8 +347,8 @@ export class StreamRedactor {
     if (ended) this.#newLine(st);
     if (before.length === 0) return this.#redactor!.line(rest, dir);
     // the whole line (one line: its only terminator is at its end) read as text first: most pass unchanged
-    const r0 = this.#redactor!;
-    if (r0.linesUnchanged && r0.linesUnchanged(before + rest.toString('latin1'), dir, true)) return { data: rest, redact: [] };
+    const linesUnchanged = this.#verdicts.linesUnchanged;
+    if (linesUnchanged && linesUnchanged(before + rest.toString('latin1'), dir, true)) return { data: rest, redact: [] };
     const whole = Buffer.concat([Buffer.from(before, 'latin1'), rest]);
     const r = this.#redactor!.line(whole, dir);
     if (r.redact.length === 0) return { data: rest, redact: [] };
