@@ -1,6 +1,6 @@
 import { CatError } from '../util/errors.js';
 import { isUtf8 } from '../util/utf8.js';
-import { isUtf8 as isUtf8Bytes } from 'node:buffer';
+import { isAscii, isUtf8 as isUtf8Bytes } from 'node:buffer';
 import { TRANSCRIPT_KINDS, TRANSCRIPT_VERSION, type DataEntry, type Redaction, type TranscriptEntry, type TranscriptHeader, type TranscriptKind } from './types.js';
 
 /** True when the bytes survive a round trip through a UTF-8 JSON string (util/utf8.ts, shared with at/). */
@@ -166,7 +166,12 @@ class ScannedEntry implements DataEntry {
 
   static textOf(e: TranscriptEntry): string | undefined {
     if (!(#bytes in e) || e.data !== e.#bytes) return undefined;
-    return e.#bytes.toString(e.#ascii ? 'latin1' : 'utf8');
+    const b = e.#bytes;
+    // the bytes may have been written over in place since they were read (a caller's sink): the
+    // read's verdict is checked again, natively and without a copy; bytes no longer valid UTF-8
+    // have no text (the caller reads their bytes)
+    if (e.#ascii && isAscii(b)) return b.toString('latin1');
+    return isUtf8Bytes(b) ? b.toString('utf8') : undefined;
   }
 }
 
