@@ -154,7 +154,12 @@ export class SessionDecoder {
 
   #item(item: TimelineItem): void {
     if (this.#check && item.role === 'command' && item.event.type === 'command') this.#pasteCheck(item, item.event);
-    else if (item.command !== undefined && this.#remask.size > 0) item.command = this.#remask.get(item.command) ?? item.command;
+    else if (this.#remask.size > 0) {
+      if (item.command !== undefined) item.command = this.#remask.get(item.command) ?? item.command;
+      // the module's echo of a command the paste check masked is that command's text: masked alike
+      const echoed = this.#remask.get(item.event.raw);
+      if (echoed !== undefined) item.event.raw = echoed;
+    }
     if (this.#held) this.#held.push(item);
     else this.#onItem(item);
   }
