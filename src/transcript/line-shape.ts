@@ -4,13 +4,9 @@
  * paste helpers (paste.ts) and the sniff.
  */
 
-export function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
+import { isDigit, isLetter } from '../util/chars.js';
 
-export function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
+export { isDigit, isLetter } from '../util/chars.js';
 
 export function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);

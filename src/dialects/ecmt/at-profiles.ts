@@ -1,5 +1,6 @@
 import type { CommandProfile } from '../../at/types.js';
 import { commandForm, commandName, prefixAnswer } from '../../at/profiles.js';
+import { isRegexSpace } from '../../util/chars.js';
 
 /**
  * How each ECMT command is answered (../shared/protocol/ecmt.md §1–2). Action commands have
@@ -59,14 +60,8 @@ export function pubUsesPrompt(command: string): boolean {
   return promptShape(args);
 }
 
-/** A character of /\s/ (JavaScript's white space and line terminators). */
-function isSpace(c: number): boolean {
-  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
 function skipSpaces(s: string, i: number): number {
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  while (i < s.length && isRegexSpace(s.charCodeAt(i))) i++;
   return i;
 }
 

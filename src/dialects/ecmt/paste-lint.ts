@@ -1,4 +1,5 @@
 import { text, type Text } from '../../util/i18n.js';
+import { isLetter } from '../../util/chars.js';
 
 /**
  * Copy-paste mistakes in an AT command line: what a command copied from a Word or PDF manual, a
@@ -113,10 +114,6 @@ export function nearMiss(name: string): string | null {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
-
-function isLetter(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-}
 
 /**
  * For an ASCII line: `AT+NAME` at its start (blanks before it allowed; the name as

@@ -15,6 +15,7 @@
  * decide, so the result never depends on how the input was split into chunks.
  */
 import type { QmtEventOf, QmtPayloadEnd } from './events.js';
+import { isDigit } from '../../util/chars.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -44,9 +45,6 @@ export interface RecvHead {
 
 export type HeadScan = { status: 'head'; head: RecvHead } | { status: 'more' } | { status: 'not-recv' };
 
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
 
 /** Skip leading NULs (power-up garbage) — they belong to the frame but not to the header word. */
 function skipNuls(s: string, i: number): number {
