@@ -32,8 +32,15 @@ export function wantColor(flag: boolean | undefined, stream: NodeJS.WriteStream 
   return stream.isTTY === true && depth > 2;
 }
 
-/** Buffer's own UTF-8 encoder (what Buffer#write calls after checking its arguments); Node's typings omit it. */
-type Utf8Writer = Buffer & { utf8Write(s: string, offset: number): number };
+/**
+ * Buffer's own UTF-8 encoder (what Buffer#write calls after checking its arguments; one call per
+ * output line). It is not a documented API and Node's typings omit it: where a Node lacks it,
+ * Buffer#write does the same.
+ */
+const utf8Write: (buf: Buffer, s: string, offset: number) => number =
+  typeof (Buffer.prototype as Partial<{ utf8Write: unknown }>).utf8Write === 'function'
+    ? (buf, s, offset) => (buf as Buffer & { utf8Write(s: string, offset: number): number }).utf8Write(s, offset)
+    : (buf, s, offset) => buf.write(s, offset, 'utf8');
 
 /** Bytes collected before a write (lines are written once 64 KiB are there). */
 const BUF_BYTES = 1 << 17;
@@ -82,7 +89,7 @@ export class Out {
       if (s.length * 3 + 1 > this.#buf.length) this.#buf = Buffer.allocUnsafe(s.length * 3 + 1);
     }
     // the encoder itself, without Buffer#write's argument checks (one call per line)
-    this.#size += (this.#buf as Utf8Writer).utf8Write(s, this.#size);
+    this.#size += utf8Write(this.#buf, s, this.#size);
     this.#buf[this.#size++] = 0x0a;
     if (this.live) {
       if (!this.#scheduled) {
