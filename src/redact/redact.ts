@@ -1,5 +1,6 @@
 import type { Redaction, RedactionTrigger } from './types.js';
 import { DIALECT_REDACTION } from '../dialects/redaction.js';
+import { LineEnds } from './line-ends.js';
 
 /**
  * Redaction at capture time. Works on single lines of bytes (decoded as latin1, so one
@@ -292,8 +293,8 @@ export interface Redactor {
   // asks them only of a redactor whose line() is that one (`textVerdicts`); a wrapper that replaces
   // line() is asked line by line, whatever it copied
   /**
-   * For complete lines of text (each ends at LF, for the host also at CR, as a stream redactor
-   * cuts them): true when `line()` would leave the bytes of every one of them as they are. The
+   * For complete lines of text (cut as a stream redactor cuts them, line-ends.ts: at LF, for the
+   * host also at CR, for the module also at a CR that no LF follows, the last one included): true when `line()` would leave the bytes of every one of them as they are. The
    * context then ends as those `line()` calls leave it; when false it is left as it was.
    * `latin1`: each character is one byte (a latin1 view of bytes); otherwise the text stands for
    * its UTF-8 bytes. Optional: a redactor without it is asked line by line.
@@ -453,16 +454,13 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
       const identity = dir === 'rx' && hasIdentity;
       const n = text.length;
       // the next line end, `+` and `^`: each searched again only once passed (linear in the text)
-      let lf = text.indexOf('\n');
-      let cr = dir === 'tx' ? text.indexOf('\r') : -1;
+      const ends = new LineEnds(text, dir, true);
       let plus = always ? -1 : text.indexOf('+');
       let caret = always ? -1 : text.indexOf('^');
       let start = 0;
       while (start < n) {
-        if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
-        if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
-        const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
-        const end = i < 0 ? n : i + 1;
+        const i = ends.next(start);
+        const end = i < 0 ? n : i;
         let look = always;
         if (!look) {
           if (plus >= 0 && plus < start) plus = text.indexOf('+', start);

@@ -1,5 +1,6 @@
 import { mergeSpans, textVerdicts, type Redactor } from './redact.js';
 import type { Redaction } from './types.js';
+import { LineEnds, endsLine, lastLineEnd, pendingCr } from './line-ends.js';
 
 export interface RedactedPiece {
   dir: 'tx' | 'rx';
@@ -28,7 +29,8 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /**
  * Redaction over byte streams, correct whatever the chunking or timing of the bytes: a secret
  * can arrive split across chunks with pauses in between, so the bytes of a line are held until
- * the line is complete (tx lines end at CR or LF, rx lines at LF), then masked by the rules.
+ * the line is complete (line-ends.ts: tx lines end at CR or LF, rx lines at LF or at a CR that no
+ * LF follows), then masked by the rules.
  *
  * `flush()` (a quiet time passed, the other direction spoke, a note is written) releases only
  * what can no longer become sensitive: the start of a line up to the first place where a
@@ -95,7 +97,7 @@ export class StreamRedactor {
     if (!atLineStart(st)) {
       // a line begun before (held, or partly released) ends in this text: that line takes the
       // byte path, with what came before it; the lines after it are text again
-      const end = lineEnd(text, dir);
+      const end = new LineEnds(text, dir, false).next(0);
       if (end < 0 || end === text.length) {
         this.#pushBytes(dir, Buffer.from(text, 'utf8'), t);
         return;
@@ -107,9 +109,8 @@ export class StreamRedactor {
         return;
       }
     }
-    const last = rest.charCodeAt(rest.length - 1);
-    const complete = last === 0x0a || (dir === 'tx' && last === 0x0d);
-    if (complete && this.#unchanged(this.#redactor, dir, rest)) outText(dir, rest, this.#time(t));
+    // a module's CR at the end is undecided (its LF may come next): the byte path holds it
+    if (endsLine(rest, dir) && this.#unchanged(this.#redactor, dir, rest)) outText(dir, rest, this.#time(t));
     else this.#pushBytes(dir, Buffer.from(rest, 'utf8'), t);
   }
 
@@ -126,13 +127,10 @@ export class StreamRedactor {
     const saved = r.context.lastCommand;
     let start = 0;
     const n = text.length;
-    let lf = text.indexOf('\n');
-    let cr = dir === 'tx' ? text.indexOf('\r') : -1;
+    const ends = new LineEnds(text, dir, true);
     while (start < n) {
-      if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
-      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
-      const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
-      const end = i < 0 ? n : i + 1;
+      const i = ends.next(start);
+      const end = i < 0 ? n : i;
       const line = start === 0 && end === n ? text : text.slice(start, end);
       start = end;
       const same = ascii ? v.asciiUnchanged!(line, dir) : r.line(Buffer.from(line, 'utf8'), dir).redact.length === 0;
@@ -150,6 +148,13 @@ export class StreamRedactor {
       return;
     }
     const st = this.#state[dir];
+    if (st.heldLen > 0 && pendingCr(dir, lastHeld(st)) && bytes[0] !== 0x0a) {
+      // the held module line ended with the CR it held: no LF came after it
+      const line = this.#take(st);
+      const r = this.#complete(st, dir, line, true);
+      this.#emit(dir, r.data, r.redact, st.heldT);
+      st.heldT = null;
+    }
     const linesUnchanged = this.#verdicts.linesUnchanged;
     if (atLineStart(st) && linesUnchanged) {
       // nothing of this line is held or was released: when every complete line in the bytes
@@ -180,15 +185,12 @@ export class StreamRedactor {
     // the first complete line began with held bytes; where it ends in the output
     let heldLine = false;
     let firstEnd = 0;
-    // next line ends (LF; and CR for the host), each searched again only once passed
-    let lf = bytes.indexOf(0x0a);
-    let cr = dir === 'tx' ? bytes.indexOf(0x0d) : -1;
+    // next line ends (line-ends.ts), each searched again only once passed
+    const ends = new LineEnds(bytes, dir, false);
     for (;;) {
-      if (lf >= 0 && lf < start) lf = bytes.indexOf(0x0a, start);
-      if (cr >= 0 && cr < start) cr = bytes.indexOf(0x0d, start);
-      const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+      const i = ends.next(start);
       if (i < 0) break;
-      let line = bytes.subarray(start, i + 1);
+      let line = bytes.subarray(start, i);
       if (st.heldLen > 0) {
         line = Buffer.concat([...st.held, line]);
         st.held = [];
@@ -196,7 +198,7 @@ export class StreamRedactor {
         same = false;
         heldLine = true;
       }
-      start = i + 1;
+      start = i;
       const r = this.#complete(st, dir, line, true);
       if (r.data !== line) same = false;
       for (const s of r.redact) spans.push({ ...s, at: s.at + outLen });
@@ -244,13 +246,16 @@ export class StreamRedactor {
   #flushDir(redactor: Redactor, d: 'tx' | 'rx'): void {
     const st = this.#state[d];
     if (st.heldLen === 0) return;
+    // a module line's CR at the end stays held: whether the line ended there is the next byte's to say
+    const keep = pendingCr(d, lastHeld(st)) ? 1 : 0;
+    if (st.heldLen === keep) return;
     const held = this.#take(st);
     if (st.maskRest) {
-      this.#emit(d, held.fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
-      st.heldT = null;
+      this.#emit(d, Buffer.from(held.subarray(0, held.length - keep)).fill(MASK), [{ at: 0, len: held.length - keep, tag: 'partial' }], st.heldT);
+      this.#hold(st, held, held.length - keep);
       return;
     }
-    const text = held.toString('latin1');
+    const text = held.toString('latin1', 0, held.length - keep);
     const from = redactor.holdFrom(text, d, st.released.length === 0 && !st.releasedLong);
     if (from > 0) {
       const part = held.subarray(0, from);
@@ -258,6 +263,11 @@ export class StreamRedactor {
       this.#emit(d, r.data === part ? Buffer.from(part) : r.data, r.redact, st.heldT);
       this.#released(st, text.slice(0, from));
     }
+    this.#hold(st, held, from);
+  }
+
+  /** held[from..] stays held (a copy); nothing when from is its end. */
+  #hold(st: DirState, held: Buffer, from: number): void {
     if (from < held.length) {
       st.held = [Buffer.from(held.subarray(from))];
       st.heldLen = held.length - from;
@@ -323,10 +333,12 @@ export class StreamRedactor {
   /** A line held past the limit: masked whole (terminators aside), and so is the rest of it. */
   #overflow(st: DirState, dir: 'tx' | 'rx'): void {
     const held = this.#take(st);
-    this.#emit(dir, Buffer.from(held).fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
-    st.heldT = null;
+    // a module line's CR at the end stays held (flushDir)
+    const n = held.length - (pendingCr(dir, held[held.length - 1]) ? 1 : 0);
+    this.#emit(dir, Buffer.from(held.subarray(0, n)).fill(MASK), [{ at: 0, len: n, tag: 'partial' }], st.heldT);
     st.maskRest = true;
-    this.#released(st, ' '.repeat(held.length));
+    this.#released(st, ' '.repeat(n));
+    this.#hold(st, held, n);
   }
 
   /**
@@ -385,19 +397,10 @@ function atLineStart(st: DirState): boolean {
   return st.heldLen === 0 && st.released.length === 0 && !st.releasedLong && !st.maskRest;
 }
 
-/** Where the last complete line of `bytes` ends (after its LF; for the host also a CR), or 0. */
-function lastLineEnd(bytes: Buffer, dir: 'tx' | 'rx'): number {
-  const lf = bytes.lastIndexOf(0x0a);
-  const cr = dir === 'tx' ? bytes.lastIndexOf(0x0d) : -1;
-  return Math.max(lf, cr) + 1;
-}
-
-/** Where the first line of `text` ends (after its LF; for the host also a CR), or -1. */
-function lineEnd(text: string, dir: 'tx' | 'rx'): number {
-  const lf = text.indexOf('\n');
-  const cr = dir === 'tx' ? text.indexOf('\r') : -1;
-  const i = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
-  return i < 0 ? -1 : i + 1;
+/** The last byte held of the current line. */
+function lastHeld(st: DirState): number | undefined {
+  const b = st.held[st.held.length - 1];
+  return b === undefined ? undefined : b[b.length - 1];
 }
 
 function fresh(): DirState {

@@ -27,13 +27,16 @@ const textArb = fc
   .array(fc.tuple(lineArb, fc.constantFrom(...ENDS)), { minLength: 1, maxLength: 8 })
   .map((ls) => ls.map(([w, e]) => w + e).join(''));
 
-/** The lines of `text` as push() cuts them (LF; for the host also CR); the last may be partial. */
+/**
+ * The lines of `text` as push() cuts them (LF; for the host also CR; for the module also a CR
+ * that no LF follows, the text being complete lines); the last may be partial.
+ */
 function cut(text: string, dir: 'tx' | 'rx'): string[] {
   const out: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '\n' || (dir === 'tx' && c === '\r')) {
+    if (c === '\n' || (c === '\r' && (dir === 'tx' || text[i + 1] !== '\n'))) {
       out.push(text.slice(start, i + 1));
       start = i + 1;
     }
