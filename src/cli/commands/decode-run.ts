@@ -1,7 +1,7 @@
 import { openSessionInput } from '../../transcript/input.js';
 import { SessionDecoder } from '../../transcript/decode.js';
 import { dialectChoice, grammarFor } from '../dialect.js';
-import { ItemJson } from '../../at/json.js';
+import { itemToJson } from '../../at/json.js';
 import { SummaryBuilder } from '../../dialects/ecmt/summary.js';
 import { checkPastedCommand } from '../../dialects/ecmt/paste-lint.js';
 import { Progress } from '../progress.js';
@@ -23,7 +23,6 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
   const kept: TimelineItem[] = [];
   const input = await openSessionInput(fileArg(args.file));
   const summary = new SummaryBuilder();
-  const json = new ItemJson(out.lang);
   const items: TimelineItem[] = [];
   const decoder = new SessionDecoder((item) => items.push(item), {
     grammar: grammarFor(dialectChoice(args.dialect)),
@@ -41,7 +40,7 @@ export async function runDecode(args: DecodeArgs): Promise<number> {
     for (const item of items) {
       summary.add(item);
       if (outs.wanted) kept.push(item);
-      if (out.json) out.line(json.line(item));
+      if (out.json) out.line(JSON.stringify(itemToJson(item, out.lang)));
       else for (const l of formatItem(item, out)) out.line(l);
     }
     items.length = 0;
