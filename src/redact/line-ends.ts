@@ -5,7 +5,8 @@
  * alone (`\r460012345678901\rOK\r`) would otherwise have one endless line, released piece by
  * piece past the hold of a bare IMSI. A module's CR at the very end of what has arrived is
  * undecided (its LF may come next): it ends a line only when the text is known to be complete
- * lines (`closed`).
+ * lines (`closed`), or, for the stream redactor, when the next byte is not an LF or a quiet time
+ * (a flush) came first.
  */
 
 const LF = 0x0a;

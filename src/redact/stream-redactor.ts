@@ -148,13 +148,8 @@ export class StreamRedactor {
       return;
     }
     const st = this.#state[dir];
-    if (st.heldLen > 0 && pendingCr(dir, lastHeld(st)) && bytes[0] !== 0x0a) {
-      // the held module line ended with the CR it held: no LF came after it
-      const line = this.#take(st);
-      const r = this.#complete(st, dir, line, true);
-      this.#emit(dir, r.data, r.redact, st.heldT);
-      st.heldT = null;
-    }
+    // the held module line ended with its CR: no LF came after it
+    if (bytes[0] !== 0x0a) this.#endAtCr(st, dir);
     const linesUnchanged = this.#verdicts.linesUnchanged;
     if (atLineStart(st) && linesUnchanged) {
       // nothing of this line is held or was released: when every complete line in the bytes
@@ -245,17 +240,16 @@ export class StreamRedactor {
 
   #flushDir(redactor: Redactor, d: 'tx' | 'rx'): void {
     const st = this.#state[d];
-    if (st.heldLen === 0) return;
-    // a module line's CR at the end stays held: whether the line ended there is the next byte's to say
-    const keep = pendingCr(d, lastHeld(st)) ? 1 : 0;
-    if (st.heldLen === keep) return;
+    // a module line held up to a CR, and no LF after it for the quiet time (or before the other
+    // direction spoke): it ended at that CR
+    if (this.#endAtCr(st, d) || st.heldLen === 0) return;
     const held = this.#take(st);
     if (st.maskRest) {
-      this.#emit(d, Buffer.from(held.subarray(0, held.length - keep)).fill(MASK), [{ at: 0, len: held.length - keep, tag: 'partial' }], st.heldT);
-      this.#hold(st, held, held.length - keep);
+      this.#emit(d, held.fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
+      st.heldT = null;
       return;
     }
-    const text = held.toString('latin1', 0, held.length - keep);
+    const text = held.toString('latin1');
     const from = redactor.holdFrom(text, d, st.released.length === 0 && !st.releasedLong);
     if (from > 0) {
       const part = held.subarray(0, from);
@@ -263,15 +257,24 @@ export class StreamRedactor {
       this.#emit(d, r.data === part ? Buffer.from(part) : r.data, r.redact, st.heldT);
       this.#released(st, text.slice(0, from));
     }
-    this.#hold(st, held, from);
-  }
-
-  /** held[from..] stays held (a copy); nothing when from is its end. */
-  #hold(st: DirState, held: Buffer, from: number): void {
     if (from < held.length) {
       st.held = [Buffer.from(held.subarray(from))];
       st.heldLen = held.length - from;
     } else st.heldT = null;
+  }
+
+  /**
+   * A module line held up to a CR at its end (line-ends.ts: undecided while its LF may come) is
+   * complete there: the caller saw that no LF follows. Masked and released; false when no such
+   * line is held.
+   */
+  #endAtCr(st: DirState, dir: 'tx' | 'rx'): boolean {
+    if (st.heldLen === 0 || !pendingCr(dir, lastHeld(st))) return false;
+    const line = this.#take(st);
+    const r = this.#complete(st, dir, line, true);
+    this.#emit(dir, r.data, r.redact, st.heldT);
+    st.heldT = null;
+    return true;
   }
 
   /**
@@ -333,12 +336,10 @@ export class StreamRedactor {
   /** A line held past the limit: masked whole (terminators aside), and so is the rest of it. */
   #overflow(st: DirState, dir: 'tx' | 'rx'): void {
     const held = this.#take(st);
-    // a module line's CR at the end stays held (flushDir)
-    const n = held.length - (pendingCr(dir, held[held.length - 1]) ? 1 : 0);
-    this.#emit(dir, Buffer.from(held.subarray(0, n)).fill(MASK), [{ at: 0, len: n, tag: 'partial' }], st.heldT);
+    this.#emit(dir, Buffer.from(held).fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
+    st.heldT = null;
     st.maskRest = true;
-    this.#released(st, ' '.repeat(n));
-    this.#hold(st, held, n);
+    this.#released(st, ' '.repeat(held.length));
   }
 
   /**

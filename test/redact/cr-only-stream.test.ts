@@ -87,19 +87,22 @@ describe('a module that ends its lines with CR alone', () => {
     );
   });
 
-  it('a CR at the end of a chunk waits for the next byte: CR LF stays one line end, a lone CR ends the line', () => {
-    const lines = (chunks: string[]): string[] => {
+  it('a CR at the end of a chunk waits for the next byte (CR LF stays one line end), or for a quiet time', () => {
+    const lines = (chunks: string[], pause: boolean): string[] => {
       const out: string[] = [];
       const r = new StreamRedactor(createRedactor(), (p) => out.push(p.data.toString('latin1')));
       for (const c of chunks) {
         r.push('rx', Buffer.from(c, 'latin1'), 0);
-        r.flush();
+        if (pause) r.flush();
       }
       return out;
     };
-    // the CR is held over the pause; the LF completes the same line
-    expect(lines(['+CSQ: 23,99\r', '\n'])).toEqual(['+CSQ: 23,99', '\r\n']);
-    // no LF after the CR: the line ended there, and the digits after it start a line of their own (held as a possible IMSI)
-    expect(lines(['OK\r', '4600123'])).toEqual(['OK', '\r']);
+    // the LF after the CR completes the same line
+    expect(lines(['+CSQ: 23,99\r', '\n'], false)).toEqual(['+CSQ: 23,99\r\n']);
+    // no LF after the CR: the line ended there, and the digits after it start a line of their own (held: a possible IMSI)
+    expect(lines(['OK\r', '4600123'], false)).toEqual(['OK\r']);
+    // a quiet time after the CR: the line ended at it (a module that ends lines with CR alone shows its last line)
+    expect(lines(['+CSQ: 23,99\r', '\n'], true)).toEqual(['+CSQ: 23,99\r', '\n']);
+    expect(lines(['OK\r', '4600123'], true)).toEqual(['OK\r']);
   });
 });
