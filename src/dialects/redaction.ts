@@ -22,8 +22,8 @@ export interface RedactionTrigger {
   name: string;
   /** keywords, upper case, found anywhere in a line (`+ECMTCONN`, `+ECMTCON`) */
   keywords: readonly string[];
-  /** `set`: only after `=` (commands, echoes); `set-or-answer`: also after `:` (query answers) */
-  after: 'set' | 'set-or-answer';
+  /** `set`: only after `=` (commands, echoes); `set-or-answer`: also after `:` (query answers); `answer`: only after `:` */
+  after: 'set' | 'set-or-answer' | 'answer';
   /** secret parameter positions → tag (0-based over the parameters after `=`/`:`) */
   params?: Readonly<Record<number, SecretTag>>;
   /**
@@ -34,6 +34,12 @@ export interface RedactionTrigger {
   configKeys?: readonly string[];
   /** per config key: words kept in clear in the parameter right after the key (case-insensitive) */
   keepWords?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Every key of the configuration command (lower case), for firmware that answers a query with
+   * the values alone: an answer (after `:`) whose first value is none of these keys has every
+   * quoted value masked (tag `config`), since it may be a secret key's.
+   */
+  knownKeys?: readonly string[];
 }
 
 

@@ -1,12 +1,13 @@
 /**
  * Where redaction cuts lines, in one place for the stream redactor and the redactor's text
  * verdicts (they must cut alike): a line ends at LF; a host line also at CR (a command ends
- * there); a module line also at a CR that no LF follows — a module that ends its lines with CR
+ * there); a module line also after CRs that no LF follows — a module that ends its lines with CR
  * alone (`\r460012345678901\rOK\r`) would otherwise have one endless line, released piece by
- * piece past the hold of a bare IMSI. A module's CR at the very end of what has arrived is
- * undecided (its LF may come next): it ends a line only when the text is known to be complete
- * lines (`closed`), or, for the stream redactor, when the next byte is not an LF or a quiet time
- * (a flush) came first.
+ * piece past the hold of a bare IMSI (CRs followed by an LF stay one terminator with it, as the
+ * echo's `\r\r\n`). A module's CRs at the very end of what has arrived are undecided (an LF may
+ * come next): they end a line only when the text is known to be complete lines (`closed`), or,
+ * for the stream redactor, when the next byte is neither CR nor LF or a quiet time (a flush)
+ * came first.
  */
 
 const LF = 0x0a;
@@ -41,17 +42,24 @@ export class LineEnds {
     const cr = this.#cr;
     if (cr < 0 || (lf >= 0 && lf < cr)) return lf < 0 ? -1 : lf + 1;
     if (this.#host) return cr + 1;
-    // a module's CR: with an LF right after it, the LF ends the line (then lf === cr + 1)
-    if (cr + 1 < s.length) return codeAt(s, cr + 1) === LF ? cr + 2 : cr + 1;
-    return this.#closed ? cr + 1 : -1;
+    // a module's CRs: with an LF right after them, the LF ends the line (then lf === k); the echo
+    // of a command, `AT…\r\r\n`, stays one line
+    let k = cr + 1;
+    while (k < s.length && codeAt(s, k) === CR) k++;
+    if (k < s.length) return codeAt(s, k) === LF ? k + 1 : k;
+    return this.#closed ? k : -1;
   }
 }
 
-/** Where the last complete line of `bytes` ends (after its terminator), or 0; a module's CR at the very end is undecided. */
+/** Where the last complete line of `bytes` ends (after its terminator), or 0; a module's CRs at the very end are undecided. */
 export function lastLineEnd(bytes: Buffer, dir: 'tx' | 'rx'): number {
   const lf = bytes.lastIndexOf(LF);
-  // for the module, a CR before the last byte ends a line (when an LF follows it, that LF is later)
-  const cr = dir === 'tx' ? bytes.lastIndexOf(CR) : bytes.length >= 2 ? bytes.lastIndexOf(CR, bytes.length - 2) : -1;
+  if (dir === 'tx') return Math.max(lf, bytes.lastIndexOf(CR)) + 1;
+  // for the module, the last CR before the last byte that is not a CR ends a line (when an LF
+  // follows it, that LF is later)
+  let p = bytes.length - 1;
+  while (p >= 0 && bytes[p] === CR) p--;
+  const cr = p > 0 ? bytes.lastIndexOf(CR, p) : -1;
   return Math.max(lf, cr) + 1;
 }
 

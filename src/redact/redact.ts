@@ -52,7 +52,9 @@ export function paramSpans(line: string, start: number): Array<{ at: number; len
     while (i < n && line[i] === ' ') i++;
     if (i < n && line[i] === '"') {
       const close = line.indexOf('"', i + 1);
-      const end = close < 0 ? n : close;
+      let end = close < 0 ? n : close;
+      // an unclosed quote runs to the end of the line, not over its terminator
+      if (close < 0) while (end > i + 1 && (line[end - 1] === '\r' || line[end - 1] === '\n')) end--;
       out.push({ at: i + 1, len: end - (i + 1), quoted: true });
       i = close < 0 ? n : close + 1;
       // after the closing quote: the next separator
@@ -94,7 +96,7 @@ function occurrences(upper: string, keyword: string): number[] {
  * A rule for `<keyword>=<params>` (a command or its echo): masks the parameters `pick` tags,
  * by their index. `sep` is what must follow the keyword (spaces allowed around it).
  */
-function paramRule(name: string, keywords: readonly string[], sep: RegExp, pick: (i: number, value: string, first: string) => string | null): RedactionRule {
+function paramRule(name: string, keywords: readonly string[], sep: RegExp, pick: (i: number, value: string, first: string, quoted: boolean, answer: boolean) => string | null): RedactionRule {
   return {
     name,
     keywords,
@@ -106,11 +108,12 @@ function paramRule(name: string, keywords: readonly string[], sep: RegExp, pick:
           sep.lastIndex = at + k.length;
           const m = sep.exec(line);
           if (!m) continue;
+          const answer = m[0].includes(':');
           const params = paramSpans(line, sep.lastIndex);
           const first = params[0] ? line.slice(params[0].at, params[0].at + params[0].len).toLowerCase() : '';
           params.forEach((p, i) => {
             if (p.len === 0) return;
-            const tag = pick(i, line.slice(p.at, p.at + p.len), first);
+            const tag = pick(i, line.slice(p.at, p.at + p.len), first, p.quoted, answer);
             if (tag) spans.push({ at: p.at, len: p.len, tag });
           });
         }
@@ -122,6 +125,7 @@ function paramRule(name: string, keywords: readonly string[], sep: RegExp, pick:
 
 const ASSIGN = /\s*=\s*/y;
 const ASSIGN_OR_ANSWER = /\s*(?:=|:)\s*/y;
+const ANSWER = /\s*:\s*/y;
 
 /**
  * The rule of a dialect's redaction trigger (src/dialects/<name>/redaction.ts): the parameters it
@@ -131,10 +135,14 @@ const ASSIGN_OR_ANSWER = /\s*(?:=|:)\s*/y;
  * right after it (connect id or mode) and the key's clear words (ssl's `psk`, `ecc`, `ca`).
  */
 export function triggerRule(t: RedactionTrigger): RedactionRule {
-  const sep = t.after === 'set' ? ASSIGN : ASSIGN_OR_ANSWER;
+  const sep = t.after === 'set' ? ASSIGN : t.after === 'answer' ? ANSWER : ASSIGN_OR_ANSWER;
   const keys = t.configKeys;
   if (keys) {
-    return paramRule(t.name, t.keywords, sep, (i, v, first) => {
+    const known = t.knownKeys;
+    return paramRule(t.name, t.keywords, sep, (i, v, first, quoted, answer) => {
+      // a query answer printed without its key (first value none of the command's keys): every
+      // quoted value may be a secret one's
+      if (known && answer && quoted && !known.includes(first) && !keys.includes(first)) return 'config';
       if (!keys.includes(first) || i === 0) return null;
       const keep = t.keepWords?.[first] ?? [];
       if (i === 1 && (/^\d+$/.test(v) || keep.includes(v.toLowerCase()))) return null;
@@ -197,9 +205,21 @@ const identity: RedactionRule = {
       }
       return spans;
     };
-    if (ctx.lastCommand === '+CIMI') return bare(/^[\s\0]*(\d{6,15})[\s\0]*$/, 'imsi');
-    if (ICCID_CMDS.has(ctx.lastCommand)) return bare(/^[\s\0]*([0-9A-Fa-f]{18,22})[\s\0]*$/, 'iccid');
-    if (IMEI_CMDS.has(ctx.lastCommand)) return [];
+    // the last command line's names (a chain has several): what they ask for is masked in its
+    // command's form; an IMSI or ICCID shape is masked whatever was asked, unless the command
+    // asked for the IMEI only (a bare 15-digit answer that is no secret)
+    const names = ctx.lastCommand.includes(';') ? ctx.lastCommand.split(';') : [ctx.lastCommand];
+    const imsiAsked = names.includes('+CIMI');
+    const iccidAsked = names.some((n) => ICCID_CMDS.has(n));
+    if (imsiAsked) {
+      const s = bare(/^[\s\0]*(\d{6,15})[\s\0]*$/, 'imsi');
+      if (s.length > 0) return s;
+    }
+    if (iccidAsked) {
+      const s = bare(/^[\s\0]*([0-9A-Fa-f]{18,22})[\s\0]*$/, 'iccid');
+      if (s.length > 0) return s;
+    }
+    if (!imsiAsked && !iccidAsked && names.some((n) => IMEI_CMDS.has(n))) return [];
     const imsi = bare(IMSI_SHAPE, 'imsi');
     return imsi.length > 0 ? imsi : bare(ICCID_SHAPE, 'iccid');
   },
@@ -216,10 +236,13 @@ export function couldBeIdentityLine(text: string): boolean {
   return /^[\s\0]*[0-9A-Fa-f]{0,22}[\s\0]*$/.test(text) && /[0-9]/.test(text);
 }
 
-/** The command name of an AT line for the context (`AT+CIMI` → `+CIMI`). */
+/**
+ * The command names of an AT line for the context (`AT+CIMI` → `+CIMI`); a chain gives every name
+ * in order, joined by `;` (`AT+CGSN;+CIMI` → `+CGSN;+CIMI`): the bare answers that follow may be
+ * any of theirs.
+ */
 export function contextName(line: string): string | null {
-  const m = /^[\s\0]*AT([+^][A-Za-z0-9_]+)/i.exec(line);
-  return m ? m[1]!.toUpperCase() : null;
+  return contextNameIn(line, 0, line.length, true);
 }
 
 /**
@@ -237,12 +260,34 @@ function contextNameIn(text: string, s: number, e: number, latin1: boolean): str
   if (i + 3 >= e || (text.charCodeAt(i) | 0x20) !== 0x61 || (text.charCodeAt(i + 1) | 0x20) !== 0x74) return null;
   const mark = text.charCodeAt(i + 2);
   if (mark !== 0x2b && mark !== 0x5e) return null;
-  let j = i + 3;
+  let j = nameEnd(text, i + 3, e);
+  if (j === i + 3) return null;
+  let names = text.slice(i + 2, j).toUpperCase();
+  // the rest of a chain: `;` outside quotes, blanks, an optional `AT`, then `+`/`^` and a name
+  let quoted = false;
+  for (; j < e; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x22) quoted = !quoted;
+    if (c !== 0x3b || quoted) continue;
+    let k = j + 1;
+    while (k < e && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09)) k++;
+    if (k + 1 < e && (text.charCodeAt(k) | 0x20) === 0x61 && (text.charCodeAt(k + 1) | 0x20) === 0x74) k += 2;
+    const m = text.charCodeAt(k);
+    if (m !== 0x2b && m !== 0x5e) continue;
+    const end = nameEnd(text, k + 1, e);
+    if (end > k + 1) names += `;${text.slice(k, end).toUpperCase()}`;
+    j = end - 1;
+  }
+  return names;
+}
+
+/** Where the name characters (letters, digits, `_`) that start at `j` end. */
+function nameEnd(text: string, j: number, e: number): number {
   for (; j < e; j++) {
     const c = text.charCodeAt(j);
     if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f)) break;
   }
-  return j === i + 3 ? null : text.slice(i + 2, j).toUpperCase();
+  return j;
 }
 
 /** Find every occurrence of each known secret value in a latin1 line. */
@@ -311,6 +356,16 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A line whose first visible character is a digit (may be a bare IMSI/ICCID answer). */
 const DIGIT_FIRST = /^[\s\0]*\d/;
+
+/** DIGIT_FIRST on a line's bytes read as latin1, however many blanks lead (no copy). */
+function digitAfterBlanks(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c >= 0x30 && c <= 0x39) return true;
+    if (!(c === 0x20 || c === 0 || (c >= 0x09 && c <= 0x0d) || c === 0xa0)) return false;
+  }
+  return false;
+}
 
 /** the line() functions createRedactor made, with the text verdicts that answer for them */
 const VERDICTS = new WeakMap<Redactor['line'], Pick<Redactor, 'asciiUnchanged' | 'linesUnchanged'>>();
@@ -434,9 +489,8 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
    * that stands for its UTF-8 bytes the same characters decide: only ASCII spaces, tabs, line
    * ends and NULs are skipped there (a latin1 view also skips 0xa0, which /\s/ holds).
    */
-  const digitFirst = (text: string, s: number, e: number, latin1: boolean, within = 24): boolean => {
-    const lim = Math.min(e, s + within);
-    for (let i = s; i < lim; i++) {
+  const digitFirst = (text: string, s: number, e: number, latin1: boolean): boolean => {
+    for (let i = s; i < e; i++) {
       const c = text.charCodeAt(i);
       if (c >= 0x30 && c <= 0x39) return true;
       if (c === 0x20 || c === 0 || (c >= 0x09 && c <= 0x0d) || (latin1 && c === 0xa0)) continue;
@@ -467,7 +521,7 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
           if (caret >= 0 && caret < start) caret = text.indexOf('^', start);
           look = (plus >= 0 && plus < end) || (caret >= 0 && caret < end) || (identity && digitFirst(text, start, end, latin1));
         }
-        if (look && !always && !sharpMatters && !(identity && digitFirst(text, start, end, latin1, n))) {
+        if (look && !always && !sharpMatters && !(identity && digitFirst(text, start, end, latin1))) {
           // what spansOf does with a line that cannot be a bare IMSI/ICCID, read in place: its
           // command name for the context, then nothing without a keyword
           const name = contextNameIn(text, start, end, latin1);
@@ -489,12 +543,12 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     },
     asciiUnchanged(text, dir) {
       // the gate of line(), on the text: for ASCII its characters are its bytes
-      if (!holdAll && known.length === 0 && text.indexOf('+') < 0 && text.indexOf('^') < 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text.length > 24 ? text.slice(0, 24) : text))) return true;
+      if (!holdAll && known.length === 0 && text.indexOf('+') < 0 && text.indexOf('^') < 0 && !(dir === 'rx' && hasIdentity && digitFirst(text, 0, text.length, true))) return true;
       return spansOf(text, dir).length === 0;
     },
     line(bytes, dir) {
       // no rule can touch a line without `+` or `^`, except a bare IMSI/ICCID answer (a digit first)
-      if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(bytes.subarray(0, 24).toString('latin1')))) {
+      if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && digitAfterBlanks(bytes))) {
         return { data: bytes, redact: [] };
       }
       const merged = spansOf(bytes.toString('latin1'), dir);

@@ -29,8 +29,8 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /**
  * Redaction over byte streams, correct whatever the chunking or timing of the bytes: a secret
  * can arrive split across chunks with pauses in between, so the bytes of a line are held until
- * the line is complete (line-ends.ts: tx lines end at CR or LF, rx lines at LF or at a CR that no
- * LF follows), then masked by the rules.
+ * the line is complete (line-ends.ts: tx lines end at CR or LF, rx lines at LF or after CRs that
+ * no LF follows), then masked by the rules.
  *
  * `flush()` (a quiet time passed, the other direction spoke, a note is written) releases only
  * what can no longer become sensitive: the start of a line up to the first place where a
@@ -148,8 +148,8 @@ export class StreamRedactor {
       return;
     }
     const st = this.#state[dir];
-    // the held module line ended with its CR: no LF came after it
-    if (bytes[0] !== 0x0a) this.#endAtCr(st, dir);
+    // the held module line ended with its CRs: neither an LF nor another CR came after them
+    if (bytes[0] !== 0x0a && bytes[0] !== 0x0d) this.#endAtCr(st, dir);
     const linesUnchanged = this.#verdicts.linesUnchanged;
     if (atLineStart(st) && linesUnchanged) {
       // nothing of this line is held or was released: when every complete line in the bytes
@@ -241,7 +241,7 @@ export class StreamRedactor {
   #flushDir(redactor: Redactor, d: 'tx' | 'rx'): void {
     const st = this.#state[d];
     // a module line held up to a CR, and no LF after it for the quiet time (or before the other
-    // direction spoke): it ended at that CR
+    // direction spoke, or before the hold limit was passed): it ended at that CR
     if (this.#endAtCr(st, d) || st.heldLen === 0) return;
     const held = this.#take(st);
     if (st.maskRest) {
@@ -250,7 +250,7 @@ export class StreamRedactor {
       return;
     }
     const text = held.toString('latin1');
-    const from = redactor.holdFrom(text, d, st.released.length === 0 && !st.releasedLong);
+    const from = redactor.holdFrom(text, d, blankSoFar(st));
     if (from > 0) {
       const part = held.subarray(0, from);
       const r = redactor.line(part, d); // known secrets wholly inside it
@@ -299,7 +299,7 @@ export class StreamRedactor {
         const line = this.#take(st);
         if (!this.#redactor) this.#emit(d, line, [], st.heldT);
         else {
-          const from = cut && !st.maskRest ? this.#redactor.holdFrom(line.toString('latin1'), d, st.released.length === 0 && !st.releasedLong) : line.length;
+          const from = cut && !st.maskRest ? this.#redactor.holdFrom(line.toString('latin1'), d, blankSoFar(st)) : line.length;
           const r = this.#complete(st, d, line, false);
           // a keyword's own rule masks its value even when cut; anything else held is a cut piece
           if (from < line.length && line[from] !== 0x2b && line[from] !== 0x5e) {
@@ -397,6 +397,17 @@ export class StreamRedactor {
 function atLineStart(st: DirState): boolean {
   return st.heldLen === 0 && st.released.length === 0 && !st.releasedLong && !st.maskRest;
 }
+
+/**
+ * Nothing but blanks of the current line was released: for the rules it still starts here (a
+ * bare IMSI/ICCID answer may follow its leading spaces, tabs or NULs, so it is held as at a line
+ * start; a blank released over a pause must not end that hold).
+ */
+function blankSoFar(st: DirState): boolean {
+  return !st.releasedLong && BLANKS.test(st.released);
+}
+
+const BLANKS = /^[\s\0]*$/;
 
 /** The last byte held of the current line. */
 function lastHeld(st: DirState): number | undefined {

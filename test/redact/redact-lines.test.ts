@@ -15,6 +15,7 @@ const WORDS = [
   '+CPIN', '="1234"', '+CIMI', '+ICCID: ', '^ICCID', '89860112345678901234', '460001234567890', '867530912345678', '123',
   ' ', '  ', '\t', '\0', '\u00a0', '\u3000', '阀门', 'é', 'ß', '\ud800', '^', '+', '"', ',', ':', 'x', 'ecmtconn', '+ecmtconn=1,"a","b","c"',
   'AT+CIMI', 'AT+CGSN', 'AT+ECICCID', 'at', 'aT', 'At^sysinfo_2', 'AT^', 'AT+', '_', '\u00a0AT+CIMI', 'AT+ECMTCONß', '+QICßGP', 'AT+ECMTCONN=0,"d","u","p"', '+QMTCFG="aliauth",0,"a","b","c"', '\r', '\n', '\r\n',
+  ';', ';+CIMI', 'AT+CGSN;+CIMI', 'AT+CCID; AT+CIMI', '+QMTCFG: 0,"pk","dn"', '+QICSGP: 1,"apn","u","p",1', '"x;+CIMI"',
 ];
 const ENDS = ['\n', '\r\n', '\r', '\r\r\n'];
 
@@ -28,15 +29,19 @@ const textArb = fc
   .map((ls) => ls.map(([w, e]) => w + e).join(''));
 
 /**
- * The lines of `text` as push() cuts them (LF; for the host also CR; for the module also a CR
- * that no LF follows, the text being complete lines); the last may be partial.
+ * The lines of `text` as push() cuts them (LF; for the host also CR; for the module also after
+ * CRs that no LF follows, the text being complete lines); the last may be partial.
  */
 function cut(text: string, dir: 'tx' | 'rx'): string[] {
   const out: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '\n' || (c === '\r' && (dir === 'tx' || text[i + 1] !== '\n'))) {
+    if (c === '\r' && dir === 'rx') {
+      while (text[i + 1] === '\r') i++;
+      if (text[i + 1] === '\n') i++;
+    }
+    if (c === '\n' || c === '\r') {
       out.push(text.slice(start, i + 1));
       start = i + 1;
     }
