@@ -29,6 +29,9 @@ export interface DecoderOptions {
  * Transcript entries in, typed timeline out: the same tracker the engine uses, fed passively.
  * Streaming: memory does not grow with the input.
  */
+/** Anything beyond ASCII (a full-width character of a command pasted from a Chinese document). */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export class SessionDecoder {
   readonly #tracker: AtTracker;
   readonly #stream: StreamRedactor;
@@ -154,11 +157,25 @@ export class SessionDecoder {
 
   #item(item: TimelineItem): void {
     if (this.#check && item.role === 'command' && item.event.type === 'command') this.#pasteCheck(item, item.event);
-    else if (this.#remask.size > 0) {
-      if (item.command !== undefined) item.command = this.#remask.get(item.command) ?? item.command;
-      // the module's echo of a command the paste check masked is that command's text: masked alike
-      const echoed = this.#remask.get(item.event.raw);
-      if (echoed !== undefined) item.event.raw = echoed;
+    else {
+      if (this.#remask.size > 0) {
+        if (item.command !== undefined) item.command = this.#remask.get(item.command) ?? item.command;
+        // the module's echo of a command the paste check masked is that command's text: masked
+        // alike, also inside a longer line (a module that ends lines with CR alone)
+        const ev = item.event;
+        const echoed = this.#remask.get(ev.raw);
+        if (echoed !== undefined) ev.raw = echoed;
+        else for (const [text, masked] of this.#remask) if (ev.raw.includes(text)) ev.raw = ev.raw.split(text).join(masked);
+      }
+      // an echo of a command written with full-width characters (its command unseen in an
+      // echo-only capture, the line is then of no known type): the rules do not read it, the
+      // paste check does
+      const ev = item.event;
+      if (this.#check && (ev.type === 'echo' || ev.type === 'unknown') && item.dir === 'rx' && NON_ASCII.test(ev.raw)) {
+        const found = this.#check(ev.raw);
+        const masked = found ? this.#hidden(ev.raw, found.corrected) : null;
+        if (masked !== null) ev.raw = masked;
+      }
     }
     if (this.#held) this.#held.push(item);
     else this.#onItem(item);
@@ -171,13 +188,9 @@ export class SessionDecoder {
     if (d) {
       const fixed = d.line(Buffer.from(found.corrected, 'utf8'), 'tx');
       if (fixed.redact.length > 0) {
+        const masked = this.#hidden(ev.command, found.corrected);
         found.corrected = fixed.data.toString('utf8');
-        // the mistakes hid a secret from the rules (an unknown name, odd separators): the line as
-        // written is masked from its first parameter on
-        if (d.line(Buffer.from(ev.command, 'utf8'), 'tx').redact.length === 0) {
-          const eq = ev.command.search(/[=＝:：\s]/u);
-          const from = eq < 0 ? ev.command.length : eq + 1;
-          const masked = ev.command.slice(0, from) + '*'.repeat(Math.max(0, ev.command.length - from));
+        if (masked !== null) {
           if (this.#remask.size >= 64) this.#remask.clear();
           this.#remask.set(ev.command, masked);
           ev.command = masked;
@@ -187,6 +200,21 @@ export class SessionDecoder {
       }
     }
     item.paste = found;
+  }
+
+  /**
+   * A line whose corrected form (the paste check's) holds a secret the rules mask, while the line
+   * as written shows none to them (an unknown name, odd separators, full-width characters): the
+   * line masked from its first parameter on. Null when the rules read the line itself (the stream
+   * redactor masked it already) or the corrected form holds no secret, or without redaction.
+   */
+  #hidden(text: string, corrected: string): string | null {
+    const d = this.#display;
+    if (!d || d.line(Buffer.from(corrected, 'utf8'), 'tx').redact.length === 0) return null;
+    if (d.line(Buffer.from(text, 'utf8'), 'tx').redact.length > 0) return null;
+    const eq = text.search(/[=＝:：\s]/u);
+    const from = eq < 0 ? text.length : eq + 1;
+    return text.slice(0, from) + '*'.repeat(Math.max(0, text.length - from));
   }
 
   end(): void {

@@ -51,4 +51,17 @@ describe("the module's echo of a full-width pasted command", () => {
     expect(out).not.toContain('userQ1');
     expect(out).toContain('"type":"echo"');
   });
+  it('also from a module that ends its lines with CR alone (the echo is inside a longer line)', () => {
+    const cmd = 'ＡＴ＋ＱＭＴＣＯＮＮ＝0,"id","userQ1","passQ2"';
+    const out = decode([tx(0, `${cmd}\r`), rx(0.01, `${cmd}\r\rERROR\r`)]);
+    expect(out).not.toContain('passQ2');
+    expect(out).not.toContain('userQ1');
+  });
+  it('and when only the echo was captured (no command seen)', () => {
+    const cmd = 'ＡＴ＋ＱＭＴＣＯＮＮ＝0,"id","userQ1","passQ2"';
+    const out = decode([rx(0.01, `${cmd}\r\r\nERROR\r\n`)]);
+    expect(out).not.toContain('passQ2');
+    expect(out).not.toContain('userQ1');
+    expect(out).toContain('ＡＴ＋ＱＭＴＣＯＮＮ＝');
+  });
 });
