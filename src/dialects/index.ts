@@ -15,6 +15,9 @@ import { setLineTailCommands } from '../at/command-line.js';
 import { CatError } from '../util/errors.js';
 import { text, type Text } from '../util/i18n.js';
 
+/** The paste check of a command line (every registered dialect's command names; a copy-paste mistake, and the line corrected). */
+export { checkPastedCommand } from './ecmt/paste-lint.js';
+
 export type * from './types.js';
 export { TWO_PHASE_OPS } from './types.js';
 

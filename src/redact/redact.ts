@@ -55,10 +55,16 @@ export function paramSpans(line: string, start: number): Array<{ at: number; len
       let end = close < 0 ? n : close;
       // an unclosed quote runs to the end of the line, not over its terminator
       if (close < 0) while (end > i + 1 && (line[end - 1] === '\r' || line[end - 1] === '\n')) end--;
-      out.push({ at: i + 1, len: end - (i + 1), quoted: true });
+      const span = { at: i + 1, len: end - (i + 1), quoted: true };
+      out.push(span);
       i = close < 0 ? n : close + 1;
-      // after the closing quote: the next separator
+      // after the closing quote: the next separator; text before it (a quote the firmware took
+      // for the end, `"alice”,"pass"`) is this value's too, so a secret value's rest is masked
+      const after = i;
       while (i < n && line[i] !== ',' && line[i] !== ';' && !fullWidthComma(line, i)) i++;
+      let junk = i;
+      while (junk > after && (line[junk - 1] === ' ' || line[junk - 1] === '\r' || line[junk - 1] === '\n')) junk--;
+      if (junk > after) span.len = junk - span.at;
       if (i >= n || line[i] === ';') break;
       i += fullWidthComma(line, i) ? FW_COMMA.length : 1;
     } else {
@@ -157,6 +163,11 @@ export function triggerRule(t: RedactionTrigger): RedactionRule {
 const pin = paramRule('pin', ['+CPIN'], ASSIGN, () => 'pin');
 const pwd = paramRule('pin-change', ['+CPWD'], ASSIGN, (i) => (i >= 1 ? 'pin' : null));
 const lock = paramRule('facility-lock', ['+CLCK'], ASSIGN, (i) => (i === 2 ? 'pin' : null));
+/**
+ * 3GPP TS 27.007 §10.1.40 `AT+CGAUTH=<cid>,<auth_prot>,"<userid>","<password>"`: the PDP context's
+ * user name and password (any module; its read answer `+CGAUTH: <cid>,<auth_prot>,"<userid>"` too).
+ */
+const pdpAuth = paramRule('pdp-auth', ['+CGAUTH'], ASSIGN_OR_ANSWER, (i) => (i === 2 ? 'username' : i === 3 ? 'password' : null));
 
 const ICCID_WORDS = ['+ICCID', '+ECICCID', '+CCID', '^ICCID', '+QCCID', '+MCCID', '+NCCID'] as const;
 const ICCID_CMDS = new Set<string>(ICCID_WORDS);
@@ -177,7 +188,8 @@ const identity: RedactionRule = {
   name: 'imsi-iccid',
   keywords: [...ICCID_WORDS, '+CIMI'],
   find(line, dir, ctx) {
-    if (dir !== 'rx') return [];
+    // `+CIMI: <digits>` in a host line too (a note or comment quoting an answer: no command has that
+    // form); the bare answers only from the module
     const upper = line.toUpperCase();
     const spans: Span[] = [];
     for (const k of this.keywords!) {
@@ -189,7 +201,7 @@ const identity: RedactionRule = {
         if (d) spans.push({ at: from, len: d[0].length, tag: k === '+CIMI' ? 'imsi' : 'iccid' });
       }
     }
-    if (spans.length > 0) return spans;
+    if (spans.length > 0 || dir !== 'rx') return spans;
     // a bare answer is a line of its own; a module that ends its lines with CR alone sends
     // `\r460012345678901\rOK\r` as one line (cut at LF), so each CR-separated part is tried
     const bare = (re: RegExp, tag: string): Span[] => {
@@ -225,8 +237,8 @@ const identity: RedactionRule = {
   },
 };
 
-/** The default rules: every registered dialect's triggers (credentials, TLS and cloud secrets), then PINs and IMSI/ICCID. */
-export const DEFAULT_RULES: readonly RedactionRule[] = [...DIALECT_REDACTION.map(triggerRule), pin, pwd, lock, identity];
+/** The default rules: every registered dialect's triggers (credentials, TLS and cloud secrets), then PINs, PDP authentication and IMSI/ICCID. */
+export const DEFAULT_RULES: readonly RedactionRule[] = [...DIALECT_REDACTION.map(triggerRule), pin, pwd, lock, pdpAuth, identity];
 
 /**
  * Could a partial rx line still become a bare IMSI/ICCID answer? (Only digits and hex letters

@@ -21,6 +21,13 @@ interface DirState {
   releasedLong: boolean;
   /** the line outgrew the hold limit while it could be sensitive: mask the rest of it */
   maskRest: boolean;
+  /**
+   * The last module line ended inside a quoted value the rules masked (its closing quote not
+   * seen: a line break a pasted log or a lone CR put inside a password): the next line, up to its
+   * first quote (all of it without one), is the rest of that value, and nothing of it is released
+   * before it is complete. One line only.
+   */
+  openValue: boolean;
 }
 
 const MASK = 0x2a;
@@ -243,6 +250,8 @@ export class StreamRedactor {
     // a module line held up to a CR, and no LF after it for the quiet time (or before the other
     // direction spoke, or before the hold limit was passed): it ended at that CR
     if (this.#endAtCr(st, d) || st.heldLen === 0) return;
+    // the rest of a masked value that a line end cut: held whole until its line is complete
+    if (st.openValue) return;
     const held = this.#take(st);
     if (st.maskRest) {
       this.#emit(d, held.fill(MASK), [{ at: 0, len: held.length, tag: 'partial' }], st.heldT);
@@ -315,6 +324,7 @@ export class StreamRedactor {
       st.released = '';
       st.releasedLong = false;
       st.maskRest = false;
+      st.openValue = false;
     }
   }
 
@@ -348,6 +358,31 @@ export class StreamRedactor {
    * line start), of which only the rest is returned.
    */
   #complete(st: DirState, dir: 'tx' | 'rx', rest: Buffer, ended: boolean): { data: Buffer; redact: Redaction[] } {
+    const open = st.openValue;
+    const before = st.releasedLong ? '' : st.released;
+    let r = this.#rules(st, dir, rest, ended);
+    let from = 0;
+    if (open) {
+      // the rest of the value the last line cut (nothing of this line was released: flushDir
+      // holds it), up to its closing quote; without one, the value goes on past this line too
+      const body = bodyEnd(rest);
+      const q = rest.indexOf(0x22);
+      const end = q >= 0 && q < body ? q : body;
+      if (end > 0) {
+        r = { data: Buffer.from(r.data).fill(MASK, 0, end), redact: mergeSpans([...r.redact, { at: 0, len: end, tag: 'partial' }]) };
+      }
+      st.openValue = false;
+      if (end === body) return r;
+      from = q + 1;
+    }
+    // a module line only (a host line ends the command at its CR whatever quote is open), and for
+    // one line: an answer that never closes its quote does not mask the session after it
+    st.openValue = dir === 'rx' && ended && r.redact.length > 0 && endsInValue(before, rest, from, r.redact);
+    return r;
+  }
+
+  /** The rules over a complete line (`#complete`), the part of it released before included. */
+  #rules(st: DirState, dir: 'tx' | 'rx', rest: Buffer, ended: boolean): { data: Buffer; redact: Redaction[] } {
     if (st.maskRest) {
       let body = rest.length;
       while (body > 0 && (rest[body - 1] === 0x0a || rest[body - 1] === 0x0d)) body--;
@@ -395,7 +430,7 @@ export class StreamRedactor {
 
 /** Nothing of the current line is held or was released: the next byte starts a line. */
 function atLineStart(st: DirState): boolean {
-  return st.heldLen === 0 && st.released.length === 0 && !st.releasedLong && !st.maskRest;
+  return st.heldLen === 0 && st.released.length === 0 && !st.releasedLong && !st.maskRest && !st.openValue;
 }
 
 /**
@@ -409,6 +444,26 @@ function blankSoFar(st: DirState): boolean {
 
 const BLANKS = /^[\s\0]*$/;
 
+/** Where a line's text ends (before its CRs and LFs). */
+function bodyEnd(line: Buffer): number {
+  let e = line.length;
+  while (e > 0 && (line[e - 1] === 0x0a || line[e - 1] === 0x0d)) e--;
+  return e;
+}
+
+/**
+ * Does a masked line end inside a quoted value the rules masked? (An odd number of quotes from
+ * `from` on, the part released before counted, and a mask that reaches the end of its text.)
+ */
+function endsInValue(before: string, rest: Buffer, from: number, spans: readonly Redaction[]): boolean {
+  const body = bodyEnd(rest);
+  if (!spans.some((x) => x.at + x.len === body)) return false;
+  let quotes = 0;
+  for (let i = 0; i < before.length; i++) if (before.charCodeAt(i) === 0x22) quotes++;
+  for (let i = from; i < body; i++) if (rest[i] === 0x22) quotes++;
+  return quotes % 2 === 1;
+}
+
 /** The last byte held of the current line. */
 function lastHeld(st: DirState): number | undefined {
   const b = st.held[st.held.length - 1];
@@ -416,5 +471,5 @@ function lastHeld(st: DirState): number | undefined {
 }
 
 function fresh(): DirState {
-  return { held: [], heldLen: 0, heldT: null, released: '', releasedLong: false, maskRest: false };
+  return { held: [], heldLen: 0, heldT: null, released: '', releasedLong: false, maskRest: false, openValue: false };
 }

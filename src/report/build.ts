@@ -7,7 +7,7 @@ import { parseTranscript } from '../recording/reader.js';
 import { importTextLog, looksLikeAtLog } from '../transcript/import.js';
 import { defaultGrammar } from '../grammar.js';
 import type { LineGrammar } from '../at/types.js';
-import { TWO_PHASE_OPS, dialects } from '../dialects/index.js';
+import { TWO_PHASE_OPS, checkPastedCommand, dialects } from '../dialects/index.js';
 import { CatError } from '../util/errors.js';
 import { text, tr, type Lang, type Text } from '../util/i18n.js';
 import { itemsToEvents, visible } from './events.js';
@@ -92,7 +92,9 @@ function plainCauses(causes: unknown, L: Lang): PlainCause[] {
 export function decodeSession(entries: readonly TranscriptEntry[], o: { logSecrets?: boolean; secrets?: readonly string[]; grammar?: LineGrammar } = {}): TimelineItem[] {
   const items: TimelineItem[] = [];
   const redactor = createRedactor(undefined, [...(o.secrets ?? [])]);
-  const d = new SessionDecoder((i) => items.push(i), { grammar: o.grammar ?? defaultGrammar(), redact: o.logSecrets !== true, redactor });
+  // the paste check, as in `cat1 decode`: a command the rules do not read (full-width or odd
+  // separators, a misspelt name) is masked on the page too when its corrected form holds a secret
+  const d = new SessionDecoder((i) => items.push(i), { grammar: o.grammar ?? defaultGrammar(), redact: o.logSecrets !== true, redactor, checkCommand: checkPastedCommand });
   for (const e of entries) d.push(e);
   d.end();
   return items;

@@ -29,6 +29,13 @@ export interface DecoderOptions {
  * Transcript entries in, typed timeline out: the same tracker the engine uses, fed passively.
  * Streaming: memory does not grow with the input.
  */
+/** How many bytes the spans mask. */
+function maskedBytes(spans: readonly { len: number }[]): number {
+  let n = 0;
+  for (const x of spans) n += x.len;
+  return n;
+}
+
 /** Anything beyond ASCII (a full-width character of a command pasted from a Chinese document). */
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -147,12 +154,16 @@ export class SessionDecoder {
     }
   }
 
-  /** A person's note may quote a command with its credentials: masked by the same rules. */
+  /** A person's note may quote a command with its credentials, or an answer (`+CIMI: …`): masked by the same rules, the host's and the module's. */
   #maskNote(text: string): string {
     const d = this.#display;
     if (!d) return text;
-    const r = d.line(Buffer.from(text, 'utf8'), 'tx');
-    return r.redact.length > 0 ? r.data.toString('utf8') : text;
+    const saved = d.context.lastCommand;
+    const tx = d.line(Buffer.from(text, 'utf8'), 'tx');
+    const rx = d.line(tx.data, 'rx');
+    // a note is no command: the context of bare answers stays the session's
+    d.context.lastCommand = saved;
+    return tx.redact.length > 0 || rx.redact.length > 0 ? rx.data.toString('utf8') : text;
   }
 
   #item(item: TimelineItem): void {
@@ -191,7 +202,7 @@ export class SessionDecoder {
         const masked = this.#hidden(ev.command, found.corrected);
         found.corrected = fixed.data.toString('utf8');
         if (masked !== null) {
-          if (this.#remask.size >= 64) this.#remask.clear();
+          if (this.#remask.size >= 4096) this.#remask.clear();
           this.#remask.set(ev.command, masked);
           ev.command = masked;
           ev.raw = masked;
@@ -203,15 +214,16 @@ export class SessionDecoder {
   }
 
   /**
-   * A line whose corrected form (the paste check's) holds a secret the rules mask, while the line
-   * as written shows none to them (an unknown name, odd separators, full-width characters): the
-   * line masked from its first parameter on. Null when the rules read the line itself (the stream
-   * redactor masked it already) or the corrected form holds no secret, or without redaction.
+   * A line whose corrected form (the paste check's) holds more secret bytes than the rules find
+   * in the line as written (its mistakes, an unknown name, odd separators or quotes, full-width
+   * characters, hide all or part of a value from them): the line masked from its first parameter
+   * on. Null when the rules read the line as well as its corrected form, or without redaction.
    */
   #hidden(text: string, corrected: string): string | null {
     const d = this.#display;
-    if (!d || d.line(Buffer.from(corrected, 'utf8'), 'tx').redact.length === 0) return null;
-    if (d.line(Buffer.from(text, 'utf8'), 'tx').redact.length > 0) return null;
+    if (!d) return null;
+    const want = maskedBytes(d.line(Buffer.from(corrected, 'utf8'), 'tx').redact);
+    if (want === 0 || maskedBytes(d.line(Buffer.from(text, 'utf8'), 'tx').redact) >= want) return null;
     const eq = text.search(/[=＝:：\s]/u);
     const from = eq < 0 ? text.length : eq + 1;
     return text.slice(0, from) + '*'.repeat(Math.max(0, text.length - from));

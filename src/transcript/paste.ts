@@ -103,6 +103,9 @@ export function splitModuleNote(line: string): NoteSplit | null {
   let s = 0;
   while (s < n && (line.charCodeAt(s) === 0 || isSpaceChar(line.charCodeAt(s)))) s++;
   const c0 = line.charCodeAt(s);
+  // a bare number (an IMSI, ICCID or IMEI answer) with a note after it: split it off, so the
+  // number is a line of its own (the redaction of bare IMSI/ICCID answers reads whole lines)
+  if (c0 >= 0x30 && c0 <= 0x39) return bareNumberNote(line, s);
   // O(K) E(RROR) +… R(DY) ^(SYSSTART)
   if (c0 !== 0x4f && c0 !== 0x45 && c0 !== 0x2b && c0 !== 0x52 && c0 !== 0x5e) return null;
   if (messageAt(line, s, true) !== null) return null;
@@ -146,6 +149,28 @@ export function splitModuleNote(line: string): NoteSplit | null {
     return { text: head, note: line.slice(i).trim() };
   }
   return null;
+}
+
+/**
+ * `460012345678901  ← IMSI`, `89860012345678901234 (SIM)`, `460… // 卡号`: 6 to 22 hex digits
+ * (at least one digit first), then blanks and a note marker, a CJK character, or a second run of
+ * blanks; the number is the module's text. Null for anything else (a line of numbers is no note).
+ */
+function bareNumberNote(line: string, s: number): NoteSplit | null {
+  let e = s;
+  while (e < line.length && isHexDigit(line.charCodeAt(e))) e++;
+  if (e - s < 6 || e - s > 22) return null;
+  let i = e;
+  while (i < line.length && isSpaceChar(line.charCodeAt(i))) i++;
+  if (i === e || i >= line.length) return null;
+  const c = line.charCodeAt(i);
+  const marked = startsMarker(line, i) || c === 0x2190 || c === 0x2192 || c === 0x28 || c === 0xff08 || isCjk(c) || i - e >= 2;
+  if (!marked || (c >= 0x30 && c <= 0x39)) return null;
+  return { text: line.slice(0, e), note: line.slice(i).trim() };
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 // ---------------------------------------------------------------------------------------------
