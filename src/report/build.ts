@@ -272,6 +272,29 @@ function isEntries(x: unknown): x is readonly TranscriptEntry[] {
   return Array.isArray(x) && x.length > 0 && typeof x[0] === 'object' && x[0] !== null && 'dir' in x[0] && !('role' in x[0]);
 }
 
+/**
+ * A report object with every string in it masked by the redaction rules, the host's and the
+ * module's (a saved or hand-edited `--json` report may quote a command with its password or an
+ * answer with the IMSI; cat1's own reports hold none, and masking them again changes nothing).
+ */
+function maskStrings<T>(x: T): T {
+  const redactor = createRedactor();
+  const mask = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') {
+      if (v.length === 0) return v;
+      const tx = redactor.line(Buffer.from(v, 'utf8'), 'tx');
+      const rx = redactor.line(tx.data, 'rx');
+      return tx.redact.length > 0 || rx.redact.length > 0 ? rx.data.toString('utf8') : v;
+    }
+    if (depth > 64 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((e) => mask(e, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, e] of Object.entries(v)) out[k] = mask(e, depth + 1);
+    return out;
+  };
+  return mask(x, 0) as T;
+}
+
 /** Build the page's model from any input renderReport accepts. */
 export function buildModel(input: ReportInput, o: RenderOptions = {}): ReportModel {
   const L: Lang = o.lang ?? 'en';
@@ -283,7 +306,7 @@ export function buildModel(input: ReportInput, o: RenderOptions = {}): ReportMod
   else if (isItems(input)) session = { items: input };
   else if (isEntries(input)) session = { entries: input };
   else if (!Array.isArray(input) && typeof input === 'object' && input !== null && ('entries' in input || 'items' in input) && !('steps' in input) && !('stages' in input)) session = input as SessionSource;
-  else if (!Array.isArray(input) && typeof input === 'object' && input !== null) report = input as Record<string, unknown>;
+  else if (!Array.isArray(input) && typeof input === 'object' && input !== null) report = o.logSecrets ? (input as Record<string, unknown>) : maskStrings(input as Record<string, unknown>);
   else throw new CatError('ERR_INPUT', 'renderReport: give a report object, a transcript, a timeline or the text of a log');
 
   const tHeader = session?.header ?? null;

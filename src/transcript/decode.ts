@@ -185,7 +185,13 @@ export class SessionDecoder {
       if (this.#check && (ev.type === 'echo' || ev.type === 'unknown') && item.dir === 'rx' && NON_ASCII.test(ev.raw)) {
         const found = this.#check(ev.raw);
         const masked = found ? this.#hidden(ev.raw, found.corrected) : null;
-        if (masked !== null) ev.raw = masked;
+        if (masked !== null) {
+          // the items after it name it as their command (its OK): masked alike
+          if (this.#remask.size >= 4096) this.#remask.clear();
+          this.#remask.set(ev.raw, masked);
+          if (item.command === ev.raw) item.command = masked;
+          ev.raw = masked;
+        }
       }
     }
     if (this.#held) this.#held.push(item);

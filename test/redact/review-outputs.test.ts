@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionDecoder } from '../../src/transcript/decode.js';
 import { importTextLog } from '../../src/transcript/import.js';
 import { decodeSession } from '../../src/report/build.js';
+import { renderReport } from '../../src/report/index.js';
 import { defaultGrammar } from '../../src/grammar.js';
 import { checkPastedCommand } from '../../src/dialects/ecmt/paste-lint.js';
 import { itemToJson } from '../../src/at/json.js';
@@ -92,6 +93,32 @@ describe('pasted commands the rules do not read', () => {
     expect(shown).not.toContain('alice77');
     expect(shown).not.toContain('Pw0rdXYZ9');
     expect(shown.startsWith('AT+ECMTCONN=0,"dev1","')).toBe(true);
+  });
+});
+
+describe('full-width characters where the rules look (a pasted command)', () => {
+  it('`AT＋ECMTCONN=…` read as an echo: masked, and so is the command its OK names', () => {
+    const out = pasted('AT\uff0bECMTCONN=0,"dev1","alice77","Pw0rdXYZ9"\nOK\n');
+    expect(out).not.toContain('alice77');
+    expect(out).not.toContain('Pw0rdXYZ9');
+    expect(out).toContain('"type":"ok"');
+  });
+});
+
+describe('a saved --json report given to `cat1 report` / renderReport', () => {
+  it('its strings pass the rules: a command with its password, an IMSI answer', () => {
+    const saved = {
+      type: 'compare-report',
+      agree: false,
+      steps: [{ step: 'connect', module: { ok: false, code: 5, detail: 'AT+ECMTCONN=0,"dev1","alice77","Pw0rdXYZ9" -> +ECMTCONN: 0,0,5' }, direct: { ok: true, code: 0, detail: 'connected' }, same: false }],
+      verdict: { summary: `the module's +CIMI: ${IMSI} was read` },
+      causes: [],
+    };
+    const page = renderReport(saved);
+    expect(page).not.toContain('alice77');
+    expect(page).not.toContain('Pw0rdXYZ9');
+    expect(page).not.toContain(IMSI);
+    expect(page).toContain('ECMTCONN');
   });
 });
 
