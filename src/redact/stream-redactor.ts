@@ -360,6 +360,8 @@ export class StreamRedactor {
   #complete(st: DirState, dir: 'tx' | 'rx', rest: Buffer, ended: boolean): { data: Buffer; redact: Redaction[] } {
     const open = st.openValue;
     const before = st.releasedLong ? '' : st.released;
+    // a line masked whole for its length ends no value in particular
+    const wholeMasked = st.maskRest;
     let r = this.#rules(st, dir, rest, ended);
     let from = 0;
     if (open) {
@@ -377,7 +379,7 @@ export class StreamRedactor {
     }
     // a module line only (a host line ends the command at its CR whatever quote is open), and for
     // one line: an answer that never closes its quote does not mask the session after it
-    st.openValue = dir === 'rx' && ended && r.redact.length > 0 && endsInValue(before, rest, from, r.redact);
+    st.openValue = dir === 'rx' && ended && !wholeMasked && r.redact.length > 0 && endsInValue(before, rest, from, r.redact);
     return r;
   }
 
