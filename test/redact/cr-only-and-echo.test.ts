@@ -7,20 +7,11 @@
  * The IMSI is the example of 3GPP TS 23.003 form (MCC 460, MNC 00); the values are made up.
  */
 import { describe, expect, it } from 'vitest';
-import { SessionDecoder } from '../../src/transcript/decode.js';
-import { defaultGrammar } from '../../src/grammar.js';
-import { checkPastedCommand } from '../../src/dialects/ecmt/paste-lint.js';
-import { itemToJson } from '../../src/at/json.js';
+import { decodeJsonLines } from '../helpers/decode-json.js';
 import { createRedactor } from '../../src/redact/redact.js';
 import type { TranscriptEntry } from '../../src/recording/types.js';
 
-function decode(entries: TranscriptEntry[]): string {
-  const out: string[] = [];
-  const d = new SessionDecoder((item) => out.push(JSON.stringify(itemToJson(item, 'en'))), { grammar: defaultGrammar(), checkCommand: checkPastedCommand });
-  for (const e of entries) d.push(e);
-  d.end();
-  return out.join('\n');
-}
+const decode = decodeJsonLines;
 const tx = (t: number, s: string): TranscriptEntry => ({ t, dir: 'tx', data: Buffer.from(s, 'utf8') });
 const rx = (t: number, s: string): TranscriptEntry => ({ t, dir: 'rx', data: Buffer.from(s, 'utf8') });
 

@@ -5,26 +5,19 @@
  * made up: the IMSI is of 3GPP TS 23.003 form (MCC 460), the rest are canaries.
  */
 import { describe, expect, it } from 'vitest';
+import { decodeJsonLines } from '../helpers/decode-json.js';
 import { SessionDecoder } from '../../src/transcript/decode.js';
 import { importTextLog } from '../../src/transcript/import.js';
 import { decodeSession } from '../../src/report/build.js';
 import { renderReport } from '../../src/report/index.js';
 import { defaultGrammar } from '../../src/grammar.js';
-import { checkPastedCommand } from '../../src/dialects/ecmt/paste-lint.js';
 import { itemToJson } from '../../src/at/json.js';
 import { createRedactor } from '../../src/redact/redact.js';
 import type { TranscriptEntry } from '../../src/recording/types.js';
 
 const IMSI = '460012345678901';
 
-/** The decoded session as `cat1 decode --json` writes its items. */
-function decode(entries: TranscriptEntry[]): string {
-  const out: string[] = [];
-  const d = new SessionDecoder((item) => out.push(JSON.stringify(itemToJson(item, 'en'))), { grammar: defaultGrammar(), checkCommand: checkPastedCommand });
-  for (const e of entries) d.push(e);
-  d.end();
-  return out.join('\n');
-}
+const decode = decodeJsonLines;
 const pasted = (log: string): string => decode(importTextLog(log).entries);
 const entry = (t: number, dir: 'tx' | 'rx' | 'note', s: string): TranscriptEntry => (dir === 'note' ? { t, dir, text: s } : { t, dir, data: Buffer.from(s, 'utf8') });
 
