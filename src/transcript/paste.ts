@@ -165,7 +165,8 @@ function bareNumberNote(line: string, s: number): NoteSplit | null {
   if (i === e || i >= line.length) return null;
   const c = line.charCodeAt(i);
   const marked = startsMarker(line, i) || c === 0x2190 || c === 0x2192 || c === 0x28 || c === 0xff08 || isCjk(c) || i - e >= 2;
-  if (!marked || (c >= 0x30 && c <= 0x39)) return null;
+  // hex after the number is more data (a dump's offset and bytes), not a note
+  if (!marked || isHexDigit(c)) return null;
   return { text: line.slice(0, e), note: line.slice(i).trim() };
 }
 

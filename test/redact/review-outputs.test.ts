@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJsonLines } from '../helpers/decode-json.js';
 import { SessionDecoder } from '../../src/transcript/decode.js';
 import { importTextLog } from '../../src/transcript/import.js';
+import { splitModuleNote } from '../../src/transcript/paste.js';
 import { decodeSession } from '../../src/report/build.js';
 import { renderReport } from '../../src/report/index.js';
 import { defaultGrammar } from '../../src/grammar.js';
@@ -70,6 +71,15 @@ describe('notes and comments quoting an answer', () => {
     const out = pasted(log);
     expect(out).not.toMatch(/\d{10}/);
     expect(out).toContain(note);
+  });
+});
+
+describe('the note split of a bare number keeps data whole', () => {
+  it('a dump line (offset, then hex bytes) and a line of numbers are not a number and its note', () => {
+    expect(splitModuleNote('0000001a  ab cd ef 01')).toBeNull();
+    expect(splitModuleNote('00000010  41 54 2b 43')).toBeNull();
+    expect(splitModuleNote('123456  789012')).toBeNull();
+    expect(splitModuleNote(`${IMSI}  ← IMSI`)).toEqual({ text: IMSI, note: '← IMSI' });
   });
 });
 
