@@ -620,6 +620,19 @@ export function maskLogLine(line: string, secrets: readonly string[] = []): stri
   return out;
 }
 
+/**
+ * A text that is neither the host's nor the module's line (a person's note, a string of a saved
+ * report): masked by the rules of both directions (it may quote a command with its password or
+ * an answer with the IMSI). It is no command: the redactor's context is left as it was.
+ */
+export function redactFreeText(text: string, redactor: Redactor = createRedactor()): string {
+  const saved = redactor.context.lastCommand;
+  const tx = redactor.line(Buffer.from(text, 'utf8'), 'tx');
+  const rx = redactor.line(tx.data, 'rx');
+  redactor.context.lastCommand = saved;
+  return tx.redact.length > 0 || rx.redact.length > 0 ? rx.data.toString('utf8') : text;
+}
+
 /** Mask a text for display (one line or several): the same rules, for output of any kind. */
 export function redactText(text: string, dir: 'tx' | 'rx', redactor: Redactor = createRedactor()): string {
   return text

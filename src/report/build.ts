@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { TimelineItem } from '../at/types.js';
 import type { TranscriptEntry, TranscriptHeader } from '../recording/types.js';
 import { SessionDecoder } from '../transcript/decode.js';
-import { createRedactor, maskLogLine } from '../redact/redact.js';
+import { createRedactor, maskLogLine, redactFreeText } from '../redact/redact.js';
 import { parseTranscript } from '../recording/reader.js';
 import { importTextLog, looksLikeAtLog } from '../transcript/import.js';
 import { defaultGrammar } from '../grammar.js';
@@ -280,12 +280,7 @@ function isEntries(x: unknown): x is readonly TranscriptEntry[] {
 function maskStrings<T>(x: T): T {
   const redactor = createRedactor();
   const mask = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') {
-      if (v.length === 0) return v;
-      const tx = redactor.line(Buffer.from(v, 'utf8'), 'tx');
-      const rx = redactor.line(tx.data, 'rx');
-      return tx.redact.length > 0 || rx.redact.length > 0 ? rx.data.toString('utf8') : v;
-    }
+    if (typeof v === 'string') return v.length === 0 ? v : redactFreeText(v, redactor);
     if (depth > 64 || v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map((e) => mask(e, depth + 1));
     const out: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 import { AtTracker } from '../at/tracker.js';
 import type { LineGrammar, PasteMistakes, TimelineItem } from '../at/types.js';
-import { createRedactor, type Redactor } from '../redact/redact.js';
+import { createRedactor, redactFreeText, type Redactor } from '../redact/redact.js';
 import { StreamRedactor } from '../redact/stream-redactor.js';
 import { entryText } from './import.js';
 import { scannedText } from '../recording/format.js';
@@ -156,14 +156,7 @@ export class SessionDecoder {
 
   /** A person's note may quote a command with its credentials, or an answer (`+CIMI: …`): masked by the same rules, the host's and the module's. */
   #maskNote(text: string): string {
-    const d = this.#display;
-    if (!d) return text;
-    const saved = d.context.lastCommand;
-    const tx = d.line(Buffer.from(text, 'utf8'), 'tx');
-    const rx = d.line(tx.data, 'rx');
-    // a note is no command: the context of bare answers stays the session's
-    d.context.lastCommand = saved;
-    return tx.redact.length > 0 || rx.redact.length > 0 ? rx.data.toString('utf8') : text;
+    return this.#display ? redactFreeText(text, this.#display) : text;
   }
 
   #item(item: TimelineItem): void {
@@ -176,7 +169,14 @@ export class SessionDecoder {
         const ev = item.event;
         const echoed = this.#remask.get(ev.raw);
         if (echoed !== undefined) ev.raw = echoed;
-        else for (const [text, masked] of this.#remask) if (ev.raw.includes(text)) ev.raw = ev.raw.split(text).join(masked);
+        else {
+          // the echo then starts the line, up to its CR (blanks before it allowed): one lookup,
+          // not a search of every masked command on every item
+          const cr = ev.raw.indexOf('\r');
+          const head = (cr < 0 ? ev.raw : ev.raw.slice(0, cr)).trimStart();
+          const masked = head !== ev.raw ? this.#remask.get(head) : undefined;
+          if (masked !== undefined) ev.raw = ev.raw.split(head).join(masked);
+        }
       }
       // an echo of a command written with full-width characters (its command unseen in an
       // echo-only capture, the line is then of no known type): the rules do not read it, the
@@ -184,7 +184,7 @@ export class SessionDecoder {
       const ev = item.event;
       if (this.#check && (ev.type === 'echo' || ev.type === 'unknown') && item.dir === 'rx' && NON_ASCII.test(ev.raw)) {
         const found = this.#check(ev.raw);
-        const masked = found ? this.#hidden(ev.raw, found.corrected) : null;
+        const masked = found ? this.#hidden(ev.raw, this.#display?.line(Buffer.from(found.corrected, 'utf8'), 'tx').redact ?? []) : null;
         if (masked !== null) {
           // the items after it name it as their command (its OK): masked alike
           if (this.#remask.size >= 4096) this.#remask.clear();
@@ -205,7 +205,7 @@ export class SessionDecoder {
     if (d) {
       const fixed = d.line(Buffer.from(found.corrected, 'utf8'), 'tx');
       if (fixed.redact.length > 0) {
-        const masked = this.#hidden(ev.command, found.corrected);
+        const masked = this.#hidden(ev.command, fixed.redact);
         found.corrected = fixed.data.toString('utf8');
         if (masked !== null) {
           if (this.#remask.size >= 4096) this.#remask.clear();
@@ -220,15 +220,15 @@ export class SessionDecoder {
   }
 
   /**
-   * A line whose corrected form (the paste check's) holds more secret bytes than the rules find
+   * A line whose corrected form (the paste check's; its spans as the rules mask it) holds more secret bytes than the rules find
    * in the line as written (its mistakes, an unknown name, odd separators or quotes, full-width
    * characters, hide all or part of a value from them): the line masked from its first parameter
    * on. Null when the rules read the line as well as its corrected form, or without redaction.
    */
-  #hidden(text: string, corrected: string): string | null {
+  #hidden(text: string, correctedSpans: readonly { len: number }[]): string | null {
     const d = this.#display;
     if (!d) return null;
-    const want = maskedBytes(d.line(Buffer.from(corrected, 'utf8'), 'tx').redact);
+    const want = maskedBytes(correctedSpans);
     if (want === 0 || maskedBytes(d.line(Buffer.from(text, 'utf8'), 'tx').redact) >= want) return null;
     const eq = text.search(/[=＝:：\s]/u);
     const from = eq < 0 ? text.length : eq + 1;
