@@ -3,7 +3,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CatError } from '../util/errors.js';
 import { decodeEntry, decodeEntryBytes, decodeHeader, scanEntry } from '../recording/format.js';
-import { ByteLineSplitter, lineText, textDecoderLine, type ByteLineSink } from '../recording/reader.js';
+import { ByteLineSplitter, lineText, READ_CHUNK, textDecoderLine, type ByteLineSink } from '../recording/reader.js';
 import { LogLineSplitter } from './log-lines.js';
 import { lazyTextEntries, looksLikeAtLog, TextLogImporter } from './import.js';
 import type { TranscriptEntry, TranscriptHeader } from '../recording/types.js';
@@ -15,7 +15,7 @@ export interface SessionInput {
   entries: AsyncGenerator<TranscriptEntry>;
   /**
    * The synchronous core: every entry goes to `sink` as soon as the chunk that completes it is
-   * read; `between` is awaited once per chunk read (~1 MiB from a file: the place for stdout's
+   * read; `between` is awaited once per chunk read (64 KiB from a file: the place for stdout's
    * backpressure and a progress bar). No await per line or per entry. Use either this or
    * `entries`, once. With `lazyData` (what `cat1 decode` asks for: its decoder reads an imported
    * entry's text, not its bytes), the data entries of a text log make their bytes when `data` is
@@ -191,7 +191,7 @@ export async function openSessionInput(path: string, stdin: Readable = process.s
     }
     if (st.isDirectory()) throw new CatError('ERR_INPUT', `${name}: is a directory, not a file`);
     size = st.size;
-    stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    stream = createReadStream(path, { highWaterMark: READ_CHUNK });
   }
   let head: Buffer;
   let rest: AsyncGenerator<Buffer>;
@@ -200,7 +200,7 @@ export async function openSessionInput(path: string, stdin: Readable = process.s
   } catch (err) {
     throw new CatError('ERR_INPUT', `${name}: cannot read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  // the first chunk may be 1 MiB: its text is decoded only when the bytes do not tell
+  // the first chunk may be 64 KiB: its text is decoded only when the bytes do not tell
   const lead = firstAsciiChar(head);
   if (lead === undefined && head.toString('utf8').trim().length === 0) throw new CatError('ERR_INPUT', `${name}: empty, nothing to decode`);
   const encoding = sniffEncoding(head);
