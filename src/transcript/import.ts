@@ -68,6 +68,33 @@
  * (SSCOM prints one). An empty line right after a tx line opens an rx entry (the module's leading
  * CRLF). Each tx line is its own entry.
  *
+ * **SSCOM's received chunks.** What this relies on, an ASSUMPTION read from published SSCOM
+ * captures (AT sessions in module vendors' application notes and in projects' comments), not
+ * from SSCOM's documentation: with time stamps on, SSCOM prints each chunk the port delivered
+ * (cut by its packet timeout) as `[time]收←◆` + the chunk's bytes, and after it a line break of
+ * its own before the next marker. A chunk whose data ended with CR LF therefore shows an empty
+ * line after its last line; one whose data ended elsewhere shows none — seen in those captures
+ * for an answer cut after `+BLEMAC` whose next chunk starts with the CR LF, for a `+++` echo and
+ * for the `>` prompt. So in a log that shows this convention, an SSCOM chunk (`收←◆`, or its
+ * GBK bytes read as Latin-1) that ends with a text line and is followed by the next SSCOM
+ * received chunk ended WITHOUT a line end: its last line goes on in the next chunk's first line
+ * (no CR LF between them; a next chunk that begins with the bare marker brings its CR LF).
+ * The two chunks stay two entries, each with its own time (the bytes are contiguous; the
+ * decoder gives a line the time of its first byte, so the whole line has the first chunk's
+ * time). Not continued: a chunk followed by a send (the host spoke: its line ends there), by
+ * anything that is not an SSCOM rx marker (other terminals' markers such as `[RX]`, `RX:` or
+ * `收←` show no such convention), or by the end of the log; a chunk whose last line is the
+ * prompt, hex bytes, junk or carries a person's note. The evidence, counted over the first 16
+ * SSCOM chunks that end with a line of text or an empty line: E chunks end with the empty line
+ * (one at the very end of the log counts), Ts end with a text line before a send and Tr before
+ * the next received chunk (one at the very end says nothing: pastes are trimmed). The log
+ * shows the convention when E ≥ 1 and 2·E ≥ 2·Ts + Tr (a line cut in three leaves two Tr and
+ * one E; in a log of a terminal without that line break nearly every chunk is a T). Until the
+ * 16 are seen, output from the first chunk that may continue on is held (at most 1024 entries,
+ * then the chunks counted so far decide; at the end of the log, all of them). A log that does
+ * not show it (its empty lines removed by a paste) keeps the CR LF after every chunk, as
+ * before, and one warning says that a line split across two chunks reads as two lines there.
+ *
  * **Notes after module lines** (paste.ts has the rule and its limits): a final result or a URC
  * whose grammar is known loses what a person wrote after it (`+ECMTCONN: 0,0,5  ← 认证失败`);
  * the rx entry keeps the module's text and lists the note in `notes` (byte offset of the line's
