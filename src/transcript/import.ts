@@ -93,7 +93,11 @@
  * 16 are seen, output from the first chunk that may continue on is held (at most 1024 entries,
  * then the chunks counted so far decide; at the end of the log, all of them). A log that does
  * not show it (its empty lines removed by a paste) keeps the CR LF after every chunk, as
- * before, and one warning says that a line split across two chunks reads as two lines there.
+ * before, and one warning says that a line split across two chunks reads as two lines there —
+ * except where the chunk's last line and the next chunk's first line, as one line, have more
+ * masked by the redaction rules (context-free: no command known) than the two apart (`+ECMT` |
+ * `CFG: "aliauth",…`, an IMSI cut in two): those are joined, so that whether a secret is
+ * masked never depends on a paste's empty lines.
  *
  * **Notes after module lines** (paste.ts has the rule and its limits): a final result or a URC
  * whose grammar is known loses what a person wrote after it (`+ECMTCONN: 0,0,5  ← 认证失败`);
@@ -136,6 +140,7 @@
 import { CatError, oneLine } from '../util/errors.js';
 import type { DataEntry, EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from '../recording/types.js';
 import { isKnownFrameStart, messageAt } from '../dialects/classify.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
 import { cat1RxText, knownFrameType, detectGutter, garbageByteCount, garbageBytes, isAtShaped, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter, unvisible, type Gutter } from './paste.js';
 import { hexPairs, isAllBlank, isAtCommandLine, isModuleFrame, isPromptLine } from './line-shape.js';
 import { parsePrefix, US_PER_S, type Dir, type Stamp } from './import-prefix.js';
@@ -282,6 +287,8 @@ interface OpenRx {
    * empty line, anything else (the prompt, hex bytes, junk, a line with a note), or nothing yet
    */
   last: 'text' | 'blank' | 'other' | null;
+  /** the last text line (without the `\r\n` added after it) */
+  lastLine: string;
   /** the time stamp (µs) of the line that opened it, for the merge rule */
   stampUs: number | null;
   /** bytes of the entry before `text`, once a part that is not text (junk, hex) came */
@@ -320,6 +327,8 @@ type Open = OpenRx | OpenTx;
 class PendingChunk {
   constructor(
     readonly rx: OpenRx,
+    /** the next chunk's first line */
+    readonly next: string,
     /** the log's line where the chunk ended (a warning names it) */
     readonly line: number,
   ) {}
@@ -357,6 +366,8 @@ export class TextLogImporter {
   /** output held from the first undecided chunk on, until it is decided (null: nothing held) */
   #undecided: Array<TranscriptEntry | PendingChunk> | null = null;
   #sscomWarned = false;
+  /** the redaction rules, for a chunk's line and the next chunk's first line in a log that does not show SSCOM's empty lines */
+  #guard: Redactor | null = null;
 
   static {
     makeLazy = (imp) => {
@@ -540,14 +551,14 @@ export class TextLogImporter {
   /** A line with an explicit direction marker (`sscom`: SSCOM's own). */
   #explicit(dir: Dir, rest: string, t: number | null, stampUs: number | null, hexTag: boolean, sscom = false): void {
     const o = this.#open;
-    let continues = false;
+    let next: string | null = null;
     if (o !== null && o.dir === 'rx' && o.sscom) {
       // an SSCOM chunk ends at this marker: how it ends is evidence of SSCOM's convention, and
       // one ending with a text line followed by the next received chunk may continue in it
       this.#countChunk(o, dir);
-      continues = dir === 'rx' && sscom && o.last === 'text';
+      if (dir === 'rx' && sscom && o.last === 'text') next = rest;
     }
-    this.#close(continues);
+    this.#close(next);
     this.#inRecvPayload = false;
     if (dir === 'tx') {
       this.#txMarkers = true;
@@ -808,7 +819,7 @@ export class TextLogImporter {
 
   #openRx(t: number | null, stampUs: number | null, explicit: boolean, sscom = false): OpenRx {
     this.#close();
-    const rx: OpenRx = { dir: 'rx', t, explicit, sscom, last: null, stampUs, parts: [], text: '', size: 0, blanks: 0, notes: [], garbage: [] };
+    const rx: OpenRx = { dir: 'rx', t, explicit, sscom, last: null, lastLine: '', stampUs, parts: [], text: '', size: 0, blanks: 0, notes: [], garbage: [] };
     this.#open = rx;
     return rx;
   }
@@ -877,6 +888,7 @@ export class TextLogImporter {
       return;
     }
     rx.last = 'text';
+    rx.lastLine = text;
     this.#rxSinceTx++;
     if (messageAt(text) !== null) this.#inRecvPayload = true;
     else if (isModuleFrame(text)) this.#inRecvPayload = false;
@@ -951,10 +963,10 @@ export class TextLogImporter {
   // ----- closing and emitting -----
 
   /**
-   * Complete the open entry. `continues`: it is an SSCOM chunk that ended with a text line, and
-   * the next received chunk follows (its line may continue there: see #rxEntry).
+   * Complete the open entry. `next`: it is an SSCOM chunk that ended with a text line, and the
+   * next received chunk follows with this first line (its line may continue there: #rxEntry).
    */
-  #close(continues = false): void {
+  #close(next: string | null = null): void {
     const o = this.#open;
     if (!o) return;
     this.#open = null;
@@ -964,14 +976,14 @@ export class TextLogImporter {
       const keep = o.explicit ? o.blanks - 1 : o.blanks;
       if (keep > 0) this.#flushBlanks(o, keep);
       if (o.size === 0) return;
-      if (continues && this.#sscomBreaks === null) {
+      if (next !== null && this.#sscomBreaks === null) {
         // not known yet whether the log shows SSCOM's empty lines: hold this chunk (and what
         // follows it) until it is
         this.#undecided ??= [];
-        this.#emit(new PendingChunk(o, this.#lineNo - 1));
+        this.#emit(new PendingChunk(o, next, this.#lineNo - 1));
         return;
       }
-      this.#emit(this.#rxEntry(o, continues, this.#lineNo - 1));
+      this.#emit(this.#rxEntry(o, next, this.#lineNo - 1));
       return;
     }
     if (o.raw) this.#emit({ t: o.t, dir: 'tx', data: o.raw });
@@ -994,22 +1006,29 @@ export class TextLogImporter {
   }
 
   /**
-   * The entry of a completed rx chunk. `continues` (an SSCOM chunk ending with a text line, the
-   * next received chunk after it): in a log that shows SSCOM's empty line after each chunk, no
-   * empty line means the chunk's data did not end with a line end — its last line goes on in
-   * the next chunk, and the `\r\n` added after it is taken back.
+   * The entry of a completed rx chunk. `next` (an SSCOM chunk ending with a text line, the next
+   * received chunk after it, beginning with this line): in a log that shows SSCOM's empty line
+   * after each chunk, no empty line means the chunk's data did not end with a line end — its
+   * last line goes on in the next chunk, and the `\r\n` added after it is taken back. In a log
+   * that does not show it, only where the two lines as one would have more masked by the
+   * redaction rules than the two apart (a secret must not depend on a paste's empty lines).
    */
-  #rxEntry(o: OpenRx, continues: boolean, line = this.#lineNo): DataEntry {
-    if (continues) {
-      if (this.#sscomBreaks === true && o.text.endsWith('\r\n')) {
+  #rxEntry(o: OpenRx, next: string | null, line = this.#lineNo): DataEntry {
+    if (next !== null && o.text.endsWith('\r\n')) {
+      let join = this.#sscomBreaks === true;
+      if (this.#sscomBreaks === false) {
+        join = this.#hidesSecret(o.lastLine, next);
+        if (!this.#sscomWarned) {
+          this.#sscomWarned = true;
+          this.#warn(
+            "SSCOM log without the empty line SSCOM prints after each received chunk (removed when pasted?): each chunk is read as ending with its last line, so a module line that arrived in two chunks reads as two lines (unless, as one, the redaction rules mask more of it: then it is one)",
+            line,
+          );
+        }
+      }
+      if (join) {
         o.text = o.text.slice(0, -2);
         o.size -= 2;
-      } else if (this.#sscomBreaks === false && !this.#sscomWarned) {
-        this.#sscomWarned = true;
-        this.#warn(
-          'SSCOM log without the empty line SSCOM prints after each received chunk (removed when pasted?): each chunk is read as ending with its last line, so a module line that arrived in two chunks reads as two lines (and a secret cut in two may not be masked)',
-          line,
-        );
       }
     }
     let entry: DataEntry;
@@ -1021,6 +1040,18 @@ export class TextLogImporter {
     if (o.notes.length > 0) entry.notes = o.notes;
     if (o.garbage.length > 0) entry.garbage = o.garbage;
     return entry;
+  }
+
+  /** Would the redaction rules mask more of `a + b` as one module line than of `a` and `b` apart? */
+  #hidesSecret(a: string, b: string): boolean {
+    if (b.length === 0) return false;
+    const r = (this.#guard ??= createRedactor());
+    const masked = (s: string): number => {
+      let n = 0;
+      for (const x of r.line(Buffer.from(`${s}\r\n`, 'utf8'), 'rx').redact) n += x.len;
+      return n;
+    };
+    return masked(a + b) > masked(a) + masked(b);
   }
 
   /**
@@ -1049,7 +1080,7 @@ export class TextLogImporter {
     const held = this.#undecided;
     this.#undecided = null;
     if (held === null) return;
-    for (const e of held) this.#emitNow(e instanceof PendingChunk ? this.#rxEntry(e.rx, true, e.line) : e);
+    for (const e of held) this.#emitNow(e instanceof PendingChunk ? this.#rxEntry(e.rx, e.next, e.line) : e);
   }
 
   #emit(e: TranscriptEntry | PendingChunk): void {

@@ -153,18 +153,42 @@ describe('SSCOM: a chunk without its empty line goes on in the next chunk', () =
 
 describe("SSCOM: when the log does not show SSCOM's empty lines, nothing is joined", () => {
   it('a paste with every empty line removed: each chunk ends with its line (as before), and one warning says why', () => {
+    const stripped = log('[10:00:00.000]发→◇AT+CSQ', '□', '[10:00:00.010]收←◆', '+CSQ: 2', '[10:00:00.022]收←◆4,99', 'OK', '[10:00:01.000]发→◇AT', '□', '[10:00:01.010]收←◆', 'O', '[10:00:01.021]收←◆K');
+    const r = importTextLog(stripped);
+    expect(rows(r.entries)).toEqual([
+      [0, 'tx', 'AT+CSQ\r\n'],
+      [0.01, 'rx', '\r\n+CSQ: 2\r\n'],
+      [0.022, 'rx', '4,99\r\nOK\r\n'],
+      [1, 'tx', 'AT\r\n'],
+      [1.01, 'rx', '\r\nO\r\n'],
+      [1.021, 'rx', 'K\r\n'],
+    ]);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]!.line).toBe(4);
+    expect(r.warnings[0]!.message).toMatch(/SSCOM.*empty line/);
+  });
+
+  it('…except where the two lines as one are a line the redaction rules mask: then they are one (a secret does not depend on a paste\'s empty lines)', () => {
     const stripped = KEYWORD_SPLIT.split('\r\n')
       .filter((l) => l !== '')
       .join('\r\n');
     const r = importTextLog(stripped);
     expect(rows(r.entries)).toEqual([
       [0, 'tx', 'AT+ECMTCFG="aliauth",0\r\n'],
-      [0.02, 'rx', '\r\n+ECMT\r\n'],
+      [0.02, 'rx', '\r\n+ECMT'],
       [0.032, 'rx', `CFG: "aliauth",0,"pk1","dn1","${SECRET}"\r\nOK\r\n`],
     ]);
     expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]!.line).toBe(4);
-    expect(r.warnings[0]!.message).toMatch(/SSCOM.*empty line/);
+    const out = decodeJsonLines(r.entries);
+    expect(out).not.toContain(SECRET);
+    expect(out).toContain('"type":"ecmt-cfg"');
+    // a bare IMSI cut in two: one number of an IMSI's shape
+    const imsi = importTextLog(log('[10:00:00.000]发→◇AT+CIMI', '□', '[10:00:00.015]收←◆', IMSI.slice(0, 8), `[10:00:00.027]收←◆${IMSI.slice(8)}`, 'OK'));
+    expect(rows(imsi.entries).filter((x) => x[1] === 'rx')).toEqual([
+      [0.015, 'rx', `\r\n${IMSI.slice(0, 8)}`],
+      [0.027, 'rx', `${IMSI.slice(8)}\r\nOK\r\n`],
+    ]);
+    expect(decodeJsonLines(imsi.entries)).not.toMatch(/\d{7}/);
   });
 
   it('one empty line among chunks that end with their text (a log whose empty lines are not SSCOM\'s): not joined', () => {
