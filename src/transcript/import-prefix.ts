@@ -155,6 +155,8 @@ interface Marker {
   end: number;
   /** the ASCII `->` (Arduino/PlatformIO use it as a separator after a bare time) */
   asciiArrow: boolean;
+  /** SSCOM's own marker (`发→◇`, `收←◆`, or their GBK bytes read as Latin-1) */
+  sscom: boolean;
 }
 
 /** Longest first where one is a prefix of another. */
@@ -193,6 +195,9 @@ function isColon(c: number): boolean {
   return c === 58 || c === 0xff1a;
 }
 
+/** SSCOM's markers, as it prints them and as its GBK log reads in Latin-1. */
+const SSCOM_MARKERS: ReadonlySet<string> = new Set(['发→◇', '收←◆', '·¢¡ú¡ó', 'ÊÕ¡û¡ô']);
+
 /** The first characters of the literal markers: no other line can start with one. */
 const MARKER_FIRST: ReadonlySet<number> = new Set(LITERAL_MARKERS.map(([lit]) => lit.charCodeAt(0)));
 
@@ -201,7 +206,7 @@ function parseMarker(s: string, i: number): Marker | null {
   if (Number.isNaN(c0)) return null;
   if (MARKER_FIRST.has(c0)) {
     for (const [lit, dir] of LITERAL_MARKERS) {
-      if (s.startsWith(lit, i)) return { dir, end: i + lit.length, asciiArrow: lit === '->' };
+      if (s.startsWith(lit, i)) return { dir, end: i + lit.length, asciiArrow: lit === '->', sscom: SSCOM_MARKERS.has(lit) };
     }
   }
   const bracket = c0 === 91;
@@ -219,9 +224,9 @@ function parseMarker(s: string, i: number): Marker | null {
     if (s.charCodeAt(j) !== 93) return null;
     j++;
     if (isColon(s.charCodeAt(j))) j++;
-    return { dir, end: j, asciiArrow: false };
+    return { dir, end: j, asciiArrow: false, sscom: false };
   }
-  return isColon(s.charCodeAt(j)) ? { dir, end: j + 1, asciiArrow: false } : null;
+  return isColon(s.charCodeAt(j)) ? { dir, end: j + 1, asciiArrow: false, sscom: false } : null;
 }
 
 /** `[HEX]` or `HEX:` at i → end, or -1. */
@@ -240,6 +245,8 @@ export interface Prefix {
   hex: boolean;
   /** something was recognised and removed */
   headed: boolean;
+  /** the direction marker is SSCOM's own (`dir` is then set) */
+  sscom: boolean;
   rest: string;
 }
 
@@ -255,7 +262,7 @@ function mayStartPrefix(c: number): boolean {
 
 export function parsePrefix(s: string): Prefix {
   // first-character gating: most lines of a log without prefixes (URCs, `+…`, blank lines) end here
-  if (!mayStartPrefix(s.charCodeAt(0))) return { stamp: null, dir: null, hex: false, headed: false, rest: s };
+  if (!mayStartPrefix(s.charCodeAt(0))) return { stamp: null, dir: null, hex: false, headed: false, sscom: false, rest: s };
   let i = 0;
   let stamp: { stamp: Stamp; bracketed: boolean } | null = null;
   let marker: Marker | null = null;
@@ -299,5 +306,5 @@ export function parsePrefix(s: string): Prefix {
   let dir = marker ? marker.dir : null;
   // Arduino IDE / PlatformIO: "12:34:56.789 -> text" for every received line.
   if (marker?.asciiArrow && stamp && !stamp.bracketed && markerGap === 1) dir = null;
-  return { stamp: stamp ? stamp.stamp : null, dir, hex, headed: any, rest: any ? s.slice(i) : s };
+  return { stamp: stamp ? stamp.stamp : null, dir, hex, headed: any, sscom: dir !== null && marker !== null && marker.sscom, rest: any ? s.slice(i) : s };
 }

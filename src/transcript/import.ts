@@ -68,6 +68,37 @@
  * (SSCOM prints one). An empty line right after a tx line opens an rx entry (the module's leading
  * CRLF). Each tx line is its own entry.
  *
+ * **SSCOM's received chunks.** What this relies on, an ASSUMPTION read from published SSCOM
+ * captures (AT sessions in module vendors' application notes and in projects' comments), not
+ * from SSCOM's documentation: with time stamps on, SSCOM prints each chunk the port delivered
+ * (cut by its packet timeout) as `[time]收←◆` + the chunk's bytes, and after it a line break of
+ * its own before the next marker. A chunk whose data ended with CR LF therefore shows an empty
+ * line after its last line; one whose data ended elsewhere shows none — seen in those captures
+ * for an answer cut after `+BLEMAC` whose next chunk starts with the CR LF, for a `+++` echo and
+ * for the `>` prompt. So in a log that shows this convention, an SSCOM chunk (`收←◆`, or its
+ * GBK bytes read as Latin-1) that ends with a text line and is followed by the next SSCOM
+ * received chunk ended WITHOUT a line end: its last line goes on in the next chunk's first line
+ * (no CR LF between them; a next chunk that begins with the bare marker brings its CR LF).
+ * The two chunks stay two entries, each with its own time (the bytes are contiguous; the
+ * decoder gives a line the time of its first byte, so the whole line has the first chunk's
+ * time). Not continued: a chunk followed by a send (the host spoke: its line ends there), by
+ * anything that is not an SSCOM rx marker (other terminals' markers such as `[RX]`, `RX:` or
+ * `收←` show no such convention), or by the end of the log; a chunk whose last line is the
+ * prompt, hex bytes, junk or carries a person's note. The evidence, counted over the first 16
+ * SSCOM chunks that end with a line of text or an empty line: E chunks end with the empty line
+ * (one at the very end of the log counts), Ts end with a text line before a send and Tr before
+ * the next received chunk (one at the very end says nothing: pastes are trimmed). The log
+ * shows the convention when E ≥ 1 and 2·E ≥ 2·Ts + Tr (a line cut in three leaves two Tr and
+ * one E; in a log of a terminal without that line break nearly every chunk is a T). Until the
+ * 16 are seen, output from the first chunk that may continue on is held (at most 1024 entries,
+ * then the chunks counted so far decide; at the end of the log, all of them). A log that does
+ * not show it (its empty lines removed by a paste) keeps the CR LF after every chunk, as
+ * before, and one warning says that a line split across two chunks reads as two lines there —
+ * except where the chunk's last line and the next chunk's first line, as one line, have more
+ * masked by the redaction rules (context-free: no command known) than the two apart (`+ECMT` |
+ * `CFG: "aliauth",…`, an IMSI cut in two): those are joined, so that whether a secret is
+ * masked never depends on a paste's empty lines.
+ *
  * **Notes after module lines** (paste.ts has the rule and its limits): a final result or a URC
  * whose grammar is known loses what a person wrote after it (`+ECMTCONN: 0,0,5  ← 认证失败`);
  * the rx entry keeps the module's text and lists the note in `notes` (byte offset of the line's
@@ -109,6 +140,7 @@
 import { CatError, oneLine } from '../util/errors.js';
 import type { DataEntry, EntryNote, GarbageSpan, NoteEntry, TranscriptEntry } from '../recording/types.js';
 import { isKnownFrameStart, messageAt } from '../dialects/classify.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
 import { cat1RxText, knownFrameType, detectGutter, garbageByteCount, garbageBytes, isAtShaped, numberPrefix, parseCat1Line, splitGarbage, splitModuleNote, stripAnsi, stripGutter, unvisible, type Gutter } from './paste.js';
 import { hexPairs, isAllBlank, isAtCommandLine, isModuleFrame, isPromptLine } from './line-shape.js';
 import { parsePrefix, US_PER_S, type Dir, type Stamp } from './import-prefix.js';
@@ -132,6 +164,8 @@ const MAX_ENTRY = 64 * 1024;
 /** Entries held back while no timestamp has been seen yet. */
 const MAX_HELD = 1024;
 const MAX_WARNINGS = 1000;
+/** SSCOM chunks closed by a marker that decide whether the log shows SSCOM's empty line after each one. */
+const SSCOM_WINDOW = 16;
 
 const CRLF = Buffer.from('\r\n');
 
@@ -246,6 +280,15 @@ interface OpenRx {
   t: number | null;
   /** opened by an explicit rx marker: unmarked lines continue it */
   explicit: boolean;
+  /** opened by SSCOM's own rx marker (`收←◆`): a received chunk as SSCOM prints it */
+  sscom: boolean;
+  /**
+   * what the last line of the entry was: a text line (its `\r\n` added by the importer), an
+   * empty line, anything else (the prompt, hex bytes, junk, a line with a note), or nothing yet
+   */
+  last: 'text' | 'blank' | 'other' | null;
+  /** the last text line (without the `\r\n` added after it) */
+  lastLine: string;
   /** the time stamp (µs) of the line that opened it, for the merge rule */
   stampUs: number | null;
   /** bytes of the entry before `text`, once a part that is not text (junk, hex) came */
@@ -276,6 +319,21 @@ interface OpenTx {
 
 type Open = OpenRx | OpenTx;
 
+/**
+ * An SSCOM chunk that ended with a text line and was followed by the next received chunk, while
+ * it is not yet known whether the log shows SSCOM's empty line after each chunk: whether that
+ * line ended in the data (its `\r\n`) or continues in the next chunk is decided later.
+ */
+class PendingChunk {
+  constructor(
+    readonly rx: OpenRx,
+    /** the next chunk's first line */
+    readonly next: string,
+    /** the log's line where the chunk ended (a warning names it) */
+    readonly line: number,
+  ) {}
+}
+
 export class TextLogImporter {
   readonly #atIsTx: boolean;
   readonly #warnings: ImportWarning[] = [];
@@ -297,6 +355,19 @@ export class TextLogImporter {
   #heldOverflow = false;
   /** text entries make their bytes when read (lazyTextEntries) */
   #lazy = false;
+
+  // SSCOM's chunks (see "SSCOM's received chunks" in the header comment)
+  /** SSCOM chunks ending with the empty line; ending with a text line before a send, before the next received chunk */
+  #sscomBlank = 0;
+  #sscomTextTx = 0;
+  #sscomTextRx = 0;
+  /** whether the log shows SSCOM's empty line after each chunk (null: not decided yet) */
+  #sscomBreaks: boolean | null = null;
+  /** output held from the first undecided chunk on, until it is decided (null: nothing held) */
+  #undecided: Array<TranscriptEntry | PendingChunk> | null = null;
+  #sscomWarned = false;
+  /** the redaction rules, for a chunk's line and the next chunk's first line in a log that does not show SSCOM's empty lines */
+  #guard: Redactor | null = null;
 
   static {
     makeLazy = (imp) => {
@@ -395,7 +466,10 @@ export class TextLogImporter {
   end(): TranscriptEntry[] {
     try {
       this.#release();
+      const o = this.#open;
+      if (o !== null && o.dir === 'rx' && o.sscom) this.#countChunk(o, null);
       this.#close();
+      this.#decideSscom();
       for (const e of this.#held) this.#out.push(e);
       this.#held = [];
     } catch (err) {
@@ -457,14 +531,14 @@ export class TextLogImporter {
     // Inside a received chunk or a +ECMTRECV payload, in a log whose prefixes always carry a time,
     // a marker without one is payload text.
     if (p.headed && !p.stamp && this.#prefixedAllStamped === true && this.#inChunk()) {
-      p = { stamp: null, dir: null, hex: false, headed: false, rest: s };
+      p = { stamp: null, dir: null, hex: false, headed: false, sscom: false, rest: s };
     }
     if (p.headed) this.#prefixedAllStamped = (this.#prefixedAllStamped ?? true) && p.stamp !== null;
 
     if (p.stamp && !stamped) stampUs = this.#time(p.stamp);
     const t = this.#hasTimes ? this.#lastUs / US_PER_S : null;
 
-    if (p.dir) this.#explicit(p.dir, p.rest, t, stampUs, p.hex);
+    if (p.dir) this.#explicit(p.dir, p.rest, t, stampUs, p.hex, p.sscom);
     else if (p.headed) this.#classify(p.rest, t, stampUs, p.hex); // a stamp but no marker
     else this.#bare(s, t);
   }
@@ -474,9 +548,17 @@ export class TextLogImporter {
     return (o !== null && o.dir === 'rx' && o.explicit) || this.#inRecvPayload;
   }
 
-  /** A line with an explicit direction marker. */
-  #explicit(dir: Dir, rest: string, t: number | null, stampUs: number | null, hexTag: boolean): void {
-    this.#close();
+  /** A line with an explicit direction marker (`sscom`: SSCOM's own). */
+  #explicit(dir: Dir, rest: string, t: number | null, stampUs: number | null, hexTag: boolean, sscom = false): void {
+    const o = this.#open;
+    let next: string | null = null;
+    if (o !== null && o.dir === 'rx' && o.sscom) {
+      // an SSCOM chunk ends at this marker: how it ends is evidence of SSCOM's convention, and
+      // one ending with a text line followed by the next received chunk may continue in it
+      this.#countChunk(o, dir);
+      if (dir === 'rx' && sscom && o.last === 'text') next = rest;
+    }
+    this.#close(next);
     this.#inRecvPayload = false;
     if (dir === 'tx') {
       this.#txMarkers = true;
@@ -494,7 +576,7 @@ export class TextLogImporter {
       else this.#startTx(rest, t);
       return;
     }
-    const rx = this.#openRx(t, stampUs, true);
+    const rx = this.#openRx(t, stampUs, true, sscom);
     if (rest.length === 0) {
       // "收←◆" then a line break: the received chunk began with CRLF
       rx.blanks++;
@@ -511,6 +593,7 @@ export class TextLogImporter {
     if (o && o.dir === 'rx' && o.explicit) {
       if (s.length === 0) {
         o.blanks++;
+        o.last = 'blank';
         return;
       }
       if (isSquareLine(s)) {
@@ -626,6 +709,7 @@ export class TextLogImporter {
       if (diagnosis === 'power-up') last.diagnosis = diagnosis;
     } else rx.garbage.push({ at: rx.size, len: data.length, bytes, diagnosis });
     this.#push(rx, data);
+    rx.last = 'other';
     this.#lastDir = 'rx';
   }
 
@@ -733,9 +817,9 @@ export class TextLogImporter {
 
   // ----- rx -----
 
-  #openRx(t: number | null, stampUs: number | null, explicit: boolean): OpenRx {
+  #openRx(t: number | null, stampUs: number | null, explicit: boolean, sscom = false): OpenRx {
     this.#close();
-    const rx: OpenRx = { dir: 'rx', t, explicit, stampUs, parts: [], text: '', size: 0, blanks: 0, notes: [], garbage: [] };
+    const rx: OpenRx = { dir: 'rx', t, explicit, sscom, last: null, lastLine: '', stampUs, parts: [], text: '', size: 0, blanks: 0, notes: [], garbage: [] };
     this.#open = rx;
     return rx;
   }
@@ -782,7 +866,11 @@ export class TextLogImporter {
       note = split.note;
     }
     this.#rxLine(rx, text);
-    if (note !== null) rx.notes.push({ at: rx.size, text: note });
+    if (note !== null) {
+      rx.notes.push({ at: rx.size, text: note });
+      // a person wrote after this line: it is whole, not a piece of a longer one
+      rx.last = 'other';
+    }
   }
 
   #rxLine(rx: OpenRx, text: string): void {
@@ -794,10 +882,13 @@ export class TextLogImporter {
     this.#lastDir = 'rx';
     if (isPromptLine(text)) {
       this.#pushText(rx, '> ', 2);
+      rx.last = 'other';
       this.#afterPrompt = true;
       this.#inRecvPayload = false;
       return;
     }
+    rx.last = 'text';
+    rx.lastLine = text;
     this.#rxSinceTx++;
     if (messageAt(text) !== null) this.#inRecvPayload = true;
     else if (isModuleFrame(text)) this.#inRecvPayload = false;
@@ -806,6 +897,7 @@ export class TextLogImporter {
 
   #appendRxBytes(rx: OpenRx, b: Buffer): void {
     this.#flushBlanks(rx, rx.blanks);
+    rx.last = 'other';
     this.#lastDir = 'rx';
     this.#rxSinceTx++;
     this.#push(rx, b);
@@ -870,7 +962,11 @@ export class TextLogImporter {
 
   // ----- closing and emitting -----
 
-  #close(): void {
+  /**
+   * Complete the open entry. `next`: it is an SSCOM chunk that ended with a text line, and the
+   * next received chunk follows with this first line (its line may continue there: #rxEntry).
+   */
+  #close(next: string | null = null): void {
     const o = this.#open;
     if (!o) return;
     this.#open = null;
@@ -879,17 +975,15 @@ export class TextLogImporter {
       // break before the next marker; elsewhere an empty line is a line the module sent.
       const keep = o.explicit ? o.blanks - 1 : o.blanks;
       if (keep > 0) this.#flushBlanks(o, keep);
-      if (o.size > 0) {
-        let entry: DataEntry;
-        if (o.parts.length === 0) entry = this.#lazy ? new LazyTextEntry(o.t, 'rx', o.text) : new TextEntry(o.t, 'rx', o.text);
-        else {
-          if (o.text.length > 0) o.parts.push(Buffer.from(o.text, 'utf8'));
-          entry = { t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) };
-        }
-        if (o.notes.length > 0) entry.notes = o.notes;
-        if (o.garbage.length > 0) entry.garbage = o.garbage;
-        this.#emit(entry);
+      if (o.size === 0) return;
+      if (next !== null && this.#sscomBreaks === null) {
+        // not known yet whether the log shows SSCOM's empty lines: hold this chunk (and what
+        // follows it) until it is
+        this.#undecided ??= [];
+        this.#emit(new PendingChunk(o, next, this.#lineNo - 1));
+        return;
       }
+      this.#emit(this.#rxEntry(o, next, this.#lineNo - 1));
       return;
     }
     if (o.raw) this.#emit({ t: o.t, dir: 'tx', data: o.raw });
@@ -911,7 +1005,97 @@ export class TextLogImporter {
     for (const n of o.notes) this.#emit(n);
   }
 
-  #emit(e: TranscriptEntry): void {
+  /**
+   * The entry of a completed rx chunk. `next` (an SSCOM chunk ending with a text line, the next
+   * received chunk after it, beginning with this line): in a log that shows SSCOM's empty line
+   * after each chunk, no empty line means the chunk's data did not end with a line end — its
+   * last line goes on in the next chunk, and the `\r\n` added after it is taken back. In a log
+   * that does not show it, only where the two lines as one would have more masked by the
+   * redaction rules than the two apart (a secret must not depend on a paste's empty lines).
+   */
+  #rxEntry(o: OpenRx, next: string | null, line = this.#lineNo): DataEntry {
+    if (next !== null && o.text.endsWith('\r\n')) {
+      let join = this.#sscomBreaks === true;
+      if (this.#sscomBreaks === false) {
+        join = this.#hidesSecret(o.lastLine, next);
+        if (!this.#sscomWarned) {
+          this.#sscomWarned = true;
+          this.#warn(
+            "SSCOM log without the empty line SSCOM prints after each received chunk (removed when pasted?): each chunk is read as ending with its last line, so a module line that arrived in two chunks reads as two lines (unless, as one, the redaction rules mask more of it: then it is one)",
+            line,
+          );
+        }
+      }
+      if (join) {
+        o.text = o.text.slice(0, -2);
+        o.size -= 2;
+      }
+    }
+    let entry: DataEntry;
+    if (o.parts.length === 0) entry = this.#lazy ? new LazyTextEntry(o.t, 'rx', o.text) : new TextEntry(o.t, 'rx', o.text);
+    else {
+      if (o.text.length > 0) o.parts.push(Buffer.from(o.text, 'utf8'));
+      entry = { t: o.t, dir: 'rx', data: Buffer.concat(o.parts, o.size) };
+    }
+    if (o.notes.length > 0) entry.notes = o.notes;
+    if (o.garbage.length > 0) entry.garbage = o.garbage;
+    return entry;
+  }
+
+  /** Would the redaction rules mask more of `a + b` as one module line than of `a` and `b` apart? */
+  #hidesSecret(a: string, b: string): boolean {
+    if (b.length === 0) return false;
+    const r = (this.#guard ??= createRedactor());
+    const masked = (s: string): number => {
+      let n = 0;
+      for (const x of r.line(Buffer.from(`${s}\r\n`, 'utf8'), 'rx').redact) n += x.len;
+      return n;
+    };
+    return masked(a + b) > masked(a) + masked(b);
+  }
+
+  /**
+   * An SSCOM chunk closed by the next marker (`next`: its direction) or by the end of the log
+   * (null): the evidence of SSCOM's empty lines.
+   */
+  #countChunk(o: OpenRx, next: Dir | null): void {
+    if (this.#sscomBreaks !== null) return;
+    if (o.last === 'blank') this.#sscomBlank++;
+    else if (o.last === 'text') {
+      // the end of a paste is often trimmed: a last chunk without its empty line says nothing
+      if (next === 'tx') this.#sscomTextTx++;
+      else if (next === 'rx') this.#sscomTextRx++;
+    }
+    if (this.#sscomBlank + this.#sscomTextTx + this.#sscomTextRx >= SSCOM_WINDOW) this.#decideSscom();
+  }
+
+  /**
+   * Decide from the chunks counted so far whether the log shows SSCOM's empty line after each
+   * chunk (the rule is in the header comment), then let the held output go on.
+   */
+  #decideSscom(): void {
+    if (this.#sscomBreaks !== null) return;
+    const blank = this.#sscomBlank;
+    this.#sscomBreaks = blank > 0 && 2 * blank >= 2 * this.#sscomTextTx + this.#sscomTextRx;
+    const held = this.#undecided;
+    this.#undecided = null;
+    if (held === null) return;
+    for (const e of held) this.#emitNow(e instanceof PendingChunk ? this.#rxEntry(e.rx, e.next, e.line) : e);
+  }
+
+  #emit(e: TranscriptEntry | PendingChunk): void {
+    const u = this.#undecided;
+    if (u !== null) {
+      u.push(e);
+      // bounded: past the limit, the chunks seen so far decide
+      if (u.length > MAX_HELD) this.#decideSscom();
+      return;
+    }
+    // a chunk is pending only while #undecided is open
+    if (!(e instanceof PendingChunk)) this.#emitNow(e);
+  }
+
+  #emitNow(e: TranscriptEntry): void {
     if (!this.#hasTimes && !this.#heldOverflow) {
       this.#held.push(e);
       if (this.#held.length > MAX_HELD) {
@@ -992,6 +1176,10 @@ export class TextLogImporter {
       this.#out.push(e);
     }
     this.#held = [];
+    for (const e of this.#undecided ?? []) {
+      const x = e instanceof PendingChunk ? e.rx : e;
+      if (x.t === null) x.t = 0;
+    }
     const o = this.#open;
     if (o && o.t === null) {
       o.t = 0;

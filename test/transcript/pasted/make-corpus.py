@@ -238,6 +238,24 @@ def build():
     variant('v08', 'conn-refused', 'time stamps and TX:/RX: markers from a terminal, with notes, CRLF', text(join(st, 'crlf')), eol='crlf', notes=n)
     g = [GARBAGE_START.decode('latin1')]
     variant('v43', 'conn-refused', 'power-up noise on the same line as the first command', GARBAGE_START + text(join(T['conn-refused'], 'lf')), garbage=[{'bytes': 8, 'diagnosis': 'power-up'}])
+    # SSCOM with time stamps: one display line per received chunk and SSCOM's empty line after a
+    # chunk whose data ended with CR LF; here three module lines arrive in two chunks each (cut
+    # inside OK, after a comma, inside the keyword). Written by hand, in SSCOM's layout.
+    sscom = [
+        '[10:00:00.000]发→◇AT+ECMTCFG="keepalive",0,120', '□',
+        '[10:00:00.012]收←◆', 'O',
+        '[10:00:00.025]收←◆K', '',
+        '[10:00:01.000]发→◇AT+ECMTOPEN=0,"broker.example.com",1883', '□',
+        '[10:00:01.015]收←◆', 'OK', '',
+        '[10:00:02.400]收←◆', '+ECMTOPEN: 0,',
+        '[10:00:02.412]收←◆0', '',
+        '[10:00:03.000]发→◇AT+ECMTCONN=0,"dev-01","user1","pw-123456"', '□',
+        '[10:00:03.020]收←◆', 'OK', '',
+        '[10:00:04.100]收←◆', '+ECMTCO',
+        '[10:00:04.111]收←◆NN: 0,0,5', '',
+        '[10:00:05.000]收←◆', '+ECMTSTAT: 0,1', '', '',
+    ]
+    variant('v44', 'conn-refused', "an SSCOM capture whose module lines came in two chunks each (SSCOM's packet timeout): OK, +ECMTOPEN after its comma, +ECMTCONN inside its keyword", text('\r\n'.join(sscom)), eol='crlf')
 
     # ---- tls-retry ----
     a, n = annotate('tls-retry', T['tls-retry'])
@@ -274,6 +292,19 @@ def build():
     ef = T['error-final']
     variant('v24', 'error-final', 'a 2 KB wrong-baud-rate burst between two commands', text(join(ef[:3], 'lf')) + burst() + b'\n' + text(join(ef[3:], 'lf')), garbage=[{'bytes': 2046, 'diagnosis': 'baud-rate'}])
     variant('v25', 'error-final', 'mixed CRLF / LF / CR line ends, notes', text(join(a, 'mixed')), eol='mixed', notes=n)
+    # SSCOM in GBK (as it saves on Chinese Windows), answers cut by its packet timeout: the +CSQ
+    # answer inside its numbers, ERROR inside the word. Written by hand, in SSCOM's layout.
+    sscom = [
+        '[09:00:00.000]发→◇AT+CEREG?', '□',
+        '[09:00:00.020]收←◆', '+CEREG: 0,1', '', 'OK', '',
+        '[09:00:01.000]发→◇AT+CSQ', '□',
+        '[09:00:01.018]收←◆', '+CSQ: 2',
+        '[09:00:01.030]收←◆4,99', '', 'OK', '',
+        '[09:00:02.000]发→◇AT+ECMTSUB=0,2,"dev/04/#",2', '□',
+        '[09:00:02.040]收←◆', 'ERR',
+        '[09:00:02.052]收←◆OR', '', '',
+    ]
+    variant('v45', 'error-final', 'an SSCOM capture saved in GBK whose +CSQ answer and ERROR came in two chunks each', text('\r\n'.join(sscom), 'gbk'), encoding='gbk', eol='crlf')
 
     # ---- module-only ----
     a, n = annotate('module-only', T['module-only'])
