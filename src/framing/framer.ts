@@ -1,6 +1,5 @@
 import { CatError } from '../util/errors.js';
 import type { PayloadEnd } from '../util/payload-end.js';
-import { LineEnds } from '../redact/line-ends.js';
 
 /** How the end of a raw message payload was found (util/payload-end.ts: the dialects' events carry it too). */
 export type { PayloadEnd };
@@ -272,12 +271,13 @@ export class Framer {
     const outer = this.#cur;
     let pos = 0;
     const len = buf.length;
-    // the ends of lines in the chunk (at LF, or after CRs that no LF follows), each searched again only once passed
-    const ends = new LineEnds(buf, 'rx', false);
     // A chunk that ends a line is decoded once. When that gives one character per byte (ASCII,
     // or bytes that are each invalid on their own), the text of a line is a slice of it: the
     // characters decoding the line alone would give.
-    let str: string | null = len > 0 && ends.next(0) >= 0 ? buf.toString() : null;
+    let str: string | null = len > 0 && (buf.indexOf(LF) >= 0 || buf.indexOf(CR) >= 0) ? buf.toString() : null;
+    // the next CR from where it was last searched (-2: not yet, -1: none left): searched again
+    // only once passed, in the decoded text when there is one (cheaper than in the bytes)
+    let cr = -2;
     if (str !== null && str.length !== len) str = null;
     this.#cur = buf;
     while (pos < len) {
@@ -310,17 +310,22 @@ export class Framer {
         pos += 1;
         continue;
       }
-      let end = ends.next(pos);
+      // the line ends at LF, or after CRs that no LF follows (as redact/line-ends.ts decides)
+      const lf = buf.indexOf(LF, pos);
+      if (cr === -2 || (cr >= 0 && cr < pos)) cr = str !== null ? str.indexOf('\r', pos) : buf.indexOf(CR, pos);
+      let end = lf < 0 ? -1 : lf + 1;
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        let k = cr + 1;
+        while (k < len && buf[k] === CR) k++;
+        // CRs then LF: one terminator (the echo's CR CR LF); CRs then anything else: the first
+        // ends the line, each other one an empty line (as CR LF CR LF: inside a raw block, the
+        // separator before a frame); CRs at the end of the chunk: undecided, held
+        if (k >= len) end = -1;
+        else if (buf[k] !== LF) end = cr + 1;
+      }
       if (end < 0) {
         this.#append(buf.subarray(pos, len));
         break;
-      }
-      if (buf[end - 1] === CR) {
-        // CRs that no LF follows: the first ends the line, each other one an empty line (as the
-        // CR LF CR LF of a module that sends LF: inside a raw block, the separator before a frame)
-        let r = end - 1;
-        while (r > pos && buf[r - 1] === CR) r--;
-        end = r + 1;
       }
       this.#crTail = false;
       const start = pos;
