@@ -31,7 +31,7 @@ export interface AtEngineOptions {
   grammar: LineGrammar;
   /** Default timeout for the immediate answer, ms. Default 5000 (the firmware's AT guard time). */
   timeoutMs?: number;
-  /** Quiet time that ends a raw +ECMTRECV payload, ms. Default 100. */
+  /** Quiet time that ends a raw +ECMTRECV payload, or a line of a module that ends its lines with CR alone, ms. Default 100. */
   quietMs?: number;
   /** Longest line kept, bytes. Default 4096. */
   maxLine?: number;
@@ -304,10 +304,17 @@ export class AtEngine extends TypedEmitter<AtEngineEvents> {
       this.#clock.clearTimeout(this.#quietTimer);
       this.#quietTimer = null;
     }
-    if (this.#tracker.blockPending) {
+    // a raw payload, or a line up to its CRs (a module that ends its lines with CR alone), ends after a quiet time
+    if (this.#tracker.blockPending || this.#tracker.crPending) {
       this.#quietTimer = this.#clock.setTimeout(() => {
         this.#quietTimer = null;
-        this.#tracker.quiet(this.elapsed());
+        // what the quiet time completes came with the last chunk: its time, and the end of a command it finishes
+        this.#rxNow = now;
+        try {
+          this.#tracker.quiet((now - this.#t0) / 1000);
+        } finally {
+          this.#rxNow = null;
+        }
       }, this.#quietMs);
     }
   }

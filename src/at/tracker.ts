@@ -78,6 +78,8 @@ export class AtTracker {
 
   #seq = 0;
   #t: number | null = null;
+  /** the time of the module's last bytes (a line held up to its CRs ended when they came) */
+  #rxT: number | null = null;
   /** bytes of the host's current command line (copies: the caller may reuse its buffers) */
   #txLine: Buffer[] = [];
   #txLineLen = 0;
@@ -133,10 +135,41 @@ export class AtTracker {
     return this.#framer.blockPending;
   }
 
+  /**
+   * True while the module's last line ends with CRs and nothing came after them (a module that
+   * ends its lines with CR alone): it ended there unless an LF or a CR comes next. Call quiet()
+   * after a quiet time, or before the host's bytes.
+   */
+  get crPending(): boolean {
+    return this.#framer.crPending;
+  }
+
   /** Bytes from the module. */
   rx(chunk: Uint8Array, t: number | null = null): void {
+    if (chunk.length > 0) this.#crLineEnds(chunk[0]!);
     this.#t = t;
+    this.#rxT = t;
     this.#framer.feed(chunk);
+  }
+
+  /**
+   * The module's next byte is `next`: a line held up to its CRs that neither an LF nor a CR
+   * continues ended with the bytes before, and has their time (not the time of what follows it).
+   */
+  #crLineEnds(next: number): void {
+    if (next !== LF && next !== CR) this.endLine();
+  }
+
+  /**
+   * The module's line held up to its CRs (`crPending`) ended there: something else came before
+   * any more of its bytes (the host's bytes, an annotation, a run of junk), and its items come
+   * first, with the time of its bytes. Nothing when no such line is held; a raw payload stays
+   * open (the caller ends that with quiet()).
+   */
+  endLine(): void {
+    if (!this.#framer.crPending) return;
+    this.#t = this.#rxT;
+    this.#framer.endLine();
   }
 
   /**
@@ -144,7 +177,9 @@ export class AtTracker {
    * `rx(<its UTF-8 bytes> + CRLF, t)`, read by the same framer and grammar without the bytes.
    */
   rxLine(text: string, t: number | null = null): void {
+    this.#crLineEnds(text.length > 0 ? text.charCodeAt(0) : CR);
     this.#t = t;
+    this.#rxT = t;
     this.#framer.feedLine(text);
   }
 
@@ -154,6 +189,7 @@ export class AtTracker {
    * line with a CR or LF in it, a partial line before it) takes the byte path.
    */
   txLine(text: string, t: number | null = null): void {
+    this.endLine(); // the host spoke: a module line held up to its CRs ended before
     const p = this.pending;
     if (this.#txLineLen > 0 || (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data' || (p.phase === 'after-data' && p.dataLength !== null))) || !PLAIN_COMMAND.test(text)) {
       this.tx(Buffer.from(`${text}\r`, 'utf8'), t);
@@ -189,6 +225,7 @@ export class AtTracker {
 
   /** Bytes from the host. */
   tx(chunk: Uint8Array, t: number | null = null): void {
+    this.endLine(); // the host spoke: a module line held up to its CRs ended before
     this.#t = t;
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const len = buf.length;
@@ -269,6 +306,7 @@ export class AtTracker {
    * decoding text the caller already has (the engine's own command writes).
    */
   txCommand(command: string, bytes: Buffer, t: number | null = null): void {
+    this.endLine(); // the host spoke: a module line held up to its CRs ended before
     const p = this.pending;
     if (this.#txLineLen > 0 || (p && p.expectsPrompt && (p.phase === 'prompt' || p.phase === 'data' || (p.phase === 'after-data' && p.dataLength !== null))) || !PLAIN_COMMAND.test(command)) {
       this.tx(bytes, t);

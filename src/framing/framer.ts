@@ -20,7 +20,8 @@ export interface RawBlockRule {
    * Bytes the block takes after the header when the header announces a length (Quectel's
    * `+QMTRECV: …,<len>,"`: `<len>` + 1 for the closing quote), or null when it announces none
    * and the frame-start rule decides. When a length is given, the framer takes exactly that many
-   * bytes (CR, LF and frame-like lines included) and then requires a line terminator (CR… LF);
+   * bytes (CR, LF and frame-like lines included) and then requires a line terminator (CR… LF, or
+   * CRs that no LF follows);
    * anything else there, or a pause (`quiet()`/`end()`) before the count is reached, falls back
    * to the frame-start rule over the same bytes. A length above `maxBlock + 1` is not counted.
    * Optional: absent means always null.
@@ -28,6 +29,14 @@ export interface RawBlockRule {
   payloadLength?(header: string): number | null;
 }
 
+/**
+ * Where a module line ends: at LF, or after a run of CRs that no LF follows (a module set with
+ * ATS4 not to send LF, or a firmware that ends its lines with CR alone: `\r+CSQ: 20,99\r\rOK\r`),
+ * decided as the redaction decides it (redact/line-ends.ts): CRs followed by an LF stay one
+ * terminator with it (the echo's `\r\r\n` is one line), and CRs at the end of what has arrived
+ * are undecided until the next byte, `quiet()` or `end()` (the framer has no timer: its caller
+ * calls `quiet()` after a quiet time while `crPending`).
+ */
 export type Frame =
   /** One line. `text` is UTF-8 without the terminator and without trailing CRs. */
   | { kind: 'line'; text: string; bytes: Buffer; complete: boolean }
@@ -108,6 +117,15 @@ function terminatorAt(b: Buffer, need: number): 'match' | 'more' | 'mismatch' {
   return b[i] === LF && i === b.length - 1 ? 'match' : 'mismatch';
 }
 
+const ONE_CR = Buffer.from([CR]);
+
+/** A line ended by CRs that no LF follows: how many CRs after the first (each an empty line of its own). */
+function extraCrs(line: Buffer): number {
+  let k = line.length;
+  while (k > 0 && line[k - 1] === CR) k--;
+  return k < line.length ? line.length - k - 1 : 0;
+}
+
 function textOf(line: Buffer, end: number): string {
   let e = end;
   while (e > 0 && (line[e - 1] === CR || line[e - 1] === LF)) e--;
@@ -147,6 +165,11 @@ export class Framer {
   #spilling = false;
   /** a block whose header announced a length, while its bytes are counted (see RawBlockRule.payloadLength) */
   #look: Look | null = null;
+  /**
+   * the last byte of the unterminated line (pending, overlong or spilling) is a CR: whether the
+   * line ended there depends on the next byte (an LF or another CR continues it)
+   */
+  #crTail = false;
 
   /** Counters for summaries. */
   readonly stats = { bytes: 0, lines: 0, blocks: 0, overlong: 0, discarded: 0 };
@@ -180,6 +203,17 @@ export class Framer {
   /** True when bytes of an incomplete line are buffered. */
   get linePending(): boolean {
     return this.#pendingLen > 0 || this.#overlong >= 0;
+  }
+
+  /**
+   * True while the line held ends with CRs and nothing came after them: it ended there unless
+   * an LF or a CR comes next. A caller with a clock calls `quiet()` after a quiet time.
+   */
+  get crPending(): boolean {
+    const L = this.#look;
+    // a counted payload complete but for its terminator: only CRs after it so far
+    if (L !== null) return L.size > L.need;
+    return this.#crTail && (this.#pendingLen > 0 || this.#overlong >= 0 || this.#spilling);
   }
 
   feed(chunk: Uint8Array): void {
@@ -240,13 +274,21 @@ export class Framer {
     // A chunk that ends a line is decoded once. When that gives one character per byte (ASCII,
     // or bytes that are each invalid on their own), the text of a line is a slice of it: the
     // characters decoding the line alone would give.
-    let str: string | null = len > 0 && buf.indexOf(LF) >= 0 ? buf.toString() : null;
+    let str: string | null = len > 0 && (buf.indexOf(LF) >= 0 || buf.indexOf(CR) >= 0) ? buf.toString() : null;
+    // the next CR from where it was last searched (-2: not yet, -1: none left): searched again
+    // only once passed, in the decoded text when there is one (cheaper than in the bytes)
+    let cr = -2;
     if (str !== null && str.length !== len) str = null;
     this.#cur = buf;
     while (pos < len) {
       if (this.#look !== null) {
         pos = this.#count(buf, pos);
         continue;
+      }
+      // the line held ended with CRs: neither an LF nor another CR came after them
+      if (this.#crTail && buf[pos] !== LF && buf[pos] !== CR) {
+        this.#endAtCr();
+        continue; // that line may have opened a counted block
       }
       // At a line start: the data prompt "> " is a frame of its own (it has no CRLF after it).
       if (this.#pendingLen === 0 && this.#overlong < 0 && buf[pos] === GT && this.#promptAllowed()) {
@@ -268,13 +310,26 @@ export class Framer {
         pos += 1;
         continue;
       }
+      // the line ends at LF, or after CRs that no LF follows (as redact/line-ends.ts decides)
       const lf = buf.indexOf(LF, pos);
-      if (lf < 0) {
+      if (cr === -2 || (cr >= 0 && cr < pos)) cr = str !== null ? str.indexOf('\r', pos) : buf.indexOf(CR, pos);
+      let end = lf < 0 ? -1 : lf + 1;
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        let k = cr + 1;
+        while (k < len && buf[k] === CR) k++;
+        // CRs then LF: one terminator (the echo's CR CR LF); CRs then anything else: the first
+        // ends the line, each other one an empty line (as CR LF CR LF: inside a raw block, the
+        // separator before a frame); CRs at the end of the chunk: undecided, held
+        if (k >= len) end = -1;
+        else if (buf[k] !== LF) end = cr + 1;
+      }
+      if (end < 0) {
         this.#append(buf.subarray(pos, len));
         break;
       }
+      this.#crTail = false;
       const start = pos;
-      pos = lf + 1;
+      pos = end;
       if (str !== null && this.#pendingLen === 0 && !this.#spilling && this.#overlong < 0 && pos - start <= this.maxLine) {
         // the common case: a whole ASCII line within this chunk
         let e = pos;
@@ -312,24 +367,44 @@ export class Framer {
         this.#pending = [];
         this.#pendingLen = 0;
       }
+      // CRs that no LF follows, begun in the bytes held: the CRs after the first are empty lines
+      const extra = piece[piece.length - 1] === CR ? extraCrs(line) : 0;
+      if (extra > 0) line = line.subarray(0, line.length - extra);
       if (line.length > this.maxLine && this.#block === null && !(this.#rule && this.#headerBytes(line.toString('utf8', 0, Math.min(line.length, this.maxLine)), line) >= 0)) {
         this.#overflowComplete(line);
-        continue;
-      }
-      this.#line(line, true, text);
+      } else this.#line(line, true, text);
+      if (extra > 0) this.#emptyCrLines(extra);
     }
     this.#settle();
     this.#cur = outer;
   }
 
-  /** No byte arrived for the quiet time: a pending raw block ends here. */
+  /** No byte arrived for the quiet time: a line held up to its CRs ended at them; a pending raw block ends here. */
   quiet(): void {
+    this.#giveUpCount();
+    this.#endAtCr();
     this.#giveUpCount();
     if (this.#block) this.#finishBlock(this.#pendingLen > 0 || this.#spilling ? 'cut' : 'quiet', true);
   }
 
-  /** End of input: everything pending is delivered. */
+  /**
+   * The line held up to its CRs (`crPending`) ended there: the caller knows that the next byte is
+   * neither an LF nor a CR, and wants that line's frames before it feeds that byte (to give them
+   * the time of their own bytes). `feed()` of that byte decides the same by itself.
+   */
+  endLine(): void {
+    if (!this.crPending) return;
+    const L = this.#look;
+    if (L !== null) {
+      this.#look = null;
+      this.#emitCounted(L);
+    } else this.#endAtCr();
+  }
+
+  /** End of input: everything pending is delivered (a line held up to its CRs as a complete line). */
   end(): void {
+    this.#giveUpCount();
+    this.#endAtCr();
     this.#giveUpCount();
     if (this.#block) {
       this.#finishBlock(this.#pendingLen > 0 || this.#spilling ? 'cut' : 'eof', true);
@@ -349,6 +424,40 @@ export class Framer {
 
   // ---- internals ----
 
+  /** The line held up to its CRs (pending, overlong or spilling into a payload) ended at them. */
+  #endAtCr(): void {
+    if (!this.#crTail) return;
+    this.#crTail = false;
+    if (this.#spilling) {
+      this.#spilling = false; // its bytes are in the payload already
+      return;
+    }
+    if (this.#overlong >= 0) {
+      this.#emit({ kind: 'overlong', length: this.#overlong, head: this.#overlongHead, complete: true });
+      this.#overlong = -1;
+      return;
+    }
+    if (this.#pendingLen === 0) return;
+    const line = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingLen);
+    this.#pending = [];
+    this.#pendingLen = 0;
+    const extra = extraCrs(line);
+    this.#line(extra > 0 ? line.subarray(0, line.length - extra) : line, true, null);
+    if (extra > 0) this.#emptyCrLines(extra);
+  }
+
+  /** `n` CRs of a CR-only terminator after its first: empty lines, or what a payload being counted takes. */
+  #emptyCrLines(n: number): void {
+    for (let i = 0; i < n; ) {
+      if (this.#look !== null) {
+        i += this.#count(ONE_CR, 0); // 0: the count fell back, the CR is read again as a line
+        continue;
+      }
+      this.#line(ONE_CR, true, '');
+      i++;
+    }
+  }
+
   #emit(f: Frame): void {
     this.#onFrame(f);
   }
@@ -365,6 +474,7 @@ export class Framer {
 
   #append(bytes: Buffer): void {
     if (bytes.length === 0) return;
+    this.#crTail = bytes[bytes.length - 1] === CR;
     if (this.#spilling) {
       this.#addPart(this.#block!, bytes);
       return;
@@ -555,6 +665,12 @@ export class Framer {
       this.#look = null;
       this.#emitCounted(L);
       return pos + 1;
+    }
+    if (c !== CR && L.size > L.need) {
+      // CRs after the count that no LF follows: a module that ends its lines with CR alone
+      this.#look = null;
+      this.#emitCounted(L);
+      return pos;
     }
     // the announced length does not end at a line end: the frame-start rule over the same bytes
     this.#fallback(L);

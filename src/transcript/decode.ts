@@ -74,6 +74,7 @@ export class SessionDecoder {
   push(entry: TranscriptEntry): void {
     if (entry.dir === 'note') {
       this.#stream.flush();
+      this.#tracker.endLine(); // a module line up to its CRs (released by the flush) ended before the note
       this.#tracker.note(this.#maskNote(entry.text), entry.t);
       return;
     }
@@ -82,7 +83,11 @@ export class SessionDecoder {
       if (this.#tracker.blockPending) {
         this.#stream.endUnit('rx');
         this.#tracker.quiet(this.#lastRxT);
-      } else this.#stream.flush('rx');
+      } else {
+        this.#stream.flush('rx');
+        // a module line up to its CRs (released by the flush): no LF came, it ended there
+        if (this.#tracker.crPending) this.#tracker.quiet(this.#lastRxT);
+      }
     }
     // quiet is measured from the module's last byte to arrive, not the last one released (a held
     // partial line must not make the next entry look like it came after a pause)
@@ -126,6 +131,7 @@ export class SessionDecoder {
         if (m.at > pos) this.#stream.push('rx', data.subarray(pos, m.at), t);
         pos = Math.max(pos, m.at);
         this.#stream.flush('rx');
+        this.#tracker.endLine();
         if (m.note === null) {
           this.#tracker.garbage(data.subarray(m.at, m.end), m.bytes, m.diagnosis, t);
           pos = Math.max(pos, m.end);
@@ -246,7 +252,8 @@ export class SessionDecoder {
     const n = text.length;
     let start = 0;
     if (dir === 'tx') {
-      // the host spoke: a payload still open has ended
+      // the host spoke: a module line up to its CRs has ended, and a payload still open (maybe opened by that line)
+      tracker.endLine();
       if (tracker.blockPending) tracker.quiet();
       while (start < n) {
         const cr = text.indexOf('\r', start);
@@ -273,7 +280,8 @@ export class SessionDecoder {
 
   #feed(dir: 'tx' | 'rx', data: Buffer, t: number | null): void {
     if (dir === 'tx') {
-      // the host spoke: a payload still open has ended
+      // the host spoke: a module line up to its CRs has ended, and a payload still open (maybe opened by that line)
+      this.#tracker.endLine();
       if (this.#tracker.blockPending) this.#tracker.quiet();
       this.#tracker.tx(data, t);
     } else {

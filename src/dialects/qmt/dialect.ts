@@ -460,7 +460,8 @@ export function qmtRecvBlockEvent(header: Buffer, block: Buffer, endedBy: Payloa
   const closed = block.length > 0 && block[block.length - 1] === 0x22;
   const payload = Buffer.from(closed ? block.subarray(0, block.length - 1) : block);
   const lengthOk = head.length !== null && closed && payload.length === head.length;
-  const innerCandidate = /"\r?\n/.test(payload.toString('latin1'));
+  // a quote before a line break (CR LF, LF, or CR alone: a module that ends its lines with CR alone)
+  const innerCandidate = /"[\r\n]/.test(payload.toString('latin1'));
   const certainEnd = endedBy === 'frame' || endedBy === 'quiet' || endedBy === 'eof';
   const boundary: 'certain' | 'inferred' = lengthOk || (closed && !innerCandidate && certainEnd && !truncated && head.length === null) ? 'certain' : 'inferred';
   let by: QmtPayloadEnd = endedBy;
