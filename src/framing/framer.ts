@@ -170,6 +170,16 @@ export class Framer {
    * line ended there depends on the next byte (an LF or another CR continues it)
    */
   #crTail = false;
+  /**
+   * A CR LF has ended a line of this stream: the module ends its lines with CR LF, so a CR that no
+   * LF follows is a byte of the line (a payload's own CR), as before CR-only lines were read. Only
+   * a stream that has shown no LF yet is cut at such CRs: a module that never sends LF changes
+   * nothing for one that does (a `+ECMTRECV` payload `ab\r+CEREG: 1` of a CR LF module stays one
+   * payload). A CR LF inside a raw block or a counted payload is the payload's, and a bare LF
+   * (an echoed data payload's) is not a CR LF: neither is a line end of the module's. A CR-only
+   * module that echoes a host's CR LF outside data mode would be read as a CR LF one from there on.
+   */
+  #lfSeen = false;
 
   /** Counters for summaries. */
   readonly stats = { bytes: 0, lines: 0, blocks: 0, overlong: 0, discarded: 0 };
@@ -212,7 +222,7 @@ export class Framer {
   get crPending(): boolean {
     const L = this.#look;
     // a counted payload complete but for its terminator: only CRs after it so far
-    if (L !== null) return L.size > L.need;
+    if (L !== null) return !this.#lfSeen && L.size > L.need;
     return this.#crTail && (this.#pendingLen > 0 || this.#overlong >= 0 || this.#spilling);
   }
 
@@ -256,7 +266,8 @@ export class Framer {
       // the line is a frame of its own
     }
     if (this.#block === null && (rule === null || text.length === 0 || rule.headerLength(text) < 0)) {
-      // a plain line (what #plainLine does, without the bytes)
+      // a plain line (what #plainLine does, without the bytes); its CR LF is the module's line end
+      this.#lfSeen = true;
       this.stats.lines++;
       if (text.length > 0) this.#onLine(text, true);
       return;
@@ -274,13 +285,18 @@ export class Framer {
     // A chunk that ends a line is decoded once. When that gives one character per byte (ASCII,
     // or bytes that are each invalid on their own), the text of a line is a slice of it: the
     // characters decoding the line alone would give.
-    let str: string | null = len > 0 && (buf.indexOf(LF) >= 0 || buf.indexOf(CR) >= 0) ? buf.toString() : null;
+    let str: string | null = len > 0 && (buf.indexOf(LF) >= 0 || (!this.#lfSeen && buf.indexOf(CR) >= 0)) ? buf.toString() : null;
     // the next CR from where it was last searched (-2: not yet, -1: none left): searched again
     // only once passed, in the decoded text when there is one (cheaper than in the bytes)
     let cr = -2;
     if (str !== null && str.length !== len) str = null;
     this.#cur = buf;
+    let lfLine = false;
     while (pos < len) {
+      if (lfLine) {
+        lfLine = false;
+        if (this.#block === null && this.#look === null) this.#lfSeen = true;
+      }
       if (this.#look !== null) {
         pos = this.#count(buf, pos);
         continue;
@@ -312,8 +328,9 @@ export class Framer {
       }
       // the line ends at LF, or after CRs that no LF follows (as redact/line-ends.ts decides)
       const lf = buf.indexOf(LF, pos);
-      if (cr === -2 || (cr >= 0 && cr < pos)) cr = str !== null ? str.indexOf('\r', pos) : buf.indexOf(CR, pos);
       let end = lf < 0 ? -1 : lf + 1;
+      if (this.#lfSeen) cr = -1;
+      else if (cr === -2 || (cr >= 0 && cr < pos)) cr = str !== null ? str.indexOf('\r', pos) : buf.indexOf(CR, pos);
       if (cr >= 0 && (lf < 0 || cr < lf)) {
         let k = cr + 1;
         while (k < len && buf[k] === CR) k++;
@@ -327,6 +344,10 @@ export class Framer {
         this.#append(buf.subarray(pos, len));
         break;
       }
+      // a CR LF that ends a line outside a payload (a payload's own line breaks, an echoed data
+      // payload's bare LFs say nothing of the module's line ends), a line that opens no payload
+      // either (a counted payload's header ends at the payload's own line break)
+      lfLine = !this.#lfSeen && end === lf + 1 && this.#block === null && (lf > pos ? buf[lf - 1] === CR : this.#crTail);
       this.#crTail = false;
       const start = pos;
       pos = end;
@@ -375,6 +396,7 @@ export class Framer {
       } else this.#line(line, true, text);
       if (extra > 0) this.#emptyCrLines(extra);
     }
+    if (lfLine && this.#block === null && this.#look === null) this.#lfSeen = true;
     this.#settle();
     this.#cur = outer;
   }
@@ -474,7 +496,7 @@ export class Framer {
 
   #append(bytes: Buffer): void {
     if (bytes.length === 0) return;
-    this.#crTail = bytes[bytes.length - 1] === CR;
+    this.#crTail = !this.#lfSeen && bytes[bytes.length - 1] === CR;
     if (this.#spilling) {
       this.#addPart(this.#block!, bytes);
       return;
@@ -666,7 +688,7 @@ export class Framer {
       this.#emitCounted(L);
       return pos + 1;
     }
-    if (c !== CR && L.size > L.need) {
+    if (c !== CR && L.size > L.need && !this.#lfSeen) {
       // CRs after the count that no LF follows: a module that ends its lines with CR alone
       this.#look = null;
       this.#emitCounted(L);

@@ -91,13 +91,31 @@ describe('Framer: a module that ends its lines with CR alone', () => {
     expect(out).toEqual([]);
     fr.quiet();
     expect(out).toEqual(['OK']);
-    // an LF after the quiet time is an empty line (nothing)
-    fr.feed(Buffer.from('\n\r+CEREG: 1\r'));
+    fr.feed(Buffer.from('\r+CEREG: 1\r'));
     expect(out).toEqual(['OK']);
     fr.endLine();
     expect(out).toEqual(['OK', '+CEREG: 1']);
     fr.end();
     expect(out).toEqual(['OK', '+CEREG: 1']);
+  });
+
+  it('once an LF has ended a line, the module ends its lines with CR LF: a CR that no LF follows is a byte of the line again', () => {
+    const out: Plain[] = [];
+    const fr = framer(out);
+    fr.feed(Buffer.from('\rOK\r'));
+    fr.quiet();
+    expect(out).toEqual(['OK']);
+    // an LF after the quiet time: an empty line (nothing), and from now on lines end at LF
+    fr.feed(Buffer.from('\n\r\n+CEREG: 1\r'));
+    expect(out).toEqual(['OK']);
+    expect(fr.crPending).toBe(false);
+    fr.quiet();
+    expect(out).toEqual(['OK']);
+    fr.feed(Buffer.from('\n'));
+    expect(out).toEqual(['OK', '+CEREG: 1']);
+    // a CR LF module's line with a CR inside it stays one line (a payload's own CR)
+    fr.feed(Buffer.from('\r\nab\r+CSQ: 1,2\r\n'));
+    expect(out).toEqual(['OK', '+CEREG: 1', 'ab\r+CSQ: 1,2']);
   });
 
   it('end() delivers a line held up to its CR as complete', () => {

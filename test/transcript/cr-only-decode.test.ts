@@ -108,6 +108,29 @@ describe('decode: a module that ends its lines with CR alone', () => {
   });
 });
 
+describe('decode: a module that ends its lines with CR LF keeps a CR inside a line', () => {
+  // once a CR LF has ended one of its lines, a module's CR that no LF follows is a byte of the line
+  const SESSION: Array<[number, 'tx' | 'rx', string]> = [
+    [0.1, 'tx', 'AT+ECMTSUB=0,1,"t",1\r'],
+    [0.2, 'rx', '\r\nOK\r\n'],
+    [0.3, 'rx', '\r\n+ECMTRECV: 0,3,"t",ab\r+CEREG: 1\r\n'],
+    [0.4, 'rx', '\r\ngarbage\rOK\r\n'],
+  ];
+
+  it('a payload with a CR followed by a URC-like text stays one payload; an unknown line with a CR inside stays one line', () => {
+    const items = decode(entriesOf(SESSION));
+    expect(items).toMatchObject([
+      { type: 'command', command: 'AT+ECMTSUB=0,1,"t",1' },
+      { type: 'ok', role: 'final' },
+      { type: 'ecmt-recv', msgId: 3, topic: 't', payload: 'ab\r+CEREG: 1', payloadLength: 12, boundary: 'certain' },
+      { type: 'unknown', raw: 'garbage\rOK' },
+    ]);
+    expect(items).toHaveLength(4);
+    // the same cut byte by byte
+    expect(decode(bytewise(entriesOf(SESSION)))).toEqual(items);
+  });
+});
+
 // ---- the hardware fixtures, their module's CR LF turned into CR ----
 
 const DIR = join(ROOT, 'hardware-fixtures');
