@@ -274,6 +274,8 @@ export class Framer {
     }
     // a payload line, or one that opens or ends a raw block: the general path, on its bytes
     this.#line(Buffer.from(`${text}\r\n`, 'utf8'), true, text);
+    // its CR LF is the module's line end when it left no payload open (as #run decides)
+    if (this.#block === null && this.#look === null) this.#lfSeen = true;
     const b = this.#block;
     if (b !== null) b.owned = b.parts.length; // its pieces are views of bytes made here, kept by no one else
   }
@@ -344,10 +346,10 @@ export class Framer {
         this.#append(buf.subarray(pos, len));
         break;
       }
-      // a CR LF that ends a line outside a payload (a payload's own line breaks, an echoed data
-      // payload's bare LFs say nothing of the module's line ends), a line that opens no payload
-      // either (a counted payload's header ends at the payload's own line break)
-      lfLine = !this.#lfSeen && end === lf + 1 && this.#block === null && (lf > pos ? buf[lf - 1] === CR : this.#crTail);
+      // a CR LF that ends a line that leaves no payload open (checked once the line is read: a
+      // payload's own line breaks, a counted payload's header ended by the payload's own line
+      // break, an echoed data payload's bare LFs say nothing of the module's line ends)
+      lfLine = !this.#lfSeen && end === lf + 1 && (lf > pos ? buf[lf - 1] === CR : this.#crTail);
       this.#crTail = false;
       const start = pos;
       pos = end;
