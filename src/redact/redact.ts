@@ -116,7 +116,7 @@ function paramRule(name: string, keywords: readonly string[], sep: RegExp, pick:
     name,
     keywords,
     find(line) {
-      const upper = line.toUpperCase();
+      const upper = asciiUpper(line);
       const spans: Span[] = [];
       for (const k of keywords) {
         for (const at of occurrences(upper, k)) {
@@ -204,7 +204,7 @@ const identity: RedactionRule = {
   find(line, dir, ctx) {
     // `+CIMI: <digits>` in a host line too (a note or comment quoting an answer: no command has that
     // form); the bare answers only from the module
-    const upper = line.toUpperCase();
+    const upper = asciiUpper(line);
     const spans: Span[] = [];
     for (const k of this.keywords!) {
       for (const at of occurrences(upper, k)) {
@@ -691,7 +691,7 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
       if (holdAll) return 0;
       if (lineStart && dir === 'rx' && hasIdentity && couldBeIdentityLine(text)) return 0;
       let from = text.length;
-      const upper = text.toUpperCase();
+      const upper = asciiUpper(text);
       // a keyword in the text (its value may not have ended), or a keyword's beginning at its end
       for (const k of keywords) {
         const i = upper.indexOf(k);

@@ -237,3 +237,15 @@ describe('every output of decode and report', () => {
     expect(text.stdout).toContain(`#CCID: ${stars(ICCID)}`);
   });
 });
+
+describe('a ß before a keyword (a byte 0xDF of power-up garbage): the spans stay where the keyword is', () => {
+  // `ß`.toUpperCase() is `SS`: a search in the upper-cased line found the keyword one place
+  // further per ß, and the value after it was not read
+  const line = (s: string, dir: 'tx' | 'rx'): string => createRedactor().line(Buffer.from(s, 'latin1'), dir).data.toString('latin1');
+  it('+CIMI:, +ICCID:, AT+ECMTCONN=, AT*MCGDEFCONT=', () => {
+    expect(line(`\xdf +CIMI: ${IMSI}\r\n`, 'rx')).toBe(`\xdf +CIMI: ${stars(IMSI)}\r\n`);
+    expect(line(`\xdf\xdf+ICCID: ${ICCID}\r\n`, 'rx')).toBe(`\xdf\xdf+ICCID: ${stars(ICCID)}\r\n`);
+    expect(line('\xdf\xdfAT+ECMTCONN=0,"d","user1","pass1"\r', 'tx')).toBe('\xdf\xdfAT+ECMTCONN=0,"d","*****","*****"\r');
+    expect(line('\xdf\xdfAT*MCGDEFCONT="IP","a","user1","pass1"\r', 'tx')).toBe('\xdf\xdfAT*MCGDEFCONT="IP","a","*****","*****"\r');
+  });
+});
