@@ -84,6 +84,12 @@ describe('no label before the number: left in clear', () => {
     expect(rxLine(`${line}\r\n`)).toBe(`${line}\r\n`);
     expect(txLine(`${line}\r`)).toBe(`${line}\r`);
   });
+  it('in a pasted log decoded to JSON lines too', () => {
+    const out = decodeJsonLines(importTextLog(`${CLEAR.join('\r\n')}\r\n`).entries);
+    // (the importer reads the time stamp as the log's and the +QMTRECV payload to the end: what matters is that nothing is masked)
+    expect(out).not.toContain('*');
+    for (const n of ['867530012345678', '12345678901234', '460018529637410', '20261207100000123']) expect(out).toContain(n);
+  });
   it('a label inside a longer word is no label; a value followed by letters is no value', () => {
     expect(rxLine(`xIMSI: ${IMSI}\r\n`)).toBe(`xIMSI: ${IMSI}\r\n`);
     expect(rxLine(`IMSI: ${IMSI}xyz\r\n`)).toBe(`IMSI: ${IMSI}xyz\r\n`);
