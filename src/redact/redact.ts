@@ -276,7 +276,11 @@ const LABEL = new RegExp(
   `(${[...LABEL_WORDS].sort((a, b) => b.length - a.length).map(escapeRe).join('|')})(?:${escapeRe(bytesOf('号'))}(?:${escapeRe(bytesOf('码'))})?)?(?:[\\s\\0:="']|${escapeRe(bytesOf('：'))}|${escapeRe(bytesOf('＝'))})*([0-9A-Fa-f]+)`,
   'gi',
 );
-/** An IMSI (14–15 digits: 3GPP TS 23.003 allows 15 at most; some print a 14-digit one) or an ICCID (18–22 digits, or hex: a filler F, nibble-swapped forms). */
+/**
+ * An IMSI (14–15 digits: 3GPP TS 23.003 allows 15 at most; some print a 14-digit one) or an
+ * ICCID (18–22 digits, or hex: a filler F, nibble-swapped forms); 16–17 digits after a label are
+ * taken too (a shortened ICCID: the label says what it is).
+ */
 const LABEL_VALUE = /^(?:\d{14,22}|[0-9A-Fa-f]{18,22})$/;
 
 /**
