@@ -34,6 +34,15 @@ export interface RedactionRule {
    * until its end.
    */
   keywords?: readonly string[];
+  /**
+   * Words without a mark (`IMSI`, `ICCID`, `MCGDEFCONT`; upper case, a character above 0x7f
+   * given as its UTF-8 bytes read as latin1), found case-insensitively anywhere in a line: with
+   * `keywords`, what the rule needs in a line to mask anything (a rule with words and no
+   * keywords gives `keywords: []`). A streaming redactor holds a partial line back from a word,
+   * or from a word's beginning at its end where a word may start (no ASCII letter or digit
+   * before it). The rule itself decides where a word counts.
+   */
+  words?: readonly string[];
   /** Spans to mask in one line (latin1 string, terminator excluded). */
   find(line: string, dir: 'tx' | 'rx', ctx: RedactContext): Span[];
 }
@@ -107,7 +116,7 @@ function paramRule(name: string, keywords: readonly string[], sep: RegExp, pick:
     name,
     keywords,
     find(line) {
-      const upper = line.toUpperCase();
+      const upper = asciiUpper(line);
       const spans: Span[] = [];
       for (const k of keywords) {
         for (const at of occurrences(upper, k)) {
@@ -169,14 +178,19 @@ const lock = paramRule('facility-lock', ['+CLCK'], ASSIGN, (i) => (i === 2 ? 'pi
  */
 const pdpAuth = paramRule('pdp-auth', ['+CGAUTH'], ASSIGN_OR_ANSWER, (i) => (i === 2 ? 'username' : i === 3 ? 'password' : null));
 
-const ICCID_WORDS = ['+ICCID', '+ECICCID', '+CCID', '^ICCID', '+QCCID', '+MCCID', '+NCCID'] as const;
-const ICCID_CMDS = new Set<string>(ICCID_WORDS);
+/**
+ * ICCID commands and answers with a `+`/`^` (`+ZGETICCID`: ZTE; `+SQNCCID`: Sequans, its answer
+ * quoted). Those with another mark (Telit `#CCID`, Nordic `%XICCID`, ASR `*MICCID`) have their
+ * answers read as a label (`identityLabel`) and their names in ICCID_CMDS for the bare answer.
+ */
+const ICCID_WORDS = ['+ICCID', '+ECICCID', '+CCID', '^ICCID', '+QCCID', '+MCCID', '+NCCID', '+ZGETICCID', '+SQNCCID'] as const;
+const ICCID_CMDS = new Set<string>([...ICCID_WORDS, '#CCID', '%XICCID', '*MICCID']);
 /** Commands whose answer is a bare 15-digit number that is not secret (the IMEI). */
 const IMEI_CMDS = new Set(['+CGSN', '+GSN', '+ECIMEI', '+QGSN']);
-/** A bare IMSI: 15 digits, the first of a mobile country code (2–7). */
-const IMSI_SHAPE = /^[\s\0]*([2-7]\d{14})[\s\0]*$/;
+/** A bare IMSI: 15 digits, the first of a mobile country code (2–7); maybe in quotes (as every bare answer). */
+const IMSI_SHAPE = /^[\s\0]*"?([2-7]\d{14})"?[\s\0]*$/;
 /** A bare ICCID: 89, then 17 or 18 digits, maybe a filler F. */
-const ICCID_SHAPE = /^[\s\0]*(89\d{17,18}[Ff]?)[\s\0]*$/;
+const ICCID_SHAPE = /^[\s\0]*"?(89\d{17,18}[Ff]?)"?[\s\0]*$/;
 
 /**
  * IMSI and ICCID: after their keyword (`+ICCID: …`, `+CIMI: …`), as the bare answer of the
@@ -190,7 +204,7 @@ const identity: RedactionRule = {
   find(line, dir, ctx) {
     // `+CIMI: <digits>` in a host line too (a note or comment quoting an answer: no command has that
     // form); the bare answers only from the module
-    const upper = line.toUpperCase();
+    const upper = asciiUpper(line);
     const spans: Span[] = [];
     for (const k of this.keywords!) {
       for (const at of occurrences(upper, k)) {
@@ -224,11 +238,11 @@ const identity: RedactionRule = {
     const imsiAsked = names.includes('+CIMI');
     const iccidAsked = names.some((n) => ICCID_CMDS.has(n));
     if (imsiAsked) {
-      const s = bare(/^[\s\0]*(\d{6,15})[\s\0]*$/, 'imsi');
+      const s = bare(/^[\s\0]*"?(\d{6,15})"?[\s\0]*$/, 'imsi');
       if (s.length > 0) return s;
     }
     if (iccidAsked) {
-      const s = bare(/^[\s\0]*([0-9A-Fa-f]{18,22})[\s\0]*$/, 'iccid');
+      const s = bare(/^[\s\0]*"?([0-9A-Fa-f]{18,22})"?[\s\0]*$/, 'iccid');
       if (s.length > 0) return s;
     }
     if (!imsiAsked && !iccidAsked && names.some((n) => IMEI_CMDS.has(n))) return [];
@@ -237,15 +251,89 @@ const identity: RedactionRule = {
   },
 };
 
+/** A character's UTF-8 bytes read as latin1 (how the rules see a line). */
+const bytesOf = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+/** 卡号 ("card number"): what Chinese logs and notes put before an ICCID. */
+const KAHAO = bytesOf('卡号');
+/** Is the code an ASCII letter or digit (inside a word)? */
+function wordCode(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+}
+
+/**
+ * Labels before an IMSI or ICCID without a `+`: firmware debug prints and people's notes
+ * (`IMSI: …`, `ICCID=…`, `SIM ICCID: …`, `sim_iccid=…`, `卡号：…`, `IMSI号：…`), and the answers of
+ * ICCID commands with another mark (Telit `#CCID: …`, Nordic `%XICCID: …`, ASR `*MICCID: …`,
+ * assumed forms, I: our references have none of them).
+ */
+const LABEL_WORDS = ['IMSI', 'ICCID', 'CCID', 'XICCID', 'MICCID', 'SIM ID', 'SIM_ID', 'SIM-ID', 'SIMID', KAHAO];
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * A label, then maybe 号/号码 (`IMSI号码：…`), blanks, `:`, `=`, their full-width forms and
+ * quotes, then the value: a run of digits and hex letters (ends checked by the rule).
+ */
+const LABEL = new RegExp(
+  `(${[...LABEL_WORDS].sort((a, b) => b.length - a.length).map(escapeRe).join('|')})(?:${escapeRe(bytesOf('号'))}(?:${escapeRe(bytesOf('码'))})?)?(?:[\\s\\0:="']|${escapeRe(bytesOf('：'))}|${escapeRe(bytesOf('＝'))})*([0-9A-Fa-f]+)`,
+  'gi',
+);
+/**
+ * An IMSI (14–15 digits: 3GPP TS 23.003 allows 15 at most; some print a 14-digit one) or an
+ * ICCID (18–22 digits, or hex: a filler F, nibble-swapped forms); 16–17 digits after a label are
+ * taken too (a shortened ICCID: the label says what it is).
+ */
+const LABEL_VALUE = /^(?:\d{14,22}|[0-9A-Fa-f]{18,22})$/;
+
+/**
+ * IMSI and ICCID after a label word (LABEL_WORDS): the digits after `IMSI: `, `ICCID=`,
+ * `卡号：` are masked when they have an IMSI's or ICCID's length; the label must start a word
+ * (no ASCII letter or digit before it: `IMEI:`, `+CSQ: 99,99`, a message id or a time stamp have
+ * no label; `xIMSI` is not one) and the value must end one (a longer word of hex is not a value).
+ */
+const identityLabel: RedactionRule = {
+  name: 'imsi-iccid-label',
+  keywords: [],
+  words: LABEL_WORDS,
+  find(line) {
+    const spans: Span[] = [];
+    LABEL.lastIndex = 0;
+    for (let m = LABEL.exec(line); m !== null; m = LABEL.exec(line)) {
+      const at = m.index;
+      const label = m[1]!;
+      const value = m[2]!;
+      const vAt = at + m[0].length - value.length;
+      const starts = at === 0 || !wordCode(line.charCodeAt(at)) || !wordCode(line.charCodeAt(at - 1));
+      if (starts && !wordCode(line.charCodeAt(vAt + value.length)) && LABEL_VALUE.test(value)) {
+        spans.push({ at: vAt, len: value.length, tag: label.toUpperCase() === 'IMSI' || value.length <= 15 ? 'imsi' : 'iccid' });
+        LABEL.lastIndex = vAt + value.length;
+      } else LABEL.lastIndex = at + 1;
+    }
+    return spans;
+  },
+};
+
+/**
+ * `AT*MCGDEFCONT=<PDP_type>[,"<APN>"[,"<username>"[,"<password>"]]]`: the default PDP context
+ * (the one the module attaches with) of ASR/SIMCom NB-IoT and Cat-1 firmware, with the APN's
+ * user name and password. Not in our references: the form is SIMCom's SIM7020 AT command
+ * manual's "Set Default PSD Connection Settings" as TinyGSM's SIM7020 client quotes it. Its read
+ * answer `*MCGDEFCONT: …` is assumed (I) to list the same values in the same order: masked there
+ * too. Found by the word `MCGDEFCONT` (no `+`: the gate's keywords all have one).
+ */
+const pdpDefault: RedactionRule = {
+  ...paramRule('pdp-default-auth', ['*MCGDEFCONT'], ASSIGN_OR_ANSWER, (i) => (i === 2 ? 'username' : i === 3 ? 'password' : null)),
+  keywords: [],
+  words: ['MCGDEFCONT'],
+};
+
 /** The default rules: every registered dialect's triggers (credentials, TLS and cloud secrets), then PINs, PDP authentication and IMSI/ICCID. */
-export const DEFAULT_RULES: readonly RedactionRule[] = [...DIALECT_REDACTION.map(triggerRule), pin, pwd, lock, pdpAuth, identity];
+export const DEFAULT_RULES: readonly RedactionRule[] = [...DIALECT_REDACTION.map(triggerRule), pin, pwd, lock, pdpAuth, pdpDefault, identity, identityLabel];
 
 /**
  * Could a partial rx line still become a bare IMSI/ICCID answer? (Only digits and hex letters
  * so far, and not longer than an ICCID.)
  */
 export function couldBeIdentityLine(text: string): boolean {
-  return /^[\s\0]*[0-9A-Fa-f]{0,22}[\s\0]*$/.test(text) && /[0-9]/.test(text);
+  return /^[\s\0]*"?[0-9A-Fa-f]{0,22}"?[\s\0]*$/.test(text) && /[0-9]/.test(text);
 }
 
 /**
@@ -268,10 +356,9 @@ function contextNameIn(text: string, s: number, e: number, latin1: boolean): str
     const c = text.charCodeAt(i);
     if (!(c === 0x20 || c === 0 || (c >= 0x09 && c <= 0x0d) || (latin1 && c === 0xa0))) break;
   }
-  // `A`/`a`, `T`/`t`, then `+` or `^` and one name character at least
+  // `A`/`a`, `T`/`t`, then a mark (`+`, `^`, or a vendor's `#`, `%`, `*`) and one name character at least
   if (i + 3 >= e || (text.charCodeAt(i) | 0x20) !== 0x61 || (text.charCodeAt(i + 1) | 0x20) !== 0x74) return null;
-  const mark = text.charCodeAt(i + 2);
-  if (mark !== 0x2b && mark !== 0x5e) return null;
+  if (!nameMark(text.charCodeAt(i + 2))) return null;
   let j = nameEnd(text, i + 3, e);
   if (j === i + 3) return null;
   let names = text.slice(i + 2, j).toUpperCase();
@@ -284,13 +371,17 @@ function contextNameIn(text: string, s: number, e: number, latin1: boolean): str
     let k = j + 1;
     while (k < e && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09)) k++;
     if (k + 1 < e && (text.charCodeAt(k) | 0x20) === 0x61 && (text.charCodeAt(k + 1) | 0x20) === 0x74) k += 2;
-    const m = text.charCodeAt(k);
-    if (m !== 0x2b && m !== 0x5e) continue;
+    if (!nameMark(text.charCodeAt(k))) continue;
     const end = nameEnd(text, k + 1, e);
     if (end > k + 1) names += `;${text.slice(k, end).toUpperCase()}`;
     j = end - 1;
   }
   return names;
+}
+
+/** The mark before an extended command's name: `+`, `^`, and vendors' `#` (Telit), `%` (Nordic), `*` (ASR). */
+function nameMark(c: number): boolean {
+  return c === 0x2b || c === 0x5e || c === 0x23 || c === 0x25 || c === 0x2a;
 }
 
 /** Where the name characters (letters, digits, `_`) that start at `j` end. */
@@ -300,6 +391,11 @@ function nameEnd(text: string, j: number, e: number): number {
     if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f)) break;
   }
   return j;
+}
+
+/** ASCII letters to upper case, every other character as it is (the length kept). */
+function asciiUpper(s: string): string {
+  return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 }
 
 /** Find every occurrence of each known secret value in a latin1 line. */
@@ -366,14 +462,15 @@ export interface Redactor {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** A line whose first visible character is a digit (may be a bare IMSI/ICCID answer). */
-const DIGIT_FIRST = /^[\s\0]*\d/;
+/** A line whose first visible character is a digit, maybe after a quote (may be a bare IMSI/ICCID answer). */
+const DIGIT_FIRST = /^[\s\0]*"?\d/;
 
 /** DIGIT_FIRST on a line's bytes read as latin1, however many blanks lead (no copy). */
 function digitAfterBlanks(b: Buffer): boolean {
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
     if (c >= 0x30 && c <= 0x39) return true;
+    if (c === 0x22) return i + 1 < b.length && b[i + 1]! >= 0x30 && b[i + 1]! <= 0x39;
     if (!(c === 0x20 || c === 0 || (c >= 0x09 && c <= 0x0d) || c === 0xa0)) return false;
   }
   return false;
@@ -396,6 +493,25 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
   const context: RedactContext = { lastCommand: '' };
   const keywords = [...new Set(rules.flatMap((r) => r.keywords ?? []))];
   const holdAll = rules.some((r) => r.keywords === undefined);
+  const words = [...new Set(rules.flatMap((r) => r.words ?? []))];
+  const maxWord = Math.max(0, ...words.map((w) => w.length));
+  // the words' gate: found case-insensitively anywhere (each rule decides where a word counts);
+  // a word holding another is found by that one (`XICCID` by `CCID`). One for latin1 lines, one
+  // for text that stands for its UTF-8 bytes.
+  const gateWords = words.filter((w) => !words.some((o) => o !== w && w.includes(o)));
+  const gate = (latin1: boolean): RegExp | null =>
+    gateWords.length === 0 ? null : new RegExp(gateWords.map((w) => escapeRe(latin1 ? w : Buffer.from(w, 'latin1').toString('utf8'))).join('|'), 'gi');
+  const wordGate = gate(true);
+  const wordGateText = gate(false);
+  /** Where the first word of the gate is in text[from…) (text read as latin1 or as text), or -1. */
+  const nextWord = (text: string, from: number, latin1: boolean): number => {
+    const re = latin1 ? wordGate : wordGateText;
+    if (re === null) return -1;
+    re.lastIndex = from;
+    const m = re.exec(text);
+    return m === null ? -1 : m.index;
+  };
+  const hasWord = (text: string): boolean => wordGate !== null && nextWord(text, 0, true) >= 0;
   const hasIdentity = rules.includes(identity);
   const maxKeyword = Math.max(0, ...keywords.map((k) => k.length));
   const add = (v: string | Buffer): void => {
@@ -486,7 +602,7 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     // a rule finds its spans from its keywords only: a line with none of them (most URCs and
     // commands) is left as it is, unless it may be a bare IMSI/ICCID answer (a digit first)
     if (!holdAll && known.length === 0 && !(dir === 'rx' && hasIdentity && DIGIT_FIRST.test(text))) {
-      if (!hasKeyword(text)) return [];
+      if (!hasKeyword(text) && !hasWord(text)) return [];
     }
     const spans: Span[] = [];
     for (const r of rules) spans.push(...r.find(text, dir, context));
@@ -505,6 +621,7 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     for (let i = s; i < e; i++) {
       const c = text.charCodeAt(i);
       if (c >= 0x30 && c <= 0x39) return true;
+      if (c === 0x22) return i + 1 < e && text.charCodeAt(i + 1) >= 0x30 && text.charCodeAt(i + 1) <= 0x39;
       if (c === 0x20 || c === 0 || (c >= 0x09 && c <= 0x0d) || (latin1 && c === 0xa0)) continue;
       return false;
     }
@@ -523,17 +640,21 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
       const ends = new LineEnds(text, dir, true);
       let plus = always ? -1 : text.indexOf('+');
       let caret = always ? -1 : text.indexOf('^');
+      let word = always ? -1 : nextWord(text, 0, latin1);
       let start = 0;
       while (start < n) {
         const i = ends.next(start);
         const end = i < 0 ? n : i;
         let look = always;
+        let wordIn = false;
         if (!look) {
           if (plus >= 0 && plus < start) plus = text.indexOf('+', start);
           if (caret >= 0 && caret < start) caret = text.indexOf('^', start);
-          look = (plus >= 0 && plus < end) || (caret >= 0 && caret < end) || (identity && digitFirst(text, start, end, latin1));
+          if (word >= 0 && word < start) word = nextWord(text, start, latin1);
+          wordIn = word >= 0 && word < end;
+          look = (plus >= 0 && plus < end) || (caret >= 0 && caret < end) || wordIn || (identity && digitFirst(text, start, end, latin1));
         }
-        if (look && !always && !sharpMatters && !(identity && digitFirst(text, start, end, latin1))) {
+        if (look && !always && !sharpMatters && !wordIn && !(identity && digitFirst(text, start, end, latin1))) {
           // what spansOf does with a line that cannot be a bare IMSI/ICCID, read in place: its
           // command name for the context, then nothing without a keyword
           const name = contextNameIn(text, start, end, latin1);
@@ -555,13 +676,14 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
     },
     asciiUnchanged(text, dir) {
       // the gate of line(), on the text: for ASCII its characters are its bytes
-      if (!holdAll && known.length === 0 && text.indexOf('+') < 0 && text.indexOf('^') < 0 && !(dir === 'rx' && hasIdentity && digitFirst(text, 0, text.length, true))) return true;
+      if (!holdAll && known.length === 0 && text.indexOf('+') < 0 && text.indexOf('^') < 0 && !(dir === 'rx' && hasIdentity && digitFirst(text, 0, text.length, true)) && !hasWord(text)) return true;
       return spansOf(text, dir).length === 0;
     },
     line(bytes, dir) {
-      // no rule can touch a line without `+` or `^`, except a bare IMSI/ICCID answer (a digit first)
+      // no rule can touch a line without `+` or `^`, except a bare IMSI/ICCID answer (a digit
+      // first) and a rule's word (a label: `IMSI: …`)
       if (!holdAll && known.length === 0 && bytes.indexOf(0x2b) < 0 && bytes.indexOf(0x5e) < 0 && !(dir === 'rx' && hasIdentity && digitAfterBlanks(bytes))) {
-        return { data: bytes, redact: [] };
+        if (wordGate === null || !hasWord(bytes.toString('latin1'))) return { data: bytes, redact: [] };
       }
       const merged = spansOf(bytes.toString('latin1'), dir);
       if (merged.length === 0) return { data: bytes, redact: [] };
@@ -573,7 +695,7 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
       if (holdAll) return 0;
       if (lineStart && dir === 'rx' && hasIdentity && couldBeIdentityLine(text)) return 0;
       let from = text.length;
-      const upper = text.toUpperCase();
+      const upper = asciiUpper(text);
       // a keyword in the text (its value may not have ended), or a keyword's beginning at its end
       for (const k of keywords) {
         const i = upper.indexOf(k);
@@ -586,6 +708,23 @@ export function createRedactor(rules: readonly RedactionRule[] = DEFAULT_RULES, 
         if (keywords.some((k) => k.startsWith(tail))) {
           from = i;
           break;
+        }
+      }
+      // a word (its value may not have ended), or a word's beginning at the end where a word may
+      // start (not inside a word of ASCII letters and digits; at the text's start it may, since
+      // what was released before is not seen here)
+      if (wordGate !== null) {
+        let w = nextWord(text, 0, true);
+        // from the start of the word it is in (`iccid` is found by `CCID`)
+        for (let k = 0; w > 0 && k < maxWord && wordCode(text.charCodeAt(w - 1)); k++) w--;
+        if (w >= 0 && w < from) from = w;
+        for (let i = Math.max(0, text.length - maxWord + 1); i < from; i++) {
+          if (i > 0 && wordCode(text.charCodeAt(i)) && wordCode(text.charCodeAt(i - 1))) continue;
+          const tail = asciiUpper(text.slice(i));
+          if (words.some((k) => k.startsWith(tail))) {
+            from = i;
+            break;
+          }
         }
       }
       // the beginning of a known secret at the end

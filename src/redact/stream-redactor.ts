@@ -444,7 +444,8 @@ function blankSoFar(st: DirState): boolean {
   return !st.releasedLong && BLANKS.test(st.released);
 }
 
-const BLANKS = /^[\s\0]*$/;
+/** blanks, and the quote a bare answer may start with (`"460…"`) */
+const BLANKS = /^[\s\0]*"?$/;
 
 /** Where a line's text ends (before its CRs and LFs). */
 function bodyEnd(line: Buffer): number {

@@ -45,6 +45,38 @@ export function fixtureLines(): Sensitive[] {
   return out;
 }
 
+/** Text as the redactor reads it: its UTF-8 bytes as latin1 (one character a byte). */
+const bytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+const IMSI = '460018529637410';
+const ICCID = '89860318752046193847';
+const S15 = '*'.repeat(15);
+const S20 = '*'.repeat(20);
+
+/**
+ * An IMSI or ICCID after a label without `+` (firmware prints, people's notes, Chinese labels),
+ * vendors' ICCID answers (ZTE `+ZGETICCID`, Telit `#CCID`, Nordic `%XICCID`, Sequans `+SQNCCID`,
+ * ASR `*MICCID`), a quoted bare IMSI, and the default PDP context's credentials
+ * (`AT*MCGDEFCONT`, SIMCom SIM7020 AT manual form). Values of 3GPP TS 23.003 form, made up.
+ */
+export const LABELLED: Sensitive[] = [
+  { dir: 'rx', line: `IMSI: ${IMSI}\r\n`, secrets: [IMSI], masked: `IMSI: ${S15}\r\n`, from: 'IMSI: label' },
+  { dir: 'rx', line: `ICCID: ${ICCID}\r\n`, secrets: [ICCID], masked: `ICCID: ${S20}\r\n`, from: 'ICCID: label' },
+  { dir: 'rx', line: `ICCID=${ICCID}\r\n`, secrets: [ICCID], masked: `ICCID=${S20}\r\n`, from: 'ICCID= label' },
+  { dir: 'rx', line: `imsi ${IMSI}\r\n`, secrets: [IMSI], masked: `imsi ${S15}\r\n`, from: 'imsi label, a blank' },
+  { dir: 'rx', line: `[SIM] SIM ICCID: ${ICCID}\r\n`, secrets: [ICCID], masked: `[SIM] SIM ICCID: ${S20}\r\n`, from: 'SIM ICCID: label' },
+  { dir: 'rx', line: bytes(`卡号: ${ICCID}\r\n`), secrets: [ICCID], masked: bytes(`卡号: ${S20}\r\n`), from: 'Chinese label 卡号' },
+  { dir: 'rx', line: bytes(`IMSI：${IMSI}\r\n`), secrets: [IMSI], masked: bytes(`IMSI：${S15}\r\n`), from: 'IMSI and a full-width colon' },
+  { dir: 'tx', line: `ICCID=${ICCID}\r`, secrets: [ICCID], masked: `ICCID=${S20}\r`, from: 'a host line with a label' },
+  { dir: 'rx', line: `+ZGETICCID: ${ICCID}\r\n`, secrets: [ICCID], masked: `+ZGETICCID: ${S20}\r\n`, from: 'ZTE +ZGETICCID' },
+  { dir: 'rx', line: `#CCID: ${ICCID}\r\n`, secrets: [ICCID], masked: `#CCID: ${S20}\r\n`, from: 'Telit #CCID' },
+  { dir: 'rx', line: `%XICCID: ${ICCID}\r\n`, secrets: [ICCID], masked: `%XICCID: ${S20}\r\n`, from: 'Nordic %XICCID' },
+  { dir: 'rx', line: `+SQNCCID: "${ICCID}",""\r\n`, secrets: [ICCID], masked: `+SQNCCID: "${S20}",""\r\n`, from: 'Sequans +SQNCCID, quoted' },
+  { dir: 'rx', line: `*MICCID: ${ICCID}\r\n`, secrets: [ICCID], masked: `*MICCID: ${S20}\r\n`, from: 'ASR *MICCID' },
+  { dir: 'rx', line: `"${IMSI}"\r\n`, secrets: [IMSI], masked: `"${S15}"\r\n`, from: 'a quoted bare IMSI, the command unseen' },
+  { dir: 'tx', line: `AT*MCGDEFCONT="IP","cmnet","u${CANARY}","${CANARY}"\r`, secrets: [`u${CANARY}`, CANARY], masked: `AT*MCGDEFCONT="IP","cmnet","${'*'.repeat(1 + CANARY.length)}","${'*'.repeat(CANARY.length)}"\r`, from: 'ASR/SIMCom default PDP context with credentials' },
+  { dir: 'rx', line: `AT*MCGDEFCONT="IP","cmnet","u${CANARY}","${CANARY}"\r\r\n`, secrets: [`u${CANARY}`, CANARY], masked: `AT*MCGDEFCONT="IP","cmnet","${'*'.repeat(1 + CANARY.length)}","${'*'.repeat(CANARY.length)}"\r\r\n`, from: 'AT*MCGDEFCONT, the echo' },
+];
+
 const P = CANARY;
 /** From the protocol reference (shared/protocol/ecmt.md §commands, qmt.md §2.2) and 3GPP 27.007 for PIN/ICCID/IMSI. */
 export const REFERENCE: Sensitive[] = [
@@ -69,6 +101,7 @@ export const REFERENCE: Sensitive[] = [
   { dir: 'rx', line: '+ECICCID: 89860318752046193847\r\n', secrets: ['89860318752046193847'], masked: '+ECICCID: ********************\r\n', from: 'eigencomm iccid answer' },
   { dir: 'rx', line: '460018529637410\r\n', secrets: ['460018529637410'], masked: '***************\r\n', from: 'a bare IMSI, the command unseen' },
   { dir: 'rx', line: '8986031875204619384F\r\n', secrets: ['8986031875204619384F'], masked: '********************\r\n', from: 'a bare ICCID with its filler, the command unseen' },
+  ...LABELLED,
 ];
 
 export const ALL_SENSITIVE = [...fixtureLines(), ...REFERENCE];
