@@ -94,10 +94,11 @@
  * then the chunks counted so far decide; at the end of the log, all of them). A log that does
  * not show it (its empty lines removed by a paste) keeps the CR LF after every chunk, as
  * before, and one warning says that a line split across two chunks reads as two lines there —
- * except where the chunk's last line and the next chunk's first line, as one line, have more
- * masked by the redaction rules (context-free: no command known) than the two apart (`+ECMT` |
- * `CFG: "aliauth",…`, an IMSI cut in two): those are joined, so that whether a secret is
- * masked never depends on a paste's empty lines.
+ * except where pieces of one line, as one line, have more masked by the redaction rules
+ * (context-free: no command known) than cut apart (`+ECMT` | `CFG: "aliauth",…`, an IMSI cut in
+ * two, `IC` | `CID: 8986001234` | `5678901234`): those are joined (the chunks that a next one
+ * follows are held until the run of them ends, and judged by windows of up to 5 pieces:
+ * #flushRun), so that whether a secret is masked does not depend on a paste's empty lines.
  *
  * **Notes after module lines** (paste.ts has the rule and its limits): a final result or a URC
  * whose grammar is known loses what a person wrote after it (`+ECMTCONN: 0,0,5  ← 认证失败`);
@@ -166,6 +167,10 @@ const MAX_HELD = 1024;
 const MAX_WARNINGS = 1000;
 /** SSCOM chunks closed by a marker that decide whether the log shows SSCOM's empty line after each one. */
 const SSCOM_WINDOW = 16;
+/** Chunks of a log without SSCOM's empty lines judged together at most (a line cut into more pieces is judged in parts). */
+const MAX_RUN = 32;
+/** Pieces of one line judged together at most (a line cut into more is judged by windows of this many). */
+const MAX_PIECES = 5;
 
 const CRLF = Buffer.from('\r\n');
 
@@ -289,6 +294,8 @@ interface OpenRx {
   last: 'text' | 'blank' | 'other' | null;
   /** the last text line (without the `\r\n` added after it) */
   lastLine: string;
+  /** text lines in the entry (a chunk of one text line may carry a line on from the chunk before) */
+  textLines: number;
   /** the time stamp (µs) of the line that opened it, for the merge rule */
   stampUs: number | null;
   /** bytes of the entry before `text`, once a part that is not text (junk, hex) came */
@@ -368,6 +375,12 @@ export class TextLogImporter {
   #sscomWarned = false;
   /** the redaction rules, for a chunk's line and the next chunk's first line in a log that does not show SSCOM's empty lines */
   #guard: Redactor | null = null;
+  /**
+   * In a log that does not show SSCOM's empty lines: the chunks ending with a text line that the
+   * next received chunk follows, held until the run of them ends, so that a line cut into three
+   * chunks or more is judged whole (#flushRun)
+   */
+  #run: PendingChunk[] = [];
 
   static {
     makeLazy = (imp) => {
@@ -470,6 +483,7 @@ export class TextLogImporter {
       if (o !== null && o.dir === 'rx' && o.sscom) this.#countChunk(o, null);
       this.#close();
       this.#decideSscom();
+      this.#flushRun();
       for (const e of this.#held) this.#out.push(e);
       this.#held = [];
     } catch (err) {
@@ -819,7 +833,7 @@ export class TextLogImporter {
 
   #openRx(t: number | null, stampUs: number | null, explicit: boolean, sscom = false): OpenRx {
     this.#close();
-    const rx: OpenRx = { dir: 'rx', t, explicit, sscom, last: null, lastLine: '', stampUs, parts: [], text: '', size: 0, blanks: 0, notes: [], garbage: [] };
+    const rx: OpenRx = { dir: 'rx', t, explicit, sscom, last: null, lastLine: '', textLines: 0, stampUs, parts: [], text: '', size: 0, blanks: 0, notes: [], garbage: [] };
     this.#open = rx;
     return rx;
   }
@@ -889,6 +903,7 @@ export class TextLogImporter {
     }
     rx.last = 'text';
     rx.lastLine = text;
+    rx.textLines++;
     this.#rxSinceTx++;
     if (messageAt(text) !== null) this.#inRecvPayload = true;
     else if (isModuleFrame(text)) this.#inRecvPayload = false;
@@ -983,6 +998,11 @@ export class TextLogImporter {
         this.#emit(new PendingChunk(o, next, this.#lineNo - 1));
         return;
       }
+      if (next !== null && this.#sscomBreaks === false) {
+        this.#run.push(new PendingChunk(o, next, this.#lineNo - 1));
+        if (this.#run.length >= MAX_RUN) this.#flushRun();
+        return;
+      }
       this.#emit(this.#rxEntry(o, next, this.#lineNo - 1));
       return;
     }
@@ -1013,11 +1033,11 @@ export class TextLogImporter {
    * that does not show it, only where the two lines as one would have more masked by the
    * redaction rules than the two apart (a secret must not depend on a paste's empty lines).
    */
-  #rxEntry(o: OpenRx, next: string | null, line = this.#lineNo): DataEntry {
+  #rxEntry(o: OpenRx, next: string | null, line = this.#lineNo, guarded = false): DataEntry {
     if (next !== null && o.text.endsWith('\r\n')) {
       let join = this.#sscomBreaks === true;
       if (this.#sscomBreaks === false) {
-        join = this.#hidesSecret(o.lastLine, next);
+        join = guarded;
         if (!this.#sscomWarned) {
           this.#sscomWarned = true;
           this.#warn(
@@ -1042,16 +1062,57 @@ export class TextLogImporter {
     return entry;
   }
 
-  /** Would the redaction rules mask more of `a + b` as one module line than of `a` and `b` apart? */
-  #hidesSecret(a: string, b: string): boolean {
-    if (b.length === 0) return false;
+  /** Bytes the redaction rules (no context) mask in `s` read as one module line. */
+  #masked(s: string): number {
     const r = (this.#guard ??= createRedactor());
-    const masked = (s: string): number => {
-      let n = 0;
-      for (const x of r.line(Buffer.from(`${s}\r\n`, 'utf8'), 'rx').redact) n += x.len;
-      return n;
-    };
-    return masked(a + b) > masked(a) + masked(b);
+    let n = 0;
+    for (const x of r.line(Buffer.from(`${s}\r\n`, 'utf8'), 'rx').redact) n += x.len;
+    return n;
+  }
+
+  /**
+   * Emit the held run of chunks (#run) of a log without SSCOM's empty lines. A line may go on
+   * across several chunks: in a chain of pieces (a chunk of one text line carries the chain on),
+   * a chunk end is a line join where some window of up to MAX_PIECES pieces around it has more
+   * masked by the rules as one line than cut there (a keyword, a label or a value cut in two,
+   * three or more pieces: `IC` | `CID: 8986001234` | `5678901234`); the other chunk ends stay
+   * line ends, as before. Safe rather than exact: a chunk that follows a quoted secret without a
+   * line end of its own (`…,"pw"` | `OK`) is joined to it, because a quoted value's trailing junk
+   * is masked as the value's (SSCOM prints the module's CR LF before `OK` as a chunk that begins
+   * with an empty line, which no chunk carries on into).
+   */
+  #flushRun(): void {
+    const run = this.#run;
+    if (run.length === 0) return;
+    this.#run = [];
+    const join = new Array<boolean>(run.length).fill(false);
+    for (let a = 0; a < run.length; ) {
+      // the chain of boundaries a..b: the chunk after boundary j holds one text line, which is the
+      // next boundary's left side
+      let b = a;
+      while (b + 1 < run.length && run[b]!.next.length > 0 && run[b + 1]!.rx.textLines === 1 && run[b + 1]!.rx.lastLine === run[b]!.next) b++;
+      if (run[a]!.next.length > 0) {
+        // segs[i] and segs[i + 1] meet at boundary a + i
+        const segs = [run[a]!.rx.lastLine];
+        for (let j = a; j <= b; j++) segs.push(run[j]!.next);
+        // every window of up to MAX_PIECES pieces: a boundary inside it is a line join when the
+        // window as one line has more masked than the window cut there (a piece before a label,
+        // `OK` | `IC` | `CID: …`, must not hide the label by gluing a letter to it)
+        for (let from = 0; from < segs.length - 1; from++) {
+          for (let to = from + 2; to <= Math.min(segs.length, from + MAX_PIECES); to++) {
+            const win = segs.slice(from, to);
+            const whole = this.#masked(win.join(''));
+            if (whole === 0) continue;
+            for (let k = 1; k < win.length; k++) {
+              if (join[a + from + k - 1] === true) continue;
+              if (this.#masked(win.slice(0, k).join('')) + this.#masked(win.slice(k).join('')) < whole) join[a + from + k - 1] = true;
+            }
+          }
+        }
+      }
+      a = b + 1;
+    }
+    for (let i = 0; i < run.length; i++) this.#emit(this.#rxEntry(run[i]!.rx, run[i]!.next, run[i]!.line, join[i]));
   }
 
   /**
@@ -1080,10 +1141,16 @@ export class TextLogImporter {
     const held = this.#undecided;
     this.#undecided = null;
     if (held === null) return;
-    for (const e of held) this.#emitNow(e instanceof PendingChunk ? this.#rxEntry(e.rx, e.next, e.line) : e);
+    for (const e of held) {
+      if (e instanceof PendingChunk && this.#sscomBreaks === false) {
+        this.#run.push(e);
+        if (this.#run.length >= MAX_RUN) this.#flushRun();
+      } else this.#emit(e instanceof PendingChunk ? this.#rxEntry(e.rx, e.next, e.line) : e);
+    }
   }
 
   #emit(e: TranscriptEntry | PendingChunk): void {
+    if (this.#run.length > 0) this.#flushRun();
     const u = this.#undecided;
     if (u !== null) {
       u.push(e);

@@ -7,19 +7,12 @@
  * written by hand from those rules.
  */
 import fc from 'fast-check';
+import { testRule } from '../helpers/framer-rule.js';
 import { describe, expect, it } from 'vitest';
-import { Framer, type Frame, type RawBlockRule } from '../../src/framing/framer.js';
+import { Framer, type Frame } from '../../src/framing/framer.js';
 
-// the unit tests' rule (framer.test.ts): "+RECV: <id>,<topic>," opens a raw block; OK, ERROR and "+X:" lines start frames
-const rule: RawBlockRule = {
-  headerLength(text) {
-    const m = /^\+RECV: \d+,"[^"]*",/.exec(text);
-    return m ? m[0].length : -1;
-  },
-  isFrameStart(text) {
-    return text === 'OK' || text === 'ERROR' || /^\+[A-Z]+:/.test(text);
-  },
-};
+// the unit tests' rule: "+RECV: <id>,<topic>," opens a raw block; OK, ERROR and "+X:" lines start frames
+const rule = testRule;
 
 type Plain = string | { block: string; payload: string; endedBy: string } | { overlong: number; complete: boolean } | 'prompt';
 

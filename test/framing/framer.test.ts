@@ -1,17 +1,9 @@
+import { testRule } from '../helpers/framer-rule.js';
 import { describe, expect, it } from 'vitest';
-import { Framer, type Frame, type RawBlockRule } from '../../src/framing/framer.js';
+import { Framer, type Frame } from '../../src/framing/framer.js';
 
-// A minimal rule for these unit tests: "+RECV: <id>,<topic>," opens a raw block, and lines
-// starting with OK, ERROR or "+X" (X uppercase) are frame starts.
-const rule: RawBlockRule = {
-  headerLength(text) {
-    const m = /^\+RECV: \d+,"[^"]*",/.exec(text);
-    return m ? m[0].length : -1;
-  },
-  isFrameStart(text) {
-    return text === 'OK' || text === 'ERROR' || /^\+[A-Z]+:/.test(text);
-  },
-};
+// the unit tests' rule: "+RECV: <id>,<topic>," opens a raw block; OK, ERROR and "+X:" lines start frames
+const rule = testRule;
 
 type Plain =
   | { kind: 'line'; text: string; complete: boolean }

@@ -191,6 +191,57 @@ describe("SSCOM: when the log does not show SSCOM's empty lines, nothing is join
     expect(decodeJsonLines(imsi.entries)).not.toMatch(/\d{7}/);
   });
 
+  it('a line cut into three or more chunks is judged whole: a label, a keyword or a value cut anywhere, a line before it that stays apart', () => {
+    const ICCID = '89860012345678901234';
+    const stripped = log(
+      '[10:00:00.000]发→◇AT+CSQ',
+      '□',
+      '[10:00:00.010]收←◆',
+      '+CSQ: 20,99',
+      'OK',
+      // the label cut after two letters, the ICCID cut in two: only the three as one line hold a label and a whole ICCID
+      '[10:00:00.020]收←◆IC',
+      `[10:00:00.030]收←◆CID: ${ICCID.slice(0, 10)}`,
+      `[10:00:00.040]收←◆${ICCID.slice(10)}`,
+      '[10:00:01.000]发→◇AT+ECMTCONN=0,"cid","user1","******"',
+      '□',
+      // the echo of the command cut in three: the keyword and the password each cut
+      '[10:00:01.010]收←◆AT+ECMT',
+      '[10:00:01.020]收←◆CONN=0,"cid","us',
+      `[10:00:01.030]收←◆er1","${PASSWORD}"`,
+      // the module's CR LF before OK: the chunk begins with it (its empty line removed by the paste)
+      '[10:00:01.040]收←◆',
+      'OK',
+      '[10:00:02.000]发→◇AT+CIMI',
+      '□',
+      '[10:00:02.010]收←◆',
+      IMSI.slice(0, 4),
+      `[10:00:02.020]收←◆${IMSI.slice(4, 11)}`,
+      `[10:00:02.030]收←◆${IMSI.slice(11)}`,
+      '[10:00:02.040]收←◆',
+      'OK',
+    );
+    const r = importTextLog(stripped);
+    expect(rows(r.entries).filter((x) => x[1] === 'rx')).toEqual([
+      [0.01, 'rx', '\r\n+CSQ: 20,99\r\nOK\r\n'],
+      [0.02, 'rx', 'IC'],
+      [0.03, 'rx', `CID: ${ICCID.slice(0, 10)}`],
+      [0.04, 'rx', `${ICCID.slice(10)}\r\n`],
+      [1.01, 'rx', 'AT+ECMT'],
+      [1.02, 'rx', 'CONN=0,"cid","us'],
+      [1.03, 'rx', `er1","${PASSWORD}"\r\n`],
+      [1.04, 'rx', '\r\nOK\r\n'],
+      [2.01, 'rx', `\r\n${IMSI.slice(0, 4)}`],
+      [2.02, 'rx', IMSI.slice(4, 11)],
+      [2.03, 'rx', `${IMSI.slice(11)}\r\n`],
+      [2.04, 'rx', '\r\nOK\r\n'],
+    ]);
+    const out = decodeJsonLines(r.entries);
+    for (const secret of [ICCID.slice(10), ICCID.slice(0, 10), PASSWORD, 'user1', 'er1', IMSI.slice(4, 11)]) expect(out).not.toContain(secret);
+    expect(out).toContain('"raw":"OK"');
+    expect(out).toContain('"type":"csq"');
+  });
+
   it('one empty line among chunks that end with their text (a log whose empty lines are not SSCOM\'s): not joined', () => {
     // three chunks end with a text line before the next chunk, one with an empty line: 2 × 1 < 3
     const r = importTextLog(log('[10:00:00.000]收←◆boot 1.2', '[10:00:00.100]收←◆STA try connect.', '[10:00:00.200]收←◆+ECMTSTAT: 0,1', '[10:00:00.300]收←◆ready', '', '[10:00:00.400]收←◆+CSQ: 23,99', ''));
