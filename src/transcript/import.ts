@@ -1030,14 +1030,15 @@ export class TextLogImporter {
    * received chunk after it, beginning with this line): in a log that shows SSCOM's empty line
    * after each chunk, no empty line means the chunk's data did not end with a line end — its
    * last line goes on in the next chunk, and the `\r\n` added after it is taken back. In a log
-   * that does not show it, only where the two lines as one would have more masked by the
-   * redaction rules than the two apart (a secret must not depend on a paste's empty lines).
+   * that does not show it, only where `joinForSecret` says so: #flushRun found that cutting the
+   * line there shows bytes the redaction rules mask in it as one line (a secret must not depend
+   * on a paste's empty lines).
    */
-  #rxEntry(o: OpenRx, next: string | null, line = this.#lineNo, guarded = false): DataEntry {
+  #rxEntry(o: OpenRx, next: string | null, line = this.#lineNo, joinForSecret = false): DataEntry {
     if (next !== null && o.text.endsWith('\r\n')) {
       let join = this.#sscomBreaks === true;
       if (this.#sscomBreaks === false) {
-        join = guarded;
+        join = joinForSecret;
         if (!this.#sscomWarned) {
           this.#sscomWarned = true;
           this.#warn(
